@@ -1,0 +1,84 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { DomainError } from '../../../domain/errors.js';
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** An RFC 9457 problem document with the stable `code` clients switch on. */
+export interface Problem {
+  status: ContentfulStatusCode;
+  code: string;
+  title: string;
+  detail: string;
+  errors?: FieldError[];
+}
+
+/** Every domain error code and the HTTP status it is served with: the one place that decides it. */
+const STATUS_BY_CODE: Record<string, { status: ContentfulStatusCode; title: string }> = {
+  JOB_NOT_FOUND: { status: 404, title: 'Job not found' },
+  JOB_NAME_TAKEN: { status: 409, title: 'Job name already taken' },
+  JOB_VERSION_MISMATCH: { status: 412, title: 'Job version does not match' },
+  STORAGE_UNAVAILABLE: { status: 503, title: 'Database unavailable' },
+};
+
+export function problemResponse(c: Context, problem: Problem): Response {
+  const body = {
+    type: `urn:problem-type:flink-job-scheduler:${problem.code.toLowerCase().replaceAll('_', '-')}`,
+    title: problem.title,
+    status: problem.status,
+    detail: problem.detail,
+    code: problem.code,
+    instance: c.req.path,
+    ...(problem.errors ? { errors: problem.errors } : {}),
+  };
+  return c.body(JSON.stringify(body), problem.status, { 'Content-Type': 'application/problem+json' });
+}
+
+export function validationProblem(errors: FieldError[]): Problem {
+  const detail =
+    errors.length === 1
+      ? `${errors[0]!.path || 'The request'}: ${errors[0]!.message}`
+      : `${errors.length} fields are invalid; see errors`;
+  return { status: 400, code: 'VALIDATION_FAILED', title: 'Invalid request', detail, errors };
+}
+
+/** Problems the HTTP layer raises itself (bad media type, oversized body...). */
+export class HttpProblem extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail);
+  }
+}
+
+/**
+ * Turns any error into the problem served for it. Unknown errors become a bare 500 that reveals nothing
+ * internal; `isExpected` tells the caller whether the error deserves a stack trace in the log.
+ */
+export function problemFor(error: unknown): { problem: Problem; isExpected: boolean } {
+  if (error instanceof HttpProblem) return { problem: error.problem, isExpected: true };
+  if (error instanceof DomainError) {
+    const mapping = STATUS_BY_CODE[error.code] ?? { status: 422 as const, title: 'Request cannot be carried out' };
+    return {
+      problem: { status: mapping.status, code: error.code, title: mapping.title, detail: error.message },
+      isExpected: mapping.status < 500,
+    };
+  }
+  if (error instanceof HTTPException && error.status < 500) {
+    return {
+      problem: { status: error.status, code: 'BAD_REQUEST', title: 'Bad request', detail: error.message },
+      isExpected: true,
+    };
+  }
+  return {
+    problem: {
+      status: 500,
+      code: 'INTERNAL_ERROR',
+      title: 'Internal error',
+      detail: 'The service failed to handle the request; the log has the details under this request id',
+    },
+    isExpected: false,
+  };
+}

@@ -1,0 +1,52 @@
+import { StorageUnavailableError } from '../../../domain/errors.js';
+
+/** SQLSTATE for a unique-constraint violation. */
+const UNIQUE_VIOLATION = '23505';
+/** Connection-level failures of postgres.js and node's sockets, and SQLSTATE classes 08 (connection) and 57P (shutdown). */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+]);
+
+interface CodedError {
+  code?: unknown;
+  constraint_name?: unknown;
+  constraint?: unknown;
+}
+
+/** drizzle wraps driver errors (DrizzleQueryError) and drivers wrap socket errors: look along the cause chain. */
+function* causeChain(error: unknown): Generator<CodedError> {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+    yield current as CodedError;
+    current = (current as { cause?: unknown }).cause;
+  }
+}
+
+/** The name of the unique constraint `error` violated, or undefined if it is another error. */
+export function violatedUniqueConstraint(error: unknown): string | undefined {
+  for (const link of causeChain(error)) {
+    if (link.code === UNIQUE_VIOLATION) {
+      return String(link.constraint_name ?? link.constraint ?? '');
+    }
+  }
+  return undefined;
+}
+
+/** Connection failures become StorageUnavailableError (keeping the cause); any other error stays as it is. */
+export function translateStorageError(error: unknown): unknown {
+  for (const link of causeChain(error)) {
+    const code = typeof link.code === 'string' ? link.code : '';
+    if (UNAVAILABLE_CODES.has(code) || code.startsWith('08') || code.startsWith('57P')) {
+      return new StorageUnavailableError({ cause: error });
+    }
+  }
+  return error;
+}

@@ -1,0 +1,127 @@
+import { and, asc, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import type { Job } from '../../../domain/entities/job.js';
+import { JobNameTakenError } from '../../../domain/errors.js';
+import type { JobQuery, JobRepository } from '../../../domain/ports/output/job-repository.js';
+import type { AppDatabase } from './database.js';
+import { translateStorageError, violatedUniqueConstraint } from './database-errors.js';
+import { jobNameOrder, jobs, type JobRow } from './schema.js';
+
+const live = isNull(jobs.deletedAt);
+
+export class DrizzleJobRepository implements JobRepository {
+  constructor(private readonly db: AppDatabase) {}
+
+  async insert(job: Job): Promise<void> {
+    try {
+      await this.db.insert(jobs).values(toRow(job));
+    } catch (error) {
+      throw nameClashOr(error, job.name);
+    }
+  }
+
+  async findById(id: string): Promise<Job | undefined> {
+    try {
+      const [row] = await this.db.select().from(jobs).where(and(eq(jobs.id, id), live));
+      return row && toJob(row);
+    } catch (error) {
+      throw translateStorageError(error);
+    }
+  }
+
+  async list(query: JobQuery): Promise<Job[]> {
+    const conditions: SQL[] = [live];
+    if (query.after) {
+      conditions.push(sql`(${jobNameOrder}, ${jobs.id}) > (${query.after.name}, ${query.after.id})`);
+    }
+    if (query.labels && Object.keys(query.labels).length > 0) {
+      conditions.push(sql`${jobs.labels} @> ${JSON.stringify(query.labels)}::jsonb`);
+    }
+    if (query.namePrefix) {
+      conditions.push(sql`starts_with(${jobs.name}, ${query.namePrefix})`);
+    }
+    try {
+      const rows = await this.db
+        .select()
+        .from(jobs)
+        .where(and(...conditions))
+        .orderBy(asc(jobNameOrder), asc(jobs.id))
+        .limit(query.limit);
+      return rows.map(toJob);
+    } catch (error) {
+      throw translateStorageError(error);
+    }
+  }
+
+  async replace(job: Job): Promise<boolean> {
+    const { id, createdAt, ...changes } = toRow(job);
+    try {
+      const updated = await this.db
+        .update(jobs)
+        .set(changes)
+        .where(and(eq(jobs.id, id), eq(jobs.version, job.version - 1), live))
+        .returning({ id: jobs.id });
+      return updated.length === 1;
+    } catch (error) {
+      throw nameClashOr(error, job.name);
+    }
+  }
+
+  async remove(id: string, at: Date): Promise<boolean> {
+    try {
+      const removed = await this.db
+        .update(jobs)
+        .set({ deletedAt: at })
+        .where(and(eq(jobs.id, id), live))
+        .returning({ id: jobs.id });
+      return removed.length === 1;
+    } catch (error) {
+      throw translateStorageError(error);
+    }
+  }
+}
+
+function nameClashOr(error: unknown, name: string): unknown {
+  return violatedUniqueConstraint(error) === 'jobs_live_name_key'
+    ? new JobNameTakenError(name, { cause: error })
+    : translateStorageError(error);
+}
+
+function toRow(job: Job): typeof jobs.$inferInsert {
+  return {
+    id: job.id,
+    name: job.name,
+    description: job.description,
+    jarUrl: job.jarURL,
+    entryClass: job.entryClass,
+    config: job.config,
+    args: job.args,
+    parallelism: job.parallelism,
+    flinkConfiguration: job.flinkConfiguration,
+    jarSha256: job.jarSha256,
+    timeoutSeconds: job.timeoutSeconds,
+    labels: job.labels,
+    version: job.version,
+    createdAt: job.createdAt,
+    updatedAt: job.updatedAt,
+  };
+}
+
+function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    jarURL: row.jarUrl,
+    entryClass: row.entryClass,
+    config: row.config,
+    args: row.args,
+    parallelism: row.parallelism,
+    flinkConfiguration: row.flinkConfiguration,
+    jarSha256: row.jarSha256,
+    timeoutSeconds: row.timeoutSeconds,
+    labels: row.labels,
+    version: row.version,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}

@@ -1,0 +1,12 @@
+export interface HealthReport {
+  status: 'ok' | 'degraded';
+  database: 'ok' | 'error';
+  version: string;
+}
+
+export interface ServiceHealth {
+  /** The service's view of its dependencies, for humans and dashboards. */
+  report(): Promise<HealthReport>;
+  /** True when this instance can serve requests: the database answers and its schema is current. */
+  isReady(): Promise<boolean>;
+}

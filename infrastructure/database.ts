@@ -1,0 +1,70 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import type { AppDatabase } from '../adapters/output/repository/database.js';
+import * as schema from '../adapters/output/repository/schema.js';
+import type { AppConfig } from './config.js';
+import { migrationsFolder } from './project-files.js';
+
+export type DatabaseLocation = AppConfig['database'] | { kind: 'pglite'; dataDir: null };
+
+export interface OpenedDatabase {
+  db: AppDatabase;
+  kind: 'postgres' | 'pglite';
+  close(): Promise<void>;
+}
+
+/** Any fixed number works, as long as every instance of the service uses the same one. */
+const MIGRATION_LOCK_KEY = 727_401_913;
+
+// postgres.js prints server notices ("schema drizzle already exists, skipping") unless told otherwise.
+const quiet = { onnotice: () => {} };
+
+/**
+ * Opens the service's database and brings its schema up to date. PostgreSQL when a URL is configured; otherwise
+ * embedded PGlite stored under `dataDir/pglite` (or in memory when `dataDir` is null).
+ */
+export async function openDatabase(location: DatabaseLocation): Promise<OpenedDatabase> {
+  if (location.kind === 'postgres') {
+    await migratePostgresDatabase(location.url);
+    const client = postgres(location.url, { ...quiet, max: 10 });
+    return {
+      db: drizzlePostgres({ client, schema }),
+      kind: 'postgres',
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+  let dataDir: string | undefined;
+  if (location.dataDir !== null) {
+    dataDir = join(resolve(location.dataDir), 'pglite');
+    await mkdir(dataDir, { recursive: true });
+  }
+  const client = await PGlite.create(dataDir);
+  const db = drizzlePglite({ client, schema });
+  // One process owns a PGlite folder, so there is nobody to race with.
+  await migratePglite(db, { migrationsFolder });
+  return { db, kind: 'pglite', close: () => client.close() };
+}
+
+/**
+ * Applies pending migrations. Several instances starting at once serialize on an advisory lock held by one
+ * dedicated connection; the ones that wait find nothing left to do.
+ */
+export async function migratePostgresDatabase(url: string): Promise<void> {
+  const client = postgres(url, { ...quiet, max: 1 });
+  try {
+    await client`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+    try {
+      await migratePostgres(drizzlePostgres({ client }), { migrationsFolder });
+    } finally {
+      await client`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+    }
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+}

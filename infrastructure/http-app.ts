@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import type { Logger } from 'pino';
+import { createHealthRouter } from '../adapters/input/http/health-router.js';
+import { createJobsRouter } from '../adapters/input/http/jobs-router.js';
+import { problemFor, problemResponse } from '../adapters/input/http/problem.js';
+import type { JobDefinitions } from '../domain/ports/input/job-definitions.js';
+import type { ServiceHealth } from '../domain/ports/input/service-health.js';
+import { requestContext } from './logging.js';
+import { serviceVersion } from './project-files.js';
+
+export interface HttpAppDependencies {
+  jobDefinitions: JobDefinitions;
+  health: ServiceHealth;
+  logger: Logger;
+}
+
+/** A caller's request id is kept if it is a sane token; anything else is replaced so it cannot pollute logs. */
+const ACCEPTABLE_REQUEST_ID = /^[\w.:@=+/-]{1,128}$/;
+
+/**
+ * Gives every request an id (the caller's `X-Request-Id`, else a new UUID), echoes it on the response, tags every
+ * log line written while serving the request with it, and logs one line per request.
+ */
+function requestIdentity(logger: Logger): MiddlewareHandler {
+  return async (c, next) => {
+    const offered = c.req.header('X-Request-Id');
+    const requestId = offered && ACCEPTABLE_REQUEST_ID.test(offered) ? offered : randomUUID();
+    const started = performance.now();
+    await requestContext.run({ requestId }, async () => {
+      await next();
+      c.res.headers.set('X-Request-Id', requestId);
+      logger.info(
+        {
+          method: c.req.method,
+          path: c.req.path,
+          status: c.res.status,
+          durationMs: Math.round((performance.now() - started) * 10) / 10,
+        },
+        'request served',
+      );
+    });
+  };
+}
+
+export function createHttpApp({ jobDefinitions, health, logger }: HttpAppDependencies) {
+  const app = new OpenAPIHono();
+  app.use('*', requestIdentity(logger));
+
+  app.route('/', createHealthRouter(health));
+  app.route('/api/v1/jobs', createJobsRouter(jobDefinitions));
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Flink job scheduler', version: serviceVersion },
+  });
+
+  app.notFound((c) =>
+    problemResponse(c, {
+      status: 404,
+      code: 'ROUTE_NOT_FOUND',
+      title: 'Not found',
+      detail: `No route for ${c.req.method} ${c.req.path}`,
+    }),
+  );
+  app.onError((error, c) => {
+    const { problem, isExpected } = problemFor(error);
+    if (!isExpected) logger.error({ err: error }, 'request failed');
+    return problemResponse(c, problem);
+  });
+  return app;
+}
+
+export type HttpApp = ReturnType<typeof createHttpApp>;

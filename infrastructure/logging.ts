@@ -1,0 +1,25 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { pino, type Logger } from 'pino';
+import type { LogLevel } from './config.js';
+
+/** What every log line written while serving one request carries. */
+export interface RequestContext {
+  requestId: string;
+}
+
+export const requestContext = new AsyncLocalStorage<RequestContext>();
+
+/** JSON lines on stdout; inside a request each line gains its `requestId`, wherever in the code it is logged. */
+export function createLogger(level: LogLevel, destination?: NodeJS.WritableStream): Logger {
+  const options = {
+      level,
+      base: { service: 'flink-job-scheduler' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      mixin: () => {
+        const context = requestContext.getStore();
+        return context ? { requestId: context.requestId } : {};
+      },
+  } satisfies pino.LoggerOptions;
+  return destination ? pino(options, destination) : pino(options);
+}

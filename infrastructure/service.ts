@@ -1,0 +1,54 @@
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import type { Logger } from 'pino';
+import type { AppConfig } from './config.js';
+import { buildContainer, databaseOf, type ContainerOverrides } from './container.js';
+import type { HttpApp } from './http-app.js';
+import { TOKENS } from './tokens.js';
+
+export interface RunningService {
+  port: number;
+  /** Stops accepting connections, lets in-flight requests finish (bounded), then closes the database. */
+  stop(): Promise<void>;
+}
+
+export async function startService(
+  config: AppConfig,
+  logger: Logger,
+  overrides?: ContainerOverrides,
+): Promise<RunningService> {
+  const container = await buildContainer(config, logger, overrides);
+  const database = databaseOf(container);
+  const app = container.resolve<HttpApp>(TOKENS.HttpApp);
+
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const started = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(started));
+    started.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ host: config.host, port, database: database.kind }, 'service listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await closeServer(server, config.shutdownTimeoutMs, logger);
+      await database.close();
+      logger.info('service stopped');
+    })());
+  return { port, stop };
+}
+
+function closeServer(server: ServerType, timeoutMs: number, logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const deadline = setTimeout(() => {
+      logger.warn({ timeoutMs }, 'in-flight requests still open at the shutdown deadline; closing them');
+      if ('closeAllConnections' in server) server.closeAllConnections();
+    }, timeoutMs);
+    server.close(() => {
+      clearTimeout(deadline);
+      resolve();
+    });
+    // Keep-alive connections with no request in flight would otherwise hold close() open.
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
+  });
+}
