@@ -136,7 +136,7 @@ classpath() {
 
 write_config() {
   mkdir -p "$CONF_DIR" "$LOG_DIR" "$RUN_DIR" "$TMP_DIR" "$UPLOAD_DIR" \
-    "$SAVEPOINT_DIR" "$CHECKPOINT_DIR"
+    "$INSTANCE_DIR/plugins" "$SAVEPOINT_DIR" "$CHECKPOINT_DIR"
 
   # Flink 1.x reads flink-conf.yaml first (config.yaml only when it is missing);
   # Flink 2.x only reads config.yaml. Write exactly the one this version reads.
@@ -187,9 +187,10 @@ state.savepoints.dir: file://$SAVEPOINT_DIR
 execution.checkpointing.dir: file://$CHECKPOINT_DIR
 execution.checkpointing.savepoint-dir: file://$SAVEPOINT_DIR
 
-# Notice a stopped JobManager / TaskManager sooner than the 50 s default.
-heartbeat.interval: 5000
-heartbeat.timeout: 30000
+# Notice a stopped JobManager / TaskManager sooner than the 50 s default
+# (a TaskManager re-registers with a restarted JobManager after this timeout).
+heartbeat.interval: 3000
+heartbeat.timeout: 15000
 EOF
 
   cat >"$CONF_DIR/log4j.properties" <<'EOF'
@@ -296,7 +297,12 @@ start_component() {
     echo "=== $(date '+%Y-%m-%d %H:%M:%S') starting $component (Flink $FLINK_VERSION)"
   } >>"$out_file"
   # setsid + nohup: the process outlives this script and its caller's process group.
-  setsid nohup "${cmd[@]}" >>"$out_file" 2>&1 </dev/null &
+  # It runs in the instance dir so relative paths (e.g. "plugins") stay inside it.
+  (
+    cd "$INSTANCE_DIR"
+    export FLINK_CONF_DIR="$CONF_DIR" FLINK_LIB_DIR="$LIB_DIR" FLINK_PLUGINS_DIR="$INSTANCE_DIR/plugins"
+    exec setsid nohup "${cmd[@]}" >>"$out_file" 2>&1 </dev/null
+  ) &
   pid=$!
   echo "$pid" >"$(pid_file "$component")"
   log "started $component (pid $pid), log: $log_file"
@@ -407,12 +413,13 @@ cmd_up() {
   write_config
   # Uploaded jars do not outlive a JobManager, as with Flink's default temp upload dir.
   rm -rf "${UPLOAD_DIR:?}"/*
+  # Whatever goes wrong from here on, do not leave half a cluster behind.
+  trap 'exit 130' INT TERM
+  trap 'rc=$?; if ((rc != 0)); then log "up failed; stopping what was started"; cmd_down || true; fi' EXIT
   start_component jobmanager "$JM_CLASS" GET_JM_RESOURCE_PARAMS
   start_component taskmanager "$TM_CLASS" GET_TM_RESOURCE_PARAMS
-  if ! wait_for_slots; then
-    cmd_down || true
-    exit 1
-  fi
+  wait_for_slots || exit 1
+  trap - EXIT INT TERM
   log "up took $((SECONDS - start))s"
 }
 

@@ -15,8 +15,12 @@ const UNAVAILABLE_CODES = new Set([
   'CONNECTION_DESTROYED',
 ]);
 
+/** PGlite's only signal that the embedded database was shut down. */
+const PGLITE_CLOSED = 'PGlite is closed';
+
 interface CodedError {
   code?: unknown;
+  message?: unknown;
   constraint_name?: unknown;
   constraint?: unknown;
 }
@@ -44,7 +48,8 @@ export function violatedUniqueConstraint(error: unknown): string | undefined {
 export function translateStorageError(error: unknown): unknown {
   for (const link of causeChain(error)) {
     const code = typeof link.code === 'string' ? link.code : '';
-    if (UNAVAILABLE_CODES.has(code) || code.startsWith('08') || code.startsWith('57P')) {
+    const closed = link.message === PGLITE_CLOSED;
+    if (closed || UNAVAILABLE_CODES.has(code) || code.startsWith('08') || code.startsWith('57P')) {
       return new StorageUnavailableError({ cause: error });
     }
   }

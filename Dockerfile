@@ -1,0 +1,38 @@
+# syntax=docker/dockerfile:1
+
+# Compile TypeScript with the full dependency set.
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts
+COPY tsconfig.json ./
+COPY cmd ./cmd
+COPY domain ./domain
+COPY adapters ./adapters
+COPY infrastructure ./infrastructure
+RUN npm run build
+
+# Runtime dependencies only.
+FROM node:24-bookworm-slim AS runtime-deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production \
+    PORT=8080 \
+    DATA_DIR=/var/lib/flink-job-scheduler
+WORKDIR /app
+COPY --from=runtime-deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY sql/migrations ./sql/migrations
+# The embedded database (used when DATABASE_URL is unset) lives here; mount a volume to keep it.
+RUN mkdir -p "$DATA_DIR" && chown node:node "$DATA_DIR"
+VOLUME ["/var/lib/flink-job-scheduler"]
+USER node
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/livez').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# node runs as PID 1 and handles SIGTERM itself: it stops accepting, drains requests, closes the database.
+CMD ["node", "dist/cmd/server.js"]

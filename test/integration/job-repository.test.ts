@@ -1,0 +1,146 @@
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DrizzleJobRepository } from '../../adapters/output/repository/drizzle-job-repository.js';
+import { jobs } from '../../adapters/output/repository/schema.js';
+import { createJob, replaceJob, type Job } from '../../domain/entities/job.js';
+import { JobNameTakenError, StorageUnavailableError } from '../../domain/errors.js';
+import type { OpenedDatabase } from '../../infrastructure/database.js';
+import { testBackends } from '../support/databases.js';
+import { aJobDefinition } from '../support/job-definitions.js';
+
+const backends = await testBackends();
+let idCounter = 0;
+const newId = () => `00000000-0000-4000-8000-${String(++idCounter).padStart(12, '0')}`;
+const at = new Date('2026-03-01T12:00:00.000Z');
+
+function aJob(overrides: Parameters<typeof aJobDefinition>[0] = {}): Job {
+  return createJob(aJobDefinition(overrides), newId(), at);
+}
+
+describe.each(backends)('DrizzleJobRepository on $name', (backend) => {
+  let database: OpenedDatabase;
+  let repository: DrizzleJobRepository;
+
+  beforeAll(async () => {
+    if (backend.skipReason) return;
+    database = await backend.open();
+    repository = new DrizzleJobRepository(database.db);
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+  beforeEach(async (context) => {
+    if (backend.skipReason) context.skip(backend.skipReason);
+    await database.db.delete(jobs);
+  });
+
+  it('stores every field and reads it back unchanged', async () => {
+    const job = aJob({
+      name: 'full',
+      description: 'all fields',
+      config: { b: 2, a: 'x', on: true },
+      args: ['--x', 'y z'],
+      parallelism: 8,
+      flinkConfiguration: { 'state.savepoints.dir': 'file:///tmp/sp' },
+      jarSha256: 'a'.repeat(64),
+      timeoutSeconds: 3600,
+      labels: { team: 'data', tier: 'gold' },
+    });
+    await repository.insert(job);
+    expect(await repository.findById(job.id)).toEqual(job);
+  });
+
+  it('returns undefined for an id it does not hold', async () => {
+    expect(await repository.findById(newId())).toBeUndefined();
+  });
+
+  it('refuses a second live job with the same name', async () => {
+    await repository.insert(aJob({ name: 'dup' }));
+    await expect(repository.insert(aJob({ name: 'dup' }))).rejects.toBeInstanceOf(JobNameTakenError);
+  });
+
+  it('lets exactly one of many concurrent creates with one name win', async () => {
+    const attempts = await Promise.allSettled(Array.from({ length: 8 }, () => repository.insert(aJob({ name: 'race' }))));
+    expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
+    for (const failed of attempts.filter((a) => a.status === 'rejected')) {
+      expect((failed as PromiseRejectedResult).reason).toBeInstanceOf(JobNameTakenError);
+    }
+  });
+
+  it('orders by name in byte order, then id, the same on every backend', async () => {
+    for (const name of ['beta', 'Zulu', 'alpha', 'Alpha', 'a_b', 'a-b', 'a.b']) await repository.insert(aJob({ name }));
+    const names = (await repository.list({ limit: 50 })).map((job) => job.name);
+    expect(names).toEqual(['Alpha', 'Zulu', 'a-b', 'a.b', 'a_b', 'alpha', 'beta']);
+  });
+
+  it('continues after a cursor and stays stable while rows are inserted before and after it', async () => {
+    for (const name of ['b', 'd', 'f', 'h']) await repository.insert(aJob({ name }));
+    const firstPage = await repository.list({ limit: 2 });
+    expect(firstPage.map((job) => job.name)).toEqual(['b', 'd']);
+    const last = firstPage[1]!;
+    await repository.insert(aJob({ name: 'a' }));
+    await repository.insert(aJob({ name: 'e' }));
+    const rest = await repository.list({ limit: 10, after: { name: last.name, id: last.id } });
+    expect(rest.map((job) => job.name)).toEqual(['e', 'f', 'h']);
+  });
+
+  it('filters by every given label and by name prefix, with _ and % taken literally', async () => {
+    await repository.insert(aJob({ name: 'etl_daily', labels: { team: 'data', tier: 'gold' } }));
+    await repository.insert(aJob({ name: 'etlXdaily', labels: { team: 'data' } }));
+    await repository.insert(aJob({ name: 'report', labels: { team: 'bi', tier: 'gold' } }));
+    const byLabels = await repository.list({ limit: 10, labels: { team: 'data', tier: 'gold' } });
+    expect(byLabels.map((job) => job.name)).toEqual(['etl_daily']);
+    const byTeam = await repository.list({ limit: 10, labels: { team: 'data' } });
+    expect(byTeam.map((job) => job.name)).toEqual(['etlXdaily', 'etl_daily']);
+    const byPrefix = await repository.list({ limit: 10, namePrefix: 'etl_' });
+    expect(byPrefix.map((job) => job.name)).toEqual(['etl_daily']);
+    expect(await repository.list({ limit: 10, namePrefix: '%' })).toEqual([]);
+  });
+
+  it('replaces only when the stored version is the one before', async () => {
+    const job = aJob({ name: 'v' });
+    await repository.insert(job);
+    const v2 = replaceJob(job, aJobDefinition({ name: 'v', description: 'second' }), new Date(at.getTime() + 1000));
+    expect(await repository.replace(v2)).toBe(true);
+    expect(await repository.findById(job.id)).toEqual(v2);
+    const staleV2 = replaceJob(job, aJobDefinition({ name: 'v', description: 'stale' }), at);
+    expect(await repository.replace(staleV2)).toBe(false);
+    expect((await repository.findById(job.id))?.description).toBe('second');
+  });
+
+  it('refuses a replace that takes another live job’s name', async () => {
+    const first = aJob({ name: 'first' });
+    const second = aJob({ name: 'second' });
+    await repository.insert(first);
+    await repository.insert(second);
+    const clash = replaceJob(second, aJobDefinition({ name: 'first' }), at);
+    await expect(repository.replace(clash)).rejects.toBeInstanceOf(JobNameTakenError);
+    expect((await repository.findById(second.id))?.name).toBe('second');
+  });
+
+  it('removes a job from reads and lists but keeps its row, and frees its name', async () => {
+    const job = aJob({ name: 'gone' });
+    await repository.insert(job);
+    expect(await repository.remove(job.id, at)).toBe(true);
+    expect(await repository.remove(job.id, at)).toBe(false);
+    expect(await repository.findById(job.id)).toBeUndefined();
+    expect(await repository.list({ limit: 10 })).toEqual([]);
+    const [kept] = await database.db.select().from(jobs).where(sql`${jobs.id} = ${job.id}`);
+    expect(kept?.deletedAt).toEqual(at);
+    expect(await repository.replace(replaceJob(job, aJobDefinition({ name: 'gone' }), at))).toBe(false);
+    await expect(repository.insert(aJob({ name: 'gone' }))).resolves.toBeUndefined();
+  });
+});
+
+describe('DrizzleJobRepository when PostgreSQL is unreachable', () => {
+  it('reports StorageUnavailableError, keeping the connection error as cause', async () => {
+    const client = postgres('postgres://postgres@127.0.0.1:1/none', { max: 1, connect_timeout: 2 });
+    const repository = new DrizzleJobRepository(drizzle({ client }));
+    const failure = await repository.findById(newId()).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(StorageUnavailableError);
+    expect((failure as Error).cause).toBeDefined();
+    await client.end({ timeout: 1 });
+  });
+});

@@ -1,0 +1,52 @@
+import { Writable } from 'node:stream';
+import { expect } from 'vitest';
+import type { AppConfig } from '../../infrastructure/config.js';
+import { loadConfig } from '../../infrastructure/config.js';
+import { buildContainer, databaseOf } from '../../infrastructure/container.js';
+import type { HttpApp } from '../../infrastructure/http-app.js';
+import { createLogger } from '../../infrastructure/logging.js';
+import { TOKENS } from '../../infrastructure/tokens.js';
+
+/** Tests read bodies loosely and assert their shape, so `json()` is untyped here. */
+export type TestResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+
+export interface TestApp {
+  app: HttpApp;
+  /** Every JSON log line the app wrote. */
+  logLines: Record<string, unknown>[];
+  /** Sends a request; fails the test on any 500, which no input may cause. */
+  request(path: string, init?: RequestInit & { json?: unknown }): Promise<TestResponse>;
+  close(): Promise<void>;
+}
+
+/** The real app from the composition root, on a fresh in-memory PGlite. */
+export async function startTestApp(config: AppConfig = loadConfig({})): Promise<TestApp> {
+  const logLines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
+      done();
+    },
+  });
+  const container = await buildContainer(config, createLogger('info', sink), {
+    database: { kind: 'pglite', dataDir: null },
+  });
+  const app = container.resolve<HttpApp>(TOKENS.HttpApp);
+  return {
+    app,
+    logLines,
+    async request(path, init = {}) {
+      const { json, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      if (json !== undefined && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
+      const response = await app.request(path, {
+        ...rest,
+        headers,
+        body: json !== undefined ? JSON.stringify(json) : rest.body,
+      });
+      expect(response.status, `${rest.method ?? 'GET'} ${path} must never answer 500`).not.toBe(500);
+      return response;
+    },
+    close: () => databaseOf(container).close(),
+  };
+}

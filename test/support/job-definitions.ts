@@ -1,0 +1,19 @@
+import type { JobDefinition } from '../../domain/entities/job.js';
+
+/** A valid job definition; override what the test is about. */
+export function aJobDefinition(overrides: Partial<JobDefinition> = {}): JobDefinition {
+  return {
+    name: 'word-count',
+    description: null,
+    jarURL: 'http://data-processor:8080/jars/word-count.jar',
+    entryClass: 'com.example.WordCount',
+    config: {},
+    args: [],
+    parallelism: null,
+    flinkConfiguration: {},
+    jarSha256: null,
+    timeoutSeconds: null,
+    labels: {},
+    ...overrides,
+  };
+}

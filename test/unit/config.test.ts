@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../infrastructure/config.js';
+
+describe('loadConfig', () => {
+  it('has the documented defaults and embedded PGlite when DATABASE_URL is unset', () => {
+    expect(loadConfig({})).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      database: { kind: 'pglite', dataDir: './data' },
+      dataDir: './data',
+      flinkJobManagerUrl: 'http://localhost:8081',
+      dataProcessorUrl: 'http://data-processor:8080',
+      logLevel: 'info',
+      shutdownTimeoutMs: 10_000,
+    });
+  });
+
+  it('uses PostgreSQL when DATABASE_URL is set, and trims trailing slashes of URLs', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://app@db:5432/jobs',
+      FLINK_JOBMANAGER_URL: 'http://flink-jobmanager:8081/',
+      PORT: '9000',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://app@db:5432/jobs' });
+    expect(config.flinkJobManagerUrl).toBe('http://flink-jobmanager:8081');
+    expect(config.port).toBe(9000);
+    expect(config.logLevel).toBe('debug');
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(8080);
+    expect(loadConfig({ DATABASE_URL: '' }).database.kind).toBe('pglite');
+  });
+
+  it.each([
+    { env: { PORT: 'abc' }, message: 'Invalid PORT="abc": must be an integer from 0 to 65535' },
+    { env: { PORT: '70000' }, message: 'Invalid PORT="70000": must be an integer from 0 to 65535' },
+    { env: { DATABASE_URL: 'not a url' }, message: 'Invalid DATABASE_URL="not a url": must be a postgres:// or postgresql:// URL' },
+    { env: { DATABASE_URL: 'mysql://x/y' }, message: 'Invalid DATABASE_URL="mysql://x/y": must be a postgres:// or postgresql:// URL' },
+    { env: { FLINK_JOBMANAGER_URL: 'ftp://x' }, message: 'Invalid FLINK_JOBMANAGER_URL="ftp://x": must be an http:// or https:// URL' },
+    { env: { LOG_LEVEL: 'loud' }, message: 'Invalid LOG_LEVEL="loud": must be one of fatal, error, warn, info, debug, trace, silent' },
+  ])('rejects $env with one line naming the variable', ({ env, message }) => {
+    expect(() => loadConfig(env)).toThrow(new ConfigError(message));
+  });
+});

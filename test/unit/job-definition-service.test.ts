@@ -1,0 +1,97 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { JobNameTakenError, JobNotFoundError, JobVersionMismatchError } from '../../domain/errors.js';
+import { JobDefinitionService } from '../../domain/services/job-definition-service.js';
+import { aJobDefinition } from '../support/job-definitions.js';
+import { FixedClock, SequentialIds } from './fakes/fixed-clock.js';
+import { InMemoryJobRepository } from './fakes/in-memory-job-repository.js';
+
+describe('JobDefinitionService', () => {
+  let repository: InMemoryJobRepository;
+  let clock: FixedClock;
+  let service: JobDefinitionService;
+
+  beforeEach(() => {
+    repository = new InMemoryJobRepository();
+    clock = new FixedClock();
+    service = new JobDefinitionService(repository, clock, new SequentialIds());
+  });
+
+  it('creates a job with a new id at version 1 and stores it', async () => {
+    const job = await service.createJob(aJobDefinition({ name: 'alpha' }));
+    expect(job.id).toBe('00000000-0000-4000-8000-000000000001');
+    expect(job.version).toBe(1);
+    expect(job.createdAt).toEqual(clock.now());
+    expect(await service.getJob(job.id)).toEqual(job);
+  });
+
+  it('passes a name clash from the repository through', async () => {
+    await service.createJob(aJobDefinition({ name: 'alpha' }));
+    await expect(service.createJob(aJobDefinition({ name: 'alpha' }))).rejects.toBeInstanceOf(JobNameTakenError);
+  });
+
+  it.each(['not-a-uuid', '', '00000000-0000-4000-8000-00000000000z'])('treats malformed id %j as not found', async (id) => {
+    await expect(service.getJob(id)).rejects.toBeInstanceOf(JobNotFoundError);
+    await expect(service.deleteJob(id)).rejects.toBeInstanceOf(JobNotFoundError);
+    await expect(service.replaceJob(id, aJobDefinition())).rejects.toBeInstanceOf(JobNotFoundError);
+  });
+
+  it('pages through jobs with a cursor after the last row of each page', async () => {
+    for (const name of ['d', 'a', 'c', 'b', 'e']) await service.createJob(aJobDefinition({ name }));
+    const first = await service.listJobs({ limit: 2 });
+    expect(first.jobs.map((job) => job.name)).toEqual(['a', 'b']);
+    expect(first.next).toEqual({ name: 'b', id: first.jobs[1]!.id });
+    const second = await service.listJobs({ limit: 2, after: first.next });
+    expect(second.jobs.map((job) => job.name)).toEqual(['c', 'd']);
+    const third = await service.listJobs({ limit: 2, after: second.next });
+    expect(third.jobs.map((job) => job.name)).toEqual(['e']);
+    expect(third.next).toBeUndefined();
+  });
+
+  it('has no next cursor when the page is exactly full', async () => {
+    for (const name of ['a', 'b']) await service.createJob(aJobDefinition({ name }));
+    expect((await service.listJobs({ limit: 2 })).next).toBeUndefined();
+  });
+
+  it('replaces a job: new definition, version + 1, createdAt kept, updatedAt moved', async () => {
+    const job = await service.createJob(aJobDefinition({ name: 'alpha' }));
+    clock.advance(1000);
+    const replaced = await service.replaceJob(job.id, aJobDefinition({ name: 'beta', parallelism: 3 }));
+    expect(replaced).toMatchObject({ id: job.id, name: 'beta', parallelism: 3, version: 2, createdAt: job.createdAt });
+    expect(replaced.updatedAt.getTime()).toBe(job.updatedAt.getTime() + 1000);
+    expect(await service.getJob(job.id)).toEqual(replaced);
+  });
+
+  it('refuses a replace whose expected version is stale', async () => {
+    const job = await service.createJob(aJobDefinition());
+    await service.replaceJob(job.id, aJobDefinition({ description: 'v2' }));
+    const attempt = service.replaceJob(job.id, aJobDefinition({ description: 'v3' }), 1);
+    await expect(attempt).rejects.toBeInstanceOf(JobVersionMismatchError);
+    expect((await service.getJob(job.id)).description).toBe('v2');
+  });
+
+  it('retries a replace without expected version that lost a race (last writer wins)', async () => {
+    const job = await service.createJob(aJobDefinition());
+    repository.loseNextReplaceRace = true;
+    const replaced = await service.replaceJob(job.id, aJobDefinition({ description: 'mine' }));
+    expect(replaced.version).toBe(3);
+    expect((await service.getJob(job.id)).description).toBe('mine');
+  });
+
+  it('reports a lost race as a version mismatch when a version was expected', async () => {
+    const job = await service.createJob(aJobDefinition());
+    repository.loseNextReplaceRace = true;
+    await expect(service.replaceJob(job.id, aJobDefinition(), 1)).rejects.toMatchObject({
+      code: 'JOB_VERSION_MISMATCH',
+      actualVersion: 2,
+    });
+  });
+
+  it('deletes a job: gone from reads and lists, a second delete is not found, the name is free again', async () => {
+    const job = await service.createJob(aJobDefinition({ name: 'alpha' }));
+    await service.deleteJob(job.id);
+    await expect(service.getJob(job.id)).rejects.toBeInstanceOf(JobNotFoundError);
+    expect((await service.listJobs({ limit: 10 })).jobs).toEqual([]);
+    await expect(service.deleteJob(job.id)).rejects.toBeInstanceOf(JobNotFoundError);
+    await expect(service.createJob(aJobDefinition({ name: 'alpha' }))).resolves.toMatchObject({ name: 'alpha' });
+  });
+});
