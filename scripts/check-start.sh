@@ -28,6 +28,8 @@ echo "created and read job $job_id"
 kill -TERM -- "-$pid"
 status=0
 wait "$pid" || status=$?
+# npm may exit before the service has finished draining: wait until the whole group is gone.
+for _ in $(seq 1 30); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.5; done
 pid=
 grep -q '"msg":"service stopped"' "$log_file" || { cat "$log_file"; echo "no clean shutdown logged" >&2; exit 1; }
 # npm itself got the SIGTERM too, so it reports 143; the service's own clean exit is the log line above.

@@ -108,20 +108,33 @@ resolve_lib() {
   if [[ -f "$LIB_DIR/.complete" ]]; then
     return 0
   fi
+  mkdir -p "$WORK_DIR"
+  # One resolution per version at a time, even for clusters on different ports.
+  exec 8>"$WORK_DIR/.lib.lock"
+  if command -v flock >/dev/null 2>&1; then
+    flock -w 900 8 || die "timed out waiting for $WORK_DIR/.lib.lock"
+  fi
+  if [[ -f "$LIB_DIR/.complete" ]]; then
+    exec 8>&-
+    return 0
+  fi
   command -v "$MVN" >/dev/null 2>&1 || die "maven ($MVN) not found"
   log "resolving Flink $FLINK_VERSION jars from Maven into $LIB_DIR"
   rm -rf "$LIB_DIR"
   mkdir -p "$LIB_DIR"
-  if ! "$MVN" -B -q -Dstyle.color=never -f "$SCRIPT_DIR/pom.xml" \
+  local mvn_log="$WORK_DIR/maven.log"
+  if ! "$MVN" -B -Dstyle.color=never -f "$SCRIPT_DIR/pom.xml" \
       -Dflink.version="$FLINK_VERSION" \
       dependency:copy-dependencies \
       -DincludeScope=runtime \
-      -DoutputDirectory="$LIB_DIR" >&2; then
+      -DoutputDirectory="$LIB_DIR" >"$mvn_log" 2>&1; then
+    tail -n 40 "$mvn_log" >&2 || true
     rm -rf "$LIB_DIR"
-    die "could not resolve Flink $FLINK_VERSION from Maven"
+    die "could not resolve Flink $FLINK_VERSION from Maven (see $mvn_log)"
   fi
   [[ -n "$(ls "$LIB_DIR"/flink-runtime-web-*.jar 2>/dev/null)" ]] || die "flink-runtime-web missing in $LIB_DIR"
   touch "$LIB_DIR/.complete"
+  exec 8>&-
 }
 
 classpath() {
@@ -301,6 +314,7 @@ start_component() {
   (
     cd "$INSTANCE_DIR"
     export FLINK_CONF_DIR="$CONF_DIR" FLINK_LIB_DIR="$LIB_DIR" FLINK_PLUGINS_DIR="$INSTANCE_DIR/plugins"
+    exec 9>&-
     exec setsid nohup "${cmd[@]}" >>"$out_file" 2>&1 </dev/null
   ) &
   pid=$!
@@ -473,8 +487,20 @@ cmd_status() {
   return $rc
 }
 
+# Serialises commands on one cluster instance (fd 9 is closed for the Flink processes).
+lock_instance() {
+  mkdir -p "$INSTANCE_DIR"
+  exec 9>"$INSTANCE_DIR/.lock"
+  if command -v flock >/dev/null 2>&1; then
+    flock -w 600 9 || die "another flink-local.sh command holds $INSTANCE_DIR/.lock"
+  fi
+}
+
 main() {
   local command="${1:-}"
+  case "$command" in
+    up | down | stop-jobmanager | start-jobmanager) lock_instance ;;
+  esac
   case "$command" in
     up) cmd_up ;;
     down) cmd_down ;;
