@@ -1,6 +1,11 @@
 import { z } from '@hono/zod-openapi';
 import type { Job, JobDefinition } from '../../../domain/entities/job.js';
 
+// A missing field reads "required" rather than zod's "expected string, received undefined".
+z.config({
+  customError: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'required' : undefined),
+});
+
 const JOB_NAME = /^[A-Za-z0-9._-]{1,128}$/;
 const JAVA_CLASS = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/;
 const CONFIG_KEY = /^[A-Za-z0-9][\w.-]*$/;
