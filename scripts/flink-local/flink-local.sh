@@ -2,7 +2,7 @@
 # Runs a real Apache Flink standalone session cluster (one JobManager, one
 # TaskManager) on 127.0.0.1, assembled from the Flink jars on Maven Central.
 #
-#   scripts/flink-local/flink-local.sh up|down|status|path|stop-jobmanager|start-jobmanager
+#   scripts/flink-local/flink-local.sh up|down|status|path|stop-jobmanager [--kill]|start-jobmanager
 #
 # Environment:
 #   FLINK_VERSION          Flink version (default 1.20.5; 2.3.0 is tested too)
@@ -91,7 +91,7 @@ usage: $(basename "$0") <command>
   up                 resolve jars (first time only), write config, start JobManager and
                      TaskManager, wait until slots are free
   down               stop the JobManager and TaskManager started by 'up'
-  stop-jobmanager    stop only the JobManager
+  stop-jobmanager    stop only the JobManager (SIGTERM; with --kill: SIGKILL, like a crash)
   start-jobmanager   start the JobManager again and wait until slots are free
   status             show the processes and GET /overview
   path               print the work directory for FLINK_VERSION
@@ -323,14 +323,14 @@ start_component() {
 }
 
 stop_component() {
-  local component="$1" pid waited=0
+  local component="$1" signal="${2:-TERM}" pid waited=0
   if ! pid="$(running_pid "$component")"; then
     rm -f "$(pid_file "$component")"
     log "$component is not running"
     return 0
   fi
-  log "stopping $component (pid $pid)"
-  kill -TERM "$pid" 2>/dev/null || true
+  log "stopping $component (pid $pid, SIG$signal)"
+  kill "-$signal" "$pid" 2>/dev/null || true
   while kill -0 "$pid" 2>/dev/null; do
     # A zombie counts as gone.
     if [[ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo Z)" == Z ]]; then
@@ -443,7 +443,11 @@ cmd_down() {
 }
 
 cmd_stop_jobmanager() {
-  stop_component jobmanager
+  case "${1:-}" in
+    "") stop_component jobmanager TERM ;;
+    --kill) stop_component jobmanager KILL ;;
+    *) die "usage: stop-jobmanager [--kill]" ;;
+  esac
 }
 
 cmd_start_jobmanager() {
@@ -504,7 +508,7 @@ main() {
   case "$command" in
     up) cmd_up ;;
     down) cmd_down ;;
-    stop-jobmanager) cmd_stop_jobmanager ;;
+    stop-jobmanager) cmd_stop_jobmanager "${2:-}" ;;
     start-jobmanager) cmd_start_jobmanager ;;
     status) cmd_status ;;
     path) echo "$WORK_DIR" ;;
