@@ -47,3 +47,77 @@ export class StorageUnavailableError extends DomainError {
     super('The database is unavailable', options);
   }
 }
+
+export class JobAlreadyRunningError extends DomainError {
+  readonly code = 'JOB_ALREADY_RUNNING';
+
+  constructor(
+    readonly jobId: string,
+    readonly executionId: string,
+  ) {
+    super(`Job '${jobId}' already has an active execution '${executionId}'`);
+  }
+}
+
+export class JobNotRunningError extends DomainError {
+  readonly code = 'JOB_NOT_RUNNING';
+
+  constructor(readonly jobId: string) {
+    super(`Job '${jobId}' has no active execution to stop`);
+  }
+}
+
+export class ExecutionNotFoundError extends DomainError {
+  readonly code = 'EXECUTION_NOT_FOUND';
+
+  constructor(readonly executionId: string) {
+    super(`Execution '${executionId}' does not exist`);
+  }
+}
+
+export class JarLocationRefusedError extends DomainError {
+  readonly code = 'JAR_URL_NOT_ALLOWED';
+
+  constructor(
+    readonly jarURL: string,
+    readonly reason: string,
+  ) {
+    super(`jarURL '${jarURL}' cannot be used: ${reason}`);
+  }
+}
+
+/** A failure of a run's external step; its code ends up in the execution's `error`. */
+export class RunStepError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'RunStepError';
+  }
+}
+
+/** JAR_URL_NOT_ALLOWED, JAR_DOWNLOAD_FAILED, JAR_TOO_LARGE, JAR_CHECKSUM_MISMATCH. */
+export class ArtifactError extends RunStepError {}
+
+/** FLINK_UNREACHABLE, FLINK_SUBMIT_FAILED, FLINK_REQUEST_FAILED. */
+export class FlinkError extends RunStepError {}
+
+export class SavepointDirectoryMissingError extends DomainError {
+  readonly code = 'SAVEPOINT_DIR_NOT_CONFIGURED';
+
+  constructor(readonly jobId: string) {
+    super(
+      `Job '${jobId}' cannot stop with a savepoint: set SAVEPOINT_DIR or state.savepoints.dir in its flinkConfiguration`,
+    );
+  }
+}
+
+export class NoSavepointError extends DomainError {
+  readonly code = 'NO_SAVEPOINT';
+
+  constructor(readonly jobId: string) {
+    super(`No run of job '${jobId}' has taken a savepoint to restore from`);
+  }
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultAllowedHosts, parseAllowedHosts } from '../adapters/output/artifacts/host-policy.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -9,6 +10,11 @@ const httpUrl = z
     message: 'must be an http:// or https:// URL',
   })
   .transform((value) => value.replace(/\/+$/, ''));
+
+function positiveInteger(unit: string) {
+  const message = `must be a positive whole number of ${unit}`;
+  return z.coerce.number({ message }).int(message).positive(message);
+}
 
 const environmentSchema = z.object({
   PORT: z.coerce
@@ -29,6 +35,22 @@ const environmentSchema = z.object({
   FLINK_JOBMANAGER_URL: httpUrl.default('http://localhost:8081'),
   DATA_PROCESSOR_URL: httpUrl.default('http://data-processor:8080'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  FLINK_POLL_INTERVAL_MS: positiveInteger('milliseconds').default(2000),
+  SAVEPOINT_DIR: z.string().trim().min(1).optional(),
+  STOP_TIMEOUT_SECONDS: positiveInteger('seconds').default(60),
+  FLINK_UNREACHABLE_GRACE_SECONDS: positiveInteger('seconds').default(300),
+  JAR_ALLOWED_HOSTS: z
+    .string()
+    .transform((value, context) => {
+      try {
+        return parseAllowedHosts(value);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: `must be a comma-separated list of hosts: ${(error as Error).message}` });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  JAR_MAX_BYTES: positiveInteger('bytes').default(512 * 1024 * 1024),
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce
     .number({ message: 'must be a number of seconds' })
     .positive('must be a positive number of seconds')
@@ -47,6 +69,14 @@ export interface AppConfig {
   dataProcessorUrl: string;
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
+  flinkPollIntervalMs: number;
+  /** Where stop-with-savepoint writes when a job names no `state.savepoints.dir` of its own. */
+  savepointDir: string | null;
+  stopTimeoutMs: number;
+  flinkUnreachableGraceMs: number;
+  /** Hosts a jarURL may name; default: the data processor's host and localhost. */
+  jarAllowedHosts: string[];
+  jarMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -84,5 +114,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataProcessorUrl: settings.DATA_PROCESSOR_URL,
     logLevel: settings.LOG_LEVEL,
     shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    flinkPollIntervalMs: settings.FLINK_POLL_INTERVAL_MS,
+    savepointDir: settings.SAVEPOINT_DIR ?? null,
+    stopTimeoutMs: settings.STOP_TIMEOUT_SECONDS * 1000,
+    flinkUnreachableGraceMs: settings.FLINK_UNREACHABLE_GRACE_SECONDS * 1000,
+    jarAllowedHosts: settings.JAR_ALLOWED_HOSTS ?? defaultAllowedHosts(settings.DATA_PROCESSOR_URL),
+    jarMaxBytes: settings.JAR_MAX_BYTES,
   };
 }

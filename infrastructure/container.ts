@@ -1,20 +1,34 @@
 import 'reflect-metadata';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import { HttpArtifactSource } from '../adapters/output/artifacts/http-artifact-source.js';
+import { FlinkRestCluster } from '../adapters/output/flink/flink-rest-cluster.js';
+import { DrizzleExecutionRepository } from '../adapters/output/repository/drizzle-execution-repository.js';
+import { DrizzleJarUploadRegistry } from '../adapters/output/repository/drizzle-jar-upload-registry.js';
 import { DrizzleJobRepository } from '../adapters/output/repository/drizzle-job-repository.js';
 import { SqlDatabaseStatus } from '../adapters/output/repository/sql-database-status.js';
 import { randomIds } from '../adapters/output/system/random-ids.js';
 import { systemClock } from '../adapters/output/system/system-clock.js';
+import type { ArtifactSource } from '../domain/ports/output/artifact-source.js';
 import type { Clock } from '../domain/ports/output/clock.js';
+import type { ExecutionRepository } from '../domain/ports/output/execution-repository.js';
+import type { FlinkCluster } from '../domain/ports/output/flink-cluster.js';
+import type { JarUploadRegistry } from '../domain/ports/output/jar-upload-registry.js';
 import type { DatabaseStatus } from '../domain/ports/output/database-status.js';
 import type { IdGenerator } from '../domain/ports/output/id-generator.js';
 import type { JobRepository } from '../domain/ports/output/job-repository.js';
 import type { JobDefinitions } from '../domain/ports/input/job-definitions.js';
+import type { JobRuns } from '../domain/ports/input/job-runs.js';
 import type { ServiceHealth } from '../domain/ports/input/service-health.js';
+import { ExecutionRunner } from '../domain/services/execution-runner.js';
+import { ExecutionService } from '../domain/services/execution-service.js';
+import type { RunSettings } from '../domain/services/run-settings.js';
 import { HealthService } from '../domain/services/health-service.js';
 import { JobDefinitionService } from '../domain/services/job-definition-service.js';
 import type { AppConfig } from './config.js';
 import { openDatabase, type DatabaseLocation, type OpenedDatabase } from './database.js';
+import { ExecutionWorker } from './execution-worker.js';
 import { createHttpApp } from './http-app.js';
 import { serviceVersion, shippedMigrationCount } from './project-files.js';
 import { TOKENS } from './tokens.js';
@@ -23,6 +37,8 @@ export interface ContainerOverrides {
   /** Where the data lives instead of `config.database` (tests use an in-memory PGlite). */
   database?: DatabaseLocation;
   clock?: Clock;
+  /** Another Flink cluster adapter (the scheduler benchmark uses a no-op one). */
+  flink?: FlinkCluster;
 }
 
 /**
@@ -45,6 +61,26 @@ export async function buildContainer(
   container.register(TOKENS.IdGenerator, { useValue: randomIds });
 
   container.register(TOKENS.JobRepository, { useValue: new DrizzleJobRepository(database.db) });
+  container.register(TOKENS.ExecutionRepository, { useValue: new DrizzleExecutionRepository(database.db) });
+  container.register(TOKENS.JarUploadRegistry, { useValue: new DrizzleJarUploadRegistry(database.db) });
+  container.register(TOKENS.ArtifactSource, {
+    useValue: new HttpArtifactSource({
+      cacheDir: join(config.dataDir, 'jars'),
+      dataProcessorUrl: config.dataProcessorUrl,
+      allowedHosts: config.jarAllowedHosts,
+      maxBytes: config.jarMaxBytes,
+    }),
+  });
+  container.register(TOKENS.FlinkCluster, {
+    useValue: overrides.flink ?? new FlinkRestCluster({ baseUrl: config.flinkJobManagerUrl }),
+  });
+  container.register(TOKENS.RunSettings, {
+    useValue: {
+      savepointDir: config.savepointDir,
+      stopTimeoutMs: config.stopTimeoutMs,
+      unreachableGraceMs: config.flinkUnreachableGraceMs,
+    } satisfies RunSettings,
+  });
   container.register(TOKENS.DatabaseStatus, {
     useValue: new SqlDatabaseStatus(database.db, shippedMigrationCount()),
   });
@@ -55,15 +91,53 @@ export async function buildContainer(
         resolve<JobRepository>(TOKENS.JobRepository),
         resolve<Clock>(TOKENS.Clock),
         resolve<IdGenerator>(TOKENS.IdGenerator),
+        resolve<ArtifactSource>(TOKENS.ArtifactSource),
+      ),
+  });
+  container.register(TOKENS.ExecutionRunner, {
+    useFactory: () =>
+      new ExecutionRunner(
+        resolve<JobRepository>(TOKENS.JobRepository),
+        resolve<ExecutionRepository>(TOKENS.ExecutionRepository),
+        resolve<ArtifactSource>(TOKENS.ArtifactSource),
+        resolve<FlinkCluster>(TOKENS.FlinkCluster),
+        resolve<JarUploadRegistry>(TOKENS.JarUploadRegistry),
+        resolve<Clock>(TOKENS.Clock),
+        resolve<RunSettings>(TOKENS.RunSettings),
+      ),
+  });
+  // One worker per container: it is both the dispatcher the use cases talk to and the loop cmd/ starts.
+  const worker = new ExecutionWorker(
+    resolve<ExecutionRunner>(TOKENS.ExecutionRunner),
+    resolve<ExecutionRepository>(TOKENS.ExecutionRepository),
+    logger,
+    config.flinkPollIntervalMs,
+  );
+  container.register(TOKENS.ExecutionWorker, { useValue: worker });
+  container.register(TOKENS.JobRuns, {
+    useFactory: () =>
+      new ExecutionService(
+        resolve<JobRepository>(TOKENS.JobRepository),
+        resolve<ExecutionRepository>(TOKENS.ExecutionRepository),
+        worker,
+        resolve<Clock>(TOKENS.Clock),
+        resolve<IdGenerator>(TOKENS.IdGenerator),
+        resolve<RunSettings>(TOKENS.RunSettings),
       ),
   });
   container.register(TOKENS.ServiceHealth, {
-    useFactory: () => new HealthService(resolve<DatabaseStatus>(TOKENS.DatabaseStatus), serviceVersion),
+    useFactory: () =>
+      new HealthService(
+        resolve<DatabaseStatus>(TOKENS.DatabaseStatus),
+        resolve<FlinkCluster>(TOKENS.FlinkCluster),
+        serviceVersion,
+      ),
   });
   container.register(TOKENS.HttpApp, {
     useFactory: () =>
       createHttpApp({
         jobDefinitions: resolve<JobDefinitions>(TOKENS.JobDefinitions),
+        jobRuns: resolve<JobRuns>(TOKENS.JobRuns),
         health: resolve<ServiceHealth>(TOKENS.ServiceHealth),
         logger,
       }),

@@ -3,15 +3,18 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import { createHealthRouter } from '../adapters/input/http/health-router.js';
+import { createExecutionsRouter } from '../adapters/input/http/executions-router.js';
 import { createJobsRouter } from '../adapters/input/http/jobs-router.js';
 import { problemFor, problemResponse } from '../adapters/input/http/problem.js';
 import type { JobDefinitions } from '../domain/ports/input/job-definitions.js';
+import type { JobRuns } from '../domain/ports/input/job-runs.js';
 import type { ServiceHealth } from '../domain/ports/input/service-health.js';
 import { requestContext } from './logging.js';
 import { serviceVersion } from './project-files.js';
 
 export interface HttpAppDependencies {
   jobDefinitions: JobDefinitions;
+  jobRuns: JobRuns;
   health: ServiceHealth;
   logger: Logger;
 }
@@ -44,12 +47,13 @@ function requestIdentity(logger: Logger): MiddlewareHandler {
   };
 }
 
-export function createHttpApp({ jobDefinitions, health, logger }: HttpAppDependencies) {
+export function createHttpApp({ jobDefinitions, jobRuns, health, logger }: HttpAppDependencies) {
   const app = new OpenAPIHono();
   app.use('*', requestIdentity(logger));
 
   app.route('/', createHealthRouter(health));
-  app.route('/api/v1/jobs', createJobsRouter(jobDefinitions));
+  app.route('/api/v1/jobs', createJobsRouter(jobDefinitions, jobRuns));
+  app.route('/api/v1', createExecutionsRouter(jobRuns));
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Flink job scheduler', version: serviceVersion },

@@ -3,6 +3,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config.js';
 import { buildContainer, databaseOf, type ContainerOverrides } from './container.js';
+import type { ExecutionWorker } from './execution-worker.js';
 import type { HttpApp } from './http-app.js';
 import { TOKENS } from './tokens.js';
 
@@ -20,6 +21,9 @@ export async function startService(
   const container = await buildContainer(config, logger, overrides);
   const database = databaseOf(container);
   const app = container.resolve<HttpApp>(TOKENS.HttpApp);
+  const worker = container.resolve<ExecutionWorker>(TOKENS.ExecutionWorker);
+  // Runs left unfinished by an earlier process are picked up before new requests arrive.
+  await worker.start();
 
   const server = await new Promise<ServerType>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(started));
@@ -32,6 +36,8 @@ export async function startService(
   const stop = () =>
     (stopping ??= (async () => {
       await closeServer(server, config.shutdownTimeoutMs, logger);
+      // Whatever is still under way after this is resumed from the database at the next start.
+      await worker.stop(config.shutdownTimeoutMs);
       await database.close();
       logger.info('service stopped');
     })());

@@ -1,7 +1,8 @@
 import { createJob, replaceJob, type Job, type JobDefinition } from '../entities/job.js';
 import { isEntityId } from '../entities/ids.js';
-import { JobNotFoundError, JobVersionMismatchError } from '../errors.js';
+import { JarLocationRefusedError, JobNotFoundError, JobVersionMismatchError } from '../errors.js';
 import type { JobDefinitions, JobPage, ListJobsRequest } from '../ports/input/job-definitions.js';
+import type { ArtifactSource } from '../ports/output/artifact-source.js';
 import type { Clock } from '../ports/output/clock.js';
 import type { IdGenerator } from '../ports/output/id-generator.js';
 import type { JobRepository } from '../ports/output/job-repository.js';
@@ -14,9 +15,11 @@ export class JobDefinitionService implements JobDefinitions {
     private readonly jobs: JobRepository,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    private readonly jarPolicy: Pick<ArtifactSource, 'refusalFor'>,
   ) {}
 
   async createJob(definition: JobDefinition): Promise<Job> {
+    this.checkJarLocation(definition);
     const job = createJob(definition, this.ids.newId(), this.clock.now());
     await this.jobs.insert(job);
     return job;
@@ -38,6 +41,7 @@ export class JobDefinitionService implements JobDefinitions {
   }
 
   async replaceJob(id: string, definition: JobDefinition, expectedVersion?: number): Promise<Job> {
+    this.checkJarLocation(definition);
     for (let attempt = 1; ; attempt++) {
       const current = await this.getJob(id);
       if (expectedVersion !== undefined && current.version !== expectedVersion) {
@@ -52,6 +56,11 @@ export class JobDefinitionService implements JobDefinitions {
         throw new JobVersionMismatchError(id, expectedVersion ?? current.version, latest.version);
       }
     }
+  }
+
+  private checkJarLocation(definition: JobDefinition): void {
+    const refusal = this.jarPolicy.refusalFor(definition.jarURL);
+    if (refusal) throw new JarLocationRefusedError(definition.jarURL, refusal);
   }
 
   async deleteJob(id: string): Promise<void> {

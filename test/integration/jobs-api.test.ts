@@ -63,6 +63,7 @@ describe('POST /api/v1/jobs', () => {
       version: 1,
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       updatedAt: job.createdAt,
+      lastExecution: null,
     });
   });
 
@@ -295,7 +296,7 @@ describe('GET, PUT, DELETE /api/v1/jobs/:id', () => {
 
   it('accepts a document read with GET, edited, and sent back without its server-set fields', async () => {
     const job = await create({ ...validJob, description: null });
-    const { id, version, createdAt, updatedAt, ...definition } = job;
+    const { id, version, createdAt, updatedAt, lastExecution, ...definition } = job;
     const response = await api.request(`/api/v1/jobs/${id}`, { method: 'PUT', json: { ...definition, parallelism: 3 } });
     expect(response.status).toBe(200);
   });
@@ -374,9 +375,14 @@ describe('cross-cutting behaviour', () => {
 });
 
 describe('health and probes', () => {
-  it('reports ok with the package version', async () => {
+  it('reports the database, Flink and the package version; Flink down makes it degraded', async () => {
     const body = await (await api.request('/health')).json();
-    expect(body).toEqual({ status: 'ok', database: 'ok', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    expect(body).toEqual({
+      status: 'degraded',
+      database: 'ok',
+      flink: { reachable: false, version: null, slotsAvailable: null },
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+    });
   });
 
   it('is live and ready while the database answers', async () => {

@@ -5,6 +5,7 @@ import { loadConfig } from '../../infrastructure/config.js';
 import { buildContainer, databaseOf } from '../../infrastructure/container.js';
 import type { HttpApp } from '../../infrastructure/http-app.js';
 import { createLogger } from '../../infrastructure/logging.js';
+import type { ExecutionWorker } from '../../infrastructure/execution-worker.js';
 import { TOKENS } from '../../infrastructure/tokens.js';
 
 /** Tests read bodies loosely and assert their shape, so `json()` is untyped here. */
@@ -20,7 +21,8 @@ export interface TestApp {
 }
 
 /** The real app from the composition root, on a fresh in-memory PGlite. */
-export async function startTestApp(config: AppConfig = loadConfig({})): Promise<TestApp> {
+/** Port 9 (discard) is one fetch refuses outright: Flink reads as unreachable, quickly and always. */
+export async function startTestApp(config: AppConfig = loadConfig({ FLINK_JOBMANAGER_URL: 'http://127.0.0.1:9' })): Promise<TestApp> {
   const logLines: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -47,6 +49,9 @@ export async function startTestApp(config: AppConfig = loadConfig({})): Promise<
       expect(response.status, `${rest.method ?? 'GET'} ${path} must never answer 500`).not.toBe(500);
       return response;
     },
-    close: () => databaseOf(container).close(),
+    close: async () => {
+      await container.resolve<ExecutionWorker>(TOKENS.ExecutionWorker).stop(5_000);
+      await databaseOf(container).close();
+    },
   };
 }

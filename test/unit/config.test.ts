@@ -12,6 +12,12 @@ describe('loadConfig', () => {
       dataProcessorUrl: 'http://data-processor:8080',
       logLevel: 'info',
       shutdownTimeoutMs: 10_000,
+      flinkPollIntervalMs: 2000,
+      savepointDir: null,
+      stopTimeoutMs: 60_000,
+      flinkUnreachableGraceMs: 300_000,
+      jarAllowedHosts: ['data-processor', 'localhost'],
+      jarMaxBytes: 512 * 1024 * 1024,
     });
   });
 
@@ -28,6 +34,11 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('debug');
   });
 
+  it('reads the allowed JAR hosts as a comma list', () => {
+    expect(loadConfig({ JAR_ALLOWED_HOSTS: ' Repo.example , localhost' }).jarAllowedHosts).toEqual(['repo.example', 'localhost']);
+    expect(loadConfig({ DATA_PROCESSOR_URL: 'http://jars.internal:9000' }).jarAllowedHosts).toEqual(['jars.internal', 'localhost']);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(8080);
     expect(loadConfig({ DATABASE_URL: '' }).database.kind).toBe('pglite');
@@ -39,6 +50,8 @@ describe('loadConfig', () => {
     { env: { DATABASE_URL: 'not a url' }, message: 'Invalid DATABASE_URL="not a url": must be a postgres:// or postgresql:// URL' },
     { env: { DATABASE_URL: 'mysql://x/y' }, message: 'Invalid DATABASE_URL="mysql://x/y": must be a postgres:// or postgresql:// URL' },
     { env: { FLINK_JOBMANAGER_URL: 'ftp://x' }, message: 'Invalid FLINK_JOBMANAGER_URL="ftp://x": must be an http:// or https:// URL' },
+    { env: { FLINK_POLL_INTERVAL_MS: '0' }, message: 'Invalid FLINK_POLL_INTERVAL_MS="0": must be a positive whole number of milliseconds' },
+    { env: { JAR_ALLOWED_HOSTS: 'a b' }, message: "Invalid JAR_ALLOWED_HOSTS=\"a b\": must be a comma-separated list of hosts: JAR_ALLOWED_HOSTS entry 'a b' is not a host name, IP address or host:port" },
     { env: { LOG_LEVEL: 'loud' }, message: 'Invalid LOG_LEVEL="loud": must be one of fatal, error, warn, info, debug, trace, silent' },
   ])('rejects $env with one line naming the variable', ({ env, message }) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(message));

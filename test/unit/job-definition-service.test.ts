@@ -1,5 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { JobNameTakenError, JobNotFoundError, JobVersionMismatchError } from '../../domain/errors.js';
+import {
+  JarLocationRefusedError,
+  JobNameTakenError,
+  JobNotFoundError,
+  JobVersionMismatchError,
+} from '../../domain/errors.js';
 import { JobDefinitionService } from '../../domain/services/job-definition-service.js';
 import { aJobDefinition } from '../support/job-definitions.js';
 import { FixedClock, SequentialIds } from './fakes/fixed-clock.js';
@@ -13,7 +18,22 @@ describe('JobDefinitionService', () => {
   beforeEach(() => {
     repository = new InMemoryJobRepository();
     clock = new FixedClock();
-    service = new JobDefinitionService(repository, clock, new SequentialIds());
+    const jarPolicy = {
+      refusalFor: (url: string) => (url.includes('evil') ? "host 'evil' is not allowed" : undefined),
+    };
+    service = new JobDefinitionService(repository, clock, new SequentialIds(), jarPolicy);
+  });
+
+  it('refuses a jarURL the JAR policy refuses, on create and on replace, storing nothing', async () => {
+    await expect(service.createJob(aJobDefinition({ jarURL: 'http://evil/x.jar' }))).rejects.toBeInstanceOf(
+      JarLocationRefusedError,
+    );
+    expect(repository.rows.size).toBe(0);
+    const job = await service.createJob(aJobDefinition());
+    await expect(service.replaceJob(job.id, aJobDefinition({ jarURL: 'http://evil/x.jar' }))).rejects.toThrow(
+      "jarURL 'http://evil/x.jar' cannot be used: host 'evil' is not allowed",
+    );
+    expect((await service.getJob(job.id)).version).toBe(1);
   });
 
   it('creates a job with a new id at version 1 and stores it', async () => {

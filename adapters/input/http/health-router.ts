@@ -5,6 +5,11 @@ const HealthSchema = z
   .object({
     status: z.enum(['ok', 'degraded']),
     database: z.enum(['ok', 'error']),
+    flink: z.object({
+      reachable: z.boolean(),
+      version: z.string().nullable(),
+      slotsAvailable: z.number().int().nullable(),
+    }),
     version: z.string(),
   })
   .openapi('Health');

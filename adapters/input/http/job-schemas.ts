@@ -1,5 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { Job, JobDefinition } from '../../../domain/entities/job.js';
+import type { ExecutionSummary } from '../../../domain/ports/output/execution-repository.js';
+import { ExecutionSummarySchema, toExecutionSummary } from './execution-schemas.js';
 
 // A missing field reads "required" rather than zod's "expected string, received undefined".
 z.config({
@@ -114,12 +116,13 @@ export const JobSchema = z
     version: z.number().int(),
     createdAt: z.string().openapi({ format: 'date-time' }),
     updatedAt: z.string().openapi({ format: 'date-time' }),
+    lastExecution: ExecutionSummarySchema.nullable(),
   })
   .openapi('Job');
 
 export type JobResource = z.infer<typeof JobSchema>;
 
-export function toJobResource(job: Job): JobResource {
+export function toJobResource(job: Job, lastExecution: ExecutionSummary | undefined): JobResource {
   return {
     id: job.id,
     name: job.name,
@@ -136,6 +139,7 @@ export function toJobResource(job: Job): JobResource {
     version: job.version,
     createdAt: job.createdAt.toISOString(),
     updatedAt: job.updatedAt.toISOString(),
+    lastExecution: lastExecution ? toExecutionSummary(lastExecution) : null,
   };
 }
 

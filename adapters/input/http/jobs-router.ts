@@ -1,5 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Job } from '../../../domain/entities/job.js';
 import type { JobDefinitions } from '../../../domain/ports/input/job-definitions.js';
+import type { JobRuns } from '../../../domain/ports/input/job-runs.js';
 import { decodeContinuationToken, encodeContinuationToken } from './continuation-token.js';
 import {
   JOB_DEFINITION_FIELDS,
@@ -47,7 +49,13 @@ function expectedVersion(ifMatch: string | undefined): number | undefined {
   return Number(match[1]);
 }
 
-export function createJobsRouter(jobDefinitions: JobDefinitions) {
+export function createJobsRouter(jobDefinitions: JobDefinitions, jobRuns: Pick<JobRuns, 'lastExecutions'>) {
+  /** Jobs as served: each with a summary of its newest run. */
+  const withLastExecution = async (jobs: Job[]) => {
+    const last = await jobRuns.lastExecutions(jobs.map((job) => job.id));
+    return jobs.map((job) => toJobResource(job, last.get(job.id)));
+  };
+
   const router = new OpenAPIHono({
     defaultHook: rejectInvalid([...JOB_DEFINITION_FIELDS, ...Object.keys(ListJobsQuerySchema.shape)]),
   });
@@ -71,7 +79,7 @@ export function createJobsRouter(jobDefinitions: JobDefinitions) {
       const job = await jobDefinitions.createJob(c.req.valid('json'));
       c.header('Location', `/api/v1/jobs/${job.id}`);
       c.header('ETag', `"${job.version}"`);
-      return c.json(toJobResource(job), 201);
+      return c.json(toJobResource(job, undefined), 201);
     },
   );
 
@@ -96,7 +104,7 @@ export function createJobsRouter(jobDefinitions: JobDefinitions) {
       const page = await jobDefinitions.listJobs({ limit: query.limit, after, labels, namePrefix: query.namePrefix });
       return c.json(
         {
-          jobs: page.jobs.map(toJobResource),
+          jobs: await withLastExecution(page.jobs),
           nextContinuationToken: page.next ? encodeContinuationToken(page.next, filters) : null,
         },
         200,
@@ -115,7 +123,8 @@ export function createJobsRouter(jobDefinitions: JobDefinitions) {
     async (c) => {
       const job = await jobDefinitions.getJob(c.req.valid('param').id);
       c.header('ETag', `"${job.version}"`);
-      return c.json(toJobResource(job), 200);
+      const [resource] = await withLastExecution([job]);
+      return c.json(resource!, 200);
     },
   );
 
@@ -141,7 +150,8 @@ export function createJobsRouter(jobDefinitions: JobDefinitions) {
       const version = expectedVersion(c.req.header('If-Match'));
       const job = await jobDefinitions.replaceJob(c.req.valid('param').id, c.req.valid('json'), version);
       c.header('ETag', `"${job.version}"`);
-      return c.json(toJobResource(job), 200);
+      const [resource] = await withLastExecution([job]);
+      return c.json(resource!, 200);
     },
   );
 

@@ -23,6 +23,12 @@ const STATUS_BY_CODE: Record<string, { status: ContentfulStatusCode; title: stri
   JOB_NAME_TAKEN: { status: 409, title: 'Job name already taken' },
   JOB_VERSION_MISMATCH: { status: 412, title: 'Job version does not match' },
   STORAGE_UNAVAILABLE: { status: 503, title: 'Database unavailable' },
+  JAR_URL_NOT_ALLOWED: { status: 400, title: 'JAR location not allowed' },
+  EXECUTION_NOT_FOUND: { status: 404, title: 'Execution not found' },
+  JOB_ALREADY_RUNNING: { status: 409, title: 'Job already running' },
+  JOB_NOT_RUNNING: { status: 409, title: 'Job not running' },
+  NO_SAVEPOINT: { status: 409, title: 'No savepoint to restore from' },
+  SAVEPOINT_DIR_NOT_CONFIGURED: { status: 409, title: 'No savepoint folder configured' },
 };
 
 export function problemResponse(c: Context, problem: Problem): Response {

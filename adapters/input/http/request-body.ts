@@ -1,13 +1,13 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { ZodError } from 'zod';
+import type { z, ZodError } from 'zod';
 import { HttpProblem, validationProblem, type FieldError } from './problem.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
-const limitBody = bodyLimit({
+export const limitBody = bodyLimit({
   maxSize: MAX_BODY_BYTES,
   onError: () => {
     throw new HttpProblem({
@@ -19,8 +19,7 @@ const limitBody = bodyLimit({
   },
 });
 
-/** Parses the body as JSON once, so the validator that follows sees it; rejects other media types and bad JSON. */
-const parseJson: MiddlewareHandler = async (c, next) => {
+function requireJsonMediaType(c: Context): void {
   const contentType = c.req.header('Content-Type') ?? '';
   if (!JSON_MEDIA_TYPE.test(contentType)) {
     throw new HttpProblem({
@@ -30,10 +29,12 @@ const parseJson: MiddlewareHandler = async (c, next) => {
       detail: `Expected Content-Type application/json, got ${contentType ? `'${contentType}'` : 'none'}`,
     });
   }
+}
+
+function parseJsonText(text: string): unknown {
   try {
-    await c.req.json();
+    return JSON.parse(text);
   } catch (error) {
-    if (error instanceof HttpProblem) throw error;
     throw new HttpProblem({
       status: 400,
       code: 'MALFORMED_JSON',
@@ -41,8 +42,34 @@ const parseJson: MiddlewareHandler = async (c, next) => {
       detail: `The request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
     });
   }
+}
+
+/** Parses the body as JSON once, so the validator that follows sees it; rejects other media types and bad JSON. */
+const parseJson: MiddlewareHandler = async (c, next) => {
+  requireJsonMediaType(c);
+  parseJsonText(await c.req.text());
   await next();
 };
+
+/**
+ * For routes whose body may be left out: no body (or only whitespace) reads as `{}`; a body present must be JSON
+ * of the given schema. Use after `limitBody`.
+ */
+export async function optionalJsonBody<T extends z.ZodType>(
+  c: Context,
+  schema: T,
+  knownFields: readonly string[],
+): Promise<z.output<T>> {
+  const text = await c.req.text();
+  let body: unknown = {};
+  if (text.trim() !== '') {
+    requireJsonMediaType(c);
+    body = parseJsonText(text);
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw validationFailure(parsed.error, knownFields);
+  return parsed.data;
+}
 
 /** Middleware for routes that take a JSON body: size cap, media type, JSON syntax; then the route's schema. */
 export const jsonBody: MiddlewareHandler[] = [limitBody, parseJson];

@@ -55,3 +55,12 @@ export function translateStorageError(error: unknown): unknown {
   }
   return error;
 }
+
+/** Runs a database operation, turning connection failures into StorageUnavailableError. */
+export async function withStorageErrors<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    throw translateStorageError(error);
+  }
+}

@@ -3,7 +3,7 @@ import type { Job } from '../../../domain/entities/job.js';
 import { JobNameTakenError } from '../../../domain/errors.js';
 import type { JobQuery, JobRepository } from '../../../domain/ports/output/job-repository.js';
 import type { AppDatabase } from './database.js';
-import { translateStorageError, violatedUniqueConstraint } from './database-errors.js';
+import { translateStorageError, violatedUniqueConstraint, withStorageErrors } from './database-errors.js';
 import { jobNameOrder, jobs, type JobRow } from './schema.js';
 
 const live = isNull(jobs.deletedAt);
@@ -20,12 +20,10 @@ export class DrizzleJobRepository implements JobRepository {
   }
 
   async findById(id: string): Promise<Job | undefined> {
-    try {
+    return withStorageErrors(async () => {
       const [row] = await this.db.select().from(jobs).where(and(eq(jobs.id, id), live));
       return row && toJob(row);
-    } catch (error) {
-      throw translateStorageError(error);
-    }
+    });
   }
 
   async list(query: JobQuery): Promise<Job[]> {
@@ -39,7 +37,7 @@ export class DrizzleJobRepository implements JobRepository {
     if (query.namePrefix) {
       conditions.push(sql`starts_with(${jobs.name}, ${query.namePrefix})`);
     }
-    try {
+    return withStorageErrors(async () => {
       const rows = await this.db
         .select()
         .from(jobs)
@@ -47,9 +45,7 @@ export class DrizzleJobRepository implements JobRepository {
         .orderBy(asc(jobNameOrder), asc(jobs.id))
         .limit(query.limit);
       return rows.map(toJob);
-    } catch (error) {
-      throw translateStorageError(error);
-    }
+    });
   }
 
   async replace(job: Job): Promise<boolean> {
@@ -67,16 +63,14 @@ export class DrizzleJobRepository implements JobRepository {
   }
 
   async remove(id: string, at: Date): Promise<boolean> {
-    try {
+    return withStorageErrors(async () => {
       const removed = await this.db
         .update(jobs)
         .set({ deletedAt: at })
         .where(and(eq(jobs.id, id), live))
         .returning({ id: jobs.id });
       return removed.length === 1;
-    } catch (error) {
-      throw translateStorageError(error);
-    }
+    });
   }
 }
 

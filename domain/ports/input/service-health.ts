@@ -1,6 +1,7 @@
 export interface HealthReport {
   status: 'ok' | 'degraded';
   database: 'ok' | 'error';
+  flink: { reachable: boolean; version: string | null; slotsAvailable: number | null };
   version: string;
 }
 

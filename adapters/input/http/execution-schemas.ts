@@ -1,0 +1,112 @@
+import { z } from '@hono/zod-openapi';
+import { durationMs, type Execution, type ExecutionStatus } from '../../../domain/entities/execution.js';
+import type { ExecutionSummary } from '../../../domain/ports/output/execution-repository.js';
+
+const STATUSES = [
+  'PENDING',
+  'DOWNLOADING',
+  'UPLOADING',
+  'SUBMITTING',
+  'RUNNING',
+  'STOPPING',
+  'SUCCEEDED',
+  'FAILED',
+  'STOPPED',
+] as const satisfies readonly ExecutionStatus[];
+
+export const StartRequestSchema = z
+  .strictObject({
+    savepointPath: z.string().min(1, 'must not be empty').max(4096, 'must be at most 4096 characters').optional(),
+    allowNonRestoredState: z.boolean().optional(),
+    fromLastSavepoint: z.literal(true, { message: 'must be true when given' }).optional(),
+  })
+  .refine((body) => !(body.savepointPath && body.fromLastSavepoint), {
+    message: 'give savepointPath or fromLastSavepoint, not both',
+    path: ['fromLastSavepoint'],
+  })
+  .openapi('StartRequest');
+
+export const StopRequestSchema = z
+  .strictObject({
+    mode: z.enum(['savepoint', 'cancel'], { message: "must be 'savepoint' or 'cancel'" }).optional(),
+    drain: z.boolean().optional(),
+  })
+  .openapi('StopRequest');
+
+export const ExecutionSchema = z
+  .object({
+    id: z.uuid(),
+    jobId: z.uuid(),
+    trigger: z.enum(['manual', 'schedule', 'retry']),
+    attempt: z.number().int(),
+    status: z.enum(STATUSES),
+    flinkJobId: z.string().nullable().openapi({ description: 'Set once the run was submitted to Flink' }),
+    flinkJarId: z.string().nullable(),
+    savepointPath: z.string().nullable().openapi({ description: 'The savepoint the run was stopped with' }),
+    restoredFrom: z.string().nullable().openapi({ description: 'The savepoint the run started from' }),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    createdAt: z.string(),
+    startedAt: z.string().nullable(),
+    endedAt: z.string().nullable(),
+    durationMs: z.number().int().nullable(),
+    history: z.array(z.object({ status: z.enum(STATUSES), at: z.string(), detail: z.string().optional() })),
+  })
+  .openapi('Execution');
+
+export const ExecutionSummarySchema = z
+  .object({
+    id: z.uuid(),
+    status: z.enum(STATUSES),
+    createdAt: z.string(),
+    startedAt: z.string().nullable(),
+    endedAt: z.string().nullable(),
+  })
+  .openapi('ExecutionSummary');
+
+export const ExecutionListSchema = z
+  .object({ executions: z.array(ExecutionSchema), nextContinuationToken: z.string().nullable() })
+  .openapi('ExecutionList');
+
+export const ListExecutionsQuerySchema = z.strictObject({
+  limit: z.coerce
+    .number({ message: 'must be an integer from 1 to 200' })
+    .int('must be an integer from 1 to 200')
+    .min(1, 'must be an integer from 1 to 200')
+    .max(200, 'must be an integer from 1 to 200')
+    .default(50),
+  continuationToken: z.string().optional(),
+  status: z.enum(STATUSES, { message: `must be one of ${STATUSES.join(', ')}` }).optional(),
+});
+
+const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+export function toExecutionResource(execution: Execution): z.infer<typeof ExecutionSchema> {
+  const submitted = execution.history.some((entry) => entry.status === 'SUBMITTING');
+  return {
+    id: execution.id,
+    jobId: execution.jobId,
+    trigger: execution.trigger,
+    attempt: execution.attempt,
+    status: execution.status,
+    flinkJobId: submitted ? execution.flinkJobId : null,
+    flinkJarId: execution.flinkJarId,
+    savepointPath: execution.savepointPath,
+    restoredFrom: execution.restoredFrom?.savepointPath ?? null,
+    error: execution.error,
+    createdAt: execution.createdAt.toISOString(),
+    startedAt: iso(execution.startedAt),
+    endedAt: iso(execution.endedAt),
+    durationMs: durationMs(execution),
+    history: execution.history.map((entry) => ({ ...entry, at: entry.at.toISOString() })),
+  };
+}
+
+export function toExecutionSummary(summary: ExecutionSummary): z.infer<typeof ExecutionSummarySchema> {
+  return {
+    id: summary.id,
+    status: summary.status,
+    createdAt: summary.createdAt.toISOString(),
+    startedAt: iso(summary.startedAt),
+    endedAt: iso(summary.endedAt),
+  };
+}

@@ -1,0 +1,57 @@
+import { FlinkError } from '../../../domain/errors.js';
+import type { RunRequest } from '../../../domain/ports/output/flink-cluster.js';
+
+/**
+ * Body of `POST /jars/:jarid/run`. Arguments go in `programArgsList` only: `programArgs` (one string) is gone in
+ * Flink 2.x, which ignores unknown fields silently.
+ */
+export interface JarRunBody {
+  entryClass: string;
+  programArgsList: string[];
+  jobId: string;
+  parallelism?: number;
+  flinkConfiguration?: Record<string, string>;
+  savepointPath?: string;
+  allowNonRestoredState?: boolean;
+}
+
+/** `flinkConfiguration` in a run request came with FLIP-256 in Flink 1.17; older clusters drop it without a word. */
+const FLINK_CONFIGURATION_SINCE = { major: 1, minor: 17 };
+
+/**
+ * The run body for a cluster of `flinkVersion` (as `GET /config` reports it). A field the cluster would not read is
+ * refused here rather than dropped, since a job run without its configuration is not the job that was asked for.
+ * Flink 1.20 and 2.x read every field.
+ */
+export function jarRunBody(request: RunRequest, flinkVersion: string): JarRunBody {
+  const body: JarRunBody = {
+    entryClass: request.entryClass,
+    programArgsList: request.programArgs,
+    jobId: request.jobId,
+  };
+  if (request.parallelism !== null) body.parallelism = request.parallelism;
+  if (Object.keys(request.flinkConfiguration).length > 0) {
+    if (!isAtLeast(flinkVersion, FLINK_CONFIGURATION_SINCE)) {
+      throw new FlinkError(
+        'FLINK_SUBMIT_FAILED',
+        `Flink ${flinkVersion} does not accept flinkConfiguration when running a JAR (needs 1.17 or later): ` +
+          'set these options in the cluster configuration instead',
+      );
+    }
+    body.flinkConfiguration = request.flinkConfiguration;
+  }
+  if (request.restore) {
+    body.savepointPath = request.restore.savepointPath;
+    body.allowNonRestoredState = request.restore.allowNonRestoredState;
+  }
+  return body;
+}
+
+/** Versions that do not read as `major.minor...` (a custom build, say) are taken to be recent. */
+function isAtLeast(version: string, since: { major: number; minor: number }): boolean {
+  const match = /^(\d+)\.(\d+)/.exec(version);
+  if (!match) return true;
+  const major = Number(match[1]);
+  const minor = Number(match[2]);
+  return major > since.major || (major === since.major && minor >= since.minor);
+}

@@ -1,0 +1,119 @@
+/**
+ * Submission overhead: how much time the service adds between `POST /api/v1/jobs/:id/start` and Flink's run call
+ * returning, against a bare `POST /jars/:jarid/run` on the same cluster, in the same run. The JAR is cached (the
+ * job names its SHA-256) and already uploaded, as for every run after the first.
+ *
+ *   npm run flink:up && mvn -q -f test/flink-job/pom.xml package
+ *   npx tsx bench/submission-overhead.ts            # BENCH_RUNS=20, FLINK_URL=http://127.0.0.1:8081
+ *   DATABASE_URL=postgres://... npx tsx bench/submission-overhead.ts   # on PostgreSQL instead of PGlite
+ */
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../infrastructure/config.js';
+import { createLogger } from '../infrastructure/logging.js';
+import { startService } from '../infrastructure/service.js';
+import { startJarServer, TEST_JOB_CLASS, TEST_JOB_JAR } from '../test/support/flink.js';
+
+const runs = Number(process.env.BENCH_RUNS ?? 20);
+const flinkUrl = process.env.FLINK_URL ?? 'http://127.0.0.1:8081';
+
+async function json(response: Response): Promise<any> {
+  if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function stats(samples: number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return { median: at(0.5), p90: at(0.9), min: sorted[0]!, max: sorted[sorted.length - 1]! };
+}
+
+const dataDir = await mkdtemp(join(tmpdir(), 'fjs-bench-'));
+const jars = await startJarServer();
+const config = loadConfig({
+  PORT: '0',
+  HOST: '127.0.0.1',
+  DATA_DIR: dataDir,
+  DATABASE_URL: process.env.DATABASE_URL,
+  FLINK_JOBMANAGER_URL: flinkUrl,
+  DATA_PROCESSOR_URL: jars.url,
+  FLINK_POLL_INTERVAL_MS: '100',
+  LOG_LEVEL: 'warn',
+});
+const service = await startService(config, createLogger('warn'));
+const api = `http://127.0.0.1:${service.port}/api/v1`;
+
+try {
+  const sha256 = createHash('sha256').update(await readFile(TEST_JOB_JAR)).digest('hex');
+  const job = await json(
+    await fetch(`${api}/jobs`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        name: `bench-${Date.now()}`,
+        jarURL: '/jars/flink-test-job.jar',
+        entryClass: TEST_JOB_CLASS,
+        config: { mode: 'bounded', count: '10' },
+        jarSha256: sha256,
+      }),
+    }),
+  );
+
+  const runOnce = async () => {
+    const started = performance.timeOrigin + performance.now();
+    const execution = await json(await fetch(`${api}/jobs/${job.id}/start`, { method: 'POST' }));
+    const ended = await until(
+      () => fetch(`${api}/executions/${execution.id}`).then(json),
+      (e) => ['SUCCEEDED', 'FAILED', 'STOPPED'].includes(e.status),
+    );
+    if (ended.status !== 'SUCCEEDED') throw new Error(`run ${ended.status}: ${JSON.stringify(ended.error)}`);
+    // RUNNING is saved the moment Flink's run call returned.
+    const running = ended.history.find((entry: { status: string }) => entry.status === 'RUNNING');
+    return { ms: Date.parse(running.at) - started, jarId: ended.flinkJarId as string };
+  };
+
+  const { jarId } = await runOnce(); // downloads, uploads, warms everything up
+  await runOnce();
+  const service_ms: number[] = [];
+  for (let i = 0; i < runs; i++) service_ms.push((await runOnce()).ms);
+
+  const bare_ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    const { jobid } = await json(
+      await fetch(`${flinkUrl}/jars/${jarId}/run`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ entryClass: TEST_JOB_CLASS, programArgsList: ['--count', '10', '--mode', 'bounded'] }),
+      }),
+    );
+    bare_ms.push(performance.now() - started);
+    await until(() => fetch(`${flinkUrl}/jobs/${jobid}`).then(json), (j) => ['FINISHED', 'FAILED', 'CANCELED'].includes(j.state));
+  }
+
+  const ours = stats(service_ms);
+  const bare = stats(bare_ms);
+  const version = (await json(await fetch(`${flinkUrl}/config`)))['flink-version'];
+  const round = (value: number) => value.toFixed(1).padStart(8);
+  console.log(`\nSubmission overhead, Flink ${version}, ${config.database.kind}, ${runs} runs each (ms)\n`);
+  console.log('| path                                  |   median |      p90 |      min |      max |');
+  console.log('| ------------------------------------- | -------- | -------- | -------- | -------- |');
+  console.log(`| POST /start -> Flink run returned     | ${round(ours.median)} | ${round(ours.p90)} | ${round(ours.min)} | ${round(ours.max)} |`);
+  console.log(`| bare POST /jars/:jarid/run            | ${round(bare.median)} | ${round(bare.p90)} | ${round(bare.min)} | ${round(bare.max)} |`);
+  console.log(`| added by the service (median)         | ${round(ours.median - bare.median)} |          |          |          |`);
+  console.log(`\nGoal: at most 10 ms added. ${ours.median - bare.median <= 10 ? 'MET' : 'MISSED'}`);
+} finally {
+  await service.stop();
+  await jars.close();
+  await rm(dataDir, { recursive: true, force: true });
+}

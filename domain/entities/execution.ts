@@ -1,0 +1,173 @@
+/** How a run came about. */
+export type ExecutionTrigger = 'manual' | 'schedule' | 'retry';
+
+export type ExecutionStatus =
+  | 'PENDING'
+  | 'DOWNLOADING'
+  | 'UPLOADING'
+  | 'SUBMITTING'
+  | 'RUNNING'
+  | 'STOPPING'
+  | 'SUCCEEDED'
+  | 'FAILED'
+  | 'STOPPED';
+
+export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ['SUCCEEDED', 'FAILED', 'STOPPED'];
+export const ACTIVE_STATUSES: readonly ExecutionStatus[] = [
+  'PENDING',
+  'DOWNLOADING',
+  'UPLOADING',
+  'SUBMITTING',
+  'RUNNING',
+  'STOPPING',
+];
+
+/**
+ * The moves a run may make. Every step of the launch may end in FAILED (its error says why) or, when a stop was
+ * asked for before Flink had the job, in STOPPED. Once Flink runs the job, only Flink's outcome or our stop ends it.
+ */
+const TRANSITIONS: Record<ExecutionStatus, readonly ExecutionStatus[]> = {
+  PENDING: ['DOWNLOADING', 'STOPPING', 'FAILED', 'STOPPED'],
+  DOWNLOADING: ['UPLOADING', 'STOPPING', 'FAILED', 'STOPPED'],
+  UPLOADING: ['SUBMITTING', 'STOPPING', 'FAILED', 'STOPPED'],
+  SUBMITTING: ['RUNNING', 'STOPPING', 'SUCCEEDED', 'FAILED', 'STOPPED'],
+  RUNNING: ['STOPPING', 'SUCCEEDED', 'FAILED', 'STOPPED'],
+  STOPPING: ['SUCCEEDED', 'FAILED', 'STOPPED'],
+  SUCCEEDED: [],
+  FAILED: [],
+  STOPPED: [],
+};
+
+export interface ExecutionError {
+  /** Stable: JAR_DOWNLOAD_FAILED, FLINK_UNREACHABLE, FLINK_SUBMIT_FAILED, FLINK_JOB_FAILED, TIMEOUT, ... */
+  code: string;
+  message: string;
+}
+
+export interface HistoryEntry {
+  status: ExecutionStatus;
+  at: Date;
+  detail?: string;
+}
+
+export type StopMode = 'savepoint' | 'cancel';
+
+/** A stop asked for and not yet finished: by a user, or by the job's own timeout. */
+export interface StopRequest {
+  mode: StopMode;
+  drain: boolean;
+  reason: 'user' | 'timeout';
+  requestedAt: Date;
+  /** Flink's trigger id of the stop-with-savepoint operation, once asked. */
+  savepointTriggerId?: string;
+  /** Set when the savepoint gave up or timed out and the job is being cancelled instead. */
+  cancelRequestedAt?: Date;
+}
+
+/** Where a run restores state from, as asked at start. */
+export interface RestoreSettings {
+  savepointPath: string;
+  allowNonRestoredState: boolean;
+}
+
+export interface Execution {
+  id: string;
+  jobId: string;
+  trigger: ExecutionTrigger;
+  attempt: number;
+  status: ExecutionStatus;
+  /** Flink's job id: derived from the execution id, so a repeated submit can never start a second job. */
+  flinkJobId: string;
+  flinkJarId: string | null;
+  savepointPath: string | null;
+  restoredFrom: RestoreSettings | null;
+  error: ExecutionError | null;
+  stopRequest: StopRequest | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  history: HistoryEntry[];
+  /** Bumped by every save; a save based on an older revision is refused, so concurrent writers never clobber. */
+  revision: number;
+}
+
+export class IllegalTransitionError extends Error {
+  constructor(
+    readonly from: ExecutionStatus,
+    readonly to: ExecutionStatus,
+  ) {
+    super(`An execution cannot go from ${from} to ${to}`);
+    this.name = 'IllegalTransitionError';
+  }
+}
+
+export function isTerminal(status: ExecutionStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+export function canTransition(from: ExecutionStatus, to: ExecutionStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+/** Flink job ids are 32 hex digits; ours are the execution's UUID without dashes. */
+export function flinkJobIdFor(executionId: string): string {
+  return executionId.replaceAll('-', '').toLowerCase();
+}
+
+export function newExecution(params: {
+  id: string;
+  jobId: string;
+  trigger: ExecutionTrigger;
+  attempt?: number;
+  restoredFrom?: RestoreSettings | null;
+  now: Date;
+}): Execution {
+  return {
+    id: params.id,
+    jobId: params.jobId,
+    trigger: params.trigger,
+    attempt: params.attempt ?? 1,
+    status: 'PENDING',
+    flinkJobId: flinkJobIdFor(params.id),
+    flinkJarId: null,
+    savepointPath: null,
+    restoredFrom: params.restoredFrom ?? null,
+    error: null,
+    stopRequest: null,
+    createdAt: params.now,
+    startedAt: null,
+    endedAt: null,
+    history: [{ status: 'PENDING', at: params.now }],
+    revision: 0,
+  };
+}
+
+/**
+ * Moves an execution to `to`, recording it in the history. RUNNING stamps `startedAt`; a terminal status stamps
+ * `endedAt` and clears the pending stop. Throws IllegalTransitionError for a move the rules do not allow.
+ */
+export function transition(
+  execution: Execution,
+  to: ExecutionStatus,
+  at: Date,
+  changes: { detail?: string; error?: ExecutionError; savepointPath?: string; flinkJarId?: string } = {},
+): Execution {
+  if (!canTransition(execution.status, to)) throw new IllegalTransitionError(execution.status, to);
+  const terminal = isTerminal(to);
+  return {
+    ...execution,
+    status: to,
+    flinkJarId: changes.flinkJarId ?? execution.flinkJarId,
+    savepointPath: changes.savepointPath ?? execution.savepointPath,
+    error: changes.error ?? execution.error,
+    startedAt: to === 'RUNNING' && !execution.startedAt ? at : execution.startedAt,
+    endedAt: terminal ? at : execution.endedAt,
+    stopRequest: terminal ? null : execution.stopRequest,
+    history: [...execution.history, { status: to, at, ...(changes.detail ? { detail: changes.detail } : {}) }],
+  };
+}
+
+export function durationMs(execution: Execution): number | null {
+  if (!execution.endedAt) return null;
+  return execution.endedAt.getTime() - (execution.startedAt ?? execution.createdAt).getTime();
+}

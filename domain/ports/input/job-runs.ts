@@ -1,0 +1,32 @@
+import type { Execution, ExecutionStatus, StopMode } from '../../entities/execution.js';
+import type { ExecutionCursor, ExecutionSummary } from '../output/execution-repository.js';
+
+export interface StartOptions {
+  savepointPath?: string;
+  allowNonRestoredState?: boolean;
+  /** Restore from the newest savepoint any earlier run of the job took. */
+  fromLastSavepoint?: boolean;
+}
+
+export interface StopOptions {
+  mode?: StopMode;
+  drain?: boolean;
+}
+
+export interface ExecutionPage {
+  executions: Execution[];
+  next?: ExecutionCursor;
+}
+
+/** Running stored jobs on Flink and reading the history of their runs. */
+export interface JobRuns {
+  startJob(jobId: string, options: StartOptions): Promise<Execution>;
+  stopJob(jobId: string, options: StopOptions): Promise<Execution>;
+  getExecution(executionId: string): Promise<Execution>;
+  listExecutions(
+    jobId: string,
+    query: { limit: number; after?: ExecutionCursor; status?: ExecutionStatus },
+  ): Promise<ExecutionPage>;
+  /** The newest run of each job, for showing jobs with their last run. */
+  lastExecutions(jobIds: string[]): Promise<Map<string, ExecutionSummary>>;
+}

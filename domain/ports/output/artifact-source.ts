@@ -1,0 +1,20 @@
+/** A JAR on local disk, ready to upload. */
+export interface LocalArtifact {
+  path: string;
+  /** Lower-case hex SHA-256 of the content. */
+  sha256: string;
+  sizeBytes: number;
+}
+
+export interface ArtifactSource {
+  /**
+   * Why `jarURL` may not be used (host not allowed, bad scheme), or undefined if it may. Checked when a job is
+   * created or replaced, before anything is stored.
+   */
+  refusalFor(jarURL: string): string | undefined;
+  /**
+   * Brings the JAR at `jarURL` into the local cache (streaming; never whole in memory) and returns it.
+   * Throws ArtifactError with JAR_URL_NOT_ALLOWED, JAR_DOWNLOAD_FAILED, JAR_TOO_LARGE or JAR_CHECKSUM_MISMATCH.
+   */
+  fetch(jarURL: string, expectedSha256: string | null): Promise<LocalArtifact>;
+}

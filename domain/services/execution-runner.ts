@@ -1,0 +1,336 @@
+import {
+  isTerminal,
+  transition,
+  type Execution,
+  type ExecutionError,
+  type ExecutionStatus,
+  type StopRequest,
+} from '../entities/execution.js';
+import { programArguments, type Job } from '../entities/job.js';
+import { RunStepError } from '../errors.js';
+import type { ArtifactSource, LocalArtifact } from '../ports/output/artifact-source.js';
+import type { Clock } from '../ports/output/clock.js';
+import type { ExecutionRepository } from '../ports/output/execution-repository.js';
+import type { FlinkCluster, FlinkJobState } from '../ports/output/flink-cluster.js';
+import type { JarUploadRegistry } from '../ports/output/jar-upload-registry.js';
+import type { JobRepository } from '../ports/output/job-repository.js';
+import { savepointDirFor, type RunSettings } from './run-settings.js';
+import { requestStop } from './stop-requests.js';
+
+/** Whether Flink may know the run: from the moment we asked it to run the JAR. */
+function mayBeOnFlink(execution: Execution): boolean {
+  return execution.history.some((entry) => entry.status === 'SUBMITTING');
+}
+
+/**
+ * Drives runs: `launch` takes a run from PENDING to RUNNING (download, upload, submit), `followUp` watches a run
+ * Flink has until it ends (state, pending stop, timeout). Each status is saved before the external call that
+ * follows it, so after a crash `launch`/`followUp` resume from what the database says, and the deterministic Flink
+ * job id makes a repeated submit harmless.
+ */
+export class ExecutionRunner {
+  /** When Flink was last reached while following each run; a run is given up after the grace period. */
+  private readonly lastContact = new Map<string, number>();
+
+  constructor(
+    private readonly jobs: JobRepository,
+    private readonly executions: ExecutionRepository,
+    private readonly artifacts: ArtifactSource,
+    private readonly flink: FlinkCluster,
+    private readonly uploads: JarUploadRegistry,
+    private readonly clock: Clock,
+    private readonly settings: RunSettings,
+  ) {}
+
+  /** Takes a run through download, upload and submit; resumes from whatever step it was saved at. */
+  async launch(executionId: string): Promise<void> {
+    let execution = await this.executions.findById(executionId);
+    if (!execution || isTerminal(execution.status) || execution.status === 'RUNNING') return;
+    if (execution.status === 'STOPPING') {
+      if (!mayBeOnFlink(execution)) await this.end(execution, 'STOPPED', { detail: 'stopped before submission' });
+      return;
+    }
+    try {
+      const job = await this.jobs.findById(execution.jobId);
+      if (!job) {
+        await this.fail(executionId, { code: 'JOB_NOT_FOUND', message: `Job '${execution.jobId}' was deleted before the run started` });
+        return;
+      }
+      if (execution.status === 'SUBMITTING') {
+        // A submit may have reached Flink before a crash: look before submitting again.
+        const state = await this.flink.jobState(execution.flinkJobId);
+        if (state.kind !== 'not-found') {
+          await this.step(execution, 'RUNNING', { detail: 're-attached after restart' });
+          return;
+        }
+      }
+      // Each step is taken only if the run has not passed it yet (it may resume after a crash).
+      let next: Execution | undefined = execution;
+      if (next.status === 'PENDING') next = await this.step(next, 'DOWNLOADING');
+      if (!next) return;
+      const artifact = await this.artifacts.fetch(job.jarURL, job.jarSha256);
+      if (next.status === 'DOWNLOADING') {
+        next = await this.step(next, 'UPLOADING', { detail: `${artifact.sizeBytes} bytes, sha256 ${artifact.sha256}` });
+      }
+      if (!next) return;
+      const jarId = await this.ensureUploaded(artifact, job);
+      if (next.status === 'UPLOADING') next = await this.step(next, 'SUBMITTING', { flinkJarId: jarId });
+      if (!next) return;
+      const ranJarId = await this.submit(next, job, jarId, artifact);
+      await this.step(next, 'RUNNING', { flinkJarId: ranJarId });
+    } catch (error) {
+      await this.fail(executionId, errorOf(error));
+    }
+  }
+
+  /** Looks at a run Flink has: carries a pending stop forward, enforces the timeout, and records how it ended. */
+  async followUp(executionId: string): Promise<void> {
+    let execution = await this.executions.findById(executionId);
+    if (!execution || isTerminal(execution.status)) return;
+    if (!mayBeOnFlink(execution) || execution.status === 'SUBMITTING') return;
+    try {
+      execution = await this.enforceTimeout(execution);
+      if (!execution) return;
+      if (execution.status === 'STOPPING') {
+        execution = await this.advanceStop(execution);
+        if (!execution) return;
+      }
+      const state = await this.flink.jobState(execution.flinkJobId);
+      this.lastContact.set(executionId, this.clock.now().getTime());
+      await this.settle(execution, state);
+    } catch (error) {
+      const failure = errorOf(error);
+      if (failure.code !== 'FLINK_UNREACHABLE') throw error;
+      // The JobManager may be restarting: keep following, unless it stays away past the grace period.
+      const since = this.lastContact.get(executionId) ?? this.clock.now().getTime();
+      this.lastContact.set(executionId, since);
+      if (this.clock.now().getTime() - since >= this.settings.unreachableGraceMs) {
+        await this.fail(executionId, failure);
+      }
+    }
+  }
+
+  /** Every run not yet ended, after a restart: pre-submit ones are launched again, the others followed. */
+  async recover(): Promise<{ launched: string[]; followed: string[] }> {
+    const launched: string[] = [];
+    const followed: string[] = [];
+    for (const execution of await this.executions.findActive()) {
+      if (execution.status === 'RUNNING' || (execution.status === 'STOPPING' && mayBeOnFlink(execution))) {
+        followed.push(execution.id);
+      } else {
+        launched.push(execution.id);
+      }
+    }
+    return { launched, followed };
+  }
+
+  private async ensureUploaded(artifact: LocalArtifact, job: Job): Promise<string> {
+    // A JAR Flink lost since (a JobManager restart) shows up when the run is refused; `submit` uploads it again.
+    const known = await this.uploads.find(artifact.sha256, this.flink.address);
+    if (known) return known;
+    const jarId = await this.flink.uploadJar(artifact.path, `${job.name}.jar`);
+    const superseded = await this.uploads.record({
+      sha256: artifact.sha256,
+      clusterAddress: this.flink.address,
+      jarId,
+      jobId: job.id,
+      at: this.clock.now(),
+    });
+    // Old uploads of this job's JAR only take disk space on the JobManager now.
+    for (const old of superseded) await this.flink.deleteJar(old).catch(() => undefined);
+    return jarId;
+  }
+
+  /** Submits the run; resolves with the jar id it ran from (a new one if Flink had lost the first). */
+  private async submit(execution: Execution, job: Job, jarId: string, artifact: LocalArtifact): Promise<string> {
+    const request = {
+      jarId,
+      entryClass: job.entryClass,
+      programArgs: programArguments(job),
+      parallelism: job.parallelism,
+      flinkConfiguration: job.flinkConfiguration,
+      jobId: execution.flinkJobId,
+      restore: execution.restoredFrom,
+    };
+    try {
+      await this.flink.run(request);
+      return jarId;
+    } catch (error) {
+      // An answer lost on the way back may hide an accepted run: the deterministic job id tells.
+      if (errorOf(error).code === 'FLINK_UNREACHABLE') {
+        const state = await this.flink.jobState(execution.flinkJobId).catch(() => undefined);
+        if (state && state.kind !== 'not-found') return jarId;
+        throw error;
+      }
+      // The JobManager restarted since the upload and lost the JAR: upload again and submit once more.
+      if (!(await this.flink.hasJar(jarId).catch(() => true))) {
+        await this.uploads.forget(jarId, this.flink.address);
+        const fresh = await this.ensureUploaded(artifact, job);
+        await this.flink.run({ ...request, jarId: fresh });
+        return fresh;
+      }
+      throw error;
+    }
+  }
+
+  private async enforceTimeout(execution: Execution): Promise<Execution | undefined> {
+    if (execution.status !== 'RUNNING') return execution;
+    const job = await this.jobs.findById(execution.jobId);
+    if (!job?.timeoutSeconds) return execution;
+    const elapsed = this.clock.now().getTime() - execution.createdAt.getTime();
+    if (elapsed < job.timeoutSeconds * 1000) return execution;
+    const savepointDir = savepointDirFor(job, this.settings);
+    return requestStop(this.executions, execution, {
+      mode: savepointDir ? 'savepoint' : 'cancel',
+      drain: false,
+      reason: 'timeout',
+      requestedAt: this.clock.now(),
+    });
+  }
+
+  /** One move of a pending stop: trigger the savepoint, watch it, or fall back to cancelling. */
+  private async advanceStop(execution: Execution): Promise<Execution | undefined> {
+    const request = execution.stopRequest;
+    if (!request || request.cancelRequestedAt) return execution;
+    if (request.mode === 'cancel') return this.cancelInstead(execution, request, 'cancel requested');
+
+    if (!request.savepointTriggerId) {
+      const job = await this.jobs.findById(execution.jobId);
+      const targetDirectory = job ? savepointDirFor(job, this.settings) : this.settings.savepointDir;
+      try {
+        const triggerId = await this.flink.stopWithSavepoint(execution.flinkJobId, {
+          drain: request.drain,
+          targetDirectory,
+        });
+        return this.saveStopRequest(execution, { ...request, savepointTriggerId: triggerId });
+      } catch (error) {
+        if (errorOf(error).code === 'FLINK_UNREACHABLE') throw error;
+        return this.cancelInstead(execution, request, `savepoint could not be started: ${errorOf(error).message}`);
+      }
+    }
+
+    const status = await this.flink.savepointStatus(execution.flinkJobId, request.savepointTriggerId);
+    if (status.kind === 'completed') {
+      const saved = await this.executions.save({ ...execution, savepointPath: status.location });
+      return saved ?? this.executions.findById(execution.id);
+    }
+    if (status.kind === 'failed') return this.cancelInstead(execution, request, `savepoint failed: ${status.cause}`);
+    const waited = this.clock.now().getTime() - request.requestedAt.getTime();
+    if (waited >= this.settings.stopTimeoutMs) {
+      return this.cancelInstead(execution, request, `savepoint not complete after ${Math.round(waited / 1000)} s`);
+    }
+    return execution;
+  }
+
+  private async cancelInstead(execution: Execution, request: StopRequest, why: string): Promise<Execution | undefined> {
+    await this.flink.cancel(execution.flinkJobId);
+    const saved = await this.saveStopRequest(execution, { ...request, cancelRequestedAt: this.clock.now() }, why);
+    return saved;
+  }
+
+  private async saveStopRequest(execution: Execution, request: StopRequest, detail?: string): Promise<Execution | undefined> {
+    const history = detail
+      ? [...execution.history, { status: execution.status, at: this.clock.now(), detail }]
+      : execution.history;
+    const saved = await this.executions.save({ ...execution, stopRequest: request, history });
+    return saved ?? this.executions.findById(execution.id);
+  }
+
+  /** Records the end Flink reports, if it reports one. */
+  private async settle(execution: Execution, state: FlinkJobState): Promise<void> {
+    const stop = execution.stopRequest;
+    switch (state.kind) {
+      case 'running':
+      case 'transient':
+        return;
+      case 'finished':
+        if (stop?.reason === 'timeout') return this.endTimedOut(execution);
+        if (stop?.savepointTriggerId && !execution.savepointPath) {
+          // The job finished before we saw its savepoint complete: ask once more where it went.
+          const status = await this.flink.savepointStatus(execution.flinkJobId, stop.savepointTriggerId);
+          if (status.kind === 'completed') execution = { ...execution, savepointPath: status.location };
+        }
+        // A stop-with-savepoint ends the Flink job FINISHED: that is our STOPPED.
+        if (stop) {
+          const savepointPath = execution.savepointPath ?? undefined;
+          return this.end(execution, 'STOPPED', { savepointPath, detail: savepointPath && `savepoint ${savepointPath}` });
+        }
+        return this.end(execution, 'SUCCEEDED');
+      case 'canceled':
+        if (stop?.reason === 'timeout') return this.endTimedOut(execution);
+        if (stop) return this.end(execution, 'STOPPED');
+        return this.end(execution, 'FAILED', {
+          error: { code: 'FLINK_JOB_CANCELLED', message: 'The Flink job was cancelled outside this service' },
+        });
+      case 'failed': {
+        const cause = await this.flink.failureCause(execution.flinkJobId).catch(() => 'Flink reported no cause');
+        return this.end(execution, 'FAILED', { error: { code: 'FLINK_JOB_FAILED', message: cause } });
+      }
+      case 'not-found':
+        if (stop) return this.end(execution, 'STOPPED', { detail: 'the Flink job is gone' });
+        return this.end(execution, 'FAILED', {
+          error: {
+            code: 'FLINK_JOB_LOST',
+            message: `Flink no longer knows job ${execution.flinkJobId} (was the JobManager restarted?)`,
+          },
+        });
+    }
+  }
+
+  private endTimedOut(execution: Execution): Promise<void> {
+    return this.end(execution, 'FAILED', {
+      error: { code: 'TIMEOUT', message: 'The run exceeded its timeoutSeconds and was stopped' },
+    });
+  }
+
+  /** Saves the next step of a launch. Undefined when the run was stopped or ended meanwhile (and handled). */
+  private async step(
+    execution: Execution,
+    to: ExecutionStatus,
+    changes: { detail?: string; flinkJarId?: string } = {},
+  ): Promise<Execution | undefined> {
+    let current: Execution | undefined = execution;
+    while (current && !isTerminal(current.status)) {
+      if (current.status === 'STOPPING') {
+        if (!mayBeOnFlink(current)) await this.end(current, 'STOPPED', { detail: 'stopped before submission' });
+        // Otherwise the stop is carried out by followUp.
+        return undefined;
+      }
+      const saved = await this.executions.save(transition(current, to, this.clock.now(), changes));
+      if (saved) return saved;
+      current = await this.executions.findById(execution.id);
+    }
+    return undefined;
+  }
+
+  private async end(
+    execution: Execution,
+    to: 'SUCCEEDED' | 'FAILED' | 'STOPPED',
+    changes: { detail?: string; error?: ExecutionError; savepointPath?: string } = {},
+  ): Promise<void> {
+    let current: Execution | undefined = execution;
+    while (current && !isTerminal(current.status)) {
+      if (await this.executions.save(transition(current, to, this.clock.now(), changes))) {
+        this.lastContact.delete(execution.id);
+        return;
+      }
+      current = await this.executions.findById(execution.id);
+    }
+  }
+
+  private async fail(executionId: string, error: ExecutionError): Promise<void> {
+    const current = await this.executions.findById(executionId);
+    if (!current || isTerminal(current.status)) return;
+    // A failure of a run a user had asked to stop before Flink got it is just a stop.
+    if (current.status === 'STOPPING' && current.stopRequest?.reason === 'user' && !mayBeOnFlink(current)) {
+      return this.end(current, 'STOPPED', { detail: 'stopped before submission' });
+    }
+    return this.end(current, 'FAILED', { error });
+  }
+}
+
+function errorOf(error: unknown): ExecutionError {
+  if (error instanceof RunStepError) return { code: error.code, message: error.message };
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'INTERNAL_ERROR', message };
+}

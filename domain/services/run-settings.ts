@@ -1,0 +1,15 @@
+import type { Job } from '../entities/job.js';
+
+export interface RunSettings {
+  /** Cluster-wide savepoint folder (SAVEPOINT_DIR), if any. */
+  savepointDir: string | null;
+  /** How long a stop-with-savepoint may take before the job is cancelled instead. */
+  stopTimeoutMs: number;
+  /** How long Flink may stay unreachable before a run it was following is given up as FLINK_UNREACHABLE. */
+  unreachableGraceMs: number;
+}
+
+/** The folder a job's savepoints go to: its own `state.savepoints.dir`, else the service-wide one. */
+export function savepointDirFor(job: Pick<Job, 'flinkConfiguration'>, settings: RunSettings): string | null {
+  return job.flinkConfiguration['state.savepoints.dir'] ?? settings.savepointDir;
+}

@@ -1,0 +1,28 @@
+import { isTerminal, transition, type Execution, type StopRequest } from '../entities/execution.js';
+import type { ExecutionRepository } from '../ports/output/execution-repository.js';
+
+/**
+ * Marks a run as STOPPING with `request`, retrying when another writer saved first. Returns the stopping run
+ * (unchanged if a stop was already under way), or undefined if the run ended in the meantime.
+ */
+export async function requestStop(
+  executions: ExecutionRepository,
+  execution: Execution,
+  request: StopRequest,
+): Promise<Execution | undefined> {
+  let current: Execution | undefined = execution;
+  while (current && !isTerminal(current.status)) {
+    if (current.status === 'STOPPING') return current;
+    const stopping = { ...transition(current, 'STOPPING', request.requestedAt, { detail: describe(request) }) };
+    stopping.stopRequest = request;
+    const saved = await executions.save(stopping);
+    if (saved) return saved;
+    current = await executions.findById(execution.id);
+  }
+  return undefined;
+}
+
+function describe(request: StopRequest): string {
+  const how = request.mode === 'savepoint' ? `stop with savepoint${request.drain ? ' (drain)' : ''}` : 'cancel';
+  return request.reason === 'timeout' ? `timeout reached: ${how}` : `${how} requested`;
+}

@@ -1,0 +1,225 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  flinkGet,
+  flinkLocal,
+  flinkSkipReason,
+  flinkWorkDir,
+  startJarServer,
+  TEST_FLINK_URL,
+  TEST_JOB_CLASS,
+} from '../support/flink.js';
+import { waitFor } from '../support/wait.js';
+import { startServiceProcess, type ServiceProcess } from '../support/service-process.js';
+
+const skipReason = await flinkSkipReason();
+
+interface Execution {
+  id: string;
+  status: string;
+  flinkJobId: string | null;
+  flinkJarId: string | null;
+  savepointPath: string | null;
+  restoredFrom: string | null;
+  error: { code: string; message: string } | null;
+  history: { status: string }[];
+}
+
+describe.skipIf(skipReason)('runs on a real Flink cluster', () => {
+  let jars: Awaited<ReturnType<typeof startJarServer>>;
+  let dataDir: string;
+  let serviceEnv: Record<string, string>;
+  let service: ServiceProcess;
+
+  beforeAll(async () => {
+    jars = await startJarServer();
+    dataDir = await mkdtemp(join(tmpdir(), 'fjs-e2e-'));
+    serviceEnv = {
+      DATA_DIR: dataDir,
+      FLINK_JOBMANAGER_URL: TEST_FLINK_URL,
+      DATA_PROCESSOR_URL: jars.url,
+      SAVEPOINT_DIR: `file://${join(await flinkWorkDir(), 'savepoints')}`,
+      FLINK_POLL_INTERVAL_MS: '300',
+      STOP_TIMEOUT_SECONDS: '30',
+    };
+    service = await startServiceProcess(serviceEnv);
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+    await jars?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+    const response = await fetch(`${service.baseUrl}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    expect(response.status, `${method} ${path} must never answer 500`).not.toBe(500);
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  async function createJob(name: string, config: Record<string, string>, extra: Record<string, unknown> = {}) {
+    const { status, body } = await call('POST', '/api/v1/jobs', {
+      name: `${name}-${Date.now()}`,
+      jarURL: '/jars/flink-test-job.jar',
+      entryClass: TEST_JOB_CLASS,
+      config,
+      ...extra,
+    });
+    expect(status).toBe(201);
+    return body as { id: string };
+  }
+
+  async function start(jobId: string, body?: unknown): Promise<Execution> {
+    const { status, body: execution } = await call('POST', `/api/v1/jobs/${jobId}/start`, body);
+    expect(status, JSON.stringify(execution)).toBe(202);
+    return execution;
+  }
+
+  const read = async (id: string): Promise<Execution> => (await call('GET', `/api/v1/executions/${id}`)).body;
+
+  const until = (id: string, statuses: string[], timeoutMs = 90_000) =>
+    waitFor(() => read(id), (execution) => statuses.includes(execution.status), timeoutMs, `execution ${id} in ${statuses}`);
+
+  /** Stop-with-savepoint needs every task running, not just the job submitted. */
+  const tasksRunning = (flinkJobId: string) =>
+    waitFor(
+      () => flinkGet<{ state: string; vertices: { status: string }[] }>(`/jobs/${flinkJobId}`),
+      (job) => job.state === 'RUNNING' && job.vertices.every((vertex) => vertex.status === 'RUNNING'),
+      60_000,
+      `Flink job ${flinkJobId} running`,
+    );
+
+  const jarCount = async () => (await flinkGet<{ files: unknown[] }>('/jars')).files.length;
+
+  it('runs a bounded job to SUCCEEDED, records the Flink job id, and uploads the JAR only once', async () => {
+    const job = await createJob('bounded', { mode: 'bounded' });
+    const first = await until((await start(job.id)).id, ['SUCCEEDED', 'FAILED']);
+    expect(first.status, JSON.stringify(first.error)).toBe('SUCCEEDED');
+    expect(first.flinkJobId).toMatch(/^[0-9a-f]{32}$/);
+    expect((await flinkGet(`/jobs/${first.flinkJobId}`)).state).toBe('FINISHED');
+    expect(first.history.map((entry) => entry.status)).toEqual([
+      'PENDING',
+      'DOWNLOADING',
+      'UPLOADING',
+      'SUBMITTING',
+      'RUNNING',
+      'SUCCEEDED',
+    ]);
+
+    const jarsBefore = await jarCount();
+    const second = await until((await start(job.id)).id, ['SUCCEEDED', 'FAILED']);
+    expect(second.status).toBe('SUCCEEDED');
+    expect(second.flinkJarId).toBe(first.flinkJarId);
+    expect(await jarCount()).toBe(jarsBefore);
+
+    const listed = (await call('GET', `/api/v1/jobs/${job.id}/executions`)).body;
+    expect(listed.executions.map((e: Execution) => e.id)).toEqual([second.id, first.id]);
+    expect((await call('GET', `/api/v1/jobs/${job.id}`)).body.lastExecution).toMatchObject({ id: second.id, status: 'SUCCEEDED' });
+  });
+
+  it('ends a job whose task throws FAILED with the thrown message', async () => {
+    const job = await createJob('fail', { mode: 'fail', message: 'disk on fire' });
+    const execution = await until((await start(job.id)).id, ['SUCCEEDED', 'FAILED']);
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error?.code).toBe('FLINK_JOB_FAILED');
+    expect(execution.error?.message).toContain('TestJob task failure: disk on fire');
+  });
+
+  it('ends a job whose main() throws FAILED with the cause, without a stack trace', async () => {
+    const job = await createJob('mainfail', { mode: 'mainfail', message: 'bad arguments' });
+    const execution = await until((await start(job.id)).id, ['SUCCEEDED', 'FAILED']);
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error?.code).toBe('FLINK_SUBMIT_FAILED');
+    expect(execution.error?.message).toContain('TestJob main failure: bad arguments');
+    expect(execution.error?.message).not.toMatch(/\n\s+at /);
+  });
+
+  it('stops an unbounded job with a savepoint, restores from it, then cancels it', async () => {
+    const job = await createJob('unbounded', { mode: 'unbounded' });
+    const running = await until((await start(job.id)).id, ['RUNNING', 'FAILED']);
+    expect(running.status, JSON.stringify(running.error)).toBe('RUNNING');
+    await tasksRunning(running.flinkJobId!);
+
+    const again = await call('POST', `/api/v1/jobs/${job.id}/start`);
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ code: 'JOB_ALREADY_RUNNING' });
+    expect(again.body.detail).toContain(running.id);
+
+    const stopping = await call('POST', `/api/v1/jobs/${job.id}/stop`);
+    expect(stopping.status).toBe(202);
+    const stopped = await until(running.id, ['STOPPED', 'FAILED']);
+    expect(stopped.status, JSON.stringify(stopped.error)).toBe('STOPPED');
+    expect(stopped.savepointPath).toMatch(/^file:/);
+    expect(existsSync(fileURLToPath(stopped.savepointPath!))).toBe(true);
+
+    const restored = await until((await start(job.id, { fromLastSavepoint: true })).id, ['RUNNING', 'FAILED']);
+    expect(restored.status, JSON.stringify(restored.error)).toBe('RUNNING');
+    expect(restored.restoredFrom).toBe(stopped.savepointPath);
+    await tasksRunning(restored.flinkJobId!);
+
+    expect((await call('POST', `/api/v1/jobs/${job.id}/stop`, { mode: 'cancel' })).status).toBe(202);
+    const cancelled = await until(restored.id, ['STOPPED', 'FAILED']);
+    expect(cancelled).toMatchObject({ status: 'STOPPED', savepointPath: null });
+    expect((await flinkGet(`/jobs/${restored.flinkJobId}`)).state).toBe('CANCELED');
+    expect((await call('POST', `/api/v1/jobs/${job.id}/stop`)).body).toMatchObject({ code: 'JOB_NOT_RUNNING' });
+  });
+
+  it('refuses a JAR whose checksum does not match, uploading nothing, and a jarURL on another host', async () => {
+    const jarsBefore = await jarCount();
+    const job = await createJob('checksum', { mode: 'bounded' }, { jarSha256: '0'.repeat(64) });
+    const execution = await until((await start(job.id)).id, ['SUCCEEDED', 'FAILED']);
+    expect(execution.error?.code).toBe('JAR_CHECKSUM_MISMATCH');
+    expect(await jarCount()).toBe(jarsBefore);
+
+    const refused = await call('POST', '/api/v1/jobs', {
+      name: `elsewhere-${Date.now()}`,
+      jarURL: 'http://jars.example.org/job.jar',
+      entryClass: TEST_JOB_CLASS,
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.code).toBe('JAR_URL_NOT_ALLOWED');
+  });
+
+  it('re-attaches a run after the service is killed, with no second Flink job', async () => {
+    const job = await createJob('survivor', { mode: 'unbounded' });
+    const running = await until((await start(job.id)).id, ['RUNNING', 'FAILED']);
+    expect(running.status).toBe('RUNNING');
+    await tasksRunning(running.flinkJobId!);
+
+    await service.stop('SIGKILL');
+    service = await startServiceProcess(serviceEnv);
+    expect((await read(running.id)).status).toBe('RUNNING');
+    expect((await call('POST', `/api/v1/jobs/${job.id}/stop`, { mode: 'cancel' })).status).toBe(202);
+    expect((await until(running.id, ['STOPPED', 'FAILED'])).status).toBe('STOPPED');
+    const overview = await flinkGet<{ jobs: { jid: string }[] }>('/jobs/overview');
+    expect(overview.jobs.filter((flinkJob) => flinkJob.jid === running.flinkJobId)).toHaveLength(1);
+  });
+
+  it('fails runs with FLINK_UNREACHABLE while the JobManager is down, stays ready, and runs again after its restart', async () => {
+    const job = await createJob('restart', { mode: 'bounded' });
+    await flinkLocal('stop-jobmanager');
+    try {
+      const execution = await until((await start(job.id)).id, ['SUCCEEDED', 'FAILED']);
+      expect(execution.error?.code).toBe('FLINK_UNREACHABLE');
+      expect(execution.error?.message).toContain(TEST_FLINK_URL);
+      const health = (await call('GET', '/health')).body;
+      expect(health).toMatchObject({ status: 'degraded', database: 'ok', flink: { reachable: false, version: null } });
+      expect((await call('GET', '/readyz')).status).toBe(200);
+    } finally {
+      await flinkLocal('start-jobmanager');
+    }
+    // The restarted JobManager lost every uploaded JAR: the service uploads again and carries on.
+    const execution = await until((await start(job.id)).id, ['SUCCEEDED', 'FAILED']);
+    expect(execution.status, JSON.stringify(execution.error)).toBe('SUCCEEDED');
+    expect((await call('GET', '/health')).body.flink).toMatchObject({ reachable: true, version: expect.any(String) });
+  });
+});

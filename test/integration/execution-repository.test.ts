@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DrizzleExecutionRepository } from '../../adapters/output/repository/drizzle-execution-repository.js';
+import { DrizzleJarUploadRegistry } from '../../adapters/output/repository/drizzle-jar-upload-registry.js';
+import { DrizzleJobRepository } from '../../adapters/output/repository/drizzle-job-repository.js';
+import { flinkJarUploads, jobExecutions, jobs } from '../../adapters/output/repository/schema.js';
+import { newExecution, transition, type Execution } from '../../domain/entities/execution.js';
+import { createJob, type Job } from '../../domain/entities/job.js';
+import { JobAlreadyRunningError } from '../../domain/errors.js';
+import type { OpenedDatabase } from '../../infrastructure/database.js';
+import { testBackends } from '../support/databases.js';
+import { aJobDefinition } from '../support/job-definitions.js';
+
+const backends = await testBackends();
+let counter = 0;
+const newId = () => `00000000-0000-4000-8000-${String(++counter).padStart(12, '0')}`;
+const base = new Date('2026-05-01T00:00:00.000Z');
+const at = (seconds: number) => new Date(base.getTime() + seconds * 1000);
+
+describe.each(backends)('execution persistence on $name', (backend) => {
+  let database: OpenedDatabase;
+  let executions: DrizzleExecutionRepository;
+  let uploads: DrizzleJarUploadRegistry;
+  let jobRepository: DrizzleJobRepository;
+  let job: Job;
+
+  beforeAll(async () => {
+    if (backend.skipReason) return;
+    database = await backend.open();
+    executions = new DrizzleExecutionRepository(database.db);
+    uploads = new DrizzleJarUploadRegistry(database.db);
+    jobRepository = new DrizzleJobRepository(database.db);
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+  beforeEach(async (context) => {
+    if (backend.skipReason) context.skip(backend.skipReason);
+    await database.db.delete(flinkJarUploads);
+    await database.db.delete(jobExecutions);
+    await database.db.delete(jobs);
+    job = createJob(aJobDefinition({ name: `job-${counter}` }), newId(), base);
+    await jobRepository.insert(job);
+  });
+
+  async function stored(seconds: number, exclusive = true): Promise<Execution> {
+    const execution = newExecution({ id: newId(), jobId: job.id, trigger: 'manual', now: at(seconds) });
+    await executions.insert(execution, { exclusive });
+    return execution;
+  }
+
+  async function finish(execution: Execution, savepointPath?: string): Promise<Execution> {
+    let current = execution;
+    for (const status of ['DOWNLOADING', 'UPLOADING', 'SUBMITTING', 'RUNNING', 'STOPPING'] as const) {
+      current = (await executions.save(transition(current, status, at(100))))!;
+    }
+    return (await executions.save(transition(current, 'STOPPED', at(200), { savepointPath })))!;
+  }
+
+  it('stores every field, history and stop request included, and reads it back', async () => {
+    const execution = newExecution({
+      id: newId(),
+      jobId: job.id,
+      trigger: 'retry',
+      attempt: 2,
+      restoredFrom: { savepointPath: 'file:///sp/1', allowNonRestoredState: true },
+      now: at(0),
+    });
+    await executions.insert(execution, { exclusive: true });
+    const stopping = transition(transition(execution, 'DOWNLOADING', at(1), { detail: 'go' }), 'STOPPING', at(2));
+    stopping.stopRequest = { mode: 'savepoint', drain: true, reason: 'user', requestedAt: at(2), savepointTriggerId: 't-1' };
+    const saved = await executions.save(stopping);
+    expect(saved).toEqual({ ...stopping, revision: 1 });
+    expect(await executions.findById(execution.id)).toEqual({ ...stopping, revision: 1 });
+  });
+
+  it('refuses a save based on an old revision, so concurrent writers never clobber each other', async () => {
+    const execution = await stored(0);
+    const first = await executions.save(transition(execution, 'DOWNLOADING', at(1)));
+    expect(first?.revision).toBe(1);
+    expect(await executions.save(transition(execution, 'STOPPED', at(1)))).toBeUndefined();
+    expect((await executions.findById(execution.id))?.status).toBe('DOWNLOADING');
+  });
+
+  it('lets the database refuse a second active exclusive run, naming the active one', async () => {
+    const active = await stored(0);
+    const second = stored(1);
+    await expect(second).rejects.toBeInstanceOf(JobAlreadyRunningError);
+    await expect(second).rejects.toMatchObject({ executionId: active.id });
+    await stored(2, false);
+    await finish(active);
+    await expect(stored(3)).resolves.toBeDefined();
+  });
+
+  it('lets exactly one of concurrent exclusive starts in', async () => {
+    const attempts = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => stored(i)));
+    expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
+  });
+
+  it('lists newest first, pages by cursor, filters by status', async () => {
+    const old = await finish(await stored(0));
+    const middle = await finish(await stored(10));
+    const newest = await stored(20);
+    const firstPage = await executions.list({ jobId: job.id, limit: 2 });
+    expect(firstPage.map((e) => e.id)).toEqual([newest.id, middle.id]);
+    const rest = await executions.list({ jobId: job.id, limit: 2, after: { createdAt: middle.createdAt, id: middle.id } });
+    expect(rest.map((e) => e.id)).toEqual([old.id]);
+    expect((await executions.list({ jobId: job.id, limit: 10, status: 'STOPPED' })).map((e) => e.id)).toEqual([middle.id, old.id]);
+  });
+
+  it('finds active runs, the newest run of each job, and the latest savepoint', async () => {
+    const done = await finish(await stored(0), 'file:///sp/old');
+    await finish(await stored(5), 'file:///sp/new');
+    const active = await stored(10);
+    expect((await executions.findActive()).map((e) => e.id)).toEqual([active.id]);
+    expect((await executions.findActiveForJob(job.id)).map((e) => e.id)).toEqual([active.id]);
+    const latest = await executions.latestForJobs([job.id, newId()]);
+    expect(latest.size).toBe(1);
+    expect(latest.get(job.id)).toMatchObject({ id: active.id, status: 'PENDING' });
+    expect(await executions.latestSavepoint(job.id)).toBe('file:///sp/new');
+    expect(done.savepointPath).toBe('file:///sp/old');
+  });
+
+  it('keeps runs readable after their job is deleted', async () => {
+    const execution = await finish(await stored(0));
+    await jobRepository.remove(job.id, at(500));
+    expect(await executions.findById(execution.id)).toMatchObject({ id: execution.id, status: 'STOPPED' });
+    expect(await executions.list({ jobId: job.id, limit: 10 })).toHaveLength(1);
+  });
+
+  it('remembers uploads per content and cluster, and hands back the ones new content supersedes', async () => {
+    const cluster = 'http://127.0.0.1:8081';
+    expect(await uploads.find('a'.repeat(64), cluster)).toBeUndefined();
+    expect(await uploads.record({ sha256: 'a'.repeat(64), clusterAddress: cluster, jarId: 'jar-a', jobId: job.id, at: at(0) })).toEqual([]);
+    expect(await uploads.find('a'.repeat(64), cluster)).toBe('jar-a');
+    expect(await uploads.find('a'.repeat(64), 'http://other:8081')).toBeUndefined();
+    expect(await uploads.record({ sha256: 'b'.repeat(64), clusterAddress: cluster, jarId: 'jar-b', jobId: job.id, at: at(1) })).toEqual(['jar-a']);
+    expect(await uploads.find('a'.repeat(64), cluster)).toBeUndefined();
+    await uploads.forget('jar-b', cluster);
+    expect(await uploads.find('b'.repeat(64), cluster)).toBeUndefined();
+  });
+});

@@ -1,0 +1,176 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../infrastructure/config.js';
+import { waitFor } from '../support/wait.js';
+import { startTestApp, type TestApp, type TestResponse } from '../support/http-app.js';
+
+/** A JAR host that accepts connections and never answers: runs stay DOWNLOADING while the test looks. */
+let stalledJarHost: Server;
+let jarUrl: string;
+let api: TestApp;
+
+beforeAll(async () => {
+  stalledJarHost = createServer(() => {});
+  await new Promise<void>((resolve) => stalledJarHost.listen(0, '127.0.0.1', resolve));
+  jarUrl = `http://127.0.0.1:${(stalledJarHost.address() as AddressInfo).port}/jars/job.jar`;
+  api = await startTestApp(
+    loadConfig({ JAR_ALLOWED_HOSTS: '127.0.0.1', FLINK_JOBMANAGER_URL: 'http://127.0.0.1:1', STOP_TIMEOUT_SECONDS: '5' }),
+  );
+});
+afterAll(async () => {
+  stalledJarHost.closeAllConnections();
+  stalledJarHost.close();
+  await api.close();
+});
+
+let counter = 0;
+async function createJob(extra: Record<string, unknown> = {}): Promise<{ id: string }> {
+  const response = await api.request('/api/v1/jobs', {
+    method: 'POST',
+    json: { name: `runs-${++counter}`, jarURL: jarUrl, entryClass: 'com.example.Main', ...extra },
+  });
+  expect(response.status).toBe(201);
+  return response.json();
+}
+
+async function expectProblem(response: TestResponse, status: number, code: string) {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('Content-Type')).toBe('application/problem+json');
+  const problem = await response.json();
+  expect(problem.code).toBe(code);
+  return problem;
+}
+
+describe('POST /api/v1/jobs/:id/start', () => {
+  it('answers 202 with the PENDING run and its Location, then 409 naming it while it is active', async () => {
+    const job = await createJob();
+    const response = await api.request(`/api/v1/jobs/${job.id}/start`, { method: 'POST' });
+    expect(response.status).toBe(202);
+    const execution = await response.json();
+    expect(response.headers.get('Location')).toBe(`/api/v1/executions/${execution.id}`);
+    expect(execution).toMatchObject({ jobId: job.id, status: 'PENDING', trigger: 'manual', attempt: 1, flinkJobId: null, error: null });
+
+    const again = await expectProblem(await api.request(`/api/v1/jobs/${job.id}/start`, { method: 'POST' }), 409, 'JOB_ALREADY_RUNNING');
+    expect(again.detail).toContain(execution.id);
+    const read = await (await api.request(`/api/v1/executions/${execution.id}`)).json();
+    expect(['PENDING', 'DOWNLOADING']).toContain(read.status);
+    expect((await (await api.request(`/api/v1/jobs/${job.id}`)).json()).lastExecution).toMatchObject({ id: execution.id });
+  });
+
+  it('accepts restore options and records where the run restores from', async () => {
+    const job = await createJob();
+    const response = await api.request(`/api/v1/jobs/${job.id}/start`, {
+      method: 'POST',
+      json: { savepointPath: 'file:///savepoints/sp-1', allowNonRestoredState: true },
+    });
+    expect(response.status).toBe(202);
+    expect((await response.json()).restoredFrom).toBe('file:///savepoints/sp-1');
+  });
+
+  it.each([
+    [{ savepointPath: '' }, 'savepointPath'],
+    [{ fromLastSavepoint: false }, 'fromLastSavepoint'],
+    [{ savepointPath: 'file:///x', fromLastSavepoint: true }, 'fromLastSavepoint'],
+    [{ allowNonRestoredState: 'yes' }, 'allowNonRestoredState'],
+    [{ from_last_savepoint: true }, 'from_last_savepoint'],
+  ])('rejects %j with 400 naming %s', async (body, path) => {
+    const job = await createJob();
+    const problem = await expectProblem(await api.request(`/api/v1/jobs/${job.id}/start`, { method: 'POST', json: body }), 400, 'VALIDATION_FAILED');
+    expect(problem.errors.map((e: { path: string }) => e.path)).toContain(path);
+    expect((await (await api.request(`/api/v1/jobs/${job.id}/executions`)).json()).executions).toEqual([]);
+  });
+
+  it('rejects a non-JSON body with 415 and bad JSON with 400', async () => {
+    const job = await createJob();
+    await expectProblem(await api.request(`/api/v1/jobs/${job.id}/start`, { method: 'POST', body: 'go', headers: { 'Content-Type': 'text/plain' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    await expectProblem(await api.request(`/api/v1/jobs/${job.id}/start`, { method: 'POST', body: '{', headers: { 'Content-Type': 'application/json' } }), 400, 'MALFORMED_JSON');
+  });
+
+  it('answers 409 NO_SAVEPOINT for fromLastSavepoint when no run took one, and 404 for an unknown job', async () => {
+    const job = await createJob();
+    await expectProblem(await api.request(`/api/v1/jobs/${job.id}/start`, { method: 'POST', json: { fromLastSavepoint: true } }), 409, 'NO_SAVEPOINT');
+    await expectProblem(await api.request('/api/v1/jobs/00000000-0000-4000-8000-000000000000/start', { method: 'POST' }), 404, 'JOB_NOT_FOUND');
+    await expectProblem(await api.request('/api/v1/jobs/nope/start', { method: 'POST' }), 404, 'JOB_NOT_FOUND');
+  });
+});
+
+describe('POST /api/v1/jobs/:id/stop', () => {
+  it('answers 409 JOB_NOT_RUNNING when no run is active, 404 for an unknown job', async () => {
+    const job = await createJob();
+    await expectProblem(await api.request(`/api/v1/jobs/${job.id}/stop`, { method: 'POST' }), 409, 'JOB_NOT_RUNNING');
+    await expectProblem(await api.request('/api/v1/jobs/nope/stop', { method: 'POST' }), 404, 'JOB_NOT_FOUND');
+  });
+
+  it('refuses a savepoint stop without a savepoint folder, and a bad mode', async () => {
+    const job = await createJob();
+    await api.request(`/api/v1/jobs/${job.id}/start`, { method: 'POST' });
+    await expectProblem(await api.request(`/api/v1/jobs/${job.id}/stop`, { method: 'POST', json: { mode: 'savepoint' } }), 409, 'SAVEPOINT_DIR_NOT_CONFIGURED');
+    const problem = await expectProblem(await api.request(`/api/v1/jobs/${job.id}/stop`, { method: 'POST', json: { mode: 'kill' } }), 400, 'VALIDATION_FAILED');
+    expect(problem.errors[0].path).toBe('mode');
+  });
+
+  it('stops a run that has not reached Flink: 202 STOPPING, then STOPPED', async () => {
+    const job = await createJob();
+    const started = await (await api.request(`/api/v1/jobs/${job.id}/start`, { method: 'POST' })).json();
+    const response = await api.request(`/api/v1/jobs/${job.id}/stop`, { method: 'POST', json: { mode: 'cancel' } });
+    expect(response.status).toBe(202);
+    expect((await response.json())).toMatchObject({ id: started.id, status: 'STOPPING' });
+  });
+});
+
+describe('reading runs', () => {
+  it('lists a job’s runs newest first with pagination and a status filter, each with its error', async () => {
+    // Nothing listens on port 1: every run fails at once with JAR_DOWNLOAD_FAILED.
+    const job = await createJob({ jarURL: 'http://127.0.0.1:1/jars/job.jar' });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const started = await (await api.request(`/api/v1/jobs/${job.id}/start`, { method: 'POST' })).json();
+      ids.unshift(started.id);
+      const ended = await waitFor(async () => (await api.request(`/api/v1/executions/${started.id}`)).json(), (e) => e.status === 'FAILED');
+      expect(ended.error.code).toBe('JAR_DOWNLOAD_FAILED');
+      expect(ended.error.message).toContain('http://127.0.0.1:1/jars/job.jar');
+      expect(ended.durationMs).toBeGreaterThanOrEqual(0);
+    }
+    const first = await (await api.request(`/api/v1/jobs/${job.id}/executions?limit=2`)).json();
+    expect(first.executions.map((e: { id: string }) => e.id)).toEqual(ids.slice(0, 2));
+    const second = await (
+      await api.request(`/api/v1/jobs/${job.id}/executions?limit=2&continuationToken=${first.nextContinuationToken}`)
+    ).json();
+    expect(second.executions.map((e: { id: string }) => e.id)).toEqual(ids.slice(2));
+    expect(second.nextContinuationToken).toBeNull();
+    expect((await (await api.request(`/api/v1/jobs/${job.id}/executions?status=FAILED`)).json()).executions).toHaveLength(3);
+    expect((await (await api.request(`/api/v1/jobs/${job.id}/executions?status=RUNNING`)).json()).executions).toEqual([]);
+    await expectProblem(
+      await api.request(`/api/v1/jobs/${job.id}/executions?status=RUNNING&continuationToken=${first.nextContinuationToken}`),
+      400,
+      'INVALID_CONTINUATION_TOKEN',
+    );
+  });
+
+  it.each([['limit=0'], ['limit=201'], ['status=DONE'], ['continuationToken=abc'], ['foo=1']])('rejects %s with 400', async (query) => {
+    const job = await createJob();
+    const response = await api.request(`/api/v1/jobs/${job.id}/executions?${query}`);
+    expect(response.status).toBe(400);
+  });
+
+  it('answers 404 EXECUTION_NOT_FOUND for an unknown or malformed execution id', async () => {
+    await expectProblem(await api.request('/api/v1/executions/00000000-0000-4000-8000-000000000000'), 404, 'EXECUTION_NOT_FOUND');
+    await expectProblem(await api.request('/api/v1/executions/nope'), 404, 'EXECUTION_NOT_FOUND');
+  });
+
+  it('refuses a jarURL on a host outside JAR_ALLOWED_HOSTS at create and replace, with 400', async () => {
+    const problem = await expectProblem(
+      await api.request('/api/v1/jobs', { method: 'POST', json: { name: 'elsewhere', jarURL: 'http://jars.example.org/a.jar', entryClass: 'a.B' } }),
+      400,
+      'JAR_URL_NOT_ALLOWED',
+    );
+    expect(problem.detail).toContain('jars.example.org');
+    const job = await createJob();
+    await expectProblem(
+      await api.request(`/api/v1/jobs/${job.id}`, { method: 'PUT', json: { name: 'x', jarURL: 'http://169.254.169.254/a.jar', entryClass: 'a.B' } }),
+      400,
+      'JAR_URL_NOT_ALLOWED',
+    );
+  });
+});

@@ -1,0 +1,433 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  defaultAllowedHosts,
+  HttpArtifactSource,
+  parseAllowedHosts,
+  type HttpArtifactSourceOptions,
+} from '../../adapters/output/artifacts/http-artifact-source.js';
+
+type Handler = (request: IncomingMessage, response: ServerResponse) => void;
+
+interface TestServer {
+  port: number;
+  /** Base URL reached as 127.0.0.1. */
+  url: string;
+  /** Paths requested, in order. */
+  requests: string[];
+}
+
+const servers: Server[] = [];
+let cacheDir: string;
+
+beforeEach(async () => {
+  cacheDir = await mkdtemp(join(tmpdir(), 'jar-cache-'));
+});
+
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+  await rm(cacheDir, { recursive: true, force: true });
+});
+
+async function serve(handler: Handler): Promise<TestServer> {
+  const requests: string[] = [];
+  const server = createServer((request, response) => {
+    requests.push(request.url ?? '');
+    handler(request, response);
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { port, url: `http://127.0.0.1:${port}`, requests };
+}
+
+function serveBytes(body: Buffer): Handler {
+  return (_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/java-archive', 'content-length': body.length });
+    response.end(body);
+  };
+}
+
+function redirectTo(location: string, status = 302): Handler {
+  return (_request, response) => {
+    response.writeHead(status, { location });
+    response.end();
+  };
+}
+
+function sha256Of(...chunks: Buffer[]): string {
+  const hash = createHash('sha256');
+  for (const chunk of chunks) hash.update(chunk);
+  return hash.digest('hex');
+}
+
+function aSource(options: Partial<HttpArtifactSourceOptions> = {}): HttpArtifactSource {
+  return new HttpArtifactSource({
+    cacheDir,
+    dataProcessorUrl: 'http://data-processor:8080',
+    allowedHosts: ['127.0.0.1', 'localhost'],
+    maxBytes: 1024 * 1024,
+    ...options,
+  });
+}
+
+async function cacheFiles(): Promise<string[]> {
+  return (await readdir(cacheDir)).sort();
+}
+
+const jarBytes = Buffer.from('PK\u0003\u0004 a pretend JAR with some content '.repeat(100));
+const jarSha = sha256Of(jarBytes);
+
+describe('HttpArtifactSource.refusalFor', () => {
+  const source = () => aSource({ allowedHosts: ['data-processor', 'localhost:8080', '169.254.169.254'] });
+
+  it.each([
+    ['an allowed host', 'http://data-processor/jars/a.jar', undefined],
+    ['an allowed host in upper case, over https', 'https://DATA-PROCESSOR:9443/a.jar', undefined],
+    ['a path below the data processor', '/jars/a.jar', undefined],
+    ['an allowed host:port', 'http://localhost:8080/a.jar', undefined],
+    ['ftp', 'ftp://data-processor/a.jar', "scheme 'ftp' is not supported, only http and https"],
+    ['file', 'file:///etc/passwd', "scheme 'file' is not supported, only http and https"],
+    [
+      'another host',
+      'http://evil.example/a.jar',
+      "host 'evil.example' is not in JAR_ALLOWED_HOSTS (data-processor, localhost:8080, 169.254.169.254)",
+    ],
+    ['an allowed host on another port', 'http://localhost:9999/a.jar', "host 'localhost:9999' is not in"],
+    ['an allowed host:port on the default port', 'http://localhost/a.jar', "host 'localhost:80' is not in"],
+    ['the metadata address, although listed', 'http://169.254.169.254/latest/meta-data', 'link-local'],
+    ['the metadata address in hex', 'http://0xa9fea9fe/', 'link-local'],
+    ['an IPv4-mapped link-local address', 'http://[::ffff:169.254.169.254]/', 'link-local'],
+    ['an IPv6 link-local address', 'http://[fe80::1]/', 'link-local'],
+    ['a path without a leading slash', 'jars/a.jar', "neither an absolute http(s) URL nor a path starting with '/'"],
+  ])('%s: %s', (_case, jarURL, refusal) => {
+    const reason = source().refusalFor(jarURL);
+    if (refusal === undefined) expect(reason).toBeUndefined();
+    else expect(reason).toContain(refusal);
+  });
+
+  it('refuses a relative path when the data processor is not an allowed host', () => {
+    expect(aSource({ allowedHosts: ['localhost'] }).refusalFor('/jars/a.jar')).toBe(
+      "host 'data-processor' is not in JAR_ALLOWED_HOSTS (localhost)",
+    );
+  });
+});
+
+describe('parseAllowedHosts and defaultAllowedHosts', () => {
+  it.each([
+    ['data-processor, localhost', ['data-processor', 'localhost']],
+    [' Jars.Example.COM ,,localhost:8080, ', ['jars.example.com', 'localhost:8080']],
+    ['[::1]:8080,::1,10.0.0.5', ['[::1]:8080', '[::1]', '10.0.0.5']],
+    ['a,A,a.', ['a']],
+    ['', []],
+  ])('parses %j', (list, hosts) => {
+    expect(parseAllowedHosts(list)).toEqual(hosts);
+  });
+
+  it.each(['http://x', 'host:port', 'host:0', 'host:70000', 'a b'])('rejects the entry %j, naming it', (entry) => {
+    expect(() => parseAllowedHosts(`localhost,${entry}`)).toThrow(`JAR_ALLOWED_HOSTS entry '${entry}'`);
+  });
+
+  it('allows the data processor host on any port, and localhost', () => {
+    expect(defaultAllowedHosts('http://Data-Processor:8080/api')).toEqual(['data-processor', 'localhost']);
+    expect(defaultAllowedHosts('http://localhost:8080')).toEqual(['localhost']);
+  });
+});
+
+describe('HttpArtifactSource.fetch', () => {
+  it('downloads an absolute URL into <sha256>.jar and reports the checksum and size of the served bytes', async () => {
+    const server = await serve(serveBytes(jarBytes));
+    const artifact = await aSource().fetch(`${server.url}/jars/a.jar`, null);
+
+    expect(artifact).toEqual({ path: join(cacheDir, `${jarSha}.jar`), sha256: jarSha, sizeBytes: jarBytes.length });
+    expect(await cacheFiles()).toEqual([`${jarSha}.jar`]);
+    expect(server.requests).toEqual(['/jars/a.jar']);
+  });
+
+  it('resolves a path against the data processor URL, keeping its base path', async () => {
+    const server = await serve(serveBytes(jarBytes));
+    const source = aSource({ dataProcessorUrl: `${server.url}/processor/` });
+
+    const artifact = await source.fetch('/jars/a.jar?v=2', jarSha.toUpperCase());
+
+    expect(artifact.sha256).toBe(jarSha);
+    expect(server.requests).toEqual(['/processor/jars/a.jar?v=2']);
+  });
+
+  it('serves a JAR whose checksum is given from the cache without a request', async () => {
+    const server = await serve(serveBytes(jarBytes));
+    const source = aSource();
+    const first = await source.fetch(`${server.url}/a.jar`, jarSha);
+
+    const second = await source.fetch(`${server.url}/a.jar`, jarSha);
+
+    expect(second).toEqual(first);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('refuses a JAR whose checksum differs, naming both, and leaves the cache as it was', async () => {
+    await writeFile(join(cacheDir, `${'0'.repeat(64)}.jar`), 'older');
+    const server = await serve(serveBytes(jarBytes));
+    const expected = 'a'.repeat(64);
+
+    await expect(aSource().fetch(`${server.url}/a.jar`, expected)).rejects.toMatchObject({
+      code: 'JAR_CHECKSUM_MISMATCH',
+      message: expect.stringMatching(new RegExp(`${jarSha}.*${expected}`)),
+    });
+    expect(await cacheFiles()).toEqual([`${'0'.repeat(64)}.jar`]);
+  });
+
+  it('refuses a JAR whose Content-Length is above the limit before reading it', async () => {
+    const server = await serve(serveBytes(jarBytes));
+
+    await expect(aSource({ maxBytes: jarBytes.length - 1 }).fetch(`${server.url}/a.jar`, null)).rejects.toMatchObject({
+      code: 'JAR_TOO_LARGE',
+      message: expect.stringContaining(`declares ${jarBytes.length} bytes`),
+    });
+    expect(await cacheFiles()).toEqual([]);
+  });
+
+  it('stops a chunked download once more than the limit has arrived and removes the partial file', async () => {
+    let chunksSent = 0;
+    const server = await serve((_request, response) => {
+      response.writeHead(200);
+      const chunk = Buffer.alloc(16 * 1024, 1);
+      const endless = async function* () {
+        for (;;) {
+          chunksSent++;
+          yield chunk;
+        }
+      };
+      Readable.from(endless()).pipe(response);
+    });
+
+    await expect(aSource({ maxBytes: 100_000 }).fetch(`${server.url}/a.jar`, null)).rejects.toMatchObject({
+      code: 'JAR_TOO_LARGE',
+      message: expect.stringContaining('more bytes arrived'),
+    });
+    expect(await cacheFiles()).toEqual([]);
+    expect(chunksSent).toBeLessThan(1000);
+  });
+
+  it('accepts a JAR of exactly the limit', async () => {
+    const server = await serve(serveBytes(jarBytes));
+    const artifact = await aSource({ maxBytes: jarBytes.length }).fetch(`${server.url}/a.jar`, null);
+    expect(artifact.sizeBytes).toBe(jarBytes.length);
+  });
+
+  it('reports an HTTP error status with the URL', async () => {
+    const server = await serve((_request, response) => {
+      response.writeHead(404);
+      response.end('no such jar');
+    });
+
+    await expect(aSource().fetch(`${server.url}/missing.jar`, null)).rejects.toMatchObject({
+      code: 'JAR_DOWNLOAD_FAILED',
+      message: `Downloading ${server.url}/missing.jar failed: HTTP 404 Not Found`,
+    });
+    expect(await cacheFiles()).toEqual([]);
+  });
+
+  it('reports a refused connection with the URL and the reason', async () => {
+    const server = await serve(serveBytes(jarBytes));
+    const closed = servers.pop()!;
+    await new Promise((resolve) => closed.close(resolve));
+
+    await expect(aSource().fetch(`${server.url}/a.jar`, null)).rejects.toMatchObject({
+      code: 'JAR_DOWNLOAD_FAILED',
+      message: expect.stringMatching(new RegExp(`^Downloading ${server.url}/a.jar failed: .*ECONNREFUSED`)),
+    });
+  });
+
+  it('reports a connection that breaks in the middle of the body and removes the partial file', async () => {
+    const server = await serve((_request, response) => {
+      response.writeHead(200, { 'content-length': 1000 });
+      response.write(Buffer.alloc(500));
+      setTimeout(() => response.destroy(), 20);
+    });
+
+    await expect(aSource().fetch(`${server.url}/a.jar`, null)).rejects.toMatchObject({ code: 'JAR_DOWNLOAD_FAILED' });
+    expect(await cacheFiles()).toEqual([]);
+  });
+
+  it('gives up when nothing arrives for the idle timeout', async () => {
+    const server = await serve((_request, response) => {
+      response.writeHead(200);
+      response.write(Buffer.alloc(100));
+    });
+
+    await expect(aSource({ idleTimeoutMs: 200 }).fetch(`${server.url}/a.jar`, null)).rejects.toMatchObject({
+      code: 'JAR_DOWNLOAD_FAILED',
+      message: `Downloading ${server.url}/a.jar failed: nothing arrived for 200 ms`,
+    });
+    expect(await cacheFiles()).toEqual([]);
+  });
+
+  it('gives up when the whole download takes longer than the timeout, even while bytes keep arriving', async () => {
+    const server = await serve((_request, response) => {
+      response.writeHead(200);
+      const trickle = setInterval(() => response.write(Buffer.alloc(10)), 20);
+      response.on('close', () => clearInterval(trickle));
+    });
+
+    await expect(aSource({ timeoutMs: 300 }).fetch(`${server.url}/a.jar`, null)).rejects.toMatchObject({
+      code: 'JAR_DOWNLOAD_FAILED',
+      message: `Downloading ${server.url}/a.jar failed: it took longer than 300 ms`,
+    });
+    expect(await cacheFiles()).toEqual([]);
+  });
+
+  it('refuses a URL whose host is not allowed without sending a request', async () => {
+    const server = await serve(serveBytes(jarBytes));
+
+    await expect(aSource({ allowedHosts: ['localhost'] }).fetch(`${server.url}/a.jar`, null)).rejects.toMatchObject({
+      code: 'JAR_URL_NOT_ALLOWED',
+      message: expect.stringContaining("host '127.0.0.1' is not in JAR_ALLOWED_HOSTS (localhost)"),
+    });
+    expect(server.requests).toEqual([]);
+  });
+
+  describe('redirects', () => {
+    it('follows redirects to allowed hosts, absolute and relative', async () => {
+      const hop = redirectTo('/jars/b.jar', 307);
+      const jar = serveBytes(jarBytes);
+      const target = await serve((request, response) => (request.url === '/hop' ? hop : jar)(request, response));
+      const origin = await serve(redirectTo(`http://localhost:${target.port}/hop`));
+
+      const artifact = await aSource().fetch(`${origin.url}/a.jar`, jarSha);
+
+      expect(artifact.sha256).toBe(jarSha);
+      expect(origin.requests).toEqual(['/a.jar']);
+      expect(target.requests).toEqual(['/hop', '/jars/b.jar']);
+    });
+
+    it('refuses a redirect to a host that is not allowed before connecting to it', async () => {
+      const target = await serve(serveBytes(jarBytes));
+      const origin = await serve(redirectTo(`http://localhost:${target.port}/b.jar`));
+
+      await expect(aSource({ allowedHosts: ['127.0.0.1'] }).fetch(`${origin.url}/a.jar`, null)).rejects.toMatchObject({
+        code: 'JAR_URL_NOT_ALLOWED',
+        message:
+          `${origin.url}/a.jar redirected to http://localhost:${target.port}/b.jar, which is not allowed: ` +
+          "host 'localhost' is not in JAR_ALLOWED_HOSTS (127.0.0.1)",
+      });
+      expect(target.requests).toEqual([]);
+    });
+
+    it('refuses a redirect to the metadata address', async () => {
+      const origin = await serve(redirectTo('http://169.254.169.254/latest/meta-data/'));
+
+      await expect(aSource().fetch(`${origin.url}/a.jar`, null)).rejects.toMatchObject({
+        code: 'JAR_URL_NOT_ALLOWED',
+        message: expect.stringContaining('link-local'),
+      });
+    });
+
+    it('gives up after maxRedirects redirects', async () => {
+      const loop = await serve(redirectTo('/loop'));
+
+      await expect(aSource({ maxRedirects: 2 }).fetch(`${loop.url}/loop`, null)).rejects.toMatchObject({
+        code: 'JAR_DOWNLOAD_FAILED',
+        message: `Downloading ${loop.url}/loop failed: it redirected more than 2 times`,
+      });
+      expect(loop.requests).toHaveLength(3);
+    });
+  });
+
+  describe('address checks', () => {
+    const lookupFor =
+      (addresses: Record<string, string[]>) =>
+      async (hostname: string) => {
+        const found = addresses[hostname];
+        if (!found) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+        return found.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+      };
+
+    it.each([
+      ['169.254.169.254'],
+      ['127.0.0.1', '169.254.10.1'],
+      ['fe80::1'],
+      ['::ffff:169.254.169.254'],
+    ])('refuses a host that resolves to %s before connecting', async (...addresses) => {
+      const source = aSource({ allowedHosts: ['metadata.test'], lookup: lookupFor({ 'metadata.test': addresses }) });
+
+      await expect(source.fetch('http://metadata.test/latest/meta-data', null)).rejects.toMatchObject({
+        code: 'JAR_URL_NOT_ALLOWED',
+        message: expect.stringContaining(`host 'metadata.test' resolves to ${addresses.at(-1)}`),
+      });
+    });
+
+    it('connects to the address it checked, not to a fresh DNS answer', async () => {
+      const server = await serve(serveBytes(jarBytes));
+      const source = aSource({ allowedHosts: ['jars.test'], lookup: lookupFor({ 'jars.test': ['127.0.0.1'] }) });
+
+      const artifact = await source.fetch(`http://jars.test:${server.port}/a.jar`, null);
+
+      expect(artifact.sha256).toBe(jarSha);
+      expect(server.requests).toEqual(['/a.jar']);
+    });
+
+    it('reports a host that does not resolve', async () => {
+      const source = aSource({ allowedHosts: ['nowhere.test'], lookup: lookupFor({}) });
+
+      await expect(source.fetch('http://nowhere.test/a.jar', null)).rejects.toMatchObject({
+        code: 'JAR_DOWNLOAD_FAILED',
+        message: 'Downloading http://nowhere.test/a.jar failed: getaddrinfo ENOTFOUND nowhere.test',
+      });
+    });
+  });
+
+  it('lets parallel fetches of the same URL all succeed into one cache file', async () => {
+    const server = await serve((_request, response) => {
+      response.writeHead(200);
+      // Split the body so the downloads interleave.
+      response.write(jarBytes.subarray(0, 1000));
+      setTimeout(() => response.end(jarBytes.subarray(1000)), 20);
+    });
+    const source = aSource();
+
+    const artifacts = await Promise.all(Array.from({ length: 8 }, () => source.fetch(`${server.url}/a.jar`, null)));
+
+    expect(new Set(artifacts.map((artifact) => artifact.path))).toEqual(new Set([join(cacheDir, `${jarSha}.jar`)]));
+    expect(artifacts.every((artifact) => artifact.sizeBytes === jarBytes.length)).toBe(true);
+    expect(await cacheFiles()).toEqual([`${jarSha}.jar`]);
+    expect(server.requests).toHaveLength(8);
+  });
+
+  it('streams a 200 MB JAR to disk without holding it in memory', async () => {
+    const chunk = Buffer.alloc(64 * 1024, 'flink');
+    const chunkCount = 3200;
+    const size = chunk.length * chunkCount;
+    const server = await serve((_request, response) => {
+      response.writeHead(200, { 'content-length': size });
+      Readable.from(
+        (function* () {
+          for (let index = 0; index < chunkCount; index++) yield chunk;
+        })(),
+      ).pipe(response);
+    });
+    const source = aSource({ maxBytes: 256 * 1024 * 1024 });
+    const baseline = process.memoryUsage().rss;
+    let peak = baseline;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 5);
+
+    try {
+      const artifact = await source.fetch(`${server.url}/big.jar`, null);
+      expect(artifact).toMatchObject({ sizeBytes: size, sha256: sha256Of(...Array<Buffer>(chunkCount).fill(chunk)) });
+    } finally {
+      clearInterval(sampler);
+    }
+    expect(peak - baseline).toBeLessThan(64 * 1024 * 1024);
+  });
+});

@@ -1,0 +1,338 @@
+import { describe, expect, it } from 'vitest';
+import { canTransition, flinkJobIdFor, transition, type ExecutionStatus } from '../../domain/entities/execution.js';
+import { createJob, type JobDefinition } from '../../domain/entities/job.js';
+import {
+  ArtifactError,
+  JobAlreadyRunningError,
+  JobNotRunningError,
+  NoSavepointError,
+  SavepointDirectoryMissingError,
+} from '../../domain/errors.js';
+import { ExecutionRunner } from '../../domain/services/execution-runner.js';
+import { ExecutionService } from '../../domain/services/execution-service.js';
+import type { RunSettings } from '../../domain/services/run-settings.js';
+import { aJobDefinition } from '../support/job-definitions.js';
+import { FakeArtifactSource, InMemoryJarUploadRegistry } from './fakes/fake-artifacts.js';
+import { FakeFlinkCluster } from './fakes/fake-flink-cluster.js';
+import { FixedClock, SequentialIds } from './fakes/fixed-clock.js';
+import { InMemoryExecutionRepository } from './fakes/in-memory-execution-repository.js';
+import { InMemoryJobRepository } from './fakes/in-memory-job-repository.js';
+
+const settings: RunSettings = { savepointDir: null, stopTimeoutMs: 60_000, unreachableGraceMs: 300_000 };
+
+async function setup(definition: Partial<JobDefinition> = {}, overrides: Partial<RunSettings> = {}) {
+  const clock = new FixedClock();
+  const ids = new SequentialIds();
+  const jobs = new InMemoryJobRepository();
+  const executions = new InMemoryExecutionRepository();
+  const flink = new FakeFlinkCluster();
+  const artifacts = new FakeArtifactSource();
+  const uploads = new InMemoryJarUploadRegistry();
+  const dispatched: { launch: string[]; followUp: string[] } = { launch: [], followUp: [] };
+  const dispatcher = {
+    launch: (id: string) => dispatched.launch.push(id),
+    followUp: (id: string) => dispatched.followUp.push(id),
+  };
+  const runSettings = { ...settings, ...overrides };
+  const runner = new ExecutionRunner(jobs, executions, artifacts, flink, uploads, clock, runSettings);
+  const service = new ExecutionService(jobs, executions, dispatcher, clock, ids, runSettings);
+  const job = createJob(aJobDefinition({ config: { mode: 'bounded' }, args: ['x'], ...definition }), ids.newId(), clock.now());
+  await jobs.insert(job);
+  const statusOf = async (id: string) => (await executions.findById(id))!.status;
+  const historyOf = async (id: string) => (await executions.findById(id))!.history.map((h) => h.status);
+  /** Starts the job and carries the launch through, as the worker would. */
+  const startAndLaunch = async () => {
+    const execution = await service.startJob(job.id, {});
+    await runner.launch(execution.id);
+    return (await executions.findById(execution.id))!;
+  };
+  return { clock, jobs, executions, flink, artifacts, uploads, dispatched, runner, service, job, statusOf, historyOf, startAndLaunch };
+}
+
+describe('Execution transitions', () => {
+  const all: ExecutionStatus[] = ['PENDING', 'DOWNLOADING', 'UPLOADING', 'SUBMITTING', 'RUNNING', 'STOPPING', 'SUCCEEDED', 'FAILED', 'STOPPED'];
+
+  it.each([
+    ['PENDING', 'DOWNLOADING', true],
+    ['DOWNLOADING', 'UPLOADING', true],
+    ['UPLOADING', 'SUBMITTING', true],
+    ['SUBMITTING', 'RUNNING', true],
+    ['RUNNING', 'STOPPING', true],
+    ['STOPPING', 'STOPPED', true],
+    ['RUNNING', 'SUCCEEDED', true],
+    ['PENDING', 'RUNNING', false],
+    ['RUNNING', 'DOWNLOADING', false],
+    ['STOPPING', 'RUNNING', false],
+  ] as const)('%s -> %s allowed: %s', (from, to, allowed) => {
+    expect(canTransition(from, to)).toBe(allowed);
+  });
+
+  it('lets nothing leave a terminal status', () => {
+    for (const terminal of ['SUCCEEDED', 'FAILED', 'STOPPED'] as const) {
+      for (const to of all) expect(canTransition(terminal, to)).toBe(false);
+    }
+  });
+
+  it('stamps startedAt on RUNNING, endedAt on the end, and refuses an illegal move', async () => {
+    const { service, job, clock } = await setup();
+    const pending = await service.startJob(job.id, {});
+    const running = transition(transition(transition(transition(pending, 'DOWNLOADING', clock.now()), 'UPLOADING', clock.now()), 'SUBMITTING', clock.now()), 'RUNNING', new Date('2026-01-01T00:01:00Z'));
+    expect(running.startedAt).toEqual(new Date('2026-01-01T00:01:00Z'));
+    const ended = transition(running, 'SUCCEEDED', new Date('2026-01-01T00:02:00Z'));
+    expect(ended.endedAt).toEqual(new Date('2026-01-01T00:02:00Z'));
+    expect(() => transition(ended, 'RUNNING', clock.now())).toThrow('An execution cannot go from SUCCEEDED to RUNNING');
+  });
+
+  it('derives the Flink job id from the execution id', () => {
+    expect(flinkJobIdFor('0A1B2C3D-0000-4000-8000-000000000001')).toBe('0a1b2c3d000040008000000000000001');
+  });
+});
+
+describe('starting a run', () => {
+  it('records PENDING, hands the run to the worker, and refuses a second start while it is active', async () => {
+    const { service, job, dispatched } = await setup();
+    const execution = await service.startJob(job.id, {});
+    expect(execution).toMatchObject({ status: 'PENDING', trigger: 'manual', attempt: 1, jobId: job.id });
+    expect(dispatched.launch).toEqual([execution.id]);
+    const second = service.startJob(job.id, {});
+    await expect(second).rejects.toBeInstanceOf(JobAlreadyRunningError);
+    await expect(second).rejects.toMatchObject({ executionId: execution.id });
+  });
+
+  it('walks download, upload and submit, then RUNNING, with the job arguments and the deterministic job id', async () => {
+    const { startAndLaunch, flink, historyOf, job } = await setup({ parallelism: 2, flinkConfiguration: { a: 'b' } });
+    const execution = await startAndLaunch();
+    expect(execution.status).toBe('RUNNING');
+    expect(await historyOf(execution.id)).toEqual(['PENDING', 'DOWNLOADING', 'UPLOADING', 'SUBMITTING', 'RUNNING']);
+    expect(execution.startedAt).not.toBeNull();
+    expect(flink.runs).toEqual([
+      {
+        jarId: execution.flinkJarId,
+        entryClass: job.entryClass,
+        programArgs: ['--mode', 'bounded', 'x'],
+        parallelism: 2,
+        flinkConfiguration: { a: 'b' },
+        jobId: flinkJobIdFor(execution.id),
+        restore: null,
+      },
+    ]);
+  });
+
+  it('uploads the same JAR once and reuses it; uploads again when Flink lost it', async () => {
+    const { startAndLaunch, flink, runner, executions } = await setup();
+    const first = await startAndLaunch();
+    flink.jobs.set(first.flinkJobId, 'finished');
+    await runner.followUp(first.id);
+    const second = await startAndLaunch();
+    expect(flink.uploads).toHaveLength(1);
+    expect(second.flinkJarId).toBe(first.flinkJarId);
+
+    flink.jobs.set(second.flinkJobId, 'finished');
+    await runner.followUp(second.id);
+    flink.jars.clear(); // the JobManager restarted
+    const third = await startAndLaunch();
+    expect(third.status).toBe('RUNNING');
+    expect(flink.uploads).toHaveLength(2);
+    expect((await executions.findById(third.id))!.flinkJarId).not.toBe(first.flinkJarId);
+  });
+
+  it('deletes the JAR a job uploaded before once new content supersedes it', async () => {
+    const { startAndLaunch, flink, artifacts, runner } = await setup();
+    const first = await startAndLaunch();
+    flink.jobs.set(first.flinkJobId, 'finished');
+    await runner.followUp(first.id);
+    artifacts.sha256 = 'b'.repeat(64);
+    await startAndLaunch();
+    expect(flink.deletedJars).toEqual([first.flinkJarId]);
+  });
+
+  it('ends FAILED with the artifact code and uploads nothing when the download fails', async () => {
+    const { startAndLaunch, flink, artifacts } = await setup();
+    artifacts.failWith = new ArtifactError('JAR_CHECKSUM_MISMATCH', 'expected aaa, got bbb');
+    const execution = await startAndLaunch();
+    expect(execution).toMatchObject({ status: 'FAILED', error: { code: 'JAR_CHECKSUM_MISMATCH', message: 'expected aaa, got bbb' } });
+    expect(execution.endedAt).not.toBeNull();
+    expect(flink.uploads).toEqual([]);
+  });
+
+  it('ends FAILED with FLINK_SUBMIT_FAILED and the cause when Flink refuses the run', async () => {
+    const { startAndLaunch, flink } = await setup();
+    flink.refuseRunWith = 'java.lang.IllegalArgumentException: bad input';
+    const execution = await startAndLaunch();
+    expect(execution.error).toEqual({ code: 'FLINK_SUBMIT_FAILED', message: 'java.lang.IllegalArgumentException: bad input' });
+  });
+
+  it('ends FAILED with FLINK_UNREACHABLE when the JobManager is down', async () => {
+    const { startAndLaunch, flink } = await setup();
+    flink.reachable = false;
+    const execution = await startAndLaunch();
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error?.code).toBe('FLINK_UNREACHABLE');
+    expect(execution.error?.message).toContain(flink.address);
+  });
+
+  it('restores from the newest savepoint with fromLastSavepoint, and refuses when there is none', async () => {
+    const { service, job, executions, startAndLaunch, runner, flink } = await setup({}, { savepointDir: 'file:///sp' });
+    await expect(service.startJob(job.id, { fromLastSavepoint: true })).rejects.toBeInstanceOf(NoSavepointError);
+    const first = await startAndLaunch();
+    await service.stopJob(job.id, {});
+    flink.savepoint = { kind: 'completed', location: 'file:///sp/savepoint-1' };
+    await runner.followUp(first.id);
+    flink.jobs.set(first.flinkJobId, 'finished');
+    await runner.followUp(first.id);
+    expect((await executions.findById(first.id))!.savepointPath).toBe('file:///sp/savepoint-1');
+    const restored = await service.startJob(job.id, { fromLastSavepoint: true, allowNonRestoredState: true });
+    expect(restored.restoredFrom).toEqual({ savepointPath: 'file:///sp/savepoint-1', allowNonRestoredState: true });
+  });
+});
+
+describe('following a run', () => {
+  it.each([
+    ['finished', 'SUCCEEDED', null],
+    ['failed', 'FAILED', { code: 'FLINK_JOB_FAILED', message: 'java.lang.RuntimeException: task failed' }],
+    ['canceled', 'FAILED', { code: 'FLINK_JOB_CANCELLED', message: 'The Flink job was cancelled outside this service' }],
+  ] as const)('maps Flink %s to %s', async (flinkState, status, error) => {
+    const { startAndLaunch, flink, runner, executions } = await setup();
+    const execution = await startAndLaunch();
+    flink.jobs.set(execution.flinkJobId, flinkState);
+    await runner.followUp(execution.id);
+    expect(await executions.findById(execution.id)).toMatchObject({ status, error });
+  });
+
+  it('ends FAILED with FLINK_JOB_LOST when Flink no longer knows the job', async () => {
+    const { startAndLaunch, flink, runner, executions } = await setup();
+    const execution = await startAndLaunch();
+    flink.jobs.delete(execution.flinkJobId);
+    await runner.followUp(execution.id);
+    expect((await executions.findById(execution.id))!.error?.code).toBe('FLINK_JOB_LOST');
+  });
+
+  it('keeps a run RUNNING while Flink is unreachable within the grace period, then fails it', async () => {
+    const { startAndLaunch, flink, runner, statusOf, clock, executions } = await setup();
+    const execution = await startAndLaunch();
+    flink.reachable = false;
+    await runner.followUp(execution.id);
+    clock.advance(299_000);
+    await runner.followUp(execution.id);
+    expect(await statusOf(execution.id)).toBe('RUNNING');
+    clock.advance(2_000);
+    await runner.followUp(execution.id);
+    expect((await executions.findById(execution.id))!.error?.code).toBe('FLINK_UNREACHABLE');
+  });
+
+  it('stops a run that outlives timeoutSeconds and ends it FAILED with TIMEOUT', async () => {
+    const { startAndLaunch, flink, runner, executions, clock } = await setup({ timeoutSeconds: 60 });
+    const execution = await startAndLaunch();
+    clock.advance(30_000);
+    await runner.followUp(execution.id);
+    expect((await executions.findById(execution.id))!.status).toBe('RUNNING');
+    clock.advance(31_000);
+    await runner.followUp(execution.id);
+    expect(flink.cancelled).toEqual([execution.flinkJobId]);
+    await runner.followUp(execution.id);
+    expect(await executions.findById(execution.id)).toMatchObject({ status: 'FAILED', error: { code: 'TIMEOUT' } });
+  });
+});
+
+describe('stopping a run', () => {
+  it('answers JOB_NOT_RUNNING when nothing is active, and refuses a savepoint without a folder', async () => {
+    const { service, job, startAndLaunch } = await setup();
+    await expect(service.stopJob(job.id, {})).rejects.toBeInstanceOf(JobNotRunningError);
+    await startAndLaunch();
+    await expect(service.stopJob(job.id, { mode: 'savepoint' })).rejects.toBeInstanceOf(SavepointDirectoryMissingError);
+  });
+
+  it('stops with a savepoint when a folder is configured, records it, and ends STOPPED', async () => {
+    const { service, job, startAndLaunch, flink, runner, executions, dispatched, historyOf } = await setup({}, { savepointDir: 'file:///sp' });
+    const execution = await startAndLaunch();
+    const stopping = await service.stopJob(job.id, { drain: true });
+    expect(stopping.status).toBe('STOPPING');
+    expect(dispatched.followUp).toContain(execution.id);
+    await runner.followUp(execution.id);
+    expect(flink.savepointRequests).toEqual([{ jobId: execution.flinkJobId, drain: true, targetDirectory: 'file:///sp' }]);
+    flink.savepoint = { kind: 'completed', location: 'file:///sp/savepoint-7' };
+    flink.jobs.set(execution.flinkJobId, 'finished');
+    await runner.followUp(execution.id);
+    expect(await executions.findById(execution.id)).toMatchObject({ status: 'STOPPED', savepointPath: 'file:///sp/savepoint-7', error: null });
+    expect(await historyOf(execution.id)).toEqual(['PENDING', 'DOWNLOADING', 'UPLOADING', 'SUBMITTING', 'RUNNING', 'STOPPING', 'STOPPED']);
+  });
+
+  it("prefers the job's own state.savepoints.dir", async () => {
+    const { service, job, startAndLaunch, flink, runner } = await setup({ flinkConfiguration: { 'state.savepoints.dir': 'file:///job-sp' } });
+    const execution = await startAndLaunch();
+    await service.stopJob(job.id, {});
+    await runner.followUp(execution.id);
+    expect(flink.savepointRequests[0]?.targetDirectory).toBe('file:///job-sp');
+  });
+
+  it('cancels when the savepoint does not complete within the stop timeout', async () => {
+    const { service, job, startAndLaunch, flink, runner, executions, clock } = await setup({}, { savepointDir: 'file:///sp', stopTimeoutMs: 10_000 });
+    const execution = await startAndLaunch();
+    await service.stopJob(job.id, {});
+    await runner.followUp(execution.id);
+    clock.advance(5_000);
+    await runner.followUp(execution.id);
+    expect(flink.cancelled).toEqual([]);
+    clock.advance(6_000);
+    await runner.followUp(execution.id);
+    expect(flink.cancelled).toEqual([execution.flinkJobId]);
+    expect(await executions.findById(execution.id)).toMatchObject({ status: 'STOPPED', savepointPath: null });
+  });
+
+  it('cancels straight away without a savepoint folder', async () => {
+    const { service, job, startAndLaunch, flink, runner, executions } = await setup();
+    const execution = await startAndLaunch();
+    await service.stopJob(job.id, {});
+    await runner.followUp(execution.id);
+    expect(flink.savepointRequests).toEqual([]);
+    expect(await executions.findById(execution.id)).toMatchObject({ status: 'STOPPED' });
+  });
+
+  it('ends a run stopped before submission STOPPED without calling Flink', async () => {
+    const { service, job, runner, flink, executions } = await setup();
+    const execution = await service.startJob(job.id, {});
+    await service.stopJob(job.id, { mode: 'cancel' });
+    await runner.launch(execution.id);
+    expect(await executions.findById(execution.id)).toMatchObject({ status: 'STOPPED' });
+    expect(flink.runs).toEqual([]);
+    expect(flink.uploads).toEqual([]);
+  });
+});
+
+describe('recovery after a crash', () => {
+  it('re-attaches a run saved at SUBMITTING whose Flink job exists, without submitting again', async () => {
+    const { service, job, runner, flink, executions } = await setup();
+    const execution = await service.startJob(job.id, {});
+    await runner.launch(execution.id);
+    // Pretend the process died right after Flink accepted the run, before RUNNING was saved.
+    const stored = (await executions.findById(execution.id))!;
+    executions.rows.set(execution.id, { ...stored, status: 'SUBMITTING', history: stored.history.slice(0, 4), exclusive: true });
+    expect(await runner.recover()).toEqual({ launched: [execution.id], followed: [] });
+    await runner.launch(execution.id);
+    expect((await executions.findById(execution.id))!.status).toBe('RUNNING');
+    expect(flink.runs).toHaveLength(1);
+  });
+
+  it('submits a run saved at SUBMITTING that never reached Flink, once', async () => {
+    const { service, job, runner, flink, executions } = await setup();
+    const execution = await service.startJob(job.id, {});
+    await runner.launch(execution.id);
+    const stored = (await executions.findById(execution.id))!;
+    executions.rows.set(execution.id, { ...stored, status: 'SUBMITTING', history: stored.history.slice(0, 4), exclusive: true });
+    flink.jobs.clear();
+    flink.runs.length = 0;
+    await runner.launch(execution.id);
+    expect((await executions.findById(execution.id))!.status).toBe('RUNNING');
+    expect(flink.runs).toHaveLength(1);
+  });
+
+  it('follows RUNNING runs and launches the ones that had not reached Flink', async () => {
+    const { service, job, runner, jobs } = await setup();
+    const running = await service.startJob(job.id, {});
+    await runner.launch(running.id);
+    const other = createJob(aJobDefinition({ name: 'other' }), '00000000-0000-4000-8000-0000000000ff', new Date());
+    await jobs.insert(other);
+    const pending = await service.startJob(other.id, {});
+    expect(await runner.recover()).toEqual({ launched: [pending.id], followed: [running.id] });
+  });
+});

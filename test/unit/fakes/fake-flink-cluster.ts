@@ -1,0 +1,93 @@
+import { FlinkError } from '../../../domain/errors.js';
+import type {
+  ClusterOverview,
+  FlinkCluster,
+  FlinkJobState,
+  RunRequest,
+  SavepointStatus,
+} from '../../../domain/ports/output/flink-cluster.js';
+
+/** A Flink cluster in memory whose jobs the test moves between states by hand. */
+export class FakeFlinkCluster implements FlinkCluster {
+  readonly address = 'http://flink.test:8081';
+  readonly jars = new Set<string>();
+  readonly jobs = new Map<string, FlinkJobState['kind'] | string>();
+  readonly runs: RunRequest[] = [];
+  readonly uploads: string[] = [];
+  readonly deletedJars: string[] = [];
+  readonly cancelled: string[] = [];
+  readonly savepointRequests: { jobId: string; drain: boolean; targetDirectory: string | null }[] = [];
+  savepoint: SavepointStatus = { kind: 'in-progress' };
+  reachable = true;
+  /** When set, `run` refuses with this cause, like a main() that throws. */
+  refuseRunWith: string | undefined;
+  failureMessage = 'java.lang.RuntimeException: task failed';
+  private nextJar = 1;
+
+  private check(): void {
+    if (!this.reachable) throw new FlinkError('FLINK_UNREACHABLE', `Flink JobManager at ${this.address} is unreachable`);
+  }
+
+  async overview(): Promise<ClusterOverview> {
+    this.check();
+    return { version: '2.3.0', slotsAvailable: 4 };
+  }
+
+  async uploadJar(artifactPath: string, fileName: string): Promise<string> {
+    this.check();
+    const jarId = `${this.nextJar++}_${fileName}`;
+    this.jars.add(jarId);
+    this.uploads.push(artifactPath);
+    return jarId;
+  }
+
+  async hasJar(jarId: string): Promise<boolean> {
+    this.check();
+    return this.jars.has(jarId);
+  }
+
+  async deleteJar(jarId: string): Promise<void> {
+    this.check();
+    this.jars.delete(jarId);
+    this.deletedJars.push(jarId);
+  }
+
+  async run(request: RunRequest): Promise<string> {
+    this.check();
+    if (!this.jars.has(request.jarId)) throw new FlinkError('FLINK_SUBMIT_FAILED', `Jar file ${request.jarId} does not exist`);
+    if (this.refuseRunWith) throw new FlinkError('FLINK_SUBMIT_FAILED', this.refuseRunWith);
+    this.runs.push(request);
+    if (!this.jobs.has(request.jobId)) this.jobs.set(request.jobId, 'running');
+    return request.jobId;
+  }
+
+  async jobState(flinkJobId: string): Promise<FlinkJobState> {
+    this.check();
+    const kind = this.jobs.get(flinkJobId);
+    if (kind === undefined) return { kind: 'not-found' };
+    if (['running', 'finished', 'failed', 'canceled'].includes(kind)) return { kind } as FlinkJobState;
+    return { kind: 'transient', state: kind };
+  }
+
+  async failureCause(): Promise<string> {
+    this.check();
+    return this.failureMessage;
+  }
+
+  async cancel(flinkJobId: string): Promise<void> {
+    this.check();
+    this.cancelled.push(flinkJobId);
+    this.jobs.set(flinkJobId, 'canceled');
+  }
+
+  async stopWithSavepoint(flinkJobId: string, options: { drain: boolean; targetDirectory: string | null }): Promise<string> {
+    this.check();
+    this.savepointRequests.push({ jobId: flinkJobId, ...options });
+    return `trigger-${flinkJobId}`;
+  }
+
+  async savepointStatus(): Promise<SavepointStatus> {
+    this.check();
+    return this.savepoint;
+  }
+}
