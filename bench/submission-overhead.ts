@@ -7,7 +7,7 @@
  *   npx tsx bench/submission-overhead.ts            # BENCH_RUNS=20, FLINK_URL=http://127.0.0.1:8081
  *   DATABASE_URL=postgres://... npx tsx bench/submission-overhead.ts   # on PostgreSQL instead of PGlite
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,15 +77,27 @@ try {
       (e) => ['SUCCEEDED', 'FAILED', 'STOPPED'].includes(e.status),
     );
     if (ended.status !== 'SUCCEEDED') throw new Error(`run ${ended.status}: ${JSON.stringify(ended.error)}`);
-    // RUNNING is saved the moment Flink's run call returned.
-    const running = ended.history.find((entry: { status: string }) => entry.status === 'RUNNING');
-    return { ms: Date.parse(running.at) - started, jarId: ended.flinkJarId as string };
+    // Each history entry is stamped as the run reaches it; RUNNING the moment Flink's run call returned.
+    const at = (status: string) => Date.parse(ended.history.find((entry: { status: string }) => entry.status === status).at);
+    const steps = {
+      'request -> PENDING stored': at('PENDING') - started,
+      'PENDING -> DOWNLOADING': at('DOWNLOADING') - at('PENDING'),
+      'DOWNLOADING -> UPLOADING (cached JAR)': at('UPLOADING') - at('DOWNLOADING'),
+      'UPLOADING -> SUBMITTING (known upload)': at('SUBMITTING') - at('UPLOADING'),
+      'SUBMITTING -> RUNNING (Flink run call)': at('RUNNING') - at('SUBMITTING'),
+    };
+    return { ms: at('RUNNING') - started, jarId: ended.flinkJarId as string, steps };
   };
 
   const { jarId } = await runOnce(); // downloads, uploads, warms everything up
   await runOnce();
   const service_ms: number[] = [];
-  for (let i = 0; i < runs; i++) service_ms.push((await runOnce()).ms);
+  const steps: Record<string, number[]> = {};
+  for (let i = 0; i < runs; i++) {
+    const run = await runOnce();
+    service_ms.push(run.ms);
+    for (const [step, ms] of Object.entries(run.steps)) (steps[step] ??= []).push(ms);
+  }
 
   const bare_ms: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -94,7 +106,12 @@ try {
       await fetch(`${flinkUrl}/jars/${jarId}/run`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ entryClass: TEST_JOB_CLASS, programArgsList: ['--count', '10', '--mode', 'bounded'] }),
+        // The same body the service sends, a fresh job id included.
+        body: JSON.stringify({
+          entryClass: TEST_JOB_CLASS,
+          programArgsList: ['--count', '10', '--mode', 'bounded'],
+          jobId: randomUUID().replaceAll('-', ''),
+        }),
       }),
     );
     bare_ms.push(performance.now() - started);
@@ -111,6 +128,8 @@ try {
   console.log(`| POST /start -> Flink run returned     | ${round(ours.median)} | ${round(ours.p90)} | ${round(ours.min)} | ${round(ours.max)} |`);
   console.log(`| bare POST /jars/:jarid/run            | ${round(bare.median)} | ${round(bare.p90)} | ${round(bare.min)} | ${round(bare.max)} |`);
   console.log(`| added by the service (median)         | ${round(ours.median - bare.median)} |          |          |          |`);
+  console.log('\nWhere the service time goes (median ms, from the run history):');
+  for (const [step, samples] of Object.entries(steps)) console.log(`  ${step.padEnd(42)} ${stats(samples).median.toFixed(1)}`);
   console.log(`\nGoal: at most 10 ms added. ${ours.median - bare.median <= 10 ? 'MET' : 'MISSED'}`);
 } finally {
   await service.stop();

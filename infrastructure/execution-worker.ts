@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import type { Execution } from '../domain/entities/execution.js';
+import type { Job } from '../domain/entities/job.js';
 import type { ExecutionDispatcher } from '../domain/ports/output/execution-dispatcher.js';
 import type { ExecutionRepository } from '../domain/ports/output/execution-repository.js';
 import type { ExecutionRunner } from '../domain/services/execution-runner.js';
@@ -23,8 +25,8 @@ export class ExecutionWorker implements ExecutionDispatcher {
     private readonly pollIntervalMs: number,
   ) {}
 
-  launch(executionId: string): void {
-    this.run(executionId, 'launch', () => this.runner.launch(executionId));
+  launch(executionId: string, started?: { execution: Execution; job: Job }): void {
+    this.run(executionId, 'launch', () => this.runner.launch(executionId, started));
   }
 
   followUp(executionId: string): void {

@@ -18,69 +18,73 @@ timeout=${SMOKE_TIMEOUT:-120}
 fail() { echo "FAIL: $*" >&2; exit 1; }
 pass() { echo "ok   $*"; }
 
-# request METHOD PATH [BODY] -> prints the body; STATUS holds the HTTP status.
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+# request METHOD PATH [BODY]: sets BODY to the response body and STATUS to the HTTP status.
 request() {
-  local method=$1 path=$2 body=${3:-} out
-  out=$(mktemp)
-  if [[ -n $body ]]; then
-    STATUS=$(curl -sS -o "$out" -w '%{http_code}' -X "$method" -H 'Content-Type: application/json' -d "$body" "$base$path") || fail "$method $path: no answer"
-  else
-    STATUS=$(curl -sS -o "$out" -w '%{http_code}' -X "$method" "$base$path") || fail "$method $path: no answer"
-  fi
-  cat "$out"
-  rm -f "$out"
+  local method=$1 path=$2 data=${3:-}
+  local args=(-sS -o "$out" -w '%{http_code}' -X "$method")
+  [[ -n $data ]] && args+=(-H 'Content-Type: application/json' -d "$data")
+  STATUS=$(curl "${args[@]}" "$base$path") || fail "$method $path: no answer from $base"
+  BODY=$(cat "$out")
 }
 
 expect_status() { [[ $STATUS == "$1" ]] || fail "$2: expected HTTP $1, got $STATUS: $3"; }
 
 wait_for_status() {
-  local execution_id=$1 wanted=$2 deadline=$((SECONDS + timeout)) body status
+  local execution_id=$1 wanted=$2 deadline=$((SECONDS + timeout)) status=
   while ((SECONDS < deadline)); do
-    body=$(request GET "/api/v1/executions/$execution_id")
-    status=$(jq -r .status <<<"$body")
+    request GET "/api/v1/executions/$execution_id"
+    status=$(jq -r .status <<<"$BODY")
     [[ $status == "$wanted" ]] && return 0
-    case $status in SUCCEEDED | FAILED | STOPPED) fail "execution ended $status, wanted $wanted: $(jq -c .error <<<"$body")" ;; esac
+    case $status in SUCCEEDED | FAILED | STOPPED) fail "execution ended $status, wanted $wanted: $(jq -c .error <<<"$BODY")" ;; esac
     sleep 1
   done
   fail "execution $execution_id not $wanted within ${timeout}s (last: $status)"
 }
 
-body=$(request GET /health)
-expect_status 200 "GET /health" "$body"
-[[ $(jq -r .database <<<"$body") == ok ]] || fail "database not ok: $body"
-[[ $(jq -r .flink.reachable <<<"$body") == true ]] || fail "Flink not reachable: $body"
-pass "health: $(jq -c . <<<"$body")"
+request GET /health
+expect_status 200 "GET /health" "$BODY"
+[[ $(jq -r .database <<<"$BODY") == ok ]] || fail "database not ok: $BODY"
+[[ $(jq -r .flink.reachable <<<"$BODY") == true ]] || fail "Flink not reachable: $BODY"
+pass "health: $(jq -c . <<<"$BODY")"
 
 name="smoke-$(date +%s)-$RANDOM"
 job=$(jq -nc --arg name "$name" --arg jar "$jar_url" --arg class "$entry_class" --argjson config "$config" \
   '{name: $name, jarURL: $jar, entryClass: $class, config: $config, labels: {purpose: "smoke"}}')
-body=$(request POST /api/v1/jobs "$job")
-expect_status 201 "create job" "$body"
-job_id=$(jq -r .id <<<"$body")
+request POST /api/v1/jobs "$job"
+expect_status 201 "create job" "$BODY"
+job_id=$(jq -r .id <<<"$BODY")
 pass "created job $name ($job_id)"
-trap 'curl -sS -o /dev/null -X POST "$base/api/v1/jobs/$job_id/stop" -H "Content-Type: application/json" -d "{\"mode\":\"cancel\"}" || true; curl -sS -o /dev/null -X DELETE "$base/api/v1/jobs/$job_id" || true' ERR
+# Leave nothing behind when a later step fails.
+cleanup_job() {
+  curl -sS -o /dev/null -X POST -H 'Content-Type: application/json' -d '{"mode":"cancel"}' "$base/api/v1/jobs/$job_id/stop" || true
+  curl -sS -o /dev/null -X DELETE "$base/api/v1/jobs/$job_id" || true
+}
+trap 'cleanup_job; rm -f "$out"' EXIT
 
-body=$(request POST "/api/v1/jobs/$job_id/start")
-expect_status 202 "start job" "$body"
-execution_id=$(jq -r .id <<<"$body")
+request POST "/api/v1/jobs/$job_id/start"
+expect_status 202 "start job" "$BODY"
+execution_id=$(jq -r .id <<<"$BODY")
 pass "started execution $execution_id"
 wait_for_status "$execution_id" RUNNING
-pass "execution RUNNING as Flink job $(request GET "/api/v1/executions/$execution_id" | jq -r .flinkJobId)"
+pass "execution RUNNING as Flink job $(jq -r .flinkJobId <<<"$BODY")"
 
-body=$(request GET "/api/v1/jobs/$job_id/executions")
-expect_status 200 "list executions" "$body"
-[[ $(jq -r '.executions[0].id' <<<"$body") == "$execution_id" ]] || fail "execution not listed first: $body"
+request GET "/api/v1/jobs/$job_id/executions"
+expect_status 200 "list executions" "$BODY"
+[[ $(jq -r '.executions[0].id' <<<"$BODY") == "$execution_id" ]] || fail "execution not listed first: $BODY"
 pass "listed in the job's executions"
 
 # Flink can only take a savepoint once every task runs; give it a moment after RUNNING.
 sleep "${SMOKE_SETTLE_SECONDS:-3}"
-body=$(request POST "/api/v1/jobs/$job_id/stop")
-expect_status 202 "stop job" "$body"
+request POST "/api/v1/jobs/$job_id/stop"
+expect_status 202 "stop job" "$BODY"
 wait_for_status "$execution_id" STOPPED
-pass "execution STOPPED (savepoint: $(request GET "/api/v1/executions/$execution_id" | jq -r .savepointPath))"
+pass "execution STOPPED (savepoint: $(jq -r .savepointPath <<<"$BODY"))"
 
-body=$(request DELETE "/api/v1/jobs/$job_id")
-expect_status 204 "delete job" "$body"
-trap - ERR
+request DELETE "/api/v1/jobs/$job_id"
+expect_status 204 "delete job" "$BODY"
+trap 'rm -f "$out"' EXIT
 pass "deleted job"
 echo "smoke test passed against $base"

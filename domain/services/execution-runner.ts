@@ -17,6 +17,9 @@ import type { JobRepository } from '../ports/output/job-repository.js';
 import { savepointDirFor, type RunSettings } from './run-settings.js';
 import { requestStop } from './stop-requests.js';
 
+/** The statuses a launch walks through, in order. */
+const LAUNCH_PATH: readonly ExecutionStatus[] = ['PENDING', 'DOWNLOADING', 'UPLOADING', 'SUBMITTING', 'RUNNING'];
+
 /** Whether Flink may know the run: from the moment we asked it to run the JAR. */
 function mayBeOnFlink(execution: Execution): boolean {
   return execution.history.some((entry) => entry.status === 'SUBMITTING');
@@ -42,16 +45,19 @@ export class ExecutionRunner {
     private readonly settings: RunSettings,
   ) {}
 
-  /** Takes a run through download, upload and submit; resumes from whatever step it was saved at. */
-  async launch(executionId: string): Promise<void> {
-    let execution = await this.executions.findById(executionId);
+  /**
+   * Takes a run through download, upload and submit; resumes from whatever step it was saved at. `started` (the run
+   * as just stored, and its job) spares reading them back for a run launched right after it was created.
+   */
+  async launch(executionId: string, started?: { execution: Execution; job: Job }): Promise<void> {
+    let execution = started?.execution ?? (await this.executions.findById(executionId));
     if (!execution || isTerminal(execution.status) || execution.status === 'RUNNING') return;
     if (execution.status === 'STOPPING') {
       if (!mayBeOnFlink(execution)) await this.end(execution, 'STOPPED', { detail: 'stopped before submission' });
       return;
     }
     try {
-      const job = await this.jobs.findById(execution.jobId);
+      const job = started?.job ?? (await this.jobs.findById(execution.jobId));
       if (!job) {
         await this.fail(executionId, { code: 'JOB_NOT_FOUND', message: `Job '${execution.jobId}' was deleted before the run started` });
         return;
@@ -60,24 +66,30 @@ export class ExecutionRunner {
         // A submit may have reached Flink before a crash: look before submitting again.
         const state = await this.flink.jobState(execution.flinkJobId);
         if (state.kind !== 'not-found') {
-          await this.step(execution, 'RUNNING', { detail: 're-attached after restart' });
+          await this.advance(execution, 'RUNNING', { details: { RUNNING: 're-attached after restart' } });
           return;
         }
       }
-      // Each step is taken only if the run has not passed it yet (it may resume after a crash).
+      // A status is saved before the external call it announces. Steps that need no external call (a cached JAR,
+      // a JAR Flink already has) are not separate writes: their statuses are saved with the next one.
       let next: Execution | undefined = execution;
-      if (next.status === 'PENDING') next = await this.step(next, 'DOWNLOADING');
-      if (!next) return;
-      const artifact = await this.artifacts.fetch(job.jarURL, job.jarSha256);
-      if (next.status === 'DOWNLOADING') {
-        next = await this.step(next, 'UPLOADING', { detail: `${artifact.sizeBytes} bytes, sha256 ${artifact.sha256}` });
+      let artifact = await this.artifacts.cached(job.jarURL, job.jarSha256);
+      if (!artifact) {
+        next = await this.advance(next, 'DOWNLOADING');
+        if (!next) return;
+        artifact = await this.artifacts.fetch(job.jarURL, job.jarSha256);
       }
-      if (!next) return;
-      const jarId = await this.ensureUploaded(artifact, job);
-      if (next.status === 'UPLOADING') next = await this.step(next, 'SUBMITTING', { flinkJarId: jarId });
+      const details = { UPLOADING: `${artifact.sizeBytes} bytes, sha256 ${artifact.sha256}` };
+      let jarId = await this.uploads.find(artifact.sha256, this.flink.address);
+      if (!jarId) {
+        next = await this.advance(next, 'UPLOADING', { details });
+        if (!next) return;
+        jarId = await this.upload(artifact, job);
+      }
+      next = await this.advance(next, 'SUBMITTING', { details, flinkJarId: jarId });
       if (!next) return;
       const ranJarId = await this.submit(next, job, jarId, artifact);
-      await this.step(next, 'RUNNING', { flinkJarId: ranJarId });
+      await this.advance(next, 'RUNNING', { flinkJarId: ranJarId });
     } catch (error) {
       await this.fail(executionId, errorOf(error));
     }
@@ -124,10 +136,8 @@ export class ExecutionRunner {
     return { launched, followed };
   }
 
-  private async ensureUploaded(artifact: LocalArtifact, job: Job): Promise<string> {
-    // A JAR Flink lost since (a JobManager restart) shows up when the run is refused; `submit` uploads it again.
-    const known = await this.uploads.find(artifact.sha256, this.flink.address);
-    if (known) return known;
+  /** Uploads the JAR, remembers it for later runs, and removes the uploads of this job it supersedes. */
+  private async upload(artifact: LocalArtifact, job: Job): Promise<string> {
     const jarId = await this.flink.uploadJar(artifact.path, `${job.name}.jar`);
     const superseded = await this.uploads.record({
       sha256: artifact.sha256,
@@ -165,7 +175,7 @@ export class ExecutionRunner {
       // The JobManager restarted since the upload and lost the JAR: upload again and submit once more.
       if (!(await this.flink.hasJar(jarId).catch(() => true))) {
         await this.uploads.forget(jarId, this.flink.address);
-        const fresh = await this.ensureUploaded(artifact, job);
+        const fresh = await this.upload(artifact, job);
         await this.flink.run({ ...request, jarId: fresh });
         return fresh;
       }
@@ -283,11 +293,14 @@ export class ExecutionRunner {
     });
   }
 
-  /** Saves the next step of a launch. Undefined when the run was stopped or ended meanwhile (and handled). */
-  private async step(
+  /**
+   * Moves a launch forward to `to`, through every launch status not reached yet, in one write; a run already at or
+   * past `to` is left as it is. Undefined when the run was stopped or ended meanwhile (and that was handled).
+   */
+  private async advance(
     execution: Execution,
     to: ExecutionStatus,
-    changes: { detail?: string; flinkJarId?: string } = {},
+    changes: { details?: Partial<Record<ExecutionStatus, string>>; flinkJarId?: string } = {},
   ): Promise<Execution | undefined> {
     let current: Execution | undefined = execution;
     while (current && !isTerminal(current.status)) {
@@ -296,7 +309,19 @@ export class ExecutionRunner {
         // Otherwise the stop is carried out by followUp.
         return undefined;
       }
-      const saved = await this.executions.save(transition(current, to, this.clock.now(), changes));
+      const from = LAUNCH_PATH.indexOf(current.status);
+      const target = LAUNCH_PATH.indexOf(to);
+      if (from >= target) return current;
+      const now = this.clock.now();
+      const moved = LAUNCH_PATH.slice(from + 1, target + 1).reduce(
+        (run, status) =>
+          transition(run, status, now, {
+            detail: changes.details?.[status],
+            flinkJarId: status === to ? changes.flinkJarId : undefined,
+          }),
+        current,
+      );
+      const saved = await this.executions.save(moved);
       if (saved) return saved;
       current = await this.executions.findById(execution.id);
     }

@@ -38,7 +38,7 @@ export class ExecutionService implements JobRuns {
       now: this.clock.now(),
     });
     await this.executions.insert(execution, { exclusive: true });
-    this.dispatcher.launch(execution.id);
+    this.dispatcher.launch(execution.id, { execution, job });
     return execution;
   }
 

@@ -136,6 +136,20 @@ describe('starting a run', () => {
     expect((await executions.findById(third.id))!.flinkJarId).not.toBe(first.flinkJarId);
   });
 
+  it('saves the statuses of steps that need no external call in one write, still all in the history', async () => {
+    const { startAndLaunch, flink, runner, artifacts, executions } = await setup({ jarSha256: 'a'.repeat(64) });
+    const first = await startAndLaunch();
+    flink.jobs.set(first.flinkJobId, 'finished');
+    await runner.followUp(first.id);
+    const second = await startAndLaunch();
+    expect(artifacts.fetched).toHaveLength(1);
+    expect(flink.uploads).toHaveLength(1);
+    const history = (await executions.findById(second.id))!.history;
+    expect(history.map((h) => h.status)).toEqual(['PENDING', 'DOWNLOADING', 'UPLOADING', 'SUBMITTING', 'RUNNING']);
+    // PENDING (insert), the three launch steps (one save), RUNNING (one save).
+    expect(second.revision).toBe(2);
+  });
+
   it('deletes the JAR a job uploaded before once new content supersedes it', async () => {
     const { startAndLaunch, flink, artifacts, runner } = await setup();
     const first = await startAndLaunch();

@@ -68,14 +68,16 @@ export class HttpArtifactSource implements ArtifactSource {
     return this.policy.locate(jarURL).refusal;
   }
 
+  async cached(jarURL: string, expectedSha256: string | null): Promise<LocalArtifact | undefined> {
+    this.allowedLocation(jarURL);
+    return expectedSha256 ? this.cache.find(expectedSha256.toLowerCase()) : undefined;
+  }
+
   async fetch(jarURL: string, expectedSha256: string | null): Promise<LocalArtifact> {
-    const located = this.policy.locate(jarURL);
-    if (located.refusal !== undefined) {
-      throw new ArtifactError('JAR_URL_NOT_ALLOWED', `jarURL '${jarURL}' is not allowed: ${located.refusal}`);
-    }
-    const expected = expectedSha256?.toLowerCase() ?? null;
-    const cached = expected === null ? undefined : await this.cache.find(expected);
+    const located = this.allowedLocation(jarURL);
+    const cached = await this.cached(jarURL, expectedSha256);
     if (cached) return cached;
+    const expected = expectedSha256?.toLowerCase() ?? null;
 
     const download = new AbortController();
     const deadline = setTimeout(
@@ -83,11 +85,20 @@ export class HttpArtifactSource implements ArtifactSource {
       this.timeoutMs,
     );
     try {
-      const { response, url } = await this.followRedirects(located.url, download);
+      const { response, url } = await this.followRedirects(located, download);
       return await this.store(response, url, expected, download.signal);
     } finally {
       clearTimeout(deadline);
     }
+  }
+
+  /** Where `jarURL` points, if the policy allows it; a job whose URL is no longer allowed must not run. */
+  private allowedLocation(jarURL: string): URL {
+    const located = this.policy.locate(jarURL);
+    if (located.refusal !== undefined) {
+      throw new ArtifactError('JAR_URL_NOT_ALLOWED', `jarURL '${jarURL}' is not allowed: ${located.refusal}`);
+    }
+    return located.url;
   }
 
   private async followRedirects(

@@ -13,6 +13,11 @@ export interface ArtifactSource {
    */
   refusalFor(jarURL: string): string | undefined;
   /**
+   * The JAR from the local cache, without touching the network, when the job names its checksum and that content
+   * is cached already; undefined otherwise. Throws ArtifactError JAR_URL_NOT_ALLOWED like `fetch`.
+   */
+  cached(jarURL: string, expectedSha256: string | null): Promise<LocalArtifact | undefined>;
+  /**
    * Brings the JAR at `jarURL` into the local cache (streaming; never whole in memory) and returns it.
    * Throws ArtifactError with JAR_URL_NOT_ALLOWED, JAR_DOWNLOAD_FAILED, JAR_TOO_LARGE or JAR_CHECKSUM_MISMATCH.
    */

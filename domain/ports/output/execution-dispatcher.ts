@@ -3,7 +3,11 @@
  * download, upload and submit; `followUp` looks at a run Flink has (state, pending stop) right away rather than at
  * the next poll.
  */
+import type { Execution } from '../../entities/execution.js';
+import type { Job } from '../../entities/job.js';
+
 export interface ExecutionDispatcher {
-  launch(executionId: string): void;
+  /** `started` is the run as just stored and its job, which saves the launch reading them again. */
+  launch(executionId: string, started?: { execution: Execution; job: Job }): void;
   followUp(executionId: string): void;
 }

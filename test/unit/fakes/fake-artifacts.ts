@@ -12,6 +12,12 @@ export class FakeArtifactSource implements ArtifactSource {
     return undefined;
   }
 
+  /** Content already fetched once counts as cached when the job names its checksum. */
+  async cached(jarURL: string, expectedSha256: string | null): Promise<LocalArtifact | undefined> {
+    if (!expectedSha256 || expectedSha256 !== this.sha256 || !this.fetched.includes(jarURL)) return undefined;
+    return { path: `/cache/${this.sha256}.jar`, sha256: this.sha256, sizeBytes: 1234 };
+  }
+
   async fetch(jarURL: string, expectedSha256: string | null): Promise<LocalArtifact> {
     this.fetched.push(jarURL);
     if (this.failWith) throw this.failWith;
