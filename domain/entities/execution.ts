@@ -1,16 +1,19 @@
 /** How a run came about. */
 export type ExecutionTrigger = 'manual' | 'schedule' | 'retry';
 
-export type ExecutionStatus =
-  | 'PENDING'
-  | 'DOWNLOADING'
-  | 'UPLOADING'
-  | 'SUBMITTING'
-  | 'RUNNING'
-  | 'STOPPING'
-  | 'SUCCEEDED'
-  | 'FAILED'
-  | 'STOPPED';
+export const EXECUTION_STATUSES = [
+  'PENDING',
+  'DOWNLOADING',
+  'UPLOADING',
+  'SUBMITTING',
+  'RUNNING',
+  'STOPPING',
+  'SUCCEEDED',
+  'FAILED',
+  'STOPPED',
+] as const;
+
+export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 
 export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ['SUCCEEDED', 'FAILED', 'STOPPED'];
 export const ACTIVE_STATUSES: readonly ExecutionStatus[] = [

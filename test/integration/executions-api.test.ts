@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../infrastructure/config.js';
 import { waitFor } from '../support/wait.js';
-import { startTestApp, type TestApp, type TestResponse } from '../support/http-app.js';
+import { expectProblem, startTestApp, type TestApp } from '../support/http-app.js';
 
 /** A JAR host that accepts connections and never answers: runs stay DOWNLOADING while the test looks. */
 let stalledJarHost: Server;
@@ -34,13 +34,6 @@ async function createJob(extra: Record<string, unknown> = {}): Promise<{ id: str
   return response.json();
 }
 
-async function expectProblem(response: TestResponse, status: number, code: string) {
-  expect(response.status).toBe(status);
-  expect(response.headers.get('Content-Type')).toBe('application/problem+json');
-  const problem = await response.json();
-  expect(problem.code).toBe(code);
-  return problem;
-}
 
 describe('POST /api/v1/jobs/:id/start', () => {
   it('answers 202 with the PENDING run and its Location, then 409 naming it while it is active', async () => {

@@ -403,9 +403,9 @@ describe('HttpArtifactSource.fetch', () => {
     expect(server.requests).toHaveLength(8);
   });
 
-  it('streams a 200 MB JAR to disk without holding it in memory', async () => {
+  it('streams a 256 MiB JAR to disk without holding it in memory', async () => {
     const chunk = Buffer.alloc(64 * 1024, 'flink');
-    const chunkCount = 3200;
+    const chunkCount = 4096;
     const size = chunk.length * chunkCount;
     const server = await serve((_request, response) => {
       response.writeHead(200, { 'content-length': size });
@@ -415,7 +415,7 @@ describe('HttpArtifactSource.fetch', () => {
         })(),
       ).pipe(response);
     });
-    const source = aSource({ maxBytes: 256 * 1024 * 1024 });
+    const source = aSource({ maxBytes: 512 * 1024 * 1024 });
     const baseline = process.memoryUsage().rss;
     let peak = baseline;
     const sampler = setInterval(() => {
@@ -428,6 +428,8 @@ describe('HttpArtifactSource.fetch', () => {
     } finally {
       clearInterval(sampler);
     }
-    expect(peak - baseline).toBeLessThan(64 * 1024 * 1024);
+    // Holding the JAR would cost all of its 256 MiB; the test server shares this process, and how much garbage
+    // stays resident between collections differs between Node versions, hence half the size as the bound.
+    expect(peak - baseline).toBeLessThan(size / 2);
   });
 });

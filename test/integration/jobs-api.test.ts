@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestResponse } from '../support/http-app.js';
+import { expectProblem, startTestApp, type TestApp } from '../support/http-app.js';
 
 const validJob = {
   name: 'word-count',
@@ -30,14 +30,6 @@ async function create(body: Record<string, unknown>) {
   return response.json();
 }
 
-async function expectProblem(response: TestResponse, status: number, code: string) {
-  expect(response.status).toBe(status);
-  expect(response.headers.get('Content-Type')).toBe('application/problem+json');
-  const problem = await response.json();
-  expect(problem).toMatchObject({ status, code, title: expect.any(String), detail: expect.any(String) });
-  expect(problem.type).toMatch(/^urn:problem-type:flink-job-scheduler:/);
-  return problem;
-}
 
 describe('POST /api/v1/jobs', () => {
   it('creates a job: 201, Location, ETag, server-set fields and defaults', async () => {

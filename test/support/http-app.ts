@@ -55,3 +55,13 @@ export async function startTestApp(config: AppConfig = loadConfig({ FLINK_JOBMAN
     },
   };
 }
+
+/** Asserts an RFC 9457 problem response with this status and code, and returns its body. */
+export async function expectProblem(response: TestResponse, status: number, code: string) {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('Content-Type')).toBe('application/problem+json');
+  const problem = await response.json();
+  expect(problem).toMatchObject({ status, code, title: expect.any(String), detail: expect.any(String) });
+  expect(problem.type).toMatch(/^urn:problem-type:flink-job-scheduler:/);
+  return problem;
+}

@@ -1,18 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import { durationMs, type Execution, type ExecutionStatus } from '../../../domain/entities/execution.js';
+import { durationMs, EXECUTION_STATUSES as STATUSES, type Execution } from '../../../domain/entities/execution.js';
 import type { ExecutionSummary } from '../../../domain/ports/output/execution-repository.js';
-
-const STATUSES = [
-  'PENDING',
-  'DOWNLOADING',
-  'UPLOADING',
-  'SUBMITTING',
-  'RUNNING',
-  'STOPPING',
-  'SUCCEEDED',
-  'FAILED',
-  'STOPPED',
-] as const satisfies readonly ExecutionStatus[];
+import { pageQuery } from './pagination.js';
 
 export const StartRequestSchema = z
   .strictObject({
@@ -68,13 +57,7 @@ export const ExecutionListSchema = z
   .openapi('ExecutionList');
 
 export const ListExecutionsQuerySchema = z.strictObject({
-  limit: z.coerce
-    .number({ message: 'must be an integer from 1 to 200' })
-    .int('must be an integer from 1 to 200')
-    .min(1, 'must be an integer from 1 to 200')
-    .max(200, 'must be an integer from 1 to 200')
-    .default(50),
-  continuationToken: z.string().optional(),
+  ...pageQuery,
   status: z.enum(STATUSES, { message: `must be one of ${STATUSES.join(', ')}` }).optional(),
 });
 

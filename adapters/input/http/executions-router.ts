@@ -9,6 +9,7 @@ import {
   StopRequestSchema,
   toExecutionResource,
 } from './execution-schemas.js';
+import { problemDoc } from './problem.js';
 import { limitBody, optionalJsonBody } from './request-body.js';
 import { rejectInvalid } from './validation-hook.js';
 
@@ -17,10 +18,6 @@ const ExecutionIdParams = z.object({
   executionId: z.string().openapi({ param: { name: 'executionId', in: 'path' }, format: 'uuid' }),
 });
 
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: z.object({ code: z.string(), detail: z.string() }).passthrough() } },
-});
 const executionResponse = (description: string) => ({
   description,
   content: { 'application/json': { schema: ExecutionSchema } },
@@ -46,10 +43,10 @@ export function createExecutionsRouter(jobRuns: JobRuns) {
       request: { params: JobIdParams },
       responses: {
         202: executionResponse('The new run, PENDING'),
-        400: problem('Invalid body'),
-        404: problem('JOB_NOT_FOUND'),
-        409: problem('JOB_ALREADY_RUNNING (names the active run) or NO_SAVEPOINT'),
-        415: problem('Body is not JSON'),
+        400: problemDoc('Invalid body'),
+        404: problemDoc('JOB_NOT_FOUND'),
+        409: problemDoc('JOB_ALREADY_RUNNING (names the active run) or NO_SAVEPOINT'),
+        415: problemDoc('Body is not JSON'),
       },
     }),
     async (c) => {
@@ -73,10 +70,10 @@ export function createExecutionsRouter(jobRuns: JobRuns) {
       request: { params: JobIdParams },
       responses: {
         202: executionResponse('The run being stopped, STOPPING'),
-        400: problem('Invalid body'),
-        404: problem('JOB_NOT_FOUND'),
-        409: problem('JOB_NOT_RUNNING or SAVEPOINT_DIR_NOT_CONFIGURED'),
-        415: problem('Body is not JSON'),
+        400: problemDoc('Invalid body'),
+        404: problemDoc('JOB_NOT_FOUND'),
+        409: problemDoc('JOB_NOT_RUNNING or SAVEPOINT_DIR_NOT_CONFIGURED'),
+        415: problemDoc('Body is not JSON'),
       },
     }),
     async (c) => {
@@ -95,8 +92,8 @@ export function createExecutionsRouter(jobRuns: JobRuns) {
       request: { params: JobIdParams, query: ListExecutionsQuerySchema },
       responses: {
         200: { description: 'One page of runs', content: { 'application/json': { schema: ExecutionListSchema } } },
-        400: problem('Bad limit, status or continuation token'),
-        404: problem('JOB_NOT_FOUND (malformed id)'),
+        400: problemDoc('Bad limit, status or continuation token'),
+        404: problemDoc('JOB_NOT_FOUND (malformed id)'),
       },
     }),
     async (c) => {
@@ -125,7 +122,7 @@ export function createExecutionsRouter(jobRuns: JobRuns) {
       path: '/executions/{executionId}',
       summary: 'One run',
       request: { params: ExecutionIdParams },
-      responses: { 200: executionResponse('The run'), 404: problem('EXECUTION_NOT_FOUND') },
+      responses: { 200: executionResponse('The run'), 404: problemDoc('EXECUTION_NOT_FOUND') },
     }),
     async (c) => c.json(toExecutionResource(await jobRuns.getExecution(c.req.valid('param').executionId)), 200),
   );

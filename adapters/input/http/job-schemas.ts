@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { Job, JobDefinition } from '../../../domain/entities/job.js';
 import type { ExecutionSummary } from '../../../domain/ports/output/execution-repository.js';
 import { ExecutionSummarySchema, toExecutionSummary } from './execution-schemas.js';
+import { pageQuery } from './pagination.js';
 
 // A missing field reads "required" rather than zod's "expected string, received undefined".
 z.config({
@@ -153,13 +154,7 @@ const labelSelector = z
   .pipe(z.tuple([labelKey, labelValue]));
 
 export const ListJobsQuerySchema = z.strictObject({
-  limit: z.coerce
-    .number({ message: 'must be an integer from 1 to 200' })
-    .int('must be an integer from 1 to 200')
-    .min(1, 'must be an integer from 1 to 200')
-    .max(200, 'must be an integer from 1 to 200')
-    .default(50),
-  continuationToken: z.string().optional(),
+  ...pageQuery,
   // One `label=` arrives as a string, several as an array.
   label: z
     .preprocess((value) => (value === undefined ? [] : [value].flat()), z.array(labelSelector))

@@ -11,16 +11,11 @@ import {
   ListJobsQuerySchema,
   toJobResource,
 } from './job-schemas.js';
-import { HttpProblem } from './problem.js';
+import { HttpProblem, problemDoc } from './problem.js';
 import { jsonBody } from './request-body.js';
 import { rejectInvalid } from './validation-hook.js';
 
 const JobIdParams = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, format: 'uuid' }) });
-
-const problemResponse = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: z.object({ code: z.string(), detail: z.string() }).passthrough() } },
-});
 
 const jsonDefinition = {
   required: true,
@@ -69,10 +64,10 @@ export function createJobsRouter(jobDefinitions: JobDefinitions, jobRuns: Pick<J
       request: { body: jsonDefinition },
       responses: {
         201: jobResponse('The stored job; Location names it'),
-        400: problemResponse('Invalid, missing or unknown fields, or malformed JSON'),
-        409: problemResponse('JOB_NAME_TAKEN'),
-        413: problemResponse('Body above 1 MiB'),
-        415: problemResponse('Body is not JSON'),
+        400: problemDoc('Invalid, missing or unknown fields, or malformed JSON'),
+        409: problemDoc('JOB_NAME_TAKEN'),
+        413: problemDoc('Body above 1 MiB'),
+        415: problemDoc('Body is not JSON'),
       },
     }),
     async (c) => {
@@ -91,7 +86,7 @@ export function createJobsRouter(jobDefinitions: JobDefinitions, jobRuns: Pick<J
       request: { query: ListJobsQuerySchema },
       responses: {
         200: { description: 'One page of jobs', content: { 'application/json': { schema: JobListSchema } } },
-        400: problemResponse('Bad limit, filter or continuation token'),
+        400: problemDoc('Bad limit, filter or continuation token'),
       },
     }),
     async (c) => {
@@ -118,7 +113,7 @@ export function createJobsRouter(jobDefinitions: JobDefinitions, jobRuns: Pick<J
       path: '/{id}',
       summary: 'Read one job',
       request: { params: JobIdParams },
-      responses: { 200: jobResponse('The job; ETag carries its version'), 404: problemResponse('JOB_NOT_FOUND') },
+      responses: { 200: jobResponse('The job; ETag carries its version'), 404: problemDoc('JOB_NOT_FOUND') },
     }),
     async (c) => {
       const job = await jobDefinitions.getJob(c.req.valid('param').id);
@@ -138,12 +133,12 @@ export function createJobsRouter(jobDefinitions: JobDefinitions, jobRuns: Pick<J
       request: { params: JobIdParams, body: jsonDefinition },
       responses: {
         200: jobResponse('The replaced job, version + 1'),
-        400: problemResponse('Invalid body or If-Match'),
-        404: problemResponse('JOB_NOT_FOUND'),
-        409: problemResponse('JOB_NAME_TAKEN'),
-        412: problemResponse('JOB_VERSION_MISMATCH'),
-        413: problemResponse('Body above 1 MiB'),
-        415: problemResponse('Body is not JSON'),
+        400: problemDoc('Invalid body or If-Match'),
+        404: problemDoc('JOB_NOT_FOUND'),
+        409: problemDoc('JOB_NAME_TAKEN'),
+        412: problemDoc('JOB_VERSION_MISMATCH'),
+        413: problemDoc('Body above 1 MiB'),
+        415: problemDoc('Body is not JSON'),
       },
     }),
     async (c) => {
@@ -161,7 +156,7 @@ export function createJobsRouter(jobDefinitions: JobDefinitions, jobRuns: Pick<J
       path: '/{id}',
       summary: 'Delete a job definition (its recorded runs stay)',
       request: { params: JobIdParams },
-      responses: { 204: { description: 'Deleted' }, 404: problemResponse('JOB_NOT_FOUND') },
+      responses: { 204: { description: 'Deleted' }, 404: problemDoc('JOB_NOT_FOUND') },
     }),
     async (c) => {
       await jobDefinitions.deleteJob(c.req.valid('param').id);

@@ -1,3 +1,4 @@
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -30,6 +31,16 @@ const STATUS_BY_CODE: Record<string, { status: ContentfulStatusCode; title: stri
   NO_SAVEPOINT: { status: 409, title: 'No savepoint to restore from' },
   SAVEPOINT_DIR_NOT_CONFIGURED: { status: 409, title: 'No savepoint folder configured' },
 };
+
+/** A problem response in a route's OpenAPI description. */
+export function problemDoc(description: string) {
+  return {
+    description,
+    content: {
+      'application/problem+json': { schema: z.object({ code: z.string(), detail: z.string() }).passthrough() },
+    },
+  };
+}
 
 export function problemResponse(c: Context, problem: Problem): Response {
   const body = {
