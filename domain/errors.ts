@@ -121,3 +121,23 @@ export class NoSavepointError extends DomainError {
     super(`No run of job '${jobId}' has taken a savepoint to restore from`);
   }
 }
+
+export class ScheduleNotFoundError extends DomainError {
+  readonly code = 'SCHEDULE_NOT_FOUND';
+
+  constructor(readonly jobId: string) {
+    super(`Job '${jobId}' has no schedule`);
+  }
+}
+
+/** A schedule that cannot be used, naming the field and why (a cron that never fires, an unknown zone...). */
+export class InvalidScheduleError extends DomainError {
+  readonly code = 'VALIDATION_FAILED';
+
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+  }
+}

@@ -36,6 +36,7 @@ const environmentSchema = z.object({
   DATA_PROCESSOR_URL: httpUrl.default('http://data-processor:8080'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   FLINK_POLL_INTERVAL_MS: positiveInteger('milliseconds').default(2000),
+  SCHEDULER_POLL_INTERVAL_MS: positiveInteger('milliseconds').default(1000),
   SAVEPOINT_DIR: z.string().trim().min(1).optional(),
   STOP_TIMEOUT_SECONDS: positiveInteger('seconds').default(60),
   FLINK_UNREACHABLE_GRACE_SECONDS: positiveInteger('seconds').default(300),
@@ -70,6 +71,8 @@ export interface AppConfig {
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
   flinkPollIntervalMs: number;
+  /** Longest the scheduler sleeps between looks at the schedules (it wakes earlier for a due tick). */
+  schedulerPollIntervalMs: number;
   /** Where stop-with-savepoint writes when a job names no `state.savepoints.dir` of its own. */
   savepointDir: string | null;
   stopTimeoutMs: number;
@@ -115,6 +118,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: settings.LOG_LEVEL,
     shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT_SECONDS * 1000,
     flinkPollIntervalMs: settings.FLINK_POLL_INTERVAL_MS,
+    schedulerPollIntervalMs: settings.SCHEDULER_POLL_INTERVAL_MS,
     savepointDir: settings.SAVEPOINT_DIR ?? null,
     stopTimeoutMs: settings.STOP_TIMEOUT_SECONDS * 1000,
     flinkUnreachableGraceMs: settings.FLINK_UNREACHABLE_GRACE_SECONDS * 1000,

@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { HttpArtifactSource } from '../adapters/output/artifacts/http-artifact-source.js';
+import { CronerCalculator } from '../adapters/output/cron/croner-calculator.js';
 import { FlinkRestCluster } from '../adapters/output/flink/flink-rest-cluster.js';
 import { DrizzleExecutionRepository } from '../adapters/output/repository/drizzle-execution-repository.js';
 import { DrizzleJarUploadRegistry } from '../adapters/output/repository/drizzle-jar-upload-registry.js';
 import { DrizzleJobRepository } from '../adapters/output/repository/drizzle-job-repository.js';
+import { DrizzleScheduleRepository } from '../adapters/output/repository/drizzle-schedule-repository.js';
 import { SqlDatabaseStatus } from '../adapters/output/repository/sql-database-status.js';
 import { randomIds } from '../adapters/output/system/random-ids.js';
 import { systemClock } from '../adapters/output/system/system-clock.js';
@@ -20,6 +22,10 @@ import type { IdGenerator } from '../domain/ports/output/id-generator.js';
 import type { JobRepository } from '../domain/ports/output/job-repository.js';
 import type { JobDefinitions } from '../domain/ports/input/job-definitions.js';
 import type { JobRuns } from '../domain/ports/input/job-runs.js';
+import type { JobSchedules } from '../domain/ports/input/job-schedules.js';
+import type { CronCalculator } from '../domain/ports/output/cron-calculator.js';
+import type { ScheduleRepository } from '../domain/ports/output/schedule-repository.js';
+import { SchedulingService } from '../domain/services/scheduling-service.js';
 import type { ServiceHealth } from '../domain/ports/input/service-health.js';
 import { ExecutionRunner } from '../domain/services/execution-runner.js';
 import { ExecutionService } from '../domain/services/execution-service.js';
@@ -30,6 +36,7 @@ import type { AppConfig } from './config.js';
 import { openDatabase, type DatabaseLocation, type OpenedDatabase } from './database.js';
 import { ExecutionWorker } from './execution-worker.js';
 import { createHttpApp } from './http-app.js';
+import { SchedulerLoop } from './scheduler-loop.js';
 import { serviceVersion, shippedMigrationCount } from './project-files.js';
 import { TOKENS } from './tokens.js';
 
@@ -125,6 +132,27 @@ export async function buildContainer(
         resolve<RunSettings>(TOKENS.RunSettings),
       ),
   });
+  container.register(TOKENS.CronCalculator, { useValue: new CronerCalculator() });
+  container.register(TOKENS.ScheduleRepository, { useValue: new DrizzleScheduleRepository(database.db) });
+  container.register(TOKENS.JobSchedules, {
+    useFactory: () =>
+      new SchedulingService(
+        resolve<JobRepository>(TOKENS.JobRepository),
+        resolve<ScheduleRepository>(TOKENS.ScheduleRepository),
+        resolve<CronCalculator>(TOKENS.CronCalculator),
+        resolve<Clock>(TOKENS.Clock),
+        resolve<IdGenerator>(TOKENS.IdGenerator),
+      ),
+  });
+  container.register(TOKENS.SchedulerLoop, {
+    useValue: new SchedulerLoop(
+      resolve<JobSchedules>(TOKENS.JobSchedules),
+      worker,
+      resolve<Clock>(TOKENS.Clock),
+      logger,
+      config.schedulerPollIntervalMs,
+    ),
+  });
   container.register(TOKENS.ServiceHealth, {
     useFactory: () =>
       new HealthService(
@@ -138,6 +166,7 @@ export async function buildContainer(
       createHttpApp({
         jobDefinitions: resolve<JobDefinitions>(TOKENS.JobDefinitions),
         jobRuns: resolve<JobRuns>(TOKENS.JobRuns),
+        jobSchedules: resolve<JobSchedules>(TOKENS.JobSchedules),
         health: resolve<ServiceHealth>(TOKENS.ServiceHealth),
         logger,
       }),

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from './config.js';
 import { buildContainer, databaseOf, type ContainerOverrides } from './container.js';
 import type { ExecutionWorker } from './execution-worker.js';
+import type { SchedulerLoop } from './scheduler-loop.js';
 import type { HttpApp } from './http-app.js';
 import { TOKENS } from './tokens.js';
 
@@ -24,6 +25,8 @@ export async function startService(
   const worker = container.resolve<ExecutionWorker>(TOKENS.ExecutionWorker);
   // Runs left unfinished by an earlier process are picked up before new requests arrive.
   await worker.start();
+  const scheduler = container.resolve<SchedulerLoop>(TOKENS.SchedulerLoop);
+  scheduler.start();
 
   const server = await new Promise<ServerType>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(started));
@@ -35,6 +38,7 @@ export async function startService(
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      await scheduler.stop();
       await closeServer(server, config.shutdownTimeoutMs, logger);
       // Whatever is still under way after this is resumed from the database at the next start.
       await worker.stop(config.shutdownTimeoutMs);

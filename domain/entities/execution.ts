@@ -11,11 +11,13 @@ export const EXECUTION_STATUSES = [
   'SUCCEEDED',
   'FAILED',
   'STOPPED',
+  'SKIPPED',
 ] as const;
 
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 
-export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ['SUCCEEDED', 'FAILED', 'STOPPED'];
+/** SKIPPED: a scheduled tick that did not run (its reason in `error`, e.g. OVERLAP); it never reaches Flink. */
+export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ['SUCCEEDED', 'FAILED', 'STOPPED', 'SKIPPED'];
 export const ACTIVE_STATUSES: readonly ExecutionStatus[] = [
   'PENDING',
   'DOWNLOADING',
@@ -39,6 +41,7 @@ const TRANSITIONS: Record<ExecutionStatus, readonly ExecutionStatus[]> = {
   SUCCEEDED: [],
   FAILED: [],
   STOPPED: [],
+  SKIPPED: [],
 };
 
 export interface ExecutionError {
@@ -78,6 +81,8 @@ export interface Execution {
   jobId: string;
   trigger: ExecutionTrigger;
   attempt: number;
+  /** The tick a scheduled run (or its retry) belongs to; null for manual runs. */
+  scheduledFor: Date | null;
   status: ExecutionStatus;
   /** Flink's job id: derived from the execution id, so a repeated submit can never start a second job. */
   flinkJobId: string;
@@ -122,6 +127,7 @@ export function newExecution(params: {
   jobId: string;
   trigger: ExecutionTrigger;
   attempt?: number;
+  scheduledFor?: Date | null;
   restoredFrom?: RestoreSettings | null;
   now: Date;
 }): Execution {
@@ -130,6 +136,7 @@ export function newExecution(params: {
     jobId: params.jobId,
     trigger: params.trigger,
     attempt: params.attempt ?? 1,
+    scheduledFor: params.scheduledFor ?? null,
     status: 'PENDING',
     flinkJobId: flinkJobIdFor(params.id),
     flinkJarId: null,
@@ -167,6 +174,24 @@ export function transition(
     endedAt: terminal ? at : execution.endedAt,
     stopRequest: terminal ? null : execution.stopRequest,
     history: [...execution.history, { status: to, at, ...(changes.detail ? { detail: changes.detail } : {}) }],
+  };
+}
+
+/** A tick that did not run: recorded, terminal from the start, never sent to Flink. */
+export function skippedExecution(params: {
+  id: string;
+  jobId: string;
+  scheduledFor: Date;
+  reason: ExecutionError;
+  now: Date;
+}): Execution {
+  const pending = newExecution({ ...params, trigger: 'schedule' });
+  return {
+    ...pending,
+    status: 'SKIPPED',
+    error: params.reason,
+    endedAt: params.now,
+    history: [{ status: 'SKIPPED', at: params.now, detail: params.reason.message }],
   };
 }
 

@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       shutdownTimeoutMs: 10_000,
       flinkPollIntervalMs: 2000,
+      schedulerPollIntervalMs: 1000,
       savepointDir: null,
       stopTimeoutMs: 60_000,
       flinkUnreachableGraceMs: 300_000,

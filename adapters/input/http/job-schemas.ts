@@ -3,6 +3,8 @@ import type { Job, JobDefinition } from '../../../domain/entities/job.js';
 import type { ExecutionSummary } from '../../../domain/ports/output/execution-repository.js';
 import { ExecutionSummarySchema, toExecutionSummary } from './execution-schemas.js';
 import { pageQuery } from './pagination.js';
+import { ScheduleSchema, toScheduleResource } from './schedule-schemas.js';
+import type { ScheduleView } from '../../../domain/ports/input/job-schedules.js';
 
 // A missing field reads "required" rather than zod's "expected string, received undefined".
 z.config({
@@ -118,12 +120,17 @@ export const JobSchema = z
     createdAt: z.string().openapi({ format: 'date-time' }),
     updatedAt: z.string().openapi({ format: 'date-time' }),
     lastExecution: ExecutionSummarySchema.nullable(),
+    schedule: ScheduleSchema.nullable(),
   })
   .openapi('Job');
 
 export type JobResource = z.infer<typeof JobSchema>;
 
-export function toJobResource(job: Job, lastExecution: ExecutionSummary | undefined): JobResource {
+export function toJobResource(
+  job: Job,
+  lastExecution: ExecutionSummary | undefined,
+  schedule: ScheduleView | undefined,
+): JobResource {
   return {
     id: job.id,
     name: job.name,
@@ -141,6 +148,7 @@ export function toJobResource(job: Job, lastExecution: ExecutionSummary | undefi
     createdAt: job.createdAt.toISOString(),
     updatedAt: job.updatedAt.toISOString(),
     lastExecution: lastExecution ? toExecutionSummary(lastExecution) : null,
+    schedule: schedule ? toScheduleResource(schedule) : null,
   };
 }
 

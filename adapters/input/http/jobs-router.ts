@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Job } from '../../../domain/entities/job.js';
 import type { JobDefinitions } from '../../../domain/ports/input/job-definitions.js';
 import type { JobRuns } from '../../../domain/ports/input/job-runs.js';
+import type { JobSchedules } from '../../../domain/ports/input/job-schedules.js';
 import { decodeContinuationToken, encodeContinuationToken } from './continuation-token.js';
 import {
   JOB_DEFINITION_FIELDS,
@@ -44,11 +45,16 @@ function expectedVersion(ifMatch: string | undefined): number | undefined {
   return Number(match[1]);
 }
 
-export function createJobsRouter(jobDefinitions: JobDefinitions, jobRuns: Pick<JobRuns, 'lastExecutions'>) {
-  /** Jobs as served: each with a summary of its newest run. */
+export function createJobsRouter(
+  jobDefinitions: JobDefinitions,
+  jobRuns: Pick<JobRuns, 'lastExecutions'>,
+  jobSchedules: Pick<JobSchedules, 'schedulesFor'>,
+) {
+  /** Jobs as served: each with a summary of its newest run and its schedule. */
   const withLastExecution = async (jobs: Job[]) => {
-    const last = await jobRuns.lastExecutions(jobs.map((job) => job.id));
-    return jobs.map((job) => toJobResource(job, last.get(job.id)));
+    const ids = jobs.map((job) => job.id);
+    const [last, schedules] = await Promise.all([jobRuns.lastExecutions(ids), jobSchedules.schedulesFor(ids)]);
+    return jobs.map((job) => toJobResource(job, last.get(job.id), schedules.get(job.id)));
   };
 
   const router = new OpenAPIHono({
@@ -74,7 +80,7 @@ export function createJobsRouter(jobDefinitions: JobDefinitions, jobRuns: Pick<J
       const job = await jobDefinitions.createJob(c.req.valid('json'));
       c.header('Location', `/api/v1/jobs/${job.id}`);
       c.header('ETag', `"${job.version}"`);
-      return c.json(toJobResource(job, undefined), 201);
+      return c.json(toJobResource(job, undefined, undefined), 201);
     },
   );
 

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { DomainError } from '../../../domain/errors.js';
+import { DomainError, InvalidScheduleError } from '../../../domain/errors.js';
 
 export interface FieldError {
   path: string;
@@ -25,6 +25,8 @@ const STATUS_BY_CODE: Record<string, { status: ContentfulStatusCode; title: stri
   JOB_VERSION_MISMATCH: { status: 412, title: 'Job version does not match' },
   STORAGE_UNAVAILABLE: { status: 503, title: 'Database unavailable' },
   JAR_URL_NOT_ALLOWED: { status: 400, title: 'JAR location not allowed' },
+  VALIDATION_FAILED: { status: 400, title: 'Invalid request' },
+  SCHEDULE_NOT_FOUND: { status: 404, title: 'Schedule not found' },
   EXECUTION_NOT_FOUND: { status: 404, title: 'Execution not found' },
   JOB_ALREADY_RUNNING: { status: 409, title: 'Job already running' },
   JOB_NOT_RUNNING: { status: 409, title: 'Job not running' },
@@ -76,6 +78,9 @@ export class HttpProblem extends Error {
  */
 export function problemFor(error: unknown): { problem: Problem; isExpected: boolean } {
   if (error instanceof HttpProblem) return { problem: error.problem, isExpected: true };
+  if (error instanceof InvalidScheduleError) {
+    return { problem: validationProblem([{ path: error.field, message: error.reason }]), isExpected: true };
+  }
   if (error instanceof DomainError) {
     const mapping = STATUS_BY_CODE[error.code] ?? { status: 422 as const, title: 'Request cannot be carried out' };
     return {

@@ -22,7 +22,7 @@ export class DrizzleExecutionRepository implements ExecutionRepository {
 
   async insert(execution: Execution, options: { exclusive: boolean }): Promise<void> {
     try {
-      await this.db.insert(jobExecutions).values({ ...toRow(execution), exclusive: options.exclusive });
+      await this.db.insert(jobExecutions).values({ ...executionRow(execution), exclusive: options.exclusive });
     } catch (error) {
       if (violatedUniqueConstraint(error) !== 'job_executions_one_active_per_job') throw translateStorageError(error);
       const [running] = await this.findActiveForJob(execution.jobId);
@@ -31,7 +31,7 @@ export class DrizzleExecutionRepository implements ExecutionRepository {
   }
 
   async save(execution: Execution): Promise<Execution | undefined> {
-    const { id, jobId, createdAt, revision, ...changes } = toRow(execution);
+    const { id, jobId, createdAt, revision, ...changes } = executionRow(execution);
     return withStorageErrors(async () => {
       const [row] = await this.db
         .update(jobExecutions)
@@ -116,12 +116,13 @@ export class DrizzleExecutionRepository implements ExecutionRepository {
   }
 }
 
-function toRow(execution: Execution): typeof jobExecutions.$inferInsert {
+export function executionRow(execution: Execution): typeof jobExecutions.$inferInsert {
   return {
     id: execution.id,
     jobId: execution.jobId,
     trigger: execution.trigger,
     attempt: execution.attempt,
+    scheduledFor: execution.scheduledFor,
     status: execution.status,
     flinkJobId: execution.flinkJobId,
     flinkJarId: execution.flinkJarId,
@@ -137,12 +138,13 @@ function toRow(execution: Execution): typeof jobExecutions.$inferInsert {
   };
 }
 
-function toExecution(row: ExecutionRow): Execution {
+export function toExecution(row: ExecutionRow): Execution {
   return {
     id: row.id,
     jobId: row.jobId,
     trigger: row.trigger,
     attempt: row.attempt,
+    scheduledFor: row.scheduledFor,
     status: row.status,
     flinkJobId: row.flinkJobId,
     flinkJarId: row.flinkJarId,

@@ -4,7 +4,7 @@ import { JobNameTakenError } from '../../../domain/errors.js';
 import type { JobQuery, JobRepository } from '../../../domain/ports/output/job-repository.js';
 import type { AppDatabase } from './database.js';
 import { translateStorageError, violatedUniqueConstraint, withStorageErrors } from './database-errors.js';
-import { jobNameOrder, jobs, type JobRow } from './schema.js';
+import { jobNameOrder, jobSchedules, jobs, type JobRow } from './schema.js';
 
 const live = isNull(jobs.deletedAt);
 
@@ -63,14 +63,18 @@ export class DrizzleJobRepository implements JobRepository {
   }
 
   async remove(id: string, at: Date): Promise<boolean> {
-    return withStorageErrors(async () => {
-      const removed = await this.db
-        .update(jobs)
-        .set({ deletedAt: at })
-        .where(and(eq(jobs.id, id), live))
-        .returning({ id: jobs.id });
-      return removed.length === 1;
-    });
+    return withStorageErrors(() =>
+      this.db.transaction(async (tx) => {
+        const removed = await tx
+          .update(jobs)
+          .set({ deletedAt: at })
+          .where(and(eq(jobs.id, id), live))
+          .returning({ id: jobs.id });
+        // A deleted job fires no more: its schedule goes with it.
+        await tx.delete(jobSchedules).where(eq(jobSchedules.jobId, id));
+        return removed.length === 1;
+      }),
+    );
   }
 }
 

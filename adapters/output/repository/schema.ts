@@ -7,6 +7,7 @@ import type {
   RestoreSettings,
 } from '../../../domain/entities/execution.js';
 import type { ConfigValue } from '../../../domain/entities/job.js';
+import type { OverlapPolicy } from '../../../domain/entities/schedule.js';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -76,6 +77,7 @@ export const jobExecutions = pgTable(
       .references(() => jobs.id, { onDelete: 'cascade' }),
     trigger: text('trigger').$type<ExecutionTrigger>().notNull(),
     attempt: integer('attempt').notNull(),
+    scheduledFor: timestamptz('scheduled_for'),
     status: text('status').$type<ExecutionStatus>().notNull(),
     exclusive: boolean('exclusive').notNull().default(true),
     flinkJobId: text('flink_job_id').notNull(),
@@ -94,8 +96,50 @@ export const jobExecutions = pgTable(
     uniqueIndex('job_executions_one_active_per_job').on(table.jobId).where(sql`${table.exclusive} and ${ACTIVE}`),
     index('job_executions_job_newest_idx').on(table.jobId, table.createdAt.desc(), table.id.desc()),
     index('job_executions_active_idx').on(table.createdAt).where(ACTIVE),
+    // At most one run per (job, tick) and attempt: a tick claimed twice cannot start twice.
+    uniqueIndex('job_executions_one_per_tick')
+      .on(table.jobId, table.scheduledFor, table.attempt)
+      .where(sql`${table.scheduledFor} is not null`),
   ],
 );
+
+/**
+ * One cron schedule per job. `next_fire_at` is the oldest tick not handled yet, `next_due_at` that tick plus its
+ * jitter: instances claim rows whose `next_due_at` has passed, with row locks, so each tick is handled once.
+ */
+export const jobSchedules = pgTable(
+  'job_schedules',
+  {
+    jobId: uuid('job_id')
+      .primaryKey()
+      .references(() => jobs.id, { onDelete: 'cascade' }),
+    cron: text('cron').notNull(),
+    timezone: text('timezone').notNull(),
+    overlapPolicy: text('overlap_policy').$type<OverlapPolicy>().notNull(),
+    catchupWindowSeconds: integer('catchup_window_seconds').notNull(),
+    jitterSeconds: integer('jitter_seconds').notNull(),
+    startAt: timestamptz('start_at'),
+    endAt: timestamptz('end_at'),
+    paused: boolean('paused').notNull(),
+    pauseNote: text('pause_note'),
+    nextFireAt: timestamptz('next_fire_at'),
+    nextDueAt: timestamptz('next_due_at'),
+    lastFireAt: timestamptz('last_fire_at'),
+    runsStarted: integer('runs_started').notNull().default(0),
+    ticksSkipped: integer('ticks_skipped').notNull().default(0),
+    ticksMissed: integer('ticks_missed').notNull().default(0),
+    createdAt: timestamptz('created_at').notNull(),
+    updatedAt: timestamptz('updated_at').notNull(),
+    version: integer('version').notNull(),
+  },
+  (table) => [
+    index('job_schedules_due_idx')
+      .on(table.nextDueAt)
+      .where(sql`not ${table.paused} and ${table.nextDueAt} is not null`),
+  ],
+);
+
+export type ScheduleRow = typeof jobSchedules.$inferSelect;
 
 /** JARs this service uploaded to a Flink cluster, so the same content is uploaded once per cluster. */
 export const flinkJarUploads = pgTable(

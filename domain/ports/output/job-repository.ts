@@ -25,6 +25,6 @@ export interface JobRepository {
    * Returns false when the job is gone or was changed meanwhile; throws JobNameTakenError on a name clash.
    */
   replace(job: Job): Promise<boolean>;
-  /** Removes the job from the live set (its runs stay queryable). Returns false if it was not there. */
+  /** Removes the job from the live set, with its schedule (its runs stay queryable). False if it was not there. */
   remove(id: string, at: Date): Promise<boolean>;
 }

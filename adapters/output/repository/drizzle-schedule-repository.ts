@@ -1,0 +1,147 @@
+import { and, asc, count, eq, inArray, isNotNull, lte, min, not } from 'drizzle-orm';
+import { ACTIVE_STATUSES, type Execution } from '../../../domain/entities/execution.js';
+import type { Schedule } from '../../../domain/entities/schedule.js';
+import type { DueTick, ScheduleRepository, TickOutcome } from '../../../domain/ports/output/schedule-repository.js';
+import type { AppDatabase } from './database.js';
+import { withStorageErrors } from './database-errors.js';
+import { executionRow, toExecution } from './drizzle-execution-repository.js';
+import { jobExecutions, jobSchedules, type ScheduleRow } from './schema.js';
+
+const due = (now: Date) =>
+  and(not(jobSchedules.paused), isNotNull(jobSchedules.nextDueAt), lte(jobSchedules.nextDueAt, now));
+
+export class DrizzleScheduleRepository implements ScheduleRepository {
+  constructor(private readonly db: AppDatabase) {}
+
+  async find(jobId: string): Promise<Schedule | undefined> {
+    return (await this.findMany([jobId])).get(jobId);
+  }
+
+  async findMany(jobIds: string[]): Promise<Map<string, Schedule>> {
+    if (jobIds.length === 0) return new Map();
+    return withStorageErrors(async () => {
+      const rows = await this.db.select().from(jobSchedules).where(inArray(jobSchedules.jobId, jobIds));
+      return new Map(rows.map((row) => [row.jobId, toSchedule(row)]));
+    });
+  }
+
+  async save(schedule: Schedule, nextDueAt: Date | null): Promise<void> {
+    const row = toRow(schedule, nextDueAt);
+    await withStorageErrors(() =>
+      this.db.insert(jobSchedules).values(row).onConflictDoUpdate({ target: jobSchedules.jobId, set: row }),
+    );
+  }
+
+  async remove(jobId: string): Promise<boolean> {
+    return withStorageErrors(async () => {
+      const removed = await this.db
+        .delete(jobSchedules)
+        .where(eq(jobSchedules.jobId, jobId))
+        .returning({ jobId: jobSchedules.jobId });
+      return removed.length === 1;
+    });
+  }
+
+  async claimDue(now: Date, limit: number, decide: (tick: DueTick) => TickOutcome): Promise<Execution[]> {
+    return withStorageErrors(() =>
+      this.db.transaction(async (tx) => {
+        // Rows another instance holds are skipped, not waited for: each due tick is handled by one instance.
+        const rows = await tx
+          .select()
+          .from(jobSchedules)
+          .where(due(now))
+          .orderBy(asc(jobSchedules.nextDueAt))
+          .limit(limit)
+          .for('update', { skipLocked: true });
+        if (rows.length === 0) return [];
+
+        const active = await tx
+          .select({ jobId: jobExecutions.jobId, runs: count() })
+          .from(jobExecutions)
+          .where(
+            and(
+              inArray(
+                jobExecutions.jobId,
+                rows.map((row) => row.jobId),
+              ),
+              inArray(jobExecutions.status, [...ACTIVE_STATUSES]),
+              eq(jobExecutions.exclusive, true),
+            ),
+          )
+          .groupBy(jobExecutions.jobId);
+        const activeRuns = new Map(active.map((row) => [row.jobId, Number(row.runs)]));
+
+        const stored: Execution[] = [];
+        for (const row of rows) {
+          const outcome = decide({ schedule: toSchedule(row), activeRuns: activeRuns.get(row.jobId) ?? 0 });
+          if (outcome.executions.length > 0) {
+            const inserted = await tx
+              .insert(jobExecutions)
+              .values(outcome.executions.map(({ execution, exclusive }) => ({ ...executionRow(execution), exclusive })))
+              .onConflictDoNothing()
+              .returning();
+            stored.push(...inserted.map(toExecution));
+          }
+          const { jobId, createdAt, ...changes } = toRow(outcome.schedule, outcome.nextDueAt);
+          await tx.update(jobSchedules).set(changes).where(eq(jobSchedules.jobId, row.jobId));
+        }
+        return stored;
+      }),
+    );
+  }
+
+  async nextDueAt(): Promise<Date | null> {
+    return withStorageErrors(async () => {
+      const [row] = await this.db
+        .select({ next: min(jobSchedules.nextDueAt) })
+        .from(jobSchedules)
+        .where(and(not(jobSchedules.paused), isNotNull(jobSchedules.nextDueAt)));
+      return row?.next ? new Date(row.next) : null;
+    });
+  }
+}
+
+function toRow(schedule: Schedule, nextDueAt: Date | null): typeof jobSchedules.$inferInsert {
+  return {
+    jobId: schedule.jobId,
+    cron: schedule.cron,
+    timezone: schedule.timezone,
+    overlapPolicy: schedule.overlapPolicy,
+    catchupWindowSeconds: schedule.catchupWindowSeconds,
+    jitterSeconds: schedule.jitterSeconds,
+    startAt: schedule.startAt,
+    endAt: schedule.endAt,
+    paused: schedule.paused,
+    pauseNote: schedule.pauseNote,
+    nextFireAt: schedule.nextFireAt,
+    nextDueAt,
+    lastFireAt: schedule.lastFireAt,
+    runsStarted: schedule.counters.runsStarted,
+    ticksSkipped: schedule.counters.ticksSkipped,
+    ticksMissed: schedule.counters.ticksMissed,
+    createdAt: schedule.createdAt,
+    updatedAt: schedule.updatedAt,
+    version: schedule.version,
+  };
+}
+
+function toSchedule(row: ScheduleRow): Schedule {
+  return {
+    jobId: row.jobId,
+    cron: row.cron,
+    timezone: row.timezone,
+    overlapPolicy: row.overlapPolicy,
+    catchupWindowSeconds: row.catchupWindowSeconds,
+    jitterSeconds: row.jitterSeconds,
+    startAt: row.startAt,
+    endAt: row.endAt,
+    paused: row.paused,
+    pauseNote: row.pauseNote,
+    nextFireAt: row.nextFireAt,
+    lastFireAt: row.lastFireAt,
+    counters: { runsStarted: row.runsStarted, ticksSkipped: row.ticksSkipped, ticksMissed: row.ticksMissed },
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    version: row.version,
+  };
+}

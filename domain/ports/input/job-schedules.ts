@@ -1,0 +1,25 @@
+import type { Execution } from '../../entities/execution.js';
+import type { Schedule, ScheduleDefinition } from '../../entities/schedule.js';
+
+export interface ScheduleView {
+  schedule: Schedule;
+  /** The next five fire times (empty when paused or ended). */
+  nextRunTimes: Date[];
+  /** True once `endAt` has passed: the schedule fires no more. */
+  ended: boolean;
+}
+
+/** Cron schedules of jobs, and firing their due ticks. */
+export interface JobSchedules {
+  /** Creates or replaces the job's schedule; its next tick is computed from now. */
+  setSchedule(jobId: string, definition: ScheduleDefinition): Promise<ScheduleView>;
+  getSchedule(jobId: string): Promise<ScheduleView>;
+  deleteSchedule(jobId: string): Promise<void>;
+  pauseSchedule(jobId: string, note: string | null): Promise<ScheduleView>;
+  resumeSchedule(jobId: string): Promise<ScheduleView>;
+  schedulesFor(jobIds: string[]): Promise<Map<string, ScheduleView>>;
+  /** Claims the ticks due now (each by exactly one instance) and records their runs; resolves with them. */
+  fireDueTicks(): Promise<Execution[]>;
+  /** When the next tick of any schedule is due, for the loop's timer. */
+  nextDueAt(): Promise<Date | null>;
+}

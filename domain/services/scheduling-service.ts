@@ -1,0 +1,153 @@
+import { newExecution, skippedExecution, type Execution } from '../entities/execution.js';
+import { isEntityId } from '../entities/ids.js';
+import {
+  catchUp,
+  createSchedule,
+  jitterFor,
+  nextRunTimes,
+  overlapAction,
+  pauseSchedule,
+  resumeSchedule,
+  type Schedule,
+  type ScheduleDefinition,
+} from '../entities/schedule.js';
+import { InvalidScheduleError, JobNotFoundError, ScheduleNotFoundError } from '../errors.js';
+import type { JobSchedules, ScheduleView } from '../ports/input/job-schedules.js';
+import type { Clock } from '../ports/output/clock.js';
+import type { CronCalculator } from '../ports/output/cron-calculator.js';
+import type { IdGenerator } from '../ports/output/id-generator.js';
+import type { JobRepository } from '../ports/output/job-repository.js';
+import type { DueTick, ScheduleRepository, TickOutcome } from '../ports/output/schedule-repository.js';
+
+/** How many due schedules one claim transaction takes at most. */
+const CLAIM_BATCH = 200;
+
+export class SchedulingService implements JobSchedules {
+  constructor(
+    private readonly jobs: JobRepository,
+    private readonly schedules: ScheduleRepository,
+    private readonly cron: CronCalculator,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async setSchedule(jobId: string, definition: ScheduleDefinition): Promise<ScheduleView> {
+    await this.requireJob(jobId);
+    const problem = this.cron.problemWith(definition.cron, definition.timezone);
+    if (problem) {
+      throw new InvalidScheduleError(/time zone/.test(problem) ? 'timezone' : 'cron', problem);
+    }
+    if (definition.startAt && definition.endAt && definition.endAt <= definition.startAt) {
+      throw new InvalidScheduleError('endAt', 'must be after startAt');
+    }
+    // The same overlap policy cannot be served yet for every value the API names: see the README.
+    if (definition.overlapPolicy === 'buffer_one' || definition.overlapPolicy === 'cancel_other') {
+      throw new InvalidScheduleError('overlapPolicy', `'${definition.overlapPolicy}' is not supported yet; use 'skip' or 'allow'`);
+    }
+    const now = this.clock.now();
+    const current = await this.schedules.find(jobId);
+    const fresh = createSchedule(this.cron, jobId, definition, now);
+    const schedule: Schedule = current
+      ? { ...fresh, counters: current.counters, lastFireAt: current.lastFireAt, createdAt: current.createdAt, version: current.version + 1 }
+      : fresh;
+    await this.schedules.save(schedule, this.dueAt(schedule));
+    return this.view(schedule, now);
+  }
+
+  async getSchedule(jobId: string): Promise<ScheduleView> {
+    return this.view(await this.requireSchedule(jobId), this.clock.now());
+  }
+
+  async deleteSchedule(jobId: string): Promise<void> {
+    await this.requireJob(jobId);
+    if (!(await this.schedules.remove(jobId))) throw new ScheduleNotFoundError(jobId);
+  }
+
+  async pauseSchedule(jobId: string, note: string | null): Promise<ScheduleView> {
+    const now = this.clock.now();
+    const paused = pauseSchedule(await this.requireSchedule(jobId), note, now);
+    await this.schedules.save(paused, this.dueAt(paused));
+    return this.view(paused, now);
+  }
+
+  async resumeSchedule(jobId: string): Promise<ScheduleView> {
+    const now = this.clock.now();
+    const current = await this.requireSchedule(jobId);
+    // Ticks that fell in the pause are neither run nor counted as missed: the next tick is computed from now.
+    const resumed = current.paused ? resumeSchedule(this.cron, current, now) : current;
+    await this.schedules.save(resumed, this.dueAt(resumed));
+    return this.view(resumed, now);
+  }
+
+  async schedulesFor(jobIds: string[]): Promise<Map<string, ScheduleView>> {
+    const now = this.clock.now();
+    const found = await this.schedules.findMany(jobIds.filter(isEntityId));
+    return new Map([...found].map(([jobId, schedule]) => [jobId, this.view(schedule, now)]));
+  }
+
+  async fireDueTicks(): Promise<Execution[]> {
+    const now = this.clock.now();
+    return this.schedules.claimDue(now, CLAIM_BATCH, (tick) => this.decide(tick, now));
+  }
+
+  nextDueAt(): Promise<Date | null> {
+    return this.schedules.nextDueAt();
+  }
+
+  /**
+   * What a due tick comes to: the latest due tick runs (or is recorded SKIPPED when a run of the job is still
+   * active under `skip`) if it is within the catch-up window; older due ticks are counted as missed.
+   */
+  private decide({ schedule, activeRuns }: DueTick, now: Date): TickOutcome {
+    const outcome = catchUp(this.cron, schedule, schedule.nextFireAt ?? now, now);
+    const counters = { ...schedule.counters, ticksMissed: schedule.counters.ticksMissed + outcome.missed };
+    const executions: TickOutcome['executions'] = [];
+    if (outcome.fire) {
+      const common = { id: this.ids.newId(), jobId: schedule.jobId, scheduledFor: outcome.fire, now };
+      if (overlapAction(schedule.overlapPolicy, activeRuns, 0) === 'skip') {
+        const reason = { code: 'OVERLAP', message: 'A run of the job was still active at this tick' };
+        executions.push({ execution: skippedExecution({ ...common, reason }), exclusive: false });
+        counters.ticksSkipped += 1;
+      } else {
+        executions.push({
+          execution: newExecution({ ...common, trigger: 'schedule' }),
+          exclusive: schedule.overlapPolicy !== 'allow',
+        });
+        counters.runsStarted += 1;
+      }
+    }
+    const next: Schedule = {
+      ...schedule,
+      nextFireAt: outcome.nextFireAt,
+      lastFireAt: outcome.fire ?? schedule.lastFireAt,
+      counters,
+    };
+    return { schedule: next, nextDueAt: this.dueAt(next), executions };
+  }
+
+  /** When the schedule's next tick is due: the tick plus its jitter, the same on every replica. */
+  private dueAt(schedule: Schedule): Date | null {
+    if (!schedule.nextFireAt) return null;
+    return new Date(schedule.nextFireAt.getTime() + jitterFor(schedule.jobId, schedule.nextFireAt, schedule.jitterSeconds));
+  }
+
+  private view(schedule: Schedule, now: Date): ScheduleView {
+    const ended = schedule.nextFireAt === null;
+    return {
+      schedule,
+      nextRunTimes: schedule.paused || ended ? [] : nextRunTimes(this.cron, schedule, now),
+      ended,
+    };
+  }
+
+  private async requireJob(jobId: string): Promise<void> {
+    if (!isEntityId(jobId) || !(await this.jobs.findById(jobId))) throw new JobNotFoundError(jobId);
+  }
+
+  private async requireSchedule(jobId: string): Promise<Schedule> {
+    await this.requireJob(jobId);
+    const schedule = await this.schedules.find(jobId);
+    if (!schedule) throw new ScheduleNotFoundError(jobId);
+    return schedule;
+  }
+}

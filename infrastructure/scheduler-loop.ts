@@ -1,0 +1,78 @@
+import type { Logger } from 'pino';
+import type { JobSchedules } from '../domain/ports/input/job-schedules.js';
+import type { Clock } from '../domain/ports/output/clock.js';
+import type { ExecutionDispatcher } from '../domain/ports/output/execution-dispatcher.js';
+
+/**
+ * Fires due ticks: sleeps until the earliest due tick (never longer than `pollIntervalMs`, so schedules changed
+ * by another replica are seen promptly), claims what is due, and hands the new runs to the worker. Croner only
+ * computes times; which tick is due, and who handles it, lives in the database.
+ */
+export class SchedulerLoop {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+
+  constructor(
+    private readonly schedules: JobSchedules,
+    private readonly dispatcher: ExecutionDispatcher,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly pollIntervalMs: number,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.wake();
+  }
+
+  /** Looks for due ticks now (after a schedule change on this instance, for instance). */
+  wake(): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.round(), 0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private async round(): Promise<void> {
+    if (this.running || this.stopped) return;
+    let delay = this.pollIntervalMs;
+    this.running = (async () => {
+      try {
+        // A full batch may mean more is due: claim again straight away.
+        for (let claimed = await this.fire(); claimed > 0 && !this.stopped; claimed = await this.fire());
+        const next = await this.schedules.nextDueAt();
+        if (next) delay = Math.max(0, Math.min(delay, next.getTime() - this.clock.now().getTime()));
+      } catch (error) {
+        this.logger.warn({ err: error }, 'firing due ticks failed; trying again at the next round');
+      }
+    })();
+    await this.running;
+    this.running = undefined;
+    if (!this.stopped) {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => void this.round(), delay);
+      this.timer.unref();
+    }
+  }
+
+  /** Claims one batch of due ticks; resolves with how many runs it recorded. */
+  private async fire(): Promise<number> {
+    const executions = await this.schedules.fireDueTicks();
+    for (const execution of executions) {
+      if (execution.status === 'PENDING') this.dispatcher.launch(execution.id);
+    }
+    if (executions.length > 0) {
+      this.logger.info(
+        { runs: executions.map((e) => ({ id: e.id, jobId: e.jobId, scheduledFor: e.scheduledFor, status: e.status })) },
+        'scheduled ticks fired',
+      );
+    }
+    return executions.length;
+  }
+}

@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CronerCalculator } from '../../adapters/output/cron/croner-calculator.js';
+import { DrizzleExecutionRepository } from '../../adapters/output/repository/drizzle-execution-repository.js';
+import { DrizzleJobRepository } from '../../adapters/output/repository/drizzle-job-repository.js';
+import { DrizzleScheduleRepository } from '../../adapters/output/repository/drizzle-schedule-repository.js';
+import { jobExecutions, jobs, jobSchedules } from '../../adapters/output/repository/schema.js';
+import { randomIds } from '../../adapters/output/system/random-ids.js';
+import { createJob, type Job } from '../../domain/entities/job.js';
+import { SCHEDULE_DEFAULTS, type ScheduleDefinition } from '../../domain/entities/schedule.js';
+import { SchedulingService } from '../../domain/services/scheduling-service.js';
+import { openDatabase, type OpenedDatabase } from '../../infrastructure/database.js';
+import { createScratchDatabase, testBackends } from '../support/databases.js';
+import { aJobDefinition } from '../support/job-definitions.js';
+import { FixedClock } from '../unit/fakes/fixed-clock.js';
+
+const backends = await testBackends();
+const cron = new CronerCalculator();
+const t0 = new Date('2026-06-01T12:00:00.000Z');
+const schedule = (definition: Partial<ScheduleDefinition> & { cron: string }): ScheduleDefinition => ({
+  ...SCHEDULE_DEFAULTS,
+  ...definition,
+});
+
+function servicesOn(database: OpenedDatabase, clock: FixedClock) {
+  const jobRepository = new DrizzleJobRepository(database.db);
+  return {
+    jobRepository,
+    executions: new DrizzleExecutionRepository(database.db),
+    scheduling: new SchedulingService(jobRepository, new DrizzleScheduleRepository(database.db), cron, clock, randomIds),
+  };
+}
+
+describe.each(backends)('firing schedules on $name', (backend) => {
+  let database: OpenedDatabase;
+  let clock: FixedClock;
+  let services: ReturnType<typeof servicesOn>;
+  let job: Job;
+
+  beforeAll(async () => {
+    if (backend.skipReason) return;
+    database = await backend.open();
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+  beforeEach(async (context) => {
+    if (backend.skipReason) context.skip(backend.skipReason);
+    await database.db.delete(jobSchedules);
+    await database.db.delete(jobExecutions);
+    await database.db.delete(jobs);
+    clock = new FixedClock(t0);
+    services = servicesOn(database, clock);
+    job = createJob(aJobDefinition({ name: `job-${Math.random()}` }), randomIds.newId(), t0);
+    await services.jobRepository.insert(job);
+  });
+
+  const runs = async () =>
+    (await services.executions.list({ jobId: job.id, limit: 200 })).map((e) => ({
+      status: e.status,
+      trigger: e.trigger,
+      scheduledFor: e.scheduledFor?.toISOString(),
+      error: e.error?.code ?? null,
+    }));
+
+  it('fires each tick once, as a schedule run stamped with its tick', async () => {
+    await services.scheduling.setSchedule(job.id, schedule({ cron: '*/10 * * * * *' }));
+    expect(await services.scheduling.fireDueTicks()).toEqual([]);
+    clock.advance(10_000);
+    const fired = await services.scheduling.fireDueTicks();
+    expect(fired).toHaveLength(1);
+    expect(fired[0]).toMatchObject({ status: 'PENDING', trigger: 'schedule', scheduledFor: new Date('2026-06-01T12:00:10.000Z') });
+    expect(await services.scheduling.fireDueTicks()).toEqual([]);
+    expect(await services.scheduling.nextDueAt()).toEqual(new Date('2026-06-01T12:00:20.000Z'));
+  });
+
+  it('records SKIPPED with reason OVERLAP while a run is active under skip, and starts another under allow', async () => {
+    await services.scheduling.setSchedule(job.id, schedule({ cron: '*/10 * * * * *' }));
+    clock.advance(10_000);
+    await services.scheduling.fireDueTicks(); // PENDING, still active
+    clock.advance(10_000);
+    await services.scheduling.fireDueTicks();
+    expect(await runs()).toEqual([
+      { status: 'SKIPPED', trigger: 'schedule', scheduledFor: '2026-06-01T12:00:20.000Z', error: 'OVERLAP' },
+      { status: 'PENDING', trigger: 'schedule', scheduledFor: '2026-06-01T12:00:10.000Z', error: null },
+    ]);
+    expect((await services.scheduling.getSchedule(job.id)).schedule.counters).toEqual({ runsStarted: 1, ticksSkipped: 1, ticksMissed: 0 });
+
+    await services.scheduling.setSchedule(job.id, schedule({ cron: '*/10 * * * * *', overlapPolicy: 'allow' }));
+    clock.advance(10_000);
+    await services.scheduling.fireDueTicks();
+    expect((await runs())[0]).toMatchObject({ status: 'PENDING', scheduledFor: '2026-06-01T12:00:30.000Z' });
+  });
+
+  it('after an outage runs only the latest missed tick within the window, and counts the others', async () => {
+    await services.scheduling.setSchedule(job.id, schedule({ cron: '0 * * * * *', catchupWindowSeconds: 90 }));
+    clock.advance(10 * 60_000 + 30_000); // down from 12:00 to 12:10:30
+    const fired = await services.scheduling.fireDueTicks();
+    expect(fired.map((e) => e.scheduledFor?.toISOString())).toEqual(['2026-06-01T12:10:00.000Z']);
+    const { schedule: stored } = await services.scheduling.getSchedule(job.id);
+    expect(stored.counters).toMatchObject({ runsStarted: 1, ticksMissed: 9 });
+    expect(stored.nextFireAt).toEqual(new Date('2026-06-01T12:11:00.000Z'));
+  });
+
+  it('fires nothing for a paused schedule, and nothing from the pause after resuming', async () => {
+    await services.scheduling.setSchedule(job.id, schedule({ cron: '0 * * * * *' }));
+    await services.scheduling.pauseSchedule(job.id, 'upgrade');
+    clock.advance(5 * 60_000 + 1_000);
+    expect(await services.scheduling.fireDueTicks()).toEqual([]);
+    await services.scheduling.resumeSchedule(job.id);
+    expect(await services.scheduling.fireDueTicks()).toEqual([]);
+    clock.advance(60_000);
+    expect(await services.scheduling.fireDueTicks()).toHaveLength(1);
+    expect((await services.scheduling.getSchedule(job.id)).schedule.counters.ticksMissed).toBe(0);
+  });
+
+  it('stops firing once endAt has passed', async () => {
+    await services.scheduling.setSchedule(job.id, schedule({ cron: '0 * * * * *', endAt: new Date('2026-06-01T12:01:30Z') }));
+    clock.advance(60_000);
+    expect(await services.scheduling.fireDueTicks()).toHaveLength(1);
+    clock.advance(60_000);
+    expect(await services.scheduling.fireDueTicks()).toEqual([]);
+    expect((await services.scheduling.getSchedule(job.id)).ended).toBe(true);
+  });
+});
+
+describe.skipIf(backends[1]!.skipReason)('claiming due ticks from several instances on PostgreSQL', () => {
+  it('gives every tick of every schedule exactly one run when four instances claim at once', async () => {
+    const scratch = await createScratchDatabase();
+    const instances = await Promise.all(Array.from({ length: 4 }, () => openDatabase({ kind: 'postgres', url: scratch.url })));
+    try {
+      const clock = new FixedClock(t0);
+      const [first, ...others] = instances.map((database) => servicesOn(database, clock));
+      const jobIds: string[] = [];
+      for (let i = 0; i < 40; i++) {
+        const job = createJob(aJobDefinition({ name: `herd-${i}` }), randomIds.newId(), t0);
+        await first!.jobRepository.insert(job);
+        await first!.scheduling.setSchedule(job.id, schedule({ cron: '* * * * * *', overlapPolicy: 'allow' }));
+        jobIds.push(job.id);
+      }
+      for (let second = 1; second <= 5; second++) {
+        clock.advance(1000);
+        await Promise.all([first!, ...others].map((instance) => instance.scheduling.fireDueTicks()));
+      }
+      const rows = await instances[0]!.db.select().from(jobExecutions);
+      expect(rows).toHaveLength(40 * 5);
+      const ticks = new Set(rows.map((row) => `${row.jobId}@${row.scheduledFor?.toISOString()}`));
+      expect(ticks.size).toBe(40 * 5);
+    } finally {
+      await Promise.all(instances.map((database) => database.close()));
+      await scratch.drop();
+    }
+  });
+});
