@@ -3,6 +3,9 @@ import type { JobSchedules } from '../domain/ports/input/job-schedules.js';
 import type { Clock } from '../domain/ports/output/clock.js';
 import type { ExecutionDispatcher } from '../domain/ports/output/execution-dispatcher.js';
 
+/** How soon to look again at ticks that are due but locked by another instance. */
+const RECHECK_MS = 20;
+
 /**
  * Fires due ticks: sleeps until the earliest due tick (never longer than `pollIntervalMs`, so schedules changed
  * by another replica are seen promptly), claims what is due, and hands the new runs to the worker. Croner only
@@ -46,8 +49,9 @@ export class SchedulerLoop {
       try {
         // A full batch may mean more is due: claim again straight away.
         for (let claimed = await this.fire(); claimed > 0 && !this.stopped; claimed = await this.fire());
+        // Still due now means another instance holds it (or died holding it: its locks go with its connection).
         const next = await this.schedules.nextDueAt();
-        if (next) delay = Math.max(0, Math.min(delay, next.getTime() - this.clock.now().getTime()));
+        if (next) delay = Math.max(RECHECK_MS, Math.min(delay, next.getTime() - this.clock.now().getTime()));
       } catch (error) {
         this.logger.warn({ err: error }, 'firing due ticks failed; trying again at the next round');
       }

@@ -1,0 +1,77 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migratePostgresDatabase, openDatabase } from '../../infrastructure/database.js';
+import { createScratchDatabase, postgresSkipReason } from '../support/databases.js';
+import { startServiceProcess, type ServiceProcess } from '../support/service-process.js';
+
+const skipReason = await postgresSkipReason();
+const SCHEDULES = 50;
+const WINDOW_SECONDS = 30;
+const sleepUntil = (at: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
+
+describe.skipIf(skipReason)('three replicas on one PostgreSQL', () => {
+  let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
+  const replicas: ServiceProcess[] = [];
+
+  beforeAll(async () => {
+    scratch = await createScratchDatabase();
+    await migratePostgresDatabase(scratch.url);
+  });
+  afterAll(async () => {
+    await Promise.all(replicas.map((replica) => replica.stop('SIGKILL')));
+    await scratch?.drop();
+  });
+
+  it(
+    'fire every tick of 50 every-second schedules exactly once over 30 s, while one replica is killed and restarted',
+    async () => {
+      const env = {
+        DATABASE_URL: scratch.url,
+        // Runs fail at once (nothing listens on port 1): the count of runs per tick is the point here.
+        JAR_ALLOWED_HOSTS: '127.0.0.1',
+        FLINK_JOBMANAGER_URL: 'http://127.0.0.1:9',
+        SCHEDULER_POLL_INTERVAL_MS: '500',
+      };
+      replicas.push(...(await Promise.all([1, 2, 3].map(() => startServiceProcess(env)))));
+
+      const api = replicas[0]!.baseUrl;
+      for (let i = 0; i < SCHEDULES; i++) {
+        const job = await fetch(`${api}/api/v1/jobs`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ name: `tick-${i}`, jarURL: 'http://127.0.0.1:1/job.jar', entryClass: 'com.example.Main' }),
+        }).then((response) => response.json() as Promise<{ id: string }>);
+        const set = await fetch(`${api}/api/v1/jobs/${job.id}/schedule`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ cron: '* * * * * *' }),
+        });
+        expect(set.status).toBe(200);
+      }
+
+      const windowStart = Math.ceil(Date.now() / 1000) * 1000 + 2000;
+      const windowEnd = windowStart + WINDOW_SECONDS * 1000;
+      await sleepUntil(windowStart + 10_500);
+      await replicas[1]!.stop('SIGKILL');
+      replicas[1] = await startServiceProcess(env);
+      await sleepUntil(windowEnd + 3000);
+
+      const database = await openDatabase({ kind: 'postgres', url: scratch.url });
+      try {
+        const rows = await database.db.execute<{ job_id: string; tick: string; runs: number }>(sql`
+          select job_id, scheduled_for as tick, count(*)::int as runs
+          from job_executions
+          where scheduled_for >= ${new Date(windowStart).toISOString()}::timestamptz
+            and scheduled_for < ${new Date(windowEnd).toISOString()}::timestamptz
+          group by job_id, scheduled_for`);
+        const perTick = Array.isArray(rows) ? rows : (rows as unknown as { rows: typeof rows }).rows;
+        const duplicated = [...perTick].filter((row) => row.runs !== 1);
+        expect(duplicated, 'ticks with more than one run').toEqual([]);
+        expect(perTick.length, 'ticks with a run').toBe(SCHEDULES * WINDOW_SECONDS);
+      } finally {
+        await database.close();
+      }
+    },
+    120_000,
+  );
+});
