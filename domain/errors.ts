@@ -141,3 +141,25 @@ export class InvalidScheduleError extends DomainError {
     super(`${field}: ${reason}`);
   }
 }
+
+export class ExecutionNotFailedError extends DomainError {
+  readonly code = 'EXECUTION_NOT_FAILED';
+
+  constructor(
+    readonly executionId: string,
+    readonly status: string,
+  ) {
+    super(`Execution '${executionId}' is ${status}: only a FAILED run can be retried`);
+  }
+}
+
+export class ExecutionAlreadyRetriedError extends DomainError {
+  readonly code = 'EXECUTION_ALREADY_RETRIED';
+
+  constructor(
+    readonly executionId: string,
+    readonly retryId: string,
+  ) {
+    super(`Execution '${executionId}' was already retried by execution '${retryId}'`);
+  }
+}

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { defaultAllowedHosts, parseAllowedHosts } from '../adapters/output/artifacts/host-policy.js';
 
@@ -37,6 +39,7 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   FLINK_POLL_INTERVAL_MS: positiveInteger('milliseconds').default(2000),
   SCHEDULER_POLL_INTERVAL_MS: positiveInteger('milliseconds').default(1000),
+  INSTANCE_ID: z.string().trim().min(1).max(200, 'must be at most 200 characters').optional(),
   SAVEPOINT_DIR: z.string().trim().min(1).optional(),
   STOP_TIMEOUT_SECONDS: positiveInteger('seconds').default(60),
   FLINK_UNREACHABLE_GRACE_SECONDS: positiveInteger('seconds').default(300),
@@ -71,6 +74,8 @@ export interface AppConfig {
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
   flinkPollIntervalMs: number;
+  /** This replica's name in the run leases (see README, "Several replicas"); unique per process. */
+  instanceId: string;
   /** Longest the scheduler sleeps between looks at the schedules (it wakes earlier for a due tick). */
   schedulerPollIntervalMs: number;
   /** Where stop-with-savepoint writes when a job names no `state.savepoints.dir` of its own. */
@@ -119,6 +124,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT_SECONDS * 1000,
     flinkPollIntervalMs: settings.FLINK_POLL_INTERVAL_MS,
     schedulerPollIntervalMs: settings.SCHEDULER_POLL_INTERVAL_MS,
+    instanceId: settings.INSTANCE_ID ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
     savepointDir: settings.SAVEPOINT_DIR ?? null,
     stopTimeoutMs: settings.STOP_TIMEOUT_SECONDS * 1000,
     flinkUnreachableGraceMs: settings.FLINK_UNREACHABLE_GRACE_SECONDS * 1000,

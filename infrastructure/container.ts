@@ -5,11 +5,12 @@ import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { HttpArtifactSource } from '../adapters/output/artifacts/http-artifact-source.js';
 import { CronerCalculator } from '../adapters/output/cron/croner-calculator.js';
 import { FlinkRestCluster } from '../adapters/output/flink/flink-rest-cluster.js';
-import { DrizzleExecutionRepository } from '../adapters/output/repository/drizzle-execution-repository.js';
+import { DrizzleExecutionRepository, type RunLeases } from '../adapters/output/repository/drizzle-execution-repository.js';
 import { DrizzleJarUploadRegistry } from '../adapters/output/repository/drizzle-jar-upload-registry.js';
 import { DrizzleJobRepository } from '../adapters/output/repository/drizzle-job-repository.js';
 import { DrizzleScheduleRepository } from '../adapters/output/repository/drizzle-schedule-repository.js';
 import { SqlDatabaseStatus } from '../adapters/output/repository/sql-database-status.js';
+import { SqlScheduleSignal } from '../adapters/output/repository/sql-schedule-signal.js';
 import { randomIds } from '../adapters/output/system/random-ids.js';
 import { systemClock } from '../adapters/output/system/system-clock.js';
 import type { ArtifactSource } from '../domain/ports/output/artifact-source.js';
@@ -23,9 +24,11 @@ import type { JobRepository } from '../domain/ports/output/job-repository.js';
 import type { JobDefinitions } from '../domain/ports/input/job-definitions.js';
 import type { JobRuns } from '../domain/ports/input/job-runs.js';
 import type { JobSchedules } from '../domain/ports/input/job-schedules.js';
+import type { QueuedRuns } from '../domain/ports/input/queued-runs.js';
 import type { CronCalculator } from '../domain/ports/output/cron-calculator.js';
 import type { ScheduleRepository } from '../domain/ports/output/schedule-repository.js';
 import { SchedulingService } from '../domain/services/scheduling-service.js';
+import { RunQueue } from '../domain/services/run-queue.js';
 import type { ServiceHealth } from '../domain/ports/input/service-health.js';
 import { ExecutionRunner } from '../domain/services/execution-runner.js';
 import { ExecutionService } from '../domain/services/execution-service.js';
@@ -64,11 +67,15 @@ export async function buildContainer(
   container.register(TOKENS.Config, { useValue: config });
   container.register(TOKENS.Logger, { useValue: logger });
   container.register(TOKENS.Database, { useValue: database });
-  container.register(TOKENS.Clock, { useValue: overrides.clock ?? systemClock });
+  const clock = overrides.clock ?? systemClock;
+  container.register(TOKENS.Clock, { useValue: clock });
   container.register(TOKENS.IdGenerator, { useValue: randomIds });
 
+  // A run's lease outlives a few missed renewals (one per worker poll); a dead instance's runs are taken over
+  // when it runs out, at the next poll of a live one.
+  const leases: RunLeases = { owner: config.instanceId, ttlMs: runLeaseMs(config), clock };
   container.register(TOKENS.JobRepository, { useValue: new DrizzleJobRepository(database.db) });
-  container.register(TOKENS.ExecutionRepository, { useValue: new DrizzleExecutionRepository(database.db) });
+  container.register(TOKENS.ExecutionRepository, { useValue: new DrizzleExecutionRepository(database.db, leases) });
   container.register(TOKENS.JarUploadRegistry, { useValue: new DrizzleJarUploadRegistry(database.db) });
   container.register(TOKENS.ArtifactSource, {
     useValue: new HttpArtifactSource({
@@ -110,6 +117,7 @@ export async function buildContainer(
         resolve<FlinkCluster>(TOKENS.FlinkCluster),
         resolve<JarUploadRegistry>(TOKENS.JarUploadRegistry),
         resolve<Clock>(TOKENS.Clock),
+        resolve<IdGenerator>(TOKENS.IdGenerator),
         resolve<RunSettings>(TOKENS.RunSettings),
       ),
   });
@@ -126,6 +134,7 @@ export async function buildContainer(
       new ExecutionService(
         resolve<JobRepository>(TOKENS.JobRepository),
         resolve<ExecutionRepository>(TOKENS.ExecutionRepository),
+        resolve<ScheduleRepository>(TOKENS.ScheduleRepository),
         worker,
         resolve<Clock>(TOKENS.Clock),
         resolve<IdGenerator>(TOKENS.IdGenerator),
@@ -133,7 +142,7 @@ export async function buildContainer(
       ),
   });
   container.register(TOKENS.CronCalculator, { useValue: new CronerCalculator() });
-  container.register(TOKENS.ScheduleRepository, { useValue: new DrizzleScheduleRepository(database.db) });
+  container.register(TOKENS.ScheduleRepository, { useValue: new DrizzleScheduleRepository(database.db, leases) });
   container.register(TOKENS.JobSchedules, {
     useFactory: () =>
       new SchedulingService(
@@ -142,11 +151,23 @@ export async function buildContainer(
         resolve<CronCalculator>(TOKENS.CronCalculator),
         resolve<Clock>(TOKENS.Clock),
         resolve<IdGenerator>(TOKENS.IdGenerator),
+        new SqlScheduleSignal(database.db),
+      ),
+  });
+  container.register(TOKENS.QueuedRuns, {
+    useFactory: () =>
+      new RunQueue(
+        resolve<JobRepository>(TOKENS.JobRepository),
+        resolve<ExecutionRepository>(TOKENS.ExecutionRepository),
+        worker,
+        resolve<Clock>(TOKENS.Clock),
+        resolve<RunSettings>(TOKENS.RunSettings),
       ),
   });
   container.register(TOKENS.SchedulerLoop, {
     useValue: new SchedulerLoop(
       resolve<JobSchedules>(TOKENS.JobSchedules),
+      resolve<QueuedRuns>(TOKENS.QueuedRuns),
       worker,
       resolve<Clock>(TOKENS.Clock),
       logger,
@@ -172,6 +193,11 @@ export async function buildContainer(
       }),
   });
   return container;
+}
+
+/** How long a run's lease lasts unrenewed: three worker polls, and never under 6 s. */
+export function runLeaseMs(config: Pick<AppConfig, 'flinkPollIntervalMs'>): number {
+  return Math.max(6000, 3 * config.flinkPollIntervalMs);
 }
 
 export function databaseOf(container: DependencyContainer): OpenedDatabase {

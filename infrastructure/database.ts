@@ -16,6 +16,8 @@ export type DatabaseLocation = AppConfig['database'] | { kind: 'pglite'; dataDir
 export interface OpenedDatabase {
   db: AppDatabase;
   kind: 'postgres' | 'pglite';
+  /** LISTENs on `channel` (postgres.js keeps its listening connection up); resolves with a way to stop. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,10 @@ export async function openDatabase(location: DatabaseLocation): Promise<OpenedDa
     return {
       db: drizzlePostgres({ client, schema }),
       kind: 'postgres',
+      listen: async (channel, onNotify) => {
+        const { unlisten } = await client.listen(channel, onNotify);
+        return unlisten;
+      },
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -48,7 +54,15 @@ export async function openDatabase(location: DatabaseLocation): Promise<OpenedDa
   const db = drizzlePglite({ client, schema });
   // One process owns a PGlite folder, so there is nobody to race with.
   await migratePglite(db, { migrationsFolder });
-  return { db, kind: 'pglite', close: () => client.close() };
+  return {
+    db,
+    kind: 'pglite',
+    listen: async (channel, onNotify) => {
+      const unlisten = await client.listen(channel, onNotify);
+      return () => unlisten();
+    },
+    close: () => client.close(),
+  };
 }
 
 /**

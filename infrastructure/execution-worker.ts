@@ -3,33 +3,44 @@ import type { Execution } from '../domain/entities/execution.js';
 import type { Job } from '../domain/entities/job.js';
 import type { ExecutionDispatcher } from '../domain/ports/output/execution-dispatcher.js';
 import type { ExecutionRepository } from '../domain/ports/output/execution-repository.js';
-import type { ExecutionRunner } from '../domain/services/execution-runner.js';
+import { resumeStep, type ExecutionRunner } from '../domain/services/execution-runner.js';
+
+/** How many runs one lease round takes over at most. */
+const TAKE_OVER_BATCH = 100;
 
 /**
- * Runs the runner's work in the background of this process: launches of new runs, follow-ups of runs Flink has
- * (every `pollIntervalMs` for each active run, and at once when asked), and the recovery of unfinished runs at
- * start-up. At most one task per run at a time; `stop` waits (bounded) for the tasks under way.
+ * Runs the runner's work in the background of this process: launches of new runs and follow-ups of runs Flink has
+ * (every `pollIntervalMs`, and at once when asked). Each active run is driven by one instance, the one holding its
+ * lease: every round renews this instance's leases and takes over the runs whose instance stopped renewing
+ * (it died, or shut down) — at start-up too, which resumes what an earlier process left unfinished. At most one
+ * task per run at a time; `stop` waits (bounded) for the tasks under way and hands the leases back.
  */
 export class ExecutionWorker implements ExecutionDispatcher {
   private readonly busy = new Map<string, Promise<void>>();
   /** Runs asked for a follow-up while one was under way get one more right after it. */
   private readonly followUpAgain = new Set<string>();
+  /** Runs this instance drives: launched here, or held under its lease at the last renewal. */
+  private held = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
-  private polling = false;
+  private polling: Promise<void> | undefined;
   private stopped = false;
 
   constructor(
     private readonly runner: ExecutionRunner,
     private readonly executions: ExecutionRepository,
     private readonly logger: Logger,
+    /** How often runs on Flink are looked at and leases renewed; well under the lease's lifetime. */
     private readonly pollIntervalMs: number,
   ) {}
 
   launch(executionId: string, started?: { execution: Execution; job: Job }): void {
+    this.held.add(executionId);
     this.run(executionId, 'launch', () => this.runner.launch(executionId, started));
   }
 
+  /** Only for a run this instance drives; another instance's run is looked at by that instance's next poll. */
   followUp(executionId: string): void {
+    if (!this.held.has(executionId)) return;
     if (this.busy.has(executionId)) {
       this.followUpAgain.add(executionId);
       return;
@@ -38,26 +49,27 @@ export class ExecutionWorker implements ExecutionDispatcher {
   }
 
   async start(): Promise<void> {
-    const { launched, followed } = await this.runner.recover();
-    if (launched.length + followed.length > 0) {
-      this.logger.info({ launched, followed }, 'resuming runs left unfinished by an earlier process');
-    }
-    for (const id of launched) this.launch(id);
-    for (const id of followed) this.followUp(id);
+    await this.poll();
     this.timer = setInterval(() => void this.poll(), this.pollIntervalMs);
     this.timer.unref();
   }
 
-  /** Stops polling and waits up to `timeoutMs` for tasks under way; what is left is resumed at the next start. */
+  /**
+   * Stops polling, waits up to `timeoutMs` for tasks under way, then gives the leases up so that another instance
+   * (or the next start) resumes what is left at once.
+   */
   async stop(timeoutMs: number): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
     let timeout: NodeJS.Timeout | undefined;
     await Promise.race([
-      Promise.allSettled([...this.busy.values()]),
+      Promise.allSettled([this.polling, ...this.busy.values()]),
       new Promise((resolve) => (timeout = setTimeout(resolve, timeoutMs))),
     ]);
     clearTimeout(timeout);
+    await this.executions
+      .releaseLeases()
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'could not hand the run leases back; they run out'));
   }
 
   /** Resolves once no task is under way (tests use it to wait for the background to settle). */
@@ -65,18 +77,28 @@ export class ExecutionWorker implements ExecutionDispatcher {
     while (this.busy.size > 0) await Promise.allSettled([...this.busy.values()]);
   }
 
-  private async poll(): Promise<void> {
-    if (this.polling || this.stopped) return;
-    this.polling = true;
-    try {
-      for (const execution of await this.executions.findActive()) {
-        if (execution.status === 'RUNNING' || execution.status === 'STOPPING') this.followUp(execution.id);
+  private poll(): Promise<void> {
+    if (this.polling || this.stopped) return this.polling ?? Promise.resolve();
+    this.polling = (async () => {
+      try {
+        const { held, takenOver } = await this.executions.renewLeases(TAKE_OVER_BATCH);
+        if (takenOver.length > 0) {
+          this.logger.info(
+            { runs: takenOver.map((run) => ({ id: run.id, status: run.status })) },
+            'taking over runs no live instance holds (left by an earlier process, or an instance that died)',
+          );
+        }
+        this.held = new Set([...takenOver, ...held].map((run) => run.id));
+        for (const execution of [...takenOver, ...held]) {
+          if (resumeStep(execution) === 'follow-up') this.followUp(execution.id);
+          // A launch under way here is left alone; one that is not (taken over) resumes from its saved step.
+          else if (!this.busy.has(execution.id)) this.launch(execution.id);
+        }
+      } catch (error) {
+        this.logger.warn({ err: error }, 'could not renew run leases; will try again at the next poll');
       }
-    } catch (error) {
-      this.logger.warn({ err: error }, 'could not list active runs; will try again at the next poll');
-    } finally {
-      this.polling = false;
-    }
+    })();
+    return this.polling.finally(() => (this.polling = undefined));
   }
 
   private run(executionId: string, what: string, task: () => Promise<void>): void {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { JobSchedules } from '../domain/ports/input/job-schedules.js';
+import type { QueuedRuns } from '../domain/ports/input/queued-runs.js';
 import type { Clock } from '../domain/ports/output/clock.js';
 import type { ExecutionDispatcher } from '../domain/ports/output/execution-dispatcher.js';
 
@@ -7,17 +8,21 @@ import type { ExecutionDispatcher } from '../domain/ports/output/execution-dispa
 const RECHECK_MS = 20;
 
 /**
- * Fires due ticks: sleeps until the earliest due tick (never longer than `pollIntervalMs`, so schedules changed
- * by another replica are seen promptly), claims what is due, and hands the new runs to the worker. Croner only
- * computes times; which tick is due, and who handles it, lives in the database.
+ * Fires due ticks: sleeps until the earliest due tick (never longer than `pollIntervalMs`), claims what is due, and
+ * hands the new runs to the worker; then starts the queued runs whose turn has come (retries, buffered ticks).
+ * A schedule change on any replica wakes it at once (`wake`, on the database's notification); the poll is the
+ * safety net. Croner only computes times; which tick is due, and who handles it, lives in the database.
  */
 export class SchedulerLoop {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
+  /** A wake that came while a round was under way: the next round starts right after it. */
+  private wokenDuringRound = false;
 
   constructor(
     private readonly schedules: JobSchedules,
+    private readonly queue: QueuedRuns,
     private readonly dispatcher: ExecutionDispatcher,
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -32,6 +37,10 @@ export class SchedulerLoop {
   /** Looks for due ticks now (after a schedule change on this instance, for instance). */
   wake(): void {
     if (this.stopped) return;
+    if (this.running) {
+      this.wokenDuringRound = true;
+      return;
+    }
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.round(), 0);
   }
@@ -55,9 +64,21 @@ export class SchedulerLoop {
       } catch (error) {
         this.logger.warn({ err: error }, 'firing due ticks failed; trying again at the next round');
       }
+      try {
+        const started = await this.queue.startDue();
+        if (started.length > 0) {
+          this.logger.info({ runs: started.map((e) => ({ id: e.id, jobId: e.jobId, trigger: e.trigger })) }, 'queued runs started');
+        }
+      } catch (error) {
+        this.logger.warn({ err: error }, 'starting queued runs failed; trying again at the next round');
+      }
     })();
     await this.running;
     this.running = undefined;
+    if (this.wokenDuringRound) {
+      this.wokenDuringRound = false;
+      delay = 0;
+    }
     if (!this.stopped) {
       clearTimeout(this.timer);
       this.timer = setTimeout(() => void this.round(), delay);

@@ -7,6 +7,7 @@ import type { ExecutionWorker } from './execution-worker.js';
 import type { SchedulerLoop } from './scheduler-loop.js';
 import type { HttpApp } from './http-app.js';
 import { TOKENS } from './tokens.js';
+import { SCHEDULE_CHANGES_CHANNEL } from '../adapters/output/repository/sql-schedule-signal.js';
 
 export interface RunningService {
   port: number;
@@ -27,6 +28,8 @@ export async function startService(
   await worker.start();
   const scheduler = container.resolve<SchedulerLoop>(TOKENS.SchedulerLoop);
   scheduler.start();
+  // A schedule changed on any replica: look at once rather than at the next poll.
+  const unlisten = await database.listen(SCHEDULE_CHANGES_CHANNEL, () => scheduler.wake());
 
   const server = await new Promise<ServerType>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(started));
@@ -38,6 +41,7 @@ export async function startService(
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      await unlisten().catch(() => undefined);
       await scheduler.stop();
       await closeServer(server, config.shutdownTimeoutMs, logger);
       // Whatever is still under way after this is resumed from the database at the next start.

@@ -17,6 +17,7 @@ export const TOKENS = {
   CronCalculator: Symbol('CronCalculator'),
   ScheduleRepository: Symbol('ScheduleRepository'),
   JobSchedules: Symbol('JobSchedules'),
+  QueuedRuns: Symbol('QueuedRuns'),
   SchedulerLoop: Symbol('SchedulerLoop'),
   DatabaseStatus: Symbol('DatabaseStatus'),
   JobDefinitions: Symbol('JobDefinitions'),

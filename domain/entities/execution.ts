@@ -2,6 +2,7 @@
 export type ExecutionTrigger = 'manual' | 'schedule' | 'retry';
 
 export const EXECUTION_STATUSES = [
+  'QUEUED',
   'PENDING',
   'DOWNLOADING',
   'UPLOADING',
@@ -16,7 +17,10 @@ export const EXECUTION_STATUSES = [
 
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 
-/** SKIPPED: a scheduled tick that did not run (its reason in `error`, e.g. OVERLAP); it never reaches Flink. */
+/**
+ * QUEUED: waiting to start, for its back-off (a retry) or for the job's active run to end (the buffer_one and
+ * cancel_other overlap policies); it is not active yet, so it does not hold the job's one active slot.
+ * SKIPPED: a scheduled tick that did not run (its reason in `error`, e.g. OVERLAP); it never reaches Flink. */
 export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ['SUCCEEDED', 'FAILED', 'STOPPED', 'SKIPPED'];
 export const ACTIVE_STATUSES: readonly ExecutionStatus[] = [
   'PENDING',
@@ -32,6 +36,7 @@ export const ACTIVE_STATUSES: readonly ExecutionStatus[] = [
  * asked for before Flink had the job, in STOPPED. Once Flink runs the job, only Flink's outcome or our stop ends it.
  */
 const TRANSITIONS: Record<ExecutionStatus, readonly ExecutionStatus[]> = {
+  QUEUED: ['PENDING', 'STOPPED'],
   PENDING: ['DOWNLOADING', 'STOPPING', 'FAILED', 'STOPPED'],
   DOWNLOADING: ['UPLOADING', 'STOPPING', 'FAILED', 'STOPPED'],
   UPLOADING: ['SUBMITTING', 'STOPPING', 'FAILED', 'STOPPED'],
@@ -62,7 +67,8 @@ export type StopMode = 'savepoint' | 'cancel';
 export interface StopRequest {
   mode: StopMode;
   drain: boolean;
-  reason: 'user' | 'timeout';
+  /** `replaced`: a tick of a cancel_other schedule wants the job's slot. */
+  reason: 'user' | 'timeout' | 'replaced';
   requestedAt: Date;
   /** Flink's trigger id of the stop-with-savepoint operation, once asked. */
   savepointTriggerId?: string;
@@ -74,6 +80,14 @@ export interface StopRequest {
 export interface RestoreSettings {
   savepointPath: string;
   allowNonRestoredState: boolean;
+}
+
+/** What a QUEUED run waits for before it starts. */
+export interface QueueTerms {
+  /** Not before this time (a retry's back-off); null: as soon as no other run of the job is active. */
+  notBefore: Date | null;
+  /** Stop the job's active run, and drop the runs queued before this one, first (cancel_other). */
+  stopActive: boolean;
 }
 
 export interface Execution {
@@ -95,6 +109,10 @@ export interface Execution {
   startedAt: Date | null;
   endedAt: Date | null;
   history: HistoryEntry[];
+  /** Set while QUEUED. */
+  queue: QueueTerms | null;
+  /** The failed run this one tries again. */
+  retryOf: string | null;
   /** Bumped by every save; a save based on an older revision is refused, so concurrent writers never clobber. */
   revision: number;
 }
@@ -129,15 +147,19 @@ export function newExecution(params: {
   attempt?: number;
   scheduledFor?: Date | null;
   restoredFrom?: RestoreSettings | null;
+  /** Given: the run starts QUEUED rather than PENDING. */
+  queue?: QueueTerms | null;
+  retryOf?: string | null;
   now: Date;
 }): Execution {
+  const status: ExecutionStatus = params.queue ? 'QUEUED' : 'PENDING';
   return {
     id: params.id,
     jobId: params.jobId,
     trigger: params.trigger,
     attempt: params.attempt ?? 1,
     scheduledFor: params.scheduledFor ?? null,
-    status: 'PENDING',
+    status,
     flinkJobId: flinkJobIdFor(params.id),
     flinkJarId: null,
     savepointPath: null,
@@ -147,7 +169,9 @@ export function newExecution(params: {
     createdAt: params.now,
     startedAt: null,
     endedAt: null,
-    history: [{ status: 'PENDING', at: params.now }],
+    history: [{ status, at: params.now }],
+    queue: params.queue ?? null,
+    retryOf: params.retryOf ?? null,
     revision: 0,
   };
 }
@@ -173,6 +197,7 @@ export function transition(
     startedAt: to === 'RUNNING' && !execution.startedAt ? at : execution.startedAt,
     endedAt: terminal ? at : execution.endedAt,
     stopRequest: terminal ? null : execution.stopRequest,
+    queue: to === 'QUEUED' ? execution.queue : null,
     history: [...execution.history, { status: to, at, ...(changes.detail ? { detail: changes.detail } : {}) }],
   };
 }
@@ -193,6 +218,24 @@ export function skippedExecution(params: {
     endedAt: params.now,
     history: [{ status: 'SKIPPED', at: params.now, detail: params.reason.message }],
   };
+}
+
+/**
+ * The run that tries `failed` again: the next attempt at the same tick, restoring from the same savepoint. With
+ * `notBefore` it waits QUEUED for its back-off; without, it is PENDING, to be started now.
+ */
+export function retryExecution(failed: Execution, params: { id: string; now: Date; notBefore: Date | null }): Execution {
+  return newExecution({
+    id: params.id,
+    jobId: failed.jobId,
+    trigger: 'retry',
+    attempt: failed.attempt + 1,
+    scheduledFor: failed.scheduledFor,
+    restoredFrom: failed.restoredFrom,
+    queue: params.notBefore ? { notBefore: params.notBefore, stopActive: false } : null,
+    retryOf: failed.id,
+    now: params.now,
+  });
 }
 
 export function durationMs(execution: Execution): number | null {

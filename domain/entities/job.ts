@@ -1,3 +1,5 @@
+import type { RetryPolicy } from './schedule.js';
+
 /** A value a job's `config` may hold; each becomes `--key value` on the Flink program's command line. */
 export type ConfigValue = string | number | boolean;
 
@@ -16,6 +18,8 @@ export interface JobDefinition {
   jarSha256: string | null;
   timeoutSeconds: number | null;
   labels: Record<string, string>;
+  /** How failed runs are tried again (RETRY_DEFAULTS: not at all). */
+  retryPolicy: RetryPolicy;
 }
 
 export interface Job extends JobDefinition {

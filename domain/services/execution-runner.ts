@@ -1,5 +1,6 @@
 import {
   isTerminal,
+  retryExecution,
   transition,
   type Execution,
   type ExecutionError,
@@ -7,11 +8,13 @@ import {
   type StopRequest,
 } from '../entities/execution.js';
 import { programArguments, type Job } from '../entities/job.js';
+import { retryDelayMs, shouldRetry } from '../entities/schedule.js';
 import { RunStepError } from '../errors.js';
 import type { ArtifactSource, LocalArtifact } from '../ports/output/artifact-source.js';
 import type { Clock } from '../ports/output/clock.js';
 import type { ExecutionRepository } from '../ports/output/execution-repository.js';
 import type { FlinkCluster, FlinkJobState } from '../ports/output/flink-cluster.js';
+import type { IdGenerator } from '../ports/output/id-generator.js';
 import type { JarUploadRegistry } from '../ports/output/jar-upload-registry.js';
 import type { JobRepository } from '../ports/output/job-repository.js';
 import { savepointDirFor, type RunSettings } from './run-settings.js';
@@ -23,6 +26,16 @@ const LAUNCH_PATH: readonly ExecutionStatus[] = ['PENDING', 'DOWNLOADING', 'UPLO
 /** Whether Flink may know the run: from the moment we asked it to run the JAR. */
 function mayBeOnFlink(execution: Execution): boolean {
   return execution.history.some((entry) => entry.status === 'SUBMITTING');
+}
+
+/**
+ * What a run not yet ended needs from the instance that takes it over (after a restart, or from an instance that
+ * died): a launch resumed from the step it was saved at, or following on Flink.
+ */
+export function resumeStep(execution: Execution): 'launch' | 'follow-up' {
+  return execution.status === 'RUNNING' || (execution.status === 'STOPPING' && mayBeOnFlink(execution))
+    ? 'follow-up'
+    : 'launch';
 }
 
 /**
@@ -42,6 +55,7 @@ export class ExecutionRunner {
     private readonly flink: FlinkCluster,
     private readonly uploads: JarUploadRegistry,
     private readonly clock: Clock,
+    private readonly ids: IdGenerator,
     private readonly settings: RunSettings,
   ) {}
 
@@ -120,20 +134,6 @@ export class ExecutionRunner {
         await this.fail(executionId, failure);
       }
     }
-  }
-
-  /** Every run not yet ended, after a restart: pre-submit ones are launched again, the others followed. */
-  async recover(): Promise<{ launched: string[]; followed: string[] }> {
-    const launched: string[] = [];
-    const followed: string[] = [];
-    for (const execution of await this.executions.findActive()) {
-      if (execution.status === 'RUNNING' || (execution.status === 'STOPPING' && mayBeOnFlink(execution))) {
-        followed.push(execution.id);
-      } else {
-        launched.push(execution.id);
-      }
-    }
-    return { launched, followed };
   }
 
   /** Uploads the JAR, remembers it for later runs, and removes the uploads of this job it supersedes. */
@@ -335,7 +335,10 @@ export class ExecutionRunner {
   ): Promise<void> {
     let current: Execution | undefined = execution;
     while (current && !isTerminal(current.status)) {
-      if (await this.executions.save(transition(current, to, this.clock.now(), changes))) {
+      const ended = transition(current, to, this.clock.now(), changes);
+      const retry = to === 'FAILED' ? await this.retryFor(ended) : undefined;
+      const saved = retry ? await this.executions.saveWithRetry(ended, retry) : await this.executions.save(ended);
+      if (saved) {
         this.lastContact.delete(execution.id);
         return;
       }
@@ -343,11 +346,20 @@ export class ExecutionRunner {
     }
   }
 
+  /** The run that tries `failed` again after its back-off, if the job's retry policy asks for one. */
+  private async retryFor(failed: Execution): Promise<Execution | undefined> {
+    const job = await this.jobs.findById(failed.jobId);
+    if (!job || !shouldRetry(job.retryPolicy, failed.attempt, failed.error?.code ?? null)) return undefined;
+    const now = this.clock.now();
+    const notBefore = new Date(now.getTime() + retryDelayMs(job.retryPolicy, failed.attempt));
+    return retryExecution(failed, { id: this.ids.newId(), now, notBefore });
+  }
+
   private async fail(executionId: string, error: ExecutionError): Promise<void> {
     const current = await this.executions.findById(executionId);
     if (!current || isTerminal(current.status)) return;
-    // A failure of a run a user had asked to stop before Flink got it is just a stop.
-    if (current.status === 'STOPPING' && current.stopRequest?.reason === 'user' && !mayBeOnFlink(current)) {
+    // A failure of a run someone had asked to stop before Flink got it is just a stop.
+    if (current.status === 'STOPPING' && current.stopRequest?.reason !== 'timeout' && !mayBeOnFlink(current)) {
       return this.end(current, 'STOPPED', { detail: 'stopped before submission' });
     }
     return this.end(current, 'FAILED', { error });

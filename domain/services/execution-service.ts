@@ -1,6 +1,15 @@
-import { newExecution, type Execution, type RestoreSettings, type StopMode } from '../entities/execution.js';
+import {
+  newExecution,
+  retryExecution,
+  transition,
+  type Execution,
+  type RestoreSettings,
+  type StopMode,
+} from '../entities/execution.js';
 import { isEntityId } from '../entities/ids.js';
 import {
+  ExecutionAlreadyRetriedError,
+  ExecutionNotFailedError,
   ExecutionNotFoundError,
   JobNotFoundError,
   JobNotRunningError,
@@ -13,6 +22,7 @@ import type { ExecutionDispatcher } from '../ports/output/execution-dispatcher.j
 import type { ExecutionCursor, ExecutionRepository, ExecutionSummary } from '../ports/output/execution-repository.js';
 import type { IdGenerator } from '../ports/output/id-generator.js';
 import type { JobRepository } from '../ports/output/job-repository.js';
+import type { ScheduleRepository } from '../ports/output/schedule-repository.js';
 import type { ExecutionStatus } from '../entities/execution.js';
 import { requestStop } from './stop-requests.js';
 import { savepointDirFor, type RunSettings } from './run-settings.js';
@@ -21,6 +31,7 @@ export class ExecutionService implements JobRuns {
   constructor(
     private readonly jobs: JobRepository,
     private readonly executions: ExecutionRepository,
+    private readonly schedules: ScheduleRepository,
     private readonly dispatcher: ExecutionDispatcher,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
@@ -37,9 +48,22 @@ export class ExecutionService implements JobRuns {
       restoredFrom: await this.restoreSettings(jobId, options),
       now: this.clock.now(),
     });
-    await this.executions.insert(execution, { exclusive: true });
+    await this.executions.insert(execution, { exclusive: await this.exclusive(jobId) });
     this.dispatcher.launch(execution.id, { execution, job });
     return execution;
+  }
+
+  async retryExecution(executionId: string): Promise<Execution> {
+    const failed = await this.getExecution(executionId);
+    if (failed.status !== 'FAILED') throw new ExecutionNotFailedError(executionId, failed.status);
+    const existing = await this.executions.findRetryOf(executionId);
+    if (existing) throw new ExecutionAlreadyRetriedError(executionId, existing.id);
+    const job = await this.jobs.findById(failed.jobId);
+    if (!job) throw new JobNotFoundError(failed.jobId);
+    const retry = retryExecution(failed, { id: this.ids.newId(), now: this.clock.now(), notBefore: null });
+    await this.executions.insert(retry, { exclusive: await this.exclusive(job.id) });
+    this.dispatcher.launch(retry.id, { execution: retry, job });
+    return retry;
   }
 
   async stopJob(jobId: string, options: StopOptions): Promise<Execution> {
@@ -49,8 +73,13 @@ export class ExecutionService implements JobRuns {
     if (options.mode === 'savepoint' && !savepointDir) throw new SavepointDirectoryMissingError(jobId);
     const mode: StopMode = options.mode ?? (savepointDir ? 'savepoint' : 'cancel');
 
+    // Runs waiting in the queue would start once the active one ended: a stop is meant for them too.
+    const dropped = await this.dropQueued(jobId);
     const [active] = await this.executions.findActiveForJob(jobId);
-    if (!active) throw new JobNotRunningError(jobId);
+    if (!active) {
+      if (dropped) return dropped;
+      throw new JobNotRunningError(jobId);
+    }
     const stopping = await requestStop(this.executions, active, {
       mode,
       drain: options.drain ?? false,
@@ -82,6 +111,21 @@ export class ExecutionService implements JobRuns {
 
   lastExecutions(jobIds: string[]): Promise<Map<string, ExecutionSummary>> {
     return this.executions.latestForJobs(jobIds.filter(isEntityId));
+  }
+
+  /** Runs of a job may overlap only when its schedule says `allow`; otherwise a start waits for none. */
+  private async exclusive(jobId: string): Promise<boolean> {
+    return (await this.schedules.find(jobId))?.overlapPolicy !== 'allow';
+  }
+
+  /** Ends the job's QUEUED runs as STOPPED; resolves with the last of them, if any. */
+  private async dropQueued(jobId: string): Promise<Execution | undefined> {
+    let last: Execution | undefined;
+    for (const queued of await this.executions.findQueuedForJob(jobId)) {
+      const stopped = transition(queued, 'STOPPED', this.clock.now(), { detail: 'stop requested while queued' });
+      last = (await this.executions.save(stopped)) ?? last;
+    }
+    return last;
   }
 
   private async restoreSettings(jobId: string, options: StartOptions): Promise<RestoreSettings | null> {

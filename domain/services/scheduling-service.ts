@@ -16,6 +16,7 @@ import type { JobSchedules, ScheduleView } from '../ports/input/job-schedules.js
 import type { Clock } from '../ports/output/clock.js';
 import type { CronCalculator } from '../ports/output/cron-calculator.js';
 import type { IdGenerator } from '../ports/output/id-generator.js';
+import type { ScheduleChangeSignal } from '../ports/output/schedule-change-signal.js';
 import type { JobRepository } from '../ports/output/job-repository.js';
 import type { DueTick, ScheduleRepository, TickOutcome } from '../ports/output/schedule-repository.js';
 
@@ -29,6 +30,7 @@ export class SchedulingService implements JobSchedules {
     private readonly cron: CronCalculator,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    private readonly changes: ScheduleChangeSignal,
   ) {}
 
   async setSchedule(jobId: string, definition: ScheduleDefinition): Promise<ScheduleView> {
@@ -40,10 +42,6 @@ export class SchedulingService implements JobSchedules {
     if (definition.startAt && definition.endAt && definition.endAt <= definition.startAt) {
       throw new InvalidScheduleError('endAt', 'must be after startAt');
     }
-    // The same overlap policy cannot be served yet for every value the API names: see the README.
-    if (definition.overlapPolicy === 'buffer_one' || definition.overlapPolicy === 'cancel_other') {
-      throw new InvalidScheduleError('overlapPolicy', `'${definition.overlapPolicy}' is not supported yet; use 'skip' or 'allow'`);
-    }
     const now = this.clock.now();
     const current = await this.schedules.find(jobId);
     const fresh = createSchedule(this.cron, jobId, definition, now);
@@ -51,6 +49,7 @@ export class SchedulingService implements JobSchedules {
       ? { ...fresh, counters: current.counters, lastFireAt: current.lastFireAt, createdAt: current.createdAt, version: current.version + 1 }
       : fresh;
     await this.schedules.save(schedule, this.dueAt(schedule));
+    await this.announce(jobId);
     return this.view(schedule, now);
   }
 
@@ -61,12 +60,14 @@ export class SchedulingService implements JobSchedules {
   async deleteSchedule(jobId: string): Promise<void> {
     await this.requireJob(jobId);
     if (!(await this.schedules.remove(jobId))) throw new ScheduleNotFoundError(jobId);
+    await this.announce(jobId);
   }
 
   async pauseSchedule(jobId: string, note: string | null): Promise<ScheduleView> {
     const now = this.clock.now();
     const paused = pauseSchedule(await this.requireSchedule(jobId), note, now);
     await this.schedules.save(paused, this.dueAt(paused));
+    await this.announce(jobId);
     return this.view(paused, now);
   }
 
@@ -76,6 +77,7 @@ export class SchedulingService implements JobSchedules {
     // Ticks that fell in the pause are neither run nor counted as missed: the next tick is computed from now.
     const resumed = current.paused ? resumeSchedule(this.cron, current, now) : current;
     await this.schedules.save(resumed, this.dueAt(resumed));
+    await this.announce(jobId);
     return this.view(resumed, now);
   }
 
@@ -95,22 +97,25 @@ export class SchedulingService implements JobSchedules {
   }
 
   /**
-   * What a due tick comes to: the latest due tick runs (or is recorded SKIPPED when a run of the job is still
-   * active under `skip`) if it is within the catch-up window; older due ticks are counted as missed.
+   * What a due tick comes to: the latest due tick, if it is within the catch-up window, runs as the overlap
+   * policy says (see `overlapAction`): at once, queued behind the active run, queued to replace it, or recorded
+   * SKIPPED; older due ticks are counted as missed.
    */
-  private decide({ schedule, activeRuns }: DueTick, now: Date): TickOutcome {
+  private decide({ schedule, activeRuns, waitingRuns }: DueTick, now: Date): TickOutcome {
     const outcome = catchUp(this.cron, schedule, schedule.nextFireAt ?? now, now);
     const counters = { ...schedule.counters, ticksMissed: schedule.counters.ticksMissed + outcome.missed };
     const executions: TickOutcome['executions'] = [];
     if (outcome.fire) {
       const common = { id: this.ids.newId(), jobId: schedule.jobId, scheduledFor: outcome.fire, now };
-      if (overlapAction(schedule.overlapPolicy, activeRuns, 0) === 'skip') {
-        const reason = { code: 'OVERLAP', message: 'A run of the job was still active at this tick' };
+      const action = overlapAction(schedule.overlapPolicy, activeRuns, waitingRuns);
+      if (action === 'skip') {
+        const reason = { code: 'OVERLAP', message: 'A run of the job was still active or waiting at this tick' };
         executions.push({ execution: skippedExecution({ ...common, reason }), exclusive: false });
         counters.ticksSkipped += 1;
       } else {
+        const queue = action === 'start' ? null : { notBefore: null, stopActive: action === 'cancel-then-start' };
         executions.push({
-          execution: newExecution({ ...common, trigger: 'schedule' }),
+          execution: newExecution({ ...common, trigger: 'schedule', queue }),
           exclusive: schedule.overlapPolicy !== 'allow',
         });
         counters.runsStarted += 1;
@@ -123,6 +128,11 @@ export class SchedulingService implements JobSchedules {
       counters,
     };
     return { schedule: next, nextDueAt: this.dueAt(next), executions };
+  }
+
+  /** Every instance's scheduler looks again now. The change is stored already: polling covers a lost signal. */
+  private async announce(jobId: string): Promise<void> {
+    await this.changes.announce(jobId).catch(() => undefined);
   }
 
   /** When the schedule's next tick is due: the tick plus its jitter, the same on every replica. */

@@ -14,7 +14,7 @@ import {
   TEST_JOB_CLASS,
 } from '../support/flink.js';
 import { waitFor } from '../support/wait.js';
-import { startServiceProcess, type ServiceProcess } from '../support/service-process.js';
+import { callService, startServiceProcess, type ServiceProcess } from '../support/service-process.js';
 
 const skipReason = await flinkSkipReason();
 
@@ -55,16 +55,7 @@ describe.skipIf(skipReason)('runs on a real Flink cluster', () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-    const response = await fetch(`${service.baseUrl}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    expect(response.status, `${method} ${path} must never answer 500`).not.toBe(500);
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  }
+  const call = (method: string, path: string, body?: unknown) => callService(service.baseUrl, method, path, body);
 
   async function createJob(name: string, config: Record<string, string>, extra: Record<string, unknown> = {}) {
     const { status, body } = await call('POST', '/api/v1/jobs', {

@@ -2,8 +2,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DrizzleExecutionRepository } from '../../adapters/output/repository/drizzle-execution-repository.js';
 import { DrizzleJarUploadRegistry } from '../../adapters/output/repository/drizzle-jar-upload-registry.js';
 import { DrizzleJobRepository } from '../../adapters/output/repository/drizzle-job-repository.js';
+import { systemClock } from '../../adapters/output/system/system-clock.js';
 import { flinkJarUploads, jobExecutions, jobs } from '../../adapters/output/repository/schema.js';
-import { newExecution, transition, type Execution } from '../../domain/entities/execution.js';
+import { newExecution, retryExecution, transition, type Execution } from '../../domain/entities/execution.js';
+import { SCHEDULE_CHANGES_CHANNEL, SqlScheduleSignal } from '../../adapters/output/repository/sql-schedule-signal.js';
+import { FixedClock } from '../unit/fakes/fixed-clock.js';
+import { waitFor } from '../support/wait.js';
 import { createJob, type Job } from '../../domain/entities/job.js';
 import { JobAlreadyRunningError } from '../../domain/errors.js';
 import type { OpenedDatabase } from '../../infrastructure/database.js';
@@ -26,7 +30,7 @@ describe.each(backends)('execution persistence on $name', (backend) => {
   beforeAll(async () => {
     if (backend.skipReason) return;
     database = await backend.open();
-    executions = new DrizzleExecutionRepository(database.db);
+    executions = new DrizzleExecutionRepository(database.db, { owner: 'test-instance', ttlMs: 60_000, clock: systemClock });
     uploads = new DrizzleJarUploadRegistry(database.db);
     jobRepository = new DrizzleJobRepository(database.db);
   });
@@ -111,13 +115,89 @@ describe.each(backends)('execution persistence on $name', (backend) => {
     const done = await finish(await stored(0), 'file:///sp/old');
     await finish(await stored(5), 'file:///sp/new');
     const active = await stored(10);
-    expect((await executions.findActive()).map((e) => e.id)).toEqual([active.id]);
+    expect((await executions.renewLeases(10)).held.map((e) => e.id)).toEqual([active.id]);
     expect((await executions.findActiveForJob(job.id)).map((e) => e.id)).toEqual([active.id]);
     const latest = await executions.latestForJobs([job.id, newId()]);
     expect(latest.size).toBe(1);
     expect(latest.get(job.id)).toMatchObject({ id: active.id, status: 'PENDING' });
     expect(await executions.latestSavepoint(job.id)).toBe('file:///sp/new');
     expect(done.savepointPath).toBe('file:///sp/old');
+  });
+
+  it('ends a run and stores its retry in one transaction, once, as exclusive as the run it retries', async () => {
+    const run = await stored(0, false);
+    const failed = transition(run, 'FAILED', at(1), { error: { code: 'JAR_DOWNLOAD_FAILED', message: 'HTTP 503' } });
+    const retry = retryExecution(failed, { id: newId(), now: at(1), notBefore: at(31) });
+    const saved = await executions.saveWithRetry(failed, retry);
+    expect(saved).toMatchObject({ status: 'FAILED', revision: 1 });
+    expect(await executions.findRetryOf(run.id)).toEqual({ ...retry, revision: 0 });
+    expect(await executions.findQueued(10)).toEqual([{ ...retry, revision: 0 }]);
+
+    // A writer holding the old revision stores nothing: no second retry.
+    expect(await executions.saveWithRetry(failed, retryExecution(failed, { id: newId(), now: at(2), notBefore: at(32) }))).toBeUndefined();
+    expect(await executions.findQueuedForJob(job.id)).toHaveLength(1);
+    const byHand = retryExecution(failed, { id: newId(), now: at(3), notBefore: null });
+    await expect(executions.insert(byHand, { exclusive: true })).rejects.toMatchObject({
+      code: 'EXECUTION_ALREADY_RETRIED',
+      retryId: retry.id,
+    });
+
+    // The retry was stored non-exclusive like its run: it may start beside an exclusive run.
+    await stored(4);
+    const started = await executions.save(transition((await executions.findById(retry.id))!, 'PENDING', at(40)));
+    expect(started).toMatchObject({ status: 'PENDING', queue: null });
+  });
+
+  it('keeps a queued exclusive run from starting while another exclusive run of the job is active', async () => {
+    const active = await stored(0);
+    const waiting = newExecution({ id: newId(), jobId: job.id, trigger: 'schedule', scheduledFor: at(1), queue: { notBefore: null, stopActive: false }, now: at(1) });
+    await executions.insert(waiting, { exclusive: true });
+    const start = executions.save(transition(waiting, 'PENDING', at(2)));
+    await expect(start).rejects.toBeInstanceOf(JobAlreadyRunningError);
+    await expect(start).rejects.toMatchObject({ executionId: active.id });
+    expect((await executions.findById(waiting.id))!.status).toBe('QUEUED');
+    await finish(active);
+    expect(await executions.save(transition(waiting, 'PENDING', at(3)))).toMatchObject({ status: 'PENDING' });
+    expect(await executions.findQueued(10)).toEqual([]);
+  });
+
+  it('hands a run to another instance once its lease runs out, and at once when its instance lets go', async () => {
+    const clock = new FixedClock(at(0));
+    const first = new DrizzleExecutionRepository(database.db, { owner: 'first', ttlMs: 6000, clock });
+    const second = new DrizzleExecutionRepository(database.db, { owner: 'second', ttlMs: 6000, clock });
+    const run = newExecution({ id: newId(), jobId: job.id, trigger: 'manual', now: at(0) });
+    await first.insert(run, { exclusive: true });
+    const queued = newExecution({ id: newId(), jobId: job.id, trigger: 'schedule', scheduledFor: at(0), queue: { notBefore: null, stopActive: false }, now: at(0) });
+    await second.insert(queued, { exclusive: true });
+
+    const ids = (leases: { held: Execution[]; takenOver: Execution[] }) => ({
+      held: leases.held.map((e) => e.id),
+      takenOver: leases.takenOver.map((e) => e.id),
+    });
+    expect(ids(await second.renewLeases(10)), 'a queued run is nobody’s to drive').toEqual({ held: [], takenOver: [] });
+    clock.advance(5000);
+    expect(ids(await first.renewLeases(10))).toEqual({ held: [run.id], takenOver: [] });
+    clock.advance(5000); // renewed at 5 s: valid until 11 s
+    expect(ids(await second.renewLeases(10))).toEqual({ held: [], takenOver: [] });
+    clock.advance(1001); // the first instance died after renewing at 5 s
+    expect(ids(await second.renewLeases(10))).toEqual({ held: [], takenOver: [run.id] });
+    expect(ids(await first.renewLeases(10)), 'a late first instance finds it gone').toEqual({ held: [], takenOver: [] });
+    expect(ids(await second.renewLeases(10))).toEqual({ held: [run.id], takenOver: [] });
+
+    await second.releaseLeases();
+    expect(ids(await first.renewLeases(10))).toEqual({ held: [], takenOver: [run.id] });
+  });
+
+  it('delivers a schedule change announced on one connection to a listener', async () => {
+    const heard: string[] = [];
+    const unlisten = await database.listen(SCHEDULE_CHANGES_CHANNEL, (payload) => heard.push(payload));
+    try {
+      await new SqlScheduleSignal(database.db).announce(job.id);
+      await waitFor(async () => heard.length, (count) => count > 0, 5000, 'the notification');
+      expect(heard).toEqual([job.id]);
+    } finally {
+      await unlisten();
+    }
   });
 
   it('keeps runs readable after their job is deleted', async () => {

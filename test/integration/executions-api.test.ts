@@ -112,6 +112,55 @@ describe('POST /api/v1/jobs/:id/stop', () => {
   });
 });
 
+describe('POST /api/v1/executions/:id/retry', () => {
+  const failedRun = async (job: { id: string }) => {
+    const started = await (await api.request(`/api/v1/jobs/${job.id}/start`, { method: 'POST' })).json();
+    return waitFor(async () => (await api.request(`/api/v1/executions/${started.id}`)).json(), (e) => e.status === 'FAILED');
+  };
+
+  it('starts the next attempt of a failed run at once, once; 409 for a run that did not fail, 404 for none', async () => {
+    const job = await createJob({ jarURL: 'http://127.0.0.1:1/jars/job.jar' });
+    const failed = await failedRun(job);
+    const response = await api.request(`/api/v1/executions/${failed.id}/retry`, { method: 'POST' });
+    expect(response.status).toBe(202);
+    const retry = await response.json();
+    expect(response.headers.get('Location')).toBe(`/api/v1/executions/${retry.id}`);
+    expect(retry).toMatchObject({ jobId: job.id, trigger: 'retry', attempt: 2, retryOf: failed.id, status: 'PENDING' });
+
+    const twice = await expectProblem(await api.request(`/api/v1/executions/${failed.id}/retry`, { method: 'POST' }), 409, 'EXECUTION_ALREADY_RETRIED');
+    expect(twice.detail).toContain(retry.id);
+    const running = await createJob();
+    const active = await (await api.request(`/api/v1/jobs/${running.id}/start`, { method: 'POST' })).json();
+    const notFailed = await expectProblem(await api.request(`/api/v1/executions/${active.id}/retry`, { method: 'POST' }), 409, 'EXECUTION_NOT_FAILED');
+    expect(notFailed.detail).toMatch(/is (PENDING|DOWNLOADING)/);
+    await expectProblem(await api.request('/api/v1/executions/not-an-id/retry', { method: 'POST' }), 404, 'EXECUTION_NOT_FOUND');
+    await expectProblem(
+      await api.request('/api/v1/executions/00000000-0000-4000-8000-00000000dead/retry', { method: 'POST' }),
+      404,
+      'EXECUTION_NOT_FOUND',
+    );
+  });
+
+  it('queues an automatic retry of a failed run as its retry policy says', async () => {
+    const job = await createJob({
+      jarURL: 'http://127.0.0.1:1/jars/job.jar',
+      retryPolicy: { maxAttempts: 2, backoffSeconds: 120 },
+    });
+    const failed = await failedRun(job);
+    const { executions } = await (await api.request(`/api/v1/jobs/${job.id}/executions`)).json();
+    expect(executions).toHaveLength(2);
+    const [retry] = executions;
+    expect(retry).toMatchObject({ status: 'QUEUED', trigger: 'retry', attempt: 2, retryOf: failed.id });
+    const wait = Date.parse(retry.queuedUntil) - Date.parse(failed.endedAt);
+    expect(wait).toBeGreaterThanOrEqual(119_000);
+    expect(wait).toBeLessThanOrEqual(121_000);
+    // A stop is meant for the waiting retry too.
+    const stopped = await api.request(`/api/v1/jobs/${job.id}/stop`, { method: 'POST' });
+    expect(stopped.status).toBe(202);
+    expect(await stopped.json()).toMatchObject({ id: retry.id, status: 'STOPPED' });
+  });
+});
+
 describe('reading runs', () => {
   it('lists a job’s runs newest first with pagination and a status filter, each with its error', async () => {
     // Nothing listens on port 1: every run fails at once with JAR_DOWNLOAD_FAILED.

@@ -52,6 +52,7 @@ describe('POST /api/v1/jobs', () => {
       jarSha256: null,
       timeoutSeconds: null,
       labels: {},
+      retryPolicy: { maxAttempts: 1, backoffSeconds: 30, backoffMultiplier: 2, maxBackoffSeconds: 3600 },
       version: 1,
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       updatedAt: job.createdAt,
@@ -95,6 +96,12 @@ describe('POST /api/v1/jobs', () => {
     ['flinkConfiguration number value', { flinkConfiguration: { a: 1 } }, 'flinkConfiguration.a'],
     ['jarSha256 too short', { jarSha256: 'abc' }, 'jarSha256'],
     ['timeoutSeconds 0', { timeoutSeconds: 0 }, 'timeoutSeconds'],
+    ['retryPolicy.maxAttempts 0', { retryPolicy: { maxAttempts: 0 } }, 'retryPolicy.maxAttempts'],
+    ['retryPolicy.maxAttempts 11', { retryPolicy: { maxAttempts: 11 } }, 'retryPolicy.maxAttempts'],
+    ['retryPolicy.backoffSeconds negative', { retryPolicy: { backoffSeconds: -1 } }, 'retryPolicy.backoffSeconds'],
+    ['retryPolicy.backoffMultiplier under 1', { retryPolicy: { backoffMultiplier: 0.5 } }, 'retryPolicy.backoffMultiplier'],
+    ['retryPolicy.maxBackoffSeconds negative', { retryPolicy: { maxBackoffSeconds: -3 } }, 'retryPolicy.maxBackoffSeconds'],
+    ['retryPolicy unknown field', { retryPolicy: { attempts: 3 } }, 'retryPolicy.attempts'],
     ['label key of 64 characters', { labels: { ['k'.repeat(64)]: 'v' } }, `labels.${'k'.repeat(64)}`],
     ['unknown field entry_class', { entry_class: 'x' }, 'entry_class'],
     ['server-set field id', { id: '00000000-0000-4000-8000-000000000001' }, 'id'],
@@ -103,6 +110,18 @@ describe('POST /api/v1/jobs', () => {
     const problem = await expectProblem(response, 400, 'VALIDATION_FAILED');
     expect(problem.errors.map((error: { path: string }) => error.path)).toContain(path);
     expect((await (await api.request('/api/v1/jobs')).json()).jobs).toEqual([]);
+  });
+
+  it('stores a retry policy, filling in what it leaves out, and gives it back on GET', async () => {
+    const response = await api.request('/api/v1/jobs', {
+      method: 'POST',
+      json: { ...validJob, name: 'with-retries', retryPolicy: { maxAttempts: 3, backoffSeconds: 5 } },
+    });
+    expect(response.status).toBe(201);
+    const created = await response.json();
+    const expected = { maxAttempts: 3, backoffSeconds: 5, backoffMultiplier: 2, maxBackoffSeconds: 3600 };
+    expect(created.retryPolicy).toEqual(expected);
+    expect((await (await api.request(`/api/v1/jobs/${created.id}`)).json()).retryPolicy).toEqual(expected);
   });
 
   it('suggests the field a snake_case typo meant', async () => {

@@ -1,6 +1,10 @@
-import { sql } from 'drizzle-orm';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jobExecutions } from '../../adapters/output/repository/schema.js';
 import { migratePostgresDatabase, openDatabase } from '../../infrastructure/database.js';
+import { waitFor } from '../support/wait.js';
 import { createScratchDatabase, postgresSkipReason } from '../support/databases.js';
 import { startServiceProcess, type ServiceProcess } from '../support/service-process.js';
 
@@ -64,8 +68,9 @@ describe.skipIf(skipReason)('three replicas on one PostgreSQL', () => {
           where scheduled_for >= ${new Date(windowStart).toISOString()}::timestamptz
             and scheduled_for < ${new Date(windowEnd).toISOString()}::timestamptz
           group by job_id, scheduled_for`);
-        const perTick = Array.isArray(rows) ? rows : (rows as unknown as { rows: typeof rows }).rows;
-        const duplicated = [...perTick].filter((row) => row.runs !== 1);
+        type TickRuns = { job_id: string; tick: string; runs: number };
+        const perTick: TickRuns[] = Array.isArray(rows) ? rows : (rows as unknown as { rows: TickRuns[] }).rows;
+        const duplicated = perTick.filter((row) => row.runs !== 1);
         expect(duplicated, 'ticks with more than one run').toEqual([]);
         expect(perTick.length, 'ticks with a run').toBe(SCHEDULES * WINDOW_SECONDS);
       } finally {
@@ -74,4 +79,42 @@ describe.skipIf(skipReason)('three replicas on one PostgreSQL', () => {
     },
     120_000,
   );
+
+  it('takes over the runs of a replica killed with SIGKILL within 10 s, and resumes their launch', async () => {
+    // A JAR host that takes requests and never answers: a run stays DOWNLOADING, wherever it is driven from.
+    const downloads: string[] = [];
+    const stalled = createServer((request) => downloads.push(request.url ?? ''));
+    await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+    const jarHost = `http://127.0.0.1:${(stalled.address() as AddressInfo).port}`;
+    const env = { DATABASE_URL: scratch.url, JAR_ALLOWED_HOSTS: '127.0.0.1', FLINK_JOBMANAGER_URL: 'http://127.0.0.1:9' };
+    const doomed = await startServiceProcess({ ...env, INSTANCE_ID: 'doomed' });
+    const survivor = await startServiceProcess({ ...env, INSTANCE_ID: 'survivor' });
+    replicas.push(doomed, survivor);
+    const database = await openDatabase({ kind: 'postgres', url: scratch.url });
+    try {
+      const job = await fetch(`${doomed.baseUrl}/api/v1/jobs`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'takeover', jarURL: `${jarHost}/jars/job.jar`, entryClass: 'com.example.Main' }),
+      }).then((response) => response.json() as Promise<{ id: string }>);
+      const run = await fetch(`${doomed.baseUrl}/api/v1/jobs/${job.id}/start`, { method: 'POST' }).then(
+        (response) => response.json() as Promise<{ id: string }>,
+      );
+      await waitFor(async () => downloads.length, (count) => count === 1, 10_000, 'the first download');
+      const leaseOf = async () =>
+        (await database.db.select().from(jobExecutions).where(eq(jobExecutions.id, run.id)))[0]!;
+      expect(await leaseOf()).toMatchObject({ leaseOwner: 'doomed', status: 'DOWNLOADING' });
+
+      await doomed.stop('SIGKILL');
+      const killedAt = Date.now();
+      const taken = await waitFor(leaseOf, (row) => row.leaseOwner === 'survivor', 15_000, 'the take-over');
+      expect(Date.now() - killedAt, 'taken over within 10 s').toBeLessThanOrEqual(10_000);
+      expect(taken.status).toBe('DOWNLOADING');
+      await waitFor(async () => downloads.length, (count) => count === 2, 5_000, 'the resumed download');
+    } finally {
+      await database.close();
+      stalled.closeAllConnections();
+      stalled.close();
+    }
+  }, 60_000);
 });

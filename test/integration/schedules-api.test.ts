@@ -73,7 +73,6 @@ describe('POST /api/v1/jobs/:id/schedule', () => {
     ['an unknown overlap policy', { cron: '0 * * * * *', overlapPolicy: 'queue' }, 'overlapPolicy', 'must be one of'],
     ['an unknown field', { cron: '0 * * * * *', time_zone: 'UTC' }, 'time_zone', "did you mean 'timezone'"],
     ['a missing cron', {}, 'cron', 'required'],
-    ['an overlap policy not served yet', { cron: '0 * * * * *', overlapPolicy: 'buffer_one' }, 'overlapPolicy', 'not supported yet'],
   ])('rejects %s with 400 naming the field and the reason', async (_, body, path, reason) => {
     const job = await createJob();
     const problem = await expectProblem(await setSchedule(job.id, body), 400, 'VALIDATION_FAILED');

@@ -3,6 +3,7 @@ import { CronerCalculator } from '../../adapters/output/cron/croner-calculator.j
 import { DrizzleExecutionRepository } from '../../adapters/output/repository/drizzle-execution-repository.js';
 import { DrizzleJobRepository } from '../../adapters/output/repository/drizzle-job-repository.js';
 import { DrizzleScheduleRepository } from '../../adapters/output/repository/drizzle-schedule-repository.js';
+import { SqlScheduleSignal } from '../../adapters/output/repository/sql-schedule-signal.js';
 import { jobExecutions, jobs, jobSchedules } from '../../adapters/output/repository/schema.js';
 import { randomIds } from '../../adapters/output/system/random-ids.js';
 import { createJob, type Job } from '../../domain/entities/job.js';
@@ -21,12 +22,16 @@ const schedule = (definition: Partial<ScheduleDefinition> & { cron: string }): S
   ...definition,
 });
 
-function servicesOn(database: OpenedDatabase, clock: FixedClock) {
+function servicesOn(database: OpenedDatabase, clock: FixedClock, owner = 'instance-1') {
   const jobRepository = new DrizzleJobRepository(database.db);
+  const leases = { owner, ttlMs: 10_000, clock };
+  const executions = new DrizzleExecutionRepository(database.db, leases);
+  const schedules = new DrizzleScheduleRepository(database.db, leases);
   return {
     jobRepository,
-    executions: new DrizzleExecutionRepository(database.db),
-    scheduling: new SchedulingService(jobRepository, new DrizzleScheduleRepository(database.db), cron, clock, randomIds),
+    executions,
+    schedules,
+    scheduling: new SchedulingService(jobRepository, schedules, cron, clock, randomIds, new SqlScheduleSignal(database.db)),
   };
 }
 
@@ -89,6 +94,23 @@ describe.each(backends)('firing schedules on $name', (backend) => {
     clock.advance(10_000);
     await services.scheduling.fireDueTicks();
     expect((await runs())[0]).toMatchObject({ status: 'PENDING', scheduledFor: '2026-06-01T12:00:30.000Z' });
+  });
+
+  it('queues a tick behind the active run under buffer_one and cancel_other, counting queued runs as waiting', async () => {
+    await services.scheduling.setSchedule(job.id, schedule({ cron: '*/10 * * * * *', overlapPolicy: 'buffer_one' }));
+    for (let i = 0; i < 3; i++) {
+      clock.advance(10_000);
+      await services.scheduling.fireDueTicks();
+    }
+    expect(await runs()).toEqual([
+      { status: 'SKIPPED', trigger: 'schedule', scheduledFor: '2026-06-01T12:00:30.000Z', error: 'OVERLAP' },
+      { status: 'QUEUED', trigger: 'schedule', scheduledFor: '2026-06-01T12:00:20.000Z', error: null },
+      { status: 'PENDING', trigger: 'schedule', scheduledFor: '2026-06-01T12:00:10.000Z', error: null },
+    ]);
+    await services.scheduling.setSchedule(job.id, schedule({ cron: '*/10 * * * * *', overlapPolicy: 'cancel_other' }));
+    clock.advance(10_000);
+    const [replacing] = await services.scheduling.fireDueTicks();
+    expect(replacing).toMatchObject({ status: 'QUEUED', queue: { notBefore: null, stopActive: true } });
   });
 
   it('after an outage runs only the latest missed tick within the window, and counts the others', async () => {

@@ -1,4 +1,5 @@
 import type { JobDefinition } from '../../domain/entities/job.js';
+import { RETRY_DEFAULTS } from '../../domain/entities/schedule.js';
 
 /** A valid job definition; override what the test is about. */
 export function aJobDefinition(overrides: Partial<JobDefinition> = {}): JobDefinition {
@@ -14,6 +15,7 @@ export function aJobDefinition(overrides: Partial<JobDefinition> = {}): JobDefin
     jarSha256: null,
     timeoutSeconds: null,
     labels: {},
+    retryPolicy: { ...RETRY_DEFAULTS },
     ...overrides,
   };
 }

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../infrastructure/config.js';
 
@@ -19,7 +20,10 @@ describe('loadConfig', () => {
       flinkUnreachableGraceMs: 300_000,
       jarAllowedHosts: ['data-processor', 'localhost'],
       jarMaxBytes: 512 * 1024 * 1024,
+      instanceId: expect.stringMatching(new RegExp(`^${hostname()}:${process.pid}:[0-9a-f]{6}$`)),
     });
+    expect(loadConfig({}).instanceId, 'two processes on one host are told apart').not.toBe(loadConfig({}).instanceId);
+    expect(loadConfig({ INSTANCE_ID: 'replica-a' }).instanceId).toBe('replica-a');
   });
 
   it('uses PostgreSQL when DATABASE_URL is set, and trims trailing slashes of URLs', () => {

@@ -8,7 +8,7 @@ import {
   NoSavepointError,
   SavepointDirectoryMissingError,
 } from '../../domain/errors.js';
-import { ExecutionRunner } from '../../domain/services/execution-runner.js';
+import { ExecutionRunner, resumeStep } from '../../domain/services/execution-runner.js';
 import { ExecutionService } from '../../domain/services/execution-service.js';
 import type { RunSettings } from '../../domain/services/run-settings.js';
 import { aJobDefinition } from '../support/job-definitions.js';
@@ -17,6 +17,7 @@ import { FakeFlinkCluster } from './fakes/fake-flink-cluster.js';
 import { FixedClock, SequentialIds } from './fakes/fixed-clock.js';
 import { InMemoryExecutionRepository } from './fakes/in-memory-execution-repository.js';
 import { InMemoryJobRepository } from './fakes/in-memory-job-repository.js';
+import { InMemoryScheduleRepository } from './fakes/in-memory-schedule-repository.js';
 
 const settings: RunSettings = { savepointDir: null, stopTimeoutMs: 60_000, unreachableGraceMs: 300_000 };
 
@@ -34,8 +35,9 @@ async function setup(definition: Partial<JobDefinition> = {}, overrides: Partial
     followUp: (id: string) => dispatched.followUp.push(id),
   };
   const runSettings = { ...settings, ...overrides };
-  const runner = new ExecutionRunner(jobs, executions, artifacts, flink, uploads, clock, runSettings);
-  const service = new ExecutionService(jobs, executions, dispatcher, clock, ids, runSettings);
+  const schedules = new InMemoryScheduleRepository(executions);
+  const runner = new ExecutionRunner(jobs, executions, artifacts, flink, uploads, clock, ids, runSettings);
+  const service = new ExecutionService(jobs, executions, schedules, dispatcher, clock, ids, runSettings);
   const job = createJob(aJobDefinition({ config: { mode: 'bounded' }, args: ['x'], ...definition }), ids.newId(), clock.now());
   await jobs.insert(job);
   const statusOf = async (id: string) => (await executions.findById(id))!.status;
@@ -46,7 +48,7 @@ async function setup(definition: Partial<JobDefinition> = {}, overrides: Partial
     await runner.launch(execution.id);
     return (await executions.findById(execution.id))!;
   };
-  return { clock, jobs, executions, flink, artifacts, uploads, dispatched, runner, service, job, statusOf, historyOf, startAndLaunch };
+  return { clock, ids, schedules, jobs, executions, flink, artifacts, uploads, dispatched, runner, service, job, statusOf, historyOf, startAndLaunch };
 }
 
 describe('Execution transitions', () => {
@@ -321,7 +323,7 @@ describe('recovery after a crash', () => {
     // Pretend the process died right after Flink accepted the run, before RUNNING was saved.
     const stored = (await executions.findById(execution.id))!;
     executions.rows.set(execution.id, { ...stored, status: 'SUBMITTING', history: stored.history.slice(0, 4), exclusive: true });
-    expect(await runner.recover()).toEqual({ launched: [execution.id], followed: [] });
+    expect(resumeStep((await executions.findById(execution.id))!)).toBe('launch');
     await runner.launch(execution.id);
     expect((await executions.findById(execution.id))!.status).toBe('RUNNING');
     expect(flink.runs).toHaveLength(1);
@@ -341,12 +343,16 @@ describe('recovery after a crash', () => {
   });
 
   it('follows RUNNING runs and launches the ones that had not reached Flink', async () => {
-    const { service, job, runner, jobs } = await setup();
+    const { service, job, runner, jobs, executions } = await setup();
     const running = await service.startJob(job.id, {});
     await runner.launch(running.id);
     const other = createJob(aJobDefinition({ name: 'other' }), '00000000-0000-4000-8000-0000000000ff', new Date());
     await jobs.insert(other);
     const pending = await service.startJob(other.id, {});
-    expect(await runner.recover()).toEqual({ launched: [pending.id], followed: [running.id] });
+    const { held } = await executions.renewLeases();
+    expect(held.map((run) => [run.id, resumeStep(run)])).toEqual([
+      [running.id, 'follow-up'],
+      [pending.id, 'launch'],
+    ]);
   });
 });

@@ -35,6 +35,11 @@ export const ExecutionSchema = z
     savepointPath: z.string().nullable().openapi({ description: 'The savepoint the run was stopped with' }),
     restoredFrom: z.string().nullable().openapi({ description: 'The savepoint the run started from' }),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    retryOf: z.uuid().nullable().openapi({ description: 'The failed run this one tries again' }),
+    queuedUntil: z
+      .string()
+      .nullable()
+      .openapi({ description: 'While QUEUED for a retry back-off: the earliest start' }),
     createdAt: z.string(),
     startedAt: z.string().nullable(),
     endedAt: z.string().nullable(),
@@ -78,6 +83,8 @@ export function toExecutionResource(execution: Execution): z.infer<typeof Execut
     savepointPath: execution.savepointPath,
     restoredFrom: execution.restoredFrom?.savepointPath ?? null,
     error: execution.error,
+    retryOf: execution.retryOf,
+    queuedUntil: iso(execution.queue?.notBefore ?? null),
     createdAt: execution.createdAt.toISOString(),
     startedAt: iso(execution.startedAt),
     endedAt: iso(execution.endedAt),

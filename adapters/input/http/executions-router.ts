@@ -118,6 +118,28 @@ export function createExecutionsRouter(jobRuns: JobRuns) {
 
   router.openapi(
     createRoute({
+      method: 'post',
+      path: '/executions/{executionId}/retry',
+      summary: 'Try a failed run again now',
+      description:
+        'Starts a new run of the job with trigger `retry`, the next attempt number and the failed run\'s ' +
+        '`scheduledFor`, whatever the retry policy says. Follow it at the Location.',
+      request: { params: ExecutionIdParams },
+      responses: {
+        202: executionResponse('The new run, PENDING'),
+        404: problemDoc('EXECUTION_NOT_FOUND, or JOB_NOT_FOUND when its job was deleted'),
+        409: problemDoc('EXECUTION_NOT_FAILED, EXECUTION_ALREADY_RETRIED (names the retry) or JOB_ALREADY_RUNNING'),
+      },
+    }),
+    async (c) => {
+      const execution = await jobRuns.retryExecution(c.req.valid('param').executionId);
+      c.header('Location', `/api/v1/executions/${execution.id}`);
+      return c.json(toExecutionResource(execution), 202);
+    },
+  );
+
+  router.openapi(
+    createRoute({
       method: 'get',
       path: '/executions/{executionId}',
       summary: 'One run',

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { Job, JobDefinition } from '../../../domain/entities/job.js';
+import { MAX_ATTEMPTS_LIMIT, RETRY_DEFAULTS } from '../../../domain/entities/schedule.js';
 import type { ExecutionSummary } from '../../../domain/ports/output/execution-repository.js';
 import { ExecutionSummarySchema, toExecutionSummary } from './execution-schemas.js';
 import { pageQuery } from './pagination.js';
@@ -35,6 +36,32 @@ export const labelKey = z
   .regex(LABEL_KEY, "label keys are letters and digits, with '.', '_', '-' or '/' inside");
 
 const labelValue = z.string().max(256, 'label values have at most 256 characters');
+
+const wholeSeconds = z
+  .number()
+  .int('must be a whole number of seconds')
+  .min(0, 'must not be negative')
+  .max(2_147_483_647, 'must be at most 2147483647');
+
+/** Every field may be left out; what is left out takes its default. */
+const RetryPolicySchema = z
+  .strictObject({
+    maxAttempts: z
+      .number()
+      .int('must be an integer')
+      .min(1, `must be from 1 to ${MAX_ATTEMPTS_LIMIT}`)
+      .max(MAX_ATTEMPTS_LIMIT, `must be from 1 to ${MAX_ATTEMPTS_LIMIT}`)
+      .default(RETRY_DEFAULTS.maxAttempts)
+      .openapi({ description: 'Runs in all, the first included: 1 means no retry' }),
+    backoffSeconds: wholeSeconds.default(RETRY_DEFAULTS.backoffSeconds),
+    backoffMultiplier: z
+      .number()
+      .min(1, 'must be at least 1')
+      .max(100, 'must be at most 100')
+      .default(RETRY_DEFAULTS.backoffMultiplier),
+    maxBackoffSeconds: wholeSeconds.default(RETRY_DEFAULTS.maxBackoffSeconds),
+  })
+  .openapi('RetryPolicy');
 
 /** Optional fields accept null as "not set", so a document read with GET can be edited and sent back. */
 const definitionFields = {
@@ -79,6 +106,7 @@ const definitionFields = {
     .max(2_147_483_647, 'must be at most 2147483647')
     .nullish(),
   labels: z.record(labelKey, labelValue).nullish(),
+  retryPolicy: RetryPolicySchema.nullish(),
 };
 
 export const JOB_DEFINITION_FIELDS = Object.keys(definitionFields);
@@ -98,6 +126,7 @@ export const JobDefinitionSchema = z
       jarSha256: input.jarSha256?.toLowerCase() ?? null,
       timeoutSeconds: input.timeoutSeconds ?? null,
       labels: input.labels ?? {},
+      retryPolicy: input.retryPolicy ?? { ...RETRY_DEFAULTS },
     }),
   )
   .openapi('JobDefinition');
@@ -116,6 +145,7 @@ export const JobSchema = z
     jarSha256: z.string().nullable(),
     timeoutSeconds: z.number().int().nullable(),
     labels: z.record(z.string(), z.string()),
+    retryPolicy: RetryPolicySchema,
     version: z.number().int(),
     createdAt: z.string().openapi({ format: 'date-time' }),
     updatedAt: z.string().openapi({ format: 'date-time' }),
@@ -144,6 +174,7 @@ export function toJobResource(
     jarSha256: job.jarSha256,
     timeoutSeconds: job.timeoutSeconds,
     labels: job.labels,
+    retryPolicy: job.retryPolicy,
     version: job.version,
     createdAt: job.createdAt.toISOString(),
     updatedAt: job.updatedAt.toISOString(),

@@ -32,6 +32,8 @@ const STATUS_BY_CODE: Record<string, { status: ContentfulStatusCode; title: stri
   JOB_NOT_RUNNING: { status: 409, title: 'Job not running' },
   NO_SAVEPOINT: { status: 409, title: 'No savepoint to restore from' },
   SAVEPOINT_DIR_NOT_CONFIGURED: { status: 409, title: 'No savepoint folder configured' },
+  EXECUTION_NOT_FAILED: { status: 409, title: 'Execution did not fail' },
+  EXECUTION_ALREADY_RETRIED: { status: 409, title: 'Execution already retried' },
 };
 
 /** A problem response in a route's OpenAPI description. */

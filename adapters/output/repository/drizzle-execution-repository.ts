@@ -1,11 +1,12 @@
-import { and, asc, desc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import {
   ACTIVE_STATUSES,
   type Execution,
   type HistoryEntry,
   type StopRequest,
 } from '../../../domain/entities/execution.js';
-import { JobAlreadyRunningError } from '../../../domain/errors.js';
+import { ExecutionAlreadyRetriedError, JobAlreadyRunningError } from '../../../domain/errors.js';
+import type { Clock } from '../../../domain/ports/output/clock.js';
 import type {
   ExecutionQuery,
   ExecutionRepository,
@@ -16,30 +17,151 @@ import { translateStorageError, violatedUniqueConstraint, withStorageErrors } fr
 import { jobExecutions, type ExecutionRow, type StoredHistoryEntry, type StoredStopRequest } from './schema.js';
 
 const active = inArray(jobExecutions.status, [...ACTIVE_STATUSES]);
+const queued = eq(jobExecutions.status, 'QUEUED');
+
+/** Who this instance is among the service's replicas, and how long its hold on a run lasts unrenewed. */
+export interface RunLeases {
+  owner: string;
+  ttlMs: number;
+  clock: Clock;
+}
+
+/** The lease columns of a run this instance takes now. */
+export function leaseColumns(leases: RunLeases): { leaseOwner: string; leaseUntil: Date } {
+  return { leaseOwner: leases.owner, leaseUntil: new Date(leases.clock.now().getTime() + leases.ttlMs) };
+}
 
 export class DrizzleExecutionRepository implements ExecutionRepository {
-  constructor(private readonly db: AppDatabase) {}
+  constructor(
+    private readonly db: AppDatabase,
+    private readonly leases: RunLeases,
+  ) {}
 
   async insert(execution: Execution, options: { exclusive: boolean }): Promise<void> {
     try {
-      await this.db.insert(jobExecutions).values({ ...executionRow(execution), exclusive: options.exclusive });
+      await this.db
+        .insert(jobExecutions)
+        .values({ ...executionRow(execution), exclusive: options.exclusive, ...leaseColumns(this.leases) });
     } catch (error) {
-      if (violatedUniqueConstraint(error) !== 'job_executions_one_active_per_job') throw translateStorageError(error);
-      const [running] = await this.findActiveForJob(execution.jobId);
-      throw new JobAlreadyRunningError(execution.jobId, running?.id ?? 'unknown');
+      throw await this.conflictOf(error, execution);
     }
   }
 
   async save(execution: Execution): Promise<Execution | undefined> {
     const { id, jobId, createdAt, revision, ...changes } = executionRow(execution);
-    return withStorageErrors(async () => {
+    const { leaseOwner, leaseUntil } = leaseColumns(this.leases);
+    // A run leaving the queue is driven by the instance that starts it.
+    const leaving = sql`${jobExecutions.status} = 'QUEUED'`;
+    try {
       const [row] = await this.db
         .update(jobExecutions)
-        .set({ ...changes, revision: execution.revision + 1 })
+        .set({
+          ...changes,
+          revision: execution.revision + 1,
+          leaseOwner: sql`case when ${leaving} then ${leaseOwner} else ${jobExecutions.leaseOwner} end`,
+          leaseUntil: sql`case when ${leaving} then ${leaseUntil.toISOString()}::timestamptz else ${jobExecutions.leaseUntil} end`,
+        })
         .where(and(eq(jobExecutions.id, execution.id), eq(jobExecutions.revision, execution.revision)))
         .returning();
       return row && toExecution(row);
+    } catch (error) {
+      throw await this.conflictOf(error, execution);
+    }
+  }
+
+  async saveWithRetry(ended: Execution, retry: Execution): Promise<Execution | undefined> {
+    const { id, jobId, createdAt, revision, ...changes } = executionRow(ended);
+    return withStorageErrors(() =>
+      this.db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(jobExecutions)
+          .set({ ...changes, revision: ended.revision + 1 })
+          .where(and(eq(jobExecutions.id, ended.id), eq(jobExecutions.revision, ended.revision)))
+          .returning();
+        if (!row) return undefined;
+        await tx
+          .insert(jobExecutions)
+          .values({ ...executionRow(retry), exclusive: row.exclusive, ...leaseColumns(this.leases) })
+          .onConflictDoNothing();
+        return toExecution(row);
+      }),
+    );
+  }
+
+  async findQueued(limit: number): Promise<Execution[]> {
+    return withStorageErrors(async () => {
+      const rows = await this.db.select().from(jobExecutions).where(queued).orderBy(asc(jobExecutions.createdAt)).limit(limit);
+      return rows.map(toExecution);
     });
+  }
+
+  async findQueuedForJob(jobId: string): Promise<Execution[]> {
+    return withStorageErrors(async () => {
+      const rows = await this.db
+        .select()
+        .from(jobExecutions)
+        .where(and(eq(jobExecutions.jobId, jobId), queued))
+        .orderBy(asc(jobExecutions.createdAt));
+      return rows.map(toExecution);
+    });
+  }
+
+  async findRetryOf(executionId: string): Promise<Execution | undefined> {
+    return withStorageErrors(async () => {
+      const [row] = await this.db.select().from(jobExecutions).where(eq(jobExecutions.retryOf, executionId));
+      return row && toExecution(row);
+    });
+  }
+
+  async renewLeases(limit: number): Promise<{ held: Execution[]; takenOver: Execution[] }> {
+    const now = this.leases.clock.now();
+    const lease = leaseColumns(this.leases);
+    return withStorageErrors(async () => {
+      const held = await this.db
+        .update(jobExecutions)
+        .set({ leaseUntil: lease.leaseUntil })
+        .where(and(eq(jobExecutions.leaseOwner, lease.leaseOwner), active))
+        .returning();
+      // Rows another instance is taking over right now are skipped, not waited for.
+      const expired = this.db
+        .select({ id: jobExecutions.id })
+        .from(jobExecutions)
+        .where(and(active, or(isNull(jobExecutions.leaseUntil), lt(jobExecutions.leaseUntil, now))))
+        .orderBy(asc(jobExecutions.createdAt))
+        .limit(limit)
+        .for('update', { skipLocked: true });
+      const takenOver = await this.db
+        .update(jobExecutions)
+        .set(lease)
+        .where(and(inArray(jobExecutions.id, expired), active))
+        .returning();
+      const oldestFirst = (rows: ExecutionRow[]) =>
+        rows.map(toExecution).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+      return { held: oldestFirst(held), takenOver: oldestFirst(takenOver) };
+    });
+  }
+
+  async releaseLeases(): Promise<void> {
+    await withStorageErrors(() =>
+      this.db
+        .update(jobExecutions)
+        .set({ leaseUntil: null })
+        .where(and(eq(jobExecutions.leaseOwner, this.leases.owner), active)),
+    );
+  }
+
+  /** The domain error a refused write of `execution` stands for. */
+  private async conflictOf(error: unknown, execution: Execution): Promise<unknown> {
+    const constraint = violatedUniqueConstraint(error);
+    if (constraint === 'job_executions_one_active_per_job') {
+      const running = (await this.findActiveForJob(execution.jobId)).find((run) => run.id !== execution.id);
+      return new JobAlreadyRunningError(execution.jobId, running?.id ?? 'unknown');
+    }
+    if (execution.retryOf && (constraint === 'job_executions_one_retry_per_run' || constraint === 'job_executions_one_per_tick')) {
+      const retry = await this.findRetryOf(execution.retryOf);
+      return new ExecutionAlreadyRetriedError(execution.retryOf, retry?.id ?? 'unknown');
+    }
+    return translateStorageError(error);
   }
 
   async findById(id: string): Promise<Execution | undefined> {
@@ -62,13 +184,6 @@ export class DrizzleExecutionRepository implements ExecutionRepository {
         .where(and(...conditions))
         .orderBy(desc(jobExecutions.createdAt), desc(jobExecutions.id))
         .limit(query.limit);
-      return rows.map(toExecution);
-    });
-  }
-
-  async findActive(): Promise<Execution[]> {
-    return withStorageErrors(async () => {
-      const rows = await this.db.select().from(jobExecutions).where(active).orderBy(asc(jobExecutions.createdAt));
       return rows.map(toExecution);
     });
   }
@@ -135,6 +250,11 @@ export function executionRow(execution: Execution): typeof jobExecutions.$inferI
     startedAt: execution.startedAt,
     endedAt: execution.endedAt,
     revision: execution.revision,
+    queue: execution.queue && {
+      notBefore: execution.queue.notBefore?.toISOString() ?? null,
+      stopActive: execution.queue.stopActive,
+    },
+    retryOf: execution.retryOf,
   };
 }
 
@@ -156,6 +276,11 @@ export function toExecution(row: ExecutionRow): Execution {
     createdAt: row.createdAt,
     startedAt: row.startedAt,
     endedAt: row.endedAt,
+    queue: row.queue && {
+      notBefore: row.queue.notBefore ? new Date(row.queue.notBefore) : null,
+      stopActive: row.queue.stopActive,
+    },
+    retryOf: row.retryOf,
     revision: row.revision,
   };
 }

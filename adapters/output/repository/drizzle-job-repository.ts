@@ -1,5 +1,6 @@
 import { and, asc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Job } from '../../../domain/entities/job.js';
+import { RETRY_DEFAULTS } from '../../../domain/entities/schedule.js';
 import { JobNameTakenError } from '../../../domain/errors.js';
 import type { JobQuery, JobRepository } from '../../../domain/ports/output/job-repository.js';
 import type { AppDatabase } from './database.js';
@@ -98,6 +99,7 @@ function toRow(job: Job): typeof jobs.$inferInsert {
     jarSha256: job.jarSha256,
     timeoutSeconds: job.timeoutSeconds,
     labels: job.labels,
+    retryPolicy: job.retryPolicy,
     version: job.version,
     createdAt: job.createdAt,
     updatedAt: job.updatedAt,
@@ -118,6 +120,7 @@ function toJob(row: JobRow): Job {
     jarSha256: row.jarSha256,
     timeoutSeconds: row.timeoutSeconds,
     labels: row.labels,
+    retryPolicy: row.retryPolicy ?? { ...RETRY_DEFAULTS },
     version: row.version,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

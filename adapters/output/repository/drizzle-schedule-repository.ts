@@ -1,17 +1,23 @@
-import { and, asc, count, eq, inArray, isNotNull, lte, min, not } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, lte, min, not, sql } from 'drizzle-orm';
 import { ACTIVE_STATUSES, type Execution } from '../../../domain/entities/execution.js';
 import type { Schedule } from '../../../domain/entities/schedule.js';
 import type { DueTick, ScheduleRepository, TickOutcome } from '../../../domain/ports/output/schedule-repository.js';
 import type { AppDatabase } from './database.js';
 import { withStorageErrors } from './database-errors.js';
-import { executionRow, toExecution } from './drizzle-execution-repository.js';
+import { executionRow, leaseColumns, toExecution, type RunLeases } from './drizzle-execution-repository.js';
 import { jobExecutions, jobSchedules, type ScheduleRow } from './schema.js';
+
+const activeStatus = inArray(jobExecutions.status, [...ACTIVE_STATUSES]);
 
 const due = (now: Date) =>
   and(not(jobSchedules.paused), isNotNull(jobSchedules.nextDueAt), lte(jobSchedules.nextDueAt, now));
 
 export class DrizzleScheduleRepository implements ScheduleRepository {
-  constructor(private readonly db: AppDatabase) {}
+  constructor(
+    private readonly db: AppDatabase,
+    /** Runs this instance records for due ticks are driven by it. */
+    private readonly leases: RunLeases,
+  ) {}
 
   async find(jobId: string): Promise<Schedule | undefined> {
     return (await this.findMany([jobId])).get(jobId);
@@ -55,29 +61,32 @@ export class DrizzleScheduleRepository implements ScheduleRepository {
           .for('update', { skipLocked: true });
         if (rows.length === 0) return [];
 
-        const active = await tx
-          .select({ jobId: jobExecutions.jobId, runs: count() })
+        const jobIds = rows.map((row) => row.jobId);
+        const busy = await tx
+          .select({
+            jobId: jobExecutions.jobId,
+            active: sql<number>`count(*) filter (where ${jobExecutions.exclusive} and ${activeStatus})`.mapWith(Number),
+            waiting: sql<number>`count(*) filter (where ${jobExecutions.status} = 'QUEUED')`.mapWith(Number),
+          })
           .from(jobExecutions)
-          .where(
-            and(
-              inArray(
-                jobExecutions.jobId,
-                rows.map((row) => row.jobId),
-              ),
-              inArray(jobExecutions.status, [...ACTIVE_STATUSES]),
-              eq(jobExecutions.exclusive, true),
-            ),
-          )
+          .where(and(inArray(jobExecutions.jobId, jobIds), inArray(jobExecutions.status, ['QUEUED', ...ACTIVE_STATUSES])))
           .groupBy(jobExecutions.jobId);
-        const activeRuns = new Map(active.map((row) => [row.jobId, Number(row.runs)]));
+        const runsOf = new Map(busy.map((row) => [row.jobId, row]));
 
         const stored: Execution[] = [];
         for (const row of rows) {
-          const outcome = decide({ schedule: toSchedule(row), activeRuns: activeRuns.get(row.jobId) ?? 0 });
+          const runs = runsOf.get(row.jobId);
+          const outcome = decide({ schedule: toSchedule(row), activeRuns: runs?.active ?? 0, waitingRuns: runs?.waiting ?? 0 });
           if (outcome.executions.length > 0) {
             const inserted = await tx
               .insert(jobExecutions)
-              .values(outcome.executions.map(({ execution, exclusive }) => ({ ...executionRow(execution), exclusive })))
+              .values(
+                outcome.executions.map(({ execution, exclusive }) => ({
+                  ...executionRow(execution),
+                  exclusive,
+                  ...leaseColumns(this.leases),
+                })),
+              )
               .onConflictDoNothing()
               .returning();
             stored.push(...inserted.map(toExecution));

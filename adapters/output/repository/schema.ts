@@ -7,7 +7,7 @@ import type {
   RestoreSettings,
 } from '../../../domain/entities/execution.js';
 import type { ConfigValue } from '../../../domain/entities/job.js';
-import type { OverlapPolicy } from '../../../domain/entities/schedule.js';
+import type { OverlapPolicy, RetryPolicy } from '../../../domain/entities/schedule.js';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -31,6 +31,8 @@ export const jobs = pgTable(
     jarSha256: text('jar_sha256'),
     timeoutSeconds: integer('timeout_seconds'),
     labels: jsonb('labels').$type<Record<string, string>>().notNull().default({}),
+    /** Null for jobs stored before retries existed: they read as RETRY_DEFAULTS. */
+    retryPolicy: jsonb('retry_policy').$type<RetryPolicy>(),
     version: integer('version').notNull(),
     createdAt: timestamptz('created_at').notNull(),
     updatedAt: timestamptz('updated_at').notNull(),
@@ -53,10 +55,15 @@ export interface StoredHistoryEntry {
   detail?: string;
 }
 
+export interface StoredQueueTerms {
+  notBefore: string | null;
+  stopActive: boolean;
+}
+
 export interface StoredStopRequest {
   mode: 'savepoint' | 'cancel';
   drain: boolean;
-  reason: 'user' | 'timeout';
+  reason: 'user' | 'timeout' | 'replaced';
   requestedAt: string;
   savepointTriggerId?: string;
   cancelRequestedAt?: string;
@@ -91,6 +98,13 @@ export const jobExecutions = pgTable(
     startedAt: timestamptz('started_at'),
     endedAt: timestamptz('ended_at'),
     revision: integer('revision').notNull().default(0),
+    /** What a QUEUED run waits for. */
+    queue: jsonb('queue').$type<StoredQueueTerms>(),
+    /** The failed run this one retries: one retry per failed run. */
+    retryOf: uuid('retry_of'),
+    /** The instance that drives the run while `lease_until` is in the future; any instance takes it over after. */
+    leaseOwner: text('lease_owner'),
+    leaseUntil: timestamptz('lease_until'),
   },
   (table) => [
     uniqueIndex('job_executions_one_active_per_job').on(table.jobId).where(sql`${table.exclusive} and ${ACTIVE}`),
@@ -100,6 +114,8 @@ export const jobExecutions = pgTable(
     uniqueIndex('job_executions_one_per_tick')
       .on(table.jobId, table.scheduledFor, table.attempt)
       .where(sql`${table.scheduledFor} is not null`),
+    uniqueIndex('job_executions_one_retry_per_run').on(table.retryOf).where(sql`${table.retryOf} is not null`),
+    index('job_executions_queued_idx').on(table.createdAt).where(sql`${table.status} = 'QUEUED'`),
   ],
 );
 

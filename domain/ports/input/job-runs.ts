@@ -21,7 +21,13 @@ export interface ExecutionPage {
 /** Running stored jobs on Flink and reading the history of their runs. */
 export interface JobRuns {
   startJob(jobId: string, options: StartOptions): Promise<Execution>;
+  /** Stops the job's active run, and drops its queued ones (a stop of only queued runs returns the last). */
   stopJob(jobId: string, options: StopOptions): Promise<Execution>;
+  /**
+   * Tries a FAILED run again at once, as a new run with trigger `retry`, the next attempt and the same tick.
+   * ExecutionNotFailedError when it did not fail, ExecutionAlreadyRetriedError when it already has a retry.
+   */
+  retryExecution(executionId: string): Promise<Execution>;
   getExecution(executionId: string): Promise<Execution>;
   listExecutions(
     jobId: string,

@@ -23,19 +23,39 @@ export interface ExecutionSummary {
 
 export interface ExecutionRepository {
   /**
-   * Stores a new execution. Throws JobAlreadyRunningError (naming the active run) when `exclusive` and the job
-   * already has an active execution: the database decides, so two concurrent starts cannot both win.
+   * Stores a new execution, driven by this instance (see `renewLeases`). Throws JobAlreadyRunningError (naming
+   * the active run) when `exclusive` and the job already has an active execution: the database decides, so two
+   * concurrent starts cannot both win. Throws ExecutionAlreadyRetriedError when the run it retries already has a
+   * retry.
    */
   insert(execution: Execution, options: { exclusive: boolean }): Promise<void>;
   /**
    * Writes `execution` if the stored row is still at `execution.revision`; the stored revision becomes
-   * revision + 1. Returns the saved execution, or undefined if someone else saved first.
+   * revision + 1. Returns the saved execution, or undefined if someone else saved first. Throws
+   * JobAlreadyRunningError when the write would make an exclusive run active beside another (a QUEUED run that
+   * may not start yet).
    */
   save(execution: Execution): Promise<Execution | undefined>;
+  /**
+   * Saves `ended` as `save` does and, in the same transaction, stores `retry`, the run that tries it again, as
+   * exclusive as `ended` was. Undefined, with nothing stored, if someone else saved `ended` first.
+   */
+  saveWithRetry(ended: Execution, retry: Execution): Promise<Execution | undefined>;
+  /** QUEUED runs, oldest first. */
+  findQueued(limit: number): Promise<Execution[]>;
+  findQueuedForJob(jobId: string): Promise<Execution[]>;
+  /** The run that retries `executionId`, if there is one. */
+  findRetryOf(executionId: string): Promise<Execution | undefined>;
+  /**
+   * Leases: each active run is driven by one instance at a time, the one that stored it or started it from the
+   * queue. Extends this instance's leases on its active runs and takes over (up to `limit`) active runs whose
+   * lease ran out (their instance died, or stopped). Resolves with both, oldest first.
+   */
+  renewLeases(limit: number): Promise<{ held: Execution[]; takenOver: Execution[] }>;
+  /** Gives up this instance's leases (at shutdown), so that another instance takes its runs over at once. */
+  releaseLeases(): Promise<void>;
   findById(id: string): Promise<Execution | undefined>;
   list(query: ExecutionQuery): Promise<Execution[]>;
-  /** Every execution not yet in a terminal status, oldest first. */
-  findActive(): Promise<Execution[]>;
   findActiveForJob(jobId: string): Promise<Execution[]>;
   /** The savepoint taken most recently by any run of the job, if one was. */
   latestSavepoint(jobId: string): Promise<string | undefined>;

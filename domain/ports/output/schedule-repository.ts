@@ -6,6 +6,8 @@ export interface DueTick {
   schedule: Schedule;
   /** Runs of the job that are active and exclusive (not started under the `allow` policy). */
   activeRuns: number;
+  /** Runs of the job that wait in the queue (a retry's back-off, a tick buffered behind the active run). */
+  waitingRuns: number;
 }
 
 /** What handling a due tick comes to: the schedule as it is afterwards and the runs to store. */

@@ -1,36 +1,48 @@
-import { isTerminal, type Execution } from '../../../domain/entities/execution.js';
-import { JobAlreadyRunningError } from '../../../domain/errors.js';
+import { ACTIVE_STATUSES, type Execution } from '../../../domain/entities/execution.js';
+import { ExecutionAlreadyRetriedError, JobAlreadyRunningError } from '../../../domain/errors.js';
 import type {
   ExecutionQuery,
   ExecutionRepository,
   ExecutionSummary,
 } from '../../../domain/ports/output/execution-repository.js';
 
-/** The ExecutionRepository contract in memory, revisions and exclusivity included. */
+type Row = Execution & { exclusive: boolean };
+
+const isActive = (row: Execution) => ACTIVE_STATUSES.includes(row.status);
+
+/** The ExecutionRepository contract in memory, revisions, exclusivity and one retry per run included; one instance. */
 export class InMemoryExecutionRepository implements ExecutionRepository {
-  readonly rows = new Map<string, Execution & { exclusive: boolean }>();
+  readonly rows = new Map<string, Row>();
 
   async insert(execution: Execution, options: { exclusive: boolean }): Promise<void> {
-    const active = [...this.rows.values()].find(
-      (row) => row.jobId === execution.jobId && row.exclusive && !isTerminal(row.status),
-    );
-    if (options.exclusive && active) throw new JobAlreadyRunningError(execution.jobId, active.id);
+    this.checkRoomFor({ ...execution, exclusive: options.exclusive });
+    if (execution.retryOf) {
+      const retry = [...this.rows.values()].find((row) => row.retryOf === execution.retryOf);
+      if (retry) throw new ExecutionAlreadyRetriedError(execution.retryOf, retry.id);
+    }
     this.rows.set(execution.id, { ...structuredClone(execution), exclusive: options.exclusive });
   }
 
   async save(execution: Execution): Promise<Execution | undefined> {
     const stored = this.rows.get(execution.id);
     if (!stored || stored.revision !== execution.revision) return undefined;
+    this.checkRoomFor({ ...execution, exclusive: stored.exclusive });
     const saved = { ...structuredClone(execution), revision: execution.revision + 1 };
     this.rows.set(execution.id, { ...saved, exclusive: stored.exclusive });
     return structuredClone(saved);
   }
 
+  async saveWithRetry(ended: Execution, retry: Execution): Promise<Execution | undefined> {
+    const saved = await this.save(ended);
+    if (saved && ![...this.rows.values()].some((row) => row.retryOf === retry.retryOf)) {
+      this.rows.set(retry.id, { ...structuredClone(retry), exclusive: this.rows.get(ended.id)!.exclusive });
+    }
+    return saved;
+  }
+
   async findById(id: string): Promise<Execution | undefined> {
     const row = this.rows.get(id);
-    if (!row) return undefined;
-    const { exclusive, ...execution } = structuredClone(row);
-    return execution;
+    return row && strip(row);
   }
 
   async list(query: ExecutionQuery): Promise<Execution[]> {
@@ -40,16 +52,32 @@ export class InMemoryExecutionRepository implements ExecutionRepository {
       .filter((row) => !query.after || key(row) < key(query.after))
       .sort((a, b) => (key(a) < key(b) ? 1 : -1))
       .slice(0, query.limit)
-      .map(({ exclusive, ...execution }) => structuredClone(execution));
-  }
-
-  async findActive(): Promise<Execution[]> {
-    return [...this.rows.keys()].map((id) => this.rows.get(id)!).filter((row) => !isTerminal(row.status));
+      .map(strip);
   }
 
   async findActiveForJob(jobId: string): Promise<Execution[]> {
-    return (await this.findActive()).filter((row) => row.jobId === jobId);
+    return [...this.rows.values()].filter((row) => row.jobId === jobId && isActive(row)).map(strip);
   }
+
+  async findQueued(limit: number): Promise<Execution[]> {
+    return [...this.rows.values()].filter((row) => row.status === 'QUEUED').slice(0, limit).map(strip);
+  }
+
+  async findQueuedForJob(jobId: string): Promise<Execution[]> {
+    return (await this.findQueued(Infinity)).filter((row) => row.jobId === jobId);
+  }
+
+  async findRetryOf(executionId: string): Promise<Execution | undefined> {
+    const row = [...this.rows.values()].find((candidate) => candidate.retryOf === executionId);
+    return row && strip(row);
+  }
+
+  /** One instance holds every active run. */
+  async renewLeases(): Promise<{ held: Execution[]; takenOver: Execution[] }> {
+    return { held: [...this.rows.values()].filter(isActive).map(strip), takenOver: [] };
+  }
+
+  async releaseLeases(): Promise<void> {}
 
   async latestSavepoint(jobId: string): Promise<string | undefined> {
     return [...this.rows.values()]
@@ -64,4 +92,18 @@ export class InMemoryExecutionRepository implements ExecutionRepository {
     }
     return latest;
   }
+
+  /** Refuses a second active exclusive run of a job, as the database's partial unique index does. */
+  private checkRoomFor(candidate: Row): void {
+    if (!candidate.exclusive || !isActive(candidate)) return;
+    const other = [...this.rows.values()].find(
+      (row) => row.id !== candidate.id && row.jobId === candidate.jobId && row.exclusive && isActive(row),
+    );
+    if (other) throw new JobAlreadyRunningError(candidate.jobId, other.id);
+  }
+}
+
+function strip(row: Row): Execution {
+  const { exclusive, ...execution } = structuredClone(row);
+  return execution;
 }

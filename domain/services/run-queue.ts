@@ -1,0 +1,75 @@
+import { transition, type Execution } from '../entities/execution.js';
+import { JobAlreadyRunningError } from '../errors.js';
+import type { QueuedRuns } from '../ports/input/queued-runs.js';
+import type { Clock } from '../ports/output/clock.js';
+import type { ExecutionDispatcher } from '../ports/output/execution-dispatcher.js';
+import type { ExecutionRepository } from '../ports/output/execution-repository.js';
+import type { JobRepository } from '../ports/output/job-repository.js';
+import { savepointDirFor, type RunSettings } from './run-settings.js';
+import { requestStop } from './stop-requests.js';
+
+/** How many queued runs one pass looks at. */
+const QUEUE_BATCH = 200;
+
+/**
+ * Moves QUEUED runs to PENDING when they may start: a retry once its back-off has passed, a buffered tick once the
+ * job's active run has ended. A run queued by cancel_other first stops the job's active run (with the job's stop
+ * rules: a savepoint where a savepoint folder is set) and drops the runs queued before it. Any instance may run a
+ * pass: a run leaves the queue in one conditional write, and the database refuses a second active exclusive run,
+ * so a run is started once and never beside another.
+ */
+export class RunQueue implements QueuedRuns {
+  constructor(
+    private readonly jobs: JobRepository,
+    private readonly executions: ExecutionRepository,
+    private readonly dispatcher: ExecutionDispatcher,
+    private readonly clock: Clock,
+    private readonly settings: RunSettings,
+  ) {}
+
+  async startDue(): Promise<Execution[]> {
+    const started: Execution[] = [];
+    for (const queued of await this.executions.findQueued(QUEUE_BATCH)) {
+      const now = this.clock.now();
+      if (queued.queue?.notBefore && queued.queue.notBefore > now) continue;
+      if (queued.queue?.stopActive && !(await this.clearWayFor(queued, now))) continue;
+      const detail = queued.trigger === 'retry' ? `retry of ${queued.retryOf}` : 'the previous run ended';
+      try {
+        const saved = await this.executions.save(transition(queued, 'PENDING', now, { detail }));
+        if (!saved) continue; // another instance started or stopped it first
+        started.push(saved);
+        this.dispatcher.launch(saved.id);
+      } catch (error) {
+        // Another run of the job is active: the run stays queued until it ends.
+        if (!(error instanceof JobAlreadyRunningError)) throw error;
+      }
+    }
+    return started;
+  }
+
+  /**
+   * For cancel_other: drops the job's runs queued before `queued` and asks its active runs to stop. Resolves
+   * with whether `queued` is still queued (it may have been dropped by a later one meanwhile).
+   */
+  private async clearWayFor(queued: Execution, now: Date): Promise<boolean> {
+    for (const other of await this.executions.findQueuedForJob(queued.jobId)) {
+      if (other.id === queued.id || other.createdAt > queued.createdAt) continue;
+      await this.executions.save(transition(other, 'STOPPED', now, { detail: `replaced by ${queued.id} (cancel_other)` }));
+    }
+    const current = await this.executions.findById(queued.id);
+    if (current?.status !== 'QUEUED') return false;
+    const job = await this.jobs.findById(queued.jobId);
+    for (const active of await this.executions.findActiveForJob(queued.jobId)) {
+      if (active.stopRequest) continue;
+      const savepoint = job && savepointDirFor(job, this.settings);
+      const stopping = await requestStop(this.executions, active, {
+        mode: savepoint ? 'savepoint' : 'cancel',
+        drain: false,
+        reason: 'replaced',
+        requestedAt: now,
+      });
+      if (stopping) this.dispatcher.followUp(stopping.id);
+    }
+    return true;
+  }
+}
