@@ -67,8 +67,8 @@ export type StopMode = 'savepoint' | 'cancel';
 export interface StopRequest {
   mode: StopMode;
   drain: boolean;
-  /** `replaced`: a tick of a cancel_other schedule wants the job's slot. */
-  reason: 'user' | 'timeout' | 'replaced';
+  /** `replaced`: a tick of a cancel_other schedule wants the job's slot; `job-deleted`: its job was deleted. */
+  reason: 'user' | 'timeout' | 'replaced' | 'job-deleted';
   requestedAt: Date;
   /** Flink's trigger id of the stop-with-savepoint operation, once asked. */
   savepointTriggerId?: string;

@@ -115,7 +115,7 @@ export class ExecutionRunner {
     if (!execution || isTerminal(execution.status)) return;
     if (!mayBeOnFlink(execution) || execution.status === 'SUBMITTING') return;
     try {
-      execution = await this.enforceTimeout(execution);
+      execution = await this.enforceLimits(execution);
       if (!execution) return;
       if (execution.status === 'STOPPING') {
         execution = await this.advanceStop(execution);
@@ -183,10 +183,14 @@ export class ExecutionRunner {
     }
   }
 
-  private async enforceTimeout(execution: Execution): Promise<Execution | undefined> {
+  /** Stops a running run whose job was deleted (cancelled), or that outlived the job's timeoutSeconds. */
+  private async enforceLimits(execution: Execution): Promise<Execution | undefined> {
     if (execution.status !== 'RUNNING') return execution;
     const job = await this.jobs.findById(execution.jobId);
-    if (!job?.timeoutSeconds) return execution;
+    if (!job) {
+      return requestStop(this.executions, execution, { mode: 'cancel', drain: false, reason: 'job-deleted', requestedAt: this.clock.now() });
+    }
+    if (!job.timeoutSeconds) return execution;
     const elapsed = this.clock.now().getTime() - execution.createdAt.getTime();
     if (elapsed < job.timeoutSeconds * 1000) return execution;
     const savepointDir = savepointDirFor(job, this.settings);

@@ -32,6 +32,10 @@ export class RunQueue implements QueuedRuns {
     for (const queued of await this.executions.findQueued(QUEUE_BATCH)) {
       const now = this.clock.now();
       if (queued.queue?.notBefore && queued.queue.notBefore > now) continue;
+      if (!(await this.jobs.findById(queued.jobId))) {
+        await this.executions.save(transition(queued, 'STOPPED', now, { detail: 'the job was deleted' }));
+        continue;
+      }
       if (queued.queue?.stopActive && !(await this.clearWayFor(queued, now))) continue;
       const detail = queued.trigger === 'retry' ? `retry of ${queued.retryOf}` : 'the previous run ended';
       try {

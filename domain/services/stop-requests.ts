@@ -24,5 +24,14 @@ export async function requestStop(
 
 function describe(request: StopRequest): string {
   const how = request.mode === 'savepoint' ? `stop with savepoint${request.drain ? ' (drain)' : ''}` : 'cancel';
-  return request.reason === 'timeout' ? `timeout reached: ${how}` : `${how} requested`;
+  switch (request.reason) {
+    case 'timeout':
+      return `timeout reached: ${how}`;
+    case 'replaced':
+      return `a later tick replaces this run (cancel_other): ${how}`;
+    case 'job-deleted':
+      return `the job was deleted: ${how}`;
+    case 'user':
+      return `${how} requested`;
+  }
 }

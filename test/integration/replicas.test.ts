@@ -1,12 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobExecutions } from '../../adapters/output/repository/schema.js';
 import { migratePostgresDatabase, openDatabase } from '../../infrastructure/database.js';
 import { waitFor } from '../support/wait.js';
 import { createScratchDatabase, postgresSkipReason } from '../support/databases.js';
-import { startServiceProcess, type ServiceProcess } from '../support/service-process.js';
+import { callService, startServiceProcess, type ServiceProcess } from '../support/service-process.js';
 
 const skipReason = await postgresSkipReason();
 const SCHEDULES = 50;
@@ -115,6 +115,41 @@ describe.skipIf(skipReason)('three replicas on one PostgreSQL', () => {
       await database.close();
       stalled.closeAllConnections();
       stalled.close();
+    }
+  }, 60_000);
+
+  it('wakes every replica for a schedule set on another one, long before its poll interval', async () => {
+    const env = {
+      DATABASE_URL: scratch.url,
+      JAR_ALLOWED_HOSTS: '127.0.0.1',
+      FLINK_JOBMANAGER_URL: 'http://127.0.0.1:9',
+      SCHEDULER_POLL_INTERVAL_MS: '600000',
+    };
+    const listener = await startServiceProcess({ ...env, INSTANCE_ID: 'listener' });
+    const editor = await startServiceProcess({ ...env, INSTANCE_ID: 'editor' });
+    replicas.push(listener, editor);
+    const database = await openDatabase({ kind: 'postgres', url: scratch.url });
+    try {
+      const job = await callService(editor.baseUrl, 'POST', '/api/v1/jobs', {
+        name: 'woken',
+        jarURL: 'http://127.0.0.1:1/job.jar',
+        entryClass: 'com.example.Main',
+      });
+      // `allow`: every tick starts a run, whatever the runs before it are doing.
+      const set = await callService(editor.baseUrl, 'POST', `/api/v1/jobs/${job.body.id}/schedule`, {
+        cron: '* * * * * *',
+        overlapPolicy: 'allow',
+      });
+      expect(set.status).toBe(200);
+      // The editor leaves; only the listener, asleep for up to ten minutes, can fire the ticks.
+      await editor.stop('SIGKILL');
+      const setAt = Date.now();
+      const runs = () =>
+        database.db.select().from(jobExecutions).where(and(eq(jobExecutions.jobId, job.body.id), eq(jobExecutions.leaseOwner, 'listener')));
+      await waitFor(runs, (rows) => rows.length >= 2, 10_000, 'runs fired by the listener');
+      expect(Date.now() - setAt).toBeLessThan(10_000);
+    } finally {
+      await database.close();
     }
   }, 60_000);
 });

@@ -248,6 +248,20 @@ describe('following a run', () => {
     await runner.followUp(execution.id);
     expect(await executions.findById(execution.id)).toMatchObject({ status: 'FAILED', error: { code: 'TIMEOUT' } });
   });
+
+  it('cancels a run whose job was deleted, and ends it STOPPED', async () => {
+    const { startAndLaunch, flink, runner, executions, jobs, job, clock, historyOf } = await setup();
+    const execution = await startAndLaunch();
+    await jobs.remove(job.id, clock.now());
+    await runner.followUp(execution.id);
+    expect(flink.cancelled).toEqual([execution.flinkJobId]);
+    await runner.followUp(execution.id);
+    expect((await executions.findById(execution.id))!.status).toBe('STOPPED');
+    expect((await executions.findById(execution.id))!.history.find((h) => h.status === 'STOPPING')?.detail).toBe(
+      'the job was deleted: cancel',
+    );
+    expect(await historyOf(execution.id)).toContain('RUNNING');
+  });
 });
 
 describe('stopping a run', () => {

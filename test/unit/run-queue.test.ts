@@ -188,6 +188,19 @@ describe('overlap policies that wait', () => {
     expect((await runs()).map((run) => run.status)).toEqual(['STOPPING', 'STOPPED']);
   });
 
+  it('drops a queued run whose job was deleted instead of starting it', async () => {
+    const { runner, queue, flink, tick, schedule, runs, jobs, job, clock } = await setup();
+    await schedule('buffer_one');
+    const [first] = await tick();
+    await runner.launch(first!.id);
+    await tick();
+    flink.jobs.set(first!.flinkJobId, 'finished');
+    await runner.followUp(first!.id);
+    await jobs.remove(job.id, clock.now());
+    expect(await queue.startDue()).toEqual([]);
+    expect((await runs()).map((run) => run.status)).toEqual(['SUCCEEDED', 'STOPPED']);
+  });
+
   it('allow: a manual start is accepted while a scheduled run is active', async () => {
     const { runner, service, tick, schedule, runs, job } = await setup();
     await schedule('allow');

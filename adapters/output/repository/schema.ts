@@ -63,7 +63,7 @@ export interface StoredQueueTerms {
 export interface StoredStopRequest {
   mode: 'savepoint' | 'cancel';
   drain: boolean;
-  reason: 'user' | 'timeout' | 'replaced';
+  reason: 'user' | 'timeout' | 'replaced' | 'job-deleted';
   requestedAt: string;
   savepointTriggerId?: string;
   cancelRequestedAt?: string;
