@@ -6,6 +6,7 @@ import { DrizzleScheduleRepository } from '../../adapters/output/repository/driz
 import { SqlScheduleSignal } from '../../adapters/output/repository/sql-schedule-signal.js';
 import { jobExecutions, jobs, jobSchedules } from '../../adapters/output/repository/schema.js';
 import { randomIds } from '../../adapters/output/system/random-ids.js';
+import { newExecution, skippedExecution } from '../../domain/entities/execution.js';
 import { createJob, type Job } from '../../domain/entities/job.js';
 import { SCHEDULE_DEFAULTS, type ScheduleDefinition } from '../../domain/entities/schedule.js';
 import { SchedulingService } from '../../domain/services/scheduling-service.js';
@@ -111,6 +112,27 @@ describe.each(backends)('firing schedules on $name', (backend) => {
     clock.advance(10_000);
     const [replacing] = await services.scheduling.fireDueTicks();
     expect(replacing).toMatchObject({ status: 'QUEUED', queue: { notBefore: null, stopActive: true } });
+  });
+
+  it('records a tick whose run the one-active-run index refused (a start won the race) as overlapping', async () => {
+    await services.scheduling.setSchedule(job.id, schedule({ cron: '*/10 * * * * *' }));
+    const manual = newExecution({ id: randomIds.newId(), jobId: job.id, trigger: 'manual', now: t0 });
+    await services.executions.insert(manual, { exclusive: true });
+    clock.advance(10_000);
+    const seen: number[] = [];
+    // A decision made on a stale count: it starts a run although one is active. The retry sees the truth.
+    const stored = await services.schedules.claimDue(clock.now(), 10, (tick) => {
+      seen.push(tick.activeRuns);
+      const scheduledFor = tick.schedule.nextFireAt!;
+      const common = { id: randomIds.newId(), jobId: job.id, scheduledFor, now: clock.now() };
+      const execution =
+        tick.activeRuns > 1
+          ? skippedExecution({ ...common, reason: { code: 'OVERLAP', message: 'still running' } })
+          : newExecution({ ...common, trigger: 'schedule' });
+      return { schedule: { ...tick.schedule, nextFireAt: null }, nextDueAt: null, executions: [{ execution, exclusive: true }] };
+    });
+    expect(seen).toEqual([1, 2]);
+    expect(stored.map((e) => [e.status, e.scheduledFor?.toISOString()])).toEqual([['SKIPPED', '2026-06-01T12:00:10.000Z']]);
   });
 
   it('after an outage runs only the latest missed tick within the window, and counts the others', async () => {

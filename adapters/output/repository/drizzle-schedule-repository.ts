@@ -74,29 +74,57 @@ export class DrizzleScheduleRepository implements ScheduleRepository {
         const runsOf = new Map(busy.map((row) => [row.jobId, row]));
 
         const stored: Execution[] = [];
+        const insertRuns = (outcome: TickOutcome) =>
+          outcome.executions.length === 0
+            ? Promise.resolve([])
+            : tx
+                .insert(jobExecutions)
+                .values(
+                  outcome.executions.map(({ execution, exclusive }) => ({
+                    ...executionRow(execution),
+                    exclusive,
+                    ...leaseColumns(this.leases),
+                  })),
+                )
+                .onConflictDoNothing()
+                .returning();
         for (const row of rows) {
           const runs = runsOf.get(row.jobId);
-          const outcome = decide({ schedule: toSchedule(row), activeRuns: runs?.active ?? 0, waitingRuns: runs?.waiting ?? 0 });
-          if (outcome.executions.length > 0) {
-            const inserted = await tx
-              .insert(jobExecutions)
-              .values(
-                outcome.executions.map(({ execution, exclusive }) => ({
-                  ...executionRow(execution),
-                  exclusive,
-                  ...leaseColumns(this.leases),
-                })),
-              )
-              .onConflictDoNothing()
-              .returning();
-            stored.push(...inserted.map(toExecution));
+          const tick: DueTick = { schedule: toSchedule(row), activeRuns: runs?.active ?? 0, waitingRuns: runs?.waiting ?? 0 };
+          let outcome = decide(tick);
+          let inserted = await insertRuns(outcome);
+          if (inserted.length < outcome.executions.length && !(await this.tickRecorded(tx, outcome))) {
+            // Refused by the one-active-run index, not the one-run-per-tick one: a manual start took the job's
+            // slot after the count above. The tick is decided again as overlapping, so it is still recorded.
+            outcome = decide({ ...tick, activeRuns: tick.activeRuns + 1 });
+            inserted = await insertRuns(outcome);
           }
+          stored.push(...inserted.map(toExecution));
           const { jobId, createdAt, ...changes } = toRow(outcome.schedule, outcome.nextDueAt);
           await tx.update(jobSchedules).set(changes).where(eq(jobSchedules.jobId, row.jobId));
         }
         return stored;
       }),
     );
+  }
+
+  /** Whether every tick of `outcome` already has its run (stored by an earlier claim of the same tick). */
+  private async tickRecorded(tx: Pick<AppDatabase, 'select'>, outcome: TickOutcome): Promise<boolean> {
+    for (const { execution } of outcome.executions) {
+      if (!execution.scheduledFor) return false;
+      const [found] = await tx
+        .select({ id: jobExecutions.id })
+        .from(jobExecutions)
+        .where(
+          and(
+            eq(jobExecutions.jobId, execution.jobId),
+            eq(jobExecutions.scheduledFor, execution.scheduledFor),
+            eq(jobExecutions.attempt, execution.attempt),
+          ),
+        );
+      if (!found) return false;
+    }
+    return true;
   }
 
   async nextDueAt(): Promise<Date | null> {
