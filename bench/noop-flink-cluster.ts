@@ -1,0 +1,51 @@
+import type {
+  ClusterOverview,
+  FlinkCluster,
+  FlinkJobState,
+  RunRequest,
+  SavepointStatus,
+} from '../domain/ports/output/flink-cluster.js';
+
+/**
+ * A Flink cluster that does nothing, for the scheduler benchmark: every upload and run is accepted at once, and every
+ * job reports FINISHED at its first follow-up, so runs end SUCCEEDED and what is measured is the service, not Flink.
+ */
+export class NoopFlinkCluster implements FlinkCluster {
+  readonly address = 'noop://bench';
+
+  async overview(): Promise<ClusterOverview> {
+    return { version: 'no-op', slotsAvailable: 1_000_000 };
+  }
+
+  async uploadJar(): Promise<string> {
+    return 'noop-jar';
+  }
+
+  async hasJar(): Promise<boolean> {
+    return true;
+  }
+
+  async deleteJar(): Promise<void> {}
+
+  async run(request: RunRequest): Promise<string> {
+    return request.jobId;
+  }
+
+  async jobState(): Promise<FlinkJobState> {
+    return { kind: 'finished' };
+  }
+
+  async failureCause(): Promise<string> {
+    return 'the no-op cluster fails no job';
+  }
+
+  async cancel(): Promise<void> {}
+
+  async stopWithSavepoint(): Promise<string> {
+    return 'noop-trigger';
+  }
+
+  async savepointStatus(): Promise<SavepointStatus> {
+    return { kind: 'completed', location: 'noop://savepoint' };
+  }
+}
