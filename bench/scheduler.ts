@@ -18,7 +18,8 @@
  *
  * Each instance is a process of its own (bench/scheduler-instance.ts, startService with the no-op Flink port), so
  * its CPU (user + system from /proc, what process.cpuUsage counts) and resident memory are its own and not this
- * script's. It runs from source under tsx, as the tests do; tsx adds about 70 MiB of RSS over the built service.
+ * script's. It runs compiled (into dist/bench-instance), as `npm start` runs the service: tsx would add about
+ * 70 MiB of RSS.
  *
  * Lateness of a tick is created_at - scheduled_for of its run. created_at is the clock read when the claim that
  * stored the run began, the same for the whole batch, so the time each row was really written is reported next to
@@ -40,7 +41,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import type { DependencyContainer } from 'tsyringe';
-import { SCHEDULE_DEFAULTS } from '../domain/entities/schedule.js';
+import { RETRY_DEFAULTS, SCHEDULE_DEFAULTS } from '../domain/entities/schedule.js';
 import type { JobDefinitions } from '../domain/ports/input/job-definitions.js';
 import type { JobSchedules } from '../domain/ports/input/job-schedules.js';
 import { loadConfig } from '../infrastructure/config.js';
@@ -148,6 +149,7 @@ async function createScheduledJobs(prefix: string, count: number, cronOf: (i: nu
         jarSha256,
         timeoutSeconds: null,
         labels: { bench: prefix },
+        retryPolicy: { ...RETRY_DEFAULTS },
       });
       await schedules.setSchedule(job.id, { ...SCHEDULE_DEFAULTS, cron: cronOf(i) });
       ids[i] = job.id;
@@ -279,11 +281,25 @@ interface Instance {
 /** Extra node arguments for the instances, e.g. `--cpu-prof --cpu-prof-dir=prof` to profile them. */
 const instanceNodeArgs = (process.env.BENCH_INSTANCE_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
-/** Starts bench/scheduler-instance.ts in a process of its own; resolves once it listens and has settled. */
+/**
+ * The instances run compiled, as the service does after `npm start`, not under tsx (whose loader and esbuild
+ * service add about 70 MiB of RSS): bench/scheduler-instance.ts and what it imports are compiled once first.
+ */
+const instanceEntry = join(projectRoot, 'dist', 'bench-instance', 'bench', 'scheduler-instance.js');
+async function compileInstance(): Promise<void> {
+  const tsc = spawn(process.execPath, [join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(projectRoot, 'bench', 'tsconfig.instance.json')], {
+    cwd: projectRoot,
+    stdio: 'inherit',
+  });
+  const [code] = await once(tsc, 'exit');
+  if (code !== 0) throw new Error(`compiling bench/scheduler-instance.ts failed (exit ${code})`);
+}
+
+/** Starts the compiled bench/scheduler-instance.ts in a process of its own; resolves once it listens and has settled. */
 async function startInstance(name: string): Promise<Instance> {
   const child = spawn(
     process.execPath,
-    [...instanceNodeArgs, '--import', 'tsx', join(projectRoot, 'bench', 'scheduler-instance.ts')],
+    [...instanceNodeArgs, instanceEntry],
     {
       cwd: projectRoot,
       env: { PATH: process.env.PATH ?? '', ...serviceEnv(join(dir, name)) },
@@ -455,6 +471,7 @@ const run: Record<Scenario, () => Promise<Row[]>> = { single, herd, replicas };
 const rows: Row[] = [];
 const load = loadavg()[0]!.toFixed(2);
 try {
+  await compileInstance();
   for (const name of chosen as Scenario[]) rows.push(...(await run[name]()));
 } finally {
   await sql`alter table job_executions drop column if exists bench_written_at`;

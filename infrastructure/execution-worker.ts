@@ -7,6 +7,11 @@ import { resumeStep, type ExecutionRunner } from '../domain/services/execution-r
 
 /** How many runs one lease round takes over at most. */
 const TAKE_OVER_BATCH = 100;
+/**
+ * How many launches and follow-ups run at once. A herd of ticks would otherwise start hundreds together, each
+ * holding a database connection in turn, and starve the scheduler's claims of the pool; the rest wait their turn.
+ */
+const MAX_CONCURRENT_TASKS = 16;
 
 /**
  * Runs the runner's work in the background of this process: launches of new runs and follow-ups of runs Flink has
@@ -24,6 +29,8 @@ export class ExecutionWorker implements ExecutionDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
   private stopped = false;
+  private tasksRunning = 0;
+  private readonly waitingForSlot: (() => void)[] = [];
 
   constructor(
     private readonly runner: ExecutionRunner,
@@ -33,7 +40,7 @@ export class ExecutionWorker implements ExecutionDispatcher {
     private readonly pollIntervalMs: number,
   ) {}
 
-  launch(executionId: string, started?: { execution: Execution; job: Job }): void {
+  launch(executionId: string, started?: { execution: Execution; job?: Job }): void {
     this.held.add(executionId);
     this.run(executionId, 'launch', () => this.runner.launch(executionId, started));
   }
@@ -105,7 +112,7 @@ export class ExecutionWorker implements ExecutionDispatcher {
     if (this.stopped) return;
     const previous = this.busy.get(executionId) ?? Promise.resolve();
     const next = previous
-      .then(task)
+      .then(() => this.inSlot(task))
       .catch((error: unknown) => this.logger.error({ err: error, executionId }, `run ${what} failed`))
       .finally(() => {
         if (this.busy.get(executionId) !== next) return;
@@ -113,5 +120,18 @@ export class ExecutionWorker implements ExecutionDispatcher {
         if (this.followUpAgain.delete(executionId)) this.followUp(executionId);
       });
     this.busy.set(executionId, next);
+  }
+
+  /** Runs `task` once fewer than MAX_CONCURRENT_TASKS are under way; a finished task hands its slot on. */
+  private async inSlot(task: () => Promise<void>): Promise<void> {
+    if (this.tasksRunning < MAX_CONCURRENT_TASKS) this.tasksRunning += 1;
+    else await new Promise<void>((resolve) => this.waitingForSlot.push(resolve));
+    try {
+      await task();
+    } finally {
+      const next = this.waitingForSlot.shift();
+      if (next) next();
+      else this.tasksRunning -= 1;
+    }
   }
 }

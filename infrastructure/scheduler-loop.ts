@@ -90,7 +90,7 @@ export class SchedulerLoop {
   private async fire(): Promise<number> {
     const executions = await this.schedules.fireDueTicks();
     for (const execution of executions) {
-      if (execution.status === 'PENDING') this.dispatcher.launch(execution.id);
+      if (execution.status === 'PENDING') this.dispatcher.launch(execution.id, { execution });
     }
     if (executions.length > 0) {
       this.logger.info(

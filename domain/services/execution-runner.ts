@@ -63,7 +63,7 @@ export class ExecutionRunner {
    * Takes a run through download, upload and submit; resumes from whatever step it was saved at. `started` (the run
    * as just stored, and its job) spares reading them back for a run launched right after it was created.
    */
-  async launch(executionId: string, started?: { execution: Execution; job: Job }): Promise<void> {
+  async launch(executionId: string, started?: { execution: Execution; job?: Job }): Promise<void> {
     let execution = started?.execution ?? (await this.executions.findById(executionId));
     if (!execution || isTerminal(execution.status) || execution.status === 'RUNNING') return;
     if (execution.status === 'STOPPING') {

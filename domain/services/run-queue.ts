@@ -42,7 +42,7 @@ export class RunQueue implements QueuedRuns {
         const saved = await this.executions.save(transition(queued, 'PENDING', now, { detail }));
         if (!saved) continue; // another instance started or stopped it first
         started.push(saved);
-        this.dispatcher.launch(saved.id);
+        this.dispatcher.launch(saved.id, { execution: saved });
       } catch (error) {
         // Another run of the job is active: the run stays queued until it ends.
         if (!(error instanceof JobAlreadyRunningError)) throw error;

@@ -75,6 +75,7 @@ describe.each(backends)('firing schedules on $name', (backend) => {
     const fired = await services.scheduling.fireDueTicks();
     expect(fired).toHaveLength(1);
     expect(fired[0]).toMatchObject({ status: 'PENDING', trigger: 'schedule', scheduledFor: new Date('2026-06-01T12:00:10.000Z') });
+    expect(await services.executions.findById(fired[0]!.id), 'stored as decided, every field').toEqual(fired[0]);
     expect(await services.scheduling.fireDueTicks()).toEqual([]);
     expect(await services.scheduling.nextDueAt()).toEqual(new Date('2026-06-01T12:00:20.000Z'));
   });
@@ -112,6 +113,7 @@ describe.each(backends)('firing schedules on $name', (backend) => {
     clock.advance(10_000);
     const [replacing] = await services.scheduling.fireDueTicks();
     expect(replacing).toMatchObject({ status: 'QUEUED', queue: { notBefore: null, stopActive: true } });
+    expect(await services.executions.findById(replacing!.id)).toEqual(replacing);
   });
 
   it('records a tick whose run the one-active-run index refused (a start won the race) as overlapping', async () => {

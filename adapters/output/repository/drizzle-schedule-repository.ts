@@ -4,7 +4,7 @@ import type { Schedule } from '../../../domain/entities/schedule.js';
 import type { DueTick, ScheduleRepository, TickOutcome } from '../../../domain/ports/output/schedule-repository.js';
 import type { AppDatabase } from './database.js';
 import { withStorageErrors } from './database-errors.js';
-import { executionRow, leaseColumns, toExecution, type RunLeases } from './drizzle-execution-repository.js';
+import { executionRow, insertManyExecutions, leaseColumns, type RunLeases } from './drizzle-execution-repository.js';
 import { jobExecutions, jobSchedules, type ScheduleRow } from './schema.js';
 
 const activeStatus = inArray(jobExecutions.status, [...ACTIVE_STATUSES]);
@@ -73,39 +73,61 @@ export class DrizzleScheduleRepository implements ScheduleRepository {
           .groupBy(jobExecutions.jobId);
         const runsOf = new Map(busy.map((row) => [row.jobId, row]));
 
-        const stored: Execution[] = [];
-        const insertRuns = (outcome: TickOutcome) =>
-          outcome.executions.length === 0
-            ? Promise.resolve([])
-            : tx
-                .insert(jobExecutions)
-                .values(
-                  outcome.executions.map(({ execution, exclusive }) => ({
-                    ...executionRow(execution),
-                    exclusive,
-                    ...leaseColumns(this.leases),
-                  })),
-                )
-                .onConflictDoNothing()
-                .returning();
-        for (const row of rows) {
+        // Every decision first (they need no I/O), then one insert of all the runs and one update of all the
+        // schedules: a claim is four statements whatever its size, and its locks are held that long only.
+        const insertRuns = async (outcomes: TickOutcome[]) => {
+          const runs = outcomes.flatMap((outcome) => outcome.executions);
+          if (runs.length === 0) return [];
+          const lease = leaseColumns(this.leases);
+          return insertManyExecutions(
+            tx,
+            runs.map(({ execution, exclusive }) => ({ ...executionRow(execution), exclusive, ...lease })),
+          );
+        };
+        const ticks = rows.map((row): DueTick => {
           const runs = runsOf.get(row.jobId);
-          const tick: DueTick = { schedule: toSchedule(row), activeRuns: runs?.active ?? 0, waitingRuns: runs?.waiting ?? 0 };
-          let outcome = decide(tick);
-          let inserted = await insertRuns(outcome);
-          if (inserted.length < outcome.executions.length && !(await this.tickRecorded(tx, outcome))) {
+          return { schedule: toSchedule(row), activeRuns: runs?.active ?? 0, waitingRuns: runs?.waiting ?? 0 };
+        });
+        const outcomes = ticks.map(decide);
+        const storedIds = new Set((await insertRuns(outcomes)).map((row) => row.id));
+        if (storedIds.size < outcomes.reduce((sum, outcome) => sum + outcome.executions.length, 0)) {
+          for (const [index, outcome] of outcomes.entries()) {
+            if (outcome.executions.every(({ execution }) => storedIds.has(execution.id))) continue;
+            if (await this.tickRecorded(tx, outcome)) continue;
             // Refused by the one-active-run index, not the one-run-per-tick one: a manual start took the job's
             // slot after the count above. The tick is decided again as overlapping, so it is still recorded.
-            outcome = decide({ ...tick, activeRuns: tick.activeRuns + 1 });
-            inserted = await insertRuns(outcome);
+            const tick = ticks[index]!;
+            outcomes[index] = decide({ ...tick, activeRuns: tick.activeRuns + 1 });
+            for (const row of await insertRuns([outcomes[index]!])) storedIds.add(row.id);
           }
-          stored.push(...inserted.map(toExecution));
-          const { jobId, createdAt, ...changes } = toRow(outcome.schedule, outcome.nextDueAt);
-          await tx.update(jobSchedules).set(changes).where(eq(jobSchedules.jobId, row.jobId));
         }
-        return stored;
+        await this.saveClaimedSchedules(tx, outcomes);
+        return outcomes.flatMap((outcome) =>
+          outcome.executions.map(({ execution }) => execution).filter((execution) => storedIds.has(execution.id)),
+        );
       }),
     );
+  }
+
+  /** Stores what claims change in each schedule (next tick, last tick, counters), all in one statement. */
+  private async saveClaimedSchedules(tx: Pick<AppDatabase, 'execute'>, outcomes: TickOutcome[]): Promise<void> {
+    const changes = outcomes.map(({ schedule, nextDueAt }) => ({
+      job_id: schedule.jobId,
+      next_fire_at: schedule.nextFireAt?.toISOString() ?? null,
+      next_due_at: nextDueAt?.toISOString() ?? null,
+      last_fire_at: schedule.lastFireAt?.toISOString() ?? null,
+      runs_started: schedule.counters.runsStarted,
+      ticks_skipped: schedule.counters.ticksSkipped,
+      ticks_missed: schedule.counters.ticksMissed,
+    }));
+    await tx.execute(sql`
+      update ${jobSchedules} as s
+      set next_fire_at = c.next_fire_at, next_due_at = c.next_due_at, last_fire_at = c.last_fire_at,
+          runs_started = c.runs_started, ticks_skipped = c.ticks_skipped, ticks_missed = c.ticks_missed
+      from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb) as c(
+        job_id uuid, next_fire_at timestamptz, next_due_at timestamptz, last_fire_at timestamptz,
+        runs_started integer, ticks_skipped integer, ticks_missed integer)
+      where s.job_id = c.job_id`);
   }
 
   /** Whether every tick of `outcome` already has its run (stored by an earlier claim of the same tick). */

@@ -7,7 +7,7 @@ import type { Execution } from '../../entities/execution.js';
 import type { Job } from '../../entities/job.js';
 
 export interface ExecutionDispatcher {
-  /** `started` is the run as just stored and its job, which saves the launch reading them again. */
-  launch(executionId: string, started?: { execution: Execution; job: Job }): void;
+  /** `started` is the run as just stored (and its job, when at hand), which saves the launch reading them again. */
+  launch(executionId: string, started?: { execution: Execution; job?: Job }): void;
   followUp(executionId: string): void;
 }
