@@ -46,13 +46,13 @@ export class ExecutionWorker implements ExecutionDispatcher {
   }
 
   /** Only for a run this instance drives; another instance's run is looked at by that instance's next poll. */
-  followUp(executionId: string): void {
+  followUp(executionId: string, current?: Execution): void {
     if (!this.held.has(executionId)) return;
     if (this.busy.has(executionId)) {
       this.followUpAgain.add(executionId);
       return;
     }
-    this.run(executionId, 'follow-up', () => this.runner.followUp(executionId));
+    this.run(executionId, 'follow-up', () => this.runner.followUp(executionId, current));
   }
 
   async start(): Promise<void> {
@@ -97,7 +97,7 @@ export class ExecutionWorker implements ExecutionDispatcher {
         }
         this.held = new Set([...takenOver, ...held].map((run) => run.id));
         for (const execution of [...takenOver, ...held]) {
-          if (resumeStep(execution) === 'follow-up') this.followUp(execution.id);
+          if (resumeStep(execution) === 'follow-up') this.followUp(execution.id, execution);
           // A launch under way here is left alone; one that is not (taken over) resumes from its saved step.
           else if (!this.busy.has(execution.id)) this.launch(execution.id);
         }

@@ -66,7 +66,7 @@ export class SchedulerLoop {
       }
       try {
         const started = await this.queue.startDue();
-        if (started.length > 0) {
+        if (started.length > 0 && this.logger.isLevelEnabled('info')) {
           this.logger.info({ runs: started.map((e) => ({ id: e.id, jobId: e.jobId, trigger: e.trigger })) }, 'queued runs started');
         }
       } catch (error) {
@@ -92,7 +92,7 @@ export class SchedulerLoop {
     for (const execution of executions) {
       if (execution.status === 'PENDING') this.dispatcher.launch(execution.id, { execution });
     }
-    if (executions.length > 0) {
+    if (executions.length > 0 && this.logger.isLevelEnabled('info')) {
       this.logger.info(
         { runs: executions.map((e) => ({ id: e.id, jobId: e.jobId, scheduledFor: e.scheduledFor, status: e.status })) },
         'scheduled ticks fired',

@@ -109,9 +109,12 @@ export class ExecutionRunner {
     }
   }
 
-  /** Looks at a run Flink has: carries a pending stop forward, enforces the timeout, and records how it ended. */
-  async followUp(executionId: string): Promise<void> {
-    let execution = await this.executions.findById(executionId);
+  /**
+   * Looks at a run Flink has: carries a pending stop forward, enforces the timeout, and records how it ended.
+   * `current` is the run as just read, which spares reading it again.
+   */
+  async followUp(executionId: string, current?: Execution): Promise<void> {
+    let execution = current ?? (await this.executions.findById(executionId));
     if (!execution || isTerminal(execution.status)) return;
     if (!mayBeOnFlink(execution) || execution.status === 'SUBMITTING') return;
     try {

@@ -39,8 +39,13 @@ const SIMPLE_PART = /^(?:(\*|\?)|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/;
  *   twice); `*` and steps follow real time.
  */
 function cronOptions(timezone?: string): CronOptions {
-  return { mode: '5-or-6-parts', domAndDow: false, fixedTimeRule: 'no-wildcard', timezone };
+  const common = { mode: '5-or-6-parts', domAndDow: false, fixedTimeRule: 'no-wildcard' } as const;
+  // The same times, about five times faster: croner goes through Intl for a named zone, not for a fixed offset.
+  return timezone && UTC_NAMES.has(timezone) ? { ...common, utcOffset: 0 } : { ...common, timezone };
 }
+
+/** Names of UTC itself, the default zone of every schedule. */
+const UTC_NAMES = new Set(['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT', 'Etc/Universal', 'Universal', 'Zulu', 'Etc/Zulu']);
 
 /** Far enough back that a pattern without a tick between here and croner's search limit (year 3000) has none. */
 const SEARCH_FROM = new Date('2000-01-01T00:00:00Z');
