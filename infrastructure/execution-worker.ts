@@ -11,7 +11,7 @@ const TAKE_OVER_BATCH = 100;
  * How many launches and follow-ups run at once. A herd of ticks would otherwise start hundreds together, each
  * holding a database connection in turn, and starve the scheduler's claims of the pool; the rest wait their turn.
  */
-const MAX_CONCURRENT_TASKS = 16;
+const MAX_CONCURRENT_TASKS = 8;
 
 /**
  * Runs the runner's work in the background of this process: launches of new runs and follow-ups of runs Flink has
