@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { and, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jobExecutions } from '../../adapters/output/repository/schema.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { jobExecutions, jobSchedules } from '../../adapters/output/repository/schema.js';
 import { migratePostgresDatabase, openDatabase } from '../../infrastructure/database.js';
 import { waitFor } from '../support/wait.js';
 import { createScratchDatabase, postgresSkipReason } from '../support/databases.js';
@@ -21,8 +21,14 @@ describe.skipIf(skipReason)('three replicas on one PostgreSQL', () => {
     scratch = await createScratchDatabase();
     await migratePostgresDatabase(scratch.url);
   });
+  // Each test has the database to its own replicas: those of an earlier test would take ticks and runs too.
+  afterEach(async () => {
+    await Promise.all(replicas.splice(0).map((replica) => replica.stop('SIGKILL')));
+    const database = await openDatabase({ kind: 'postgres', url: scratch.url });
+    await database.db.delete(jobSchedules);
+    await database.close();
+  });
   afterAll(async () => {
-    await Promise.all(replicas.map((replica) => replica.stop('SIGKILL')));
     await scratch?.drop();
   });
 
