@@ -86,8 +86,9 @@ export class DrizzleExecutionRepository implements ExecutionRepository {
           leaseUntil: sql`case when ${leaving} then ${leaseUntil.toISOString()}::timestamptz else ${jobExecutions.leaseUntil} end`,
         })
         .where(and(eq(jobExecutions.id, execution.id), eq(jobExecutions.revision, execution.revision)))
-        .returning();
-      return row && toExecution(row);
+        .returning({ revision: jobExecutions.revision });
+      // What was written is `execution` itself: reading the row back would only parse it again.
+      return row && { ...execution, revision: row.revision };
     } catch (error) {
       throw await this.conflictOf(error, execution);
     }
