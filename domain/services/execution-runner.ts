@@ -17,7 +17,7 @@ import type { FlinkCluster, FlinkJobState } from '../ports/output/flink-cluster.
 import type { IdGenerator } from '../ports/output/id-generator.js';
 import type { JarUploadRegistry } from '../ports/output/jar-upload-registry.js';
 import type { JobRepository } from '../ports/output/job-repository.js';
-import { savepointDirFor, type RunSettings } from './run-settings.js';
+import { defaultStopMode, savepointDirFor, type RunSettings } from './run-settings.js';
 import { requestStop } from './stop-requests.js';
 
 /** The statuses a launch walks through, in order. */
@@ -196,9 +196,8 @@ export class ExecutionRunner {
     if (!job.timeoutSeconds) return execution;
     const elapsed = this.clock.now().getTime() - execution.createdAt.getTime();
     if (elapsed < job.timeoutSeconds * 1000) return execution;
-    const savepointDir = savepointDirFor(job, this.settings);
     return requestStop(this.executions, execution, {
-      mode: savepointDir ? 'savepoint' : 'cancel',
+      mode: defaultStopMode(job, this.settings),
       drain: false,
       reason: 'timeout',
       requestedAt: this.clock.now(),

@@ -1,10 +1,8 @@
 import {
   newExecution,
   retryExecution,
-  transition,
   type Execution,
   type RestoreSettings,
-  type StopMode,
 } from '../entities/execution.js';
 import { isEntityId } from '../entities/ids.js';
 import {
@@ -24,8 +22,8 @@ import type { IdGenerator } from '../ports/output/id-generator.js';
 import type { JobRepository } from '../ports/output/job-repository.js';
 import type { ScheduleRepository } from '../ports/output/schedule-repository.js';
 import type { ExecutionStatus } from '../entities/execution.js';
-import { requestStop } from './stop-requests.js';
-import { savepointDirFor, type RunSettings } from './run-settings.js';
+import { dropQueuedRuns, requestStop } from './stop-requests.js';
+import { defaultStopMode, savepointDirFor, type RunSettings } from './run-settings.js';
 
 export class ExecutionService implements JobRuns {
   constructor(
@@ -69,15 +67,15 @@ export class ExecutionService implements JobRuns {
   async stopJob(jobId: string, options: StopOptions): Promise<Execution> {
     const job = isEntityId(jobId) ? await this.jobs.findById(jobId) : undefined;
     if (!job) throw new JobNotFoundError(jobId);
-    const savepointDir = savepointDirFor(job, this.settings);
-    if (options.mode === 'savepoint' && !savepointDir) throw new SavepointDirectoryMissingError(jobId);
-    const mode: StopMode = options.mode ?? (savepointDir ? 'savepoint' : 'cancel');
+    if (options.mode === 'savepoint' && !savepointDirFor(job, this.settings)) throw new SavepointDirectoryMissingError(jobId);
+    const mode = options.mode ?? defaultStopMode(job, this.settings);
 
     // Runs waiting in the queue would start once the active one ended: a stop is meant for them too.
-    const dropped = await this.dropQueued(jobId);
+    const queued = await this.executions.findQueuedForJob(jobId);
+    const dropped = await dropQueuedRuns(this.executions, queued, this.clock.now(), 'stop requested while queued');
     const [active] = await this.executions.findActiveForJob(jobId);
     if (!active) {
-      if (dropped) return dropped;
+      if (dropped.length > 0) return dropped[dropped.length - 1]!;
       throw new JobNotRunningError(jobId);
     }
     const stopping = await requestStop(this.executions, active, {
@@ -116,16 +114,6 @@ export class ExecutionService implements JobRuns {
   /** Runs of a job may overlap only when its schedule says `allow`; otherwise a start waits for none. */
   private async exclusive(jobId: string): Promise<boolean> {
     return (await this.schedules.find(jobId))?.overlapPolicy !== 'allow';
-  }
-
-  /** Ends the job's QUEUED runs as STOPPED; resolves with the last of them, if any. */
-  private async dropQueued(jobId: string): Promise<Execution | undefined> {
-    let last: Execution | undefined;
-    for (const queued of await this.executions.findQueuedForJob(jobId)) {
-      const stopped = transition(queued, 'STOPPED', this.clock.now(), { detail: 'stop requested while queued' });
-      last = (await this.executions.save(stopped)) ?? last;
-    }
-    return last;
   }
 
   private async restoreSettings(jobId: string, options: StartOptions): Promise<RestoreSettings | null> {

@@ -5,8 +5,9 @@ import type { Clock } from '../ports/output/clock.js';
 import type { ExecutionDispatcher } from '../ports/output/execution-dispatcher.js';
 import type { ExecutionRepository } from '../ports/output/execution-repository.js';
 import type { JobRepository } from '../ports/output/job-repository.js';
-import { savepointDirFor, type RunSettings } from './run-settings.js';
-import { requestStop } from './stop-requests.js';
+import type { Job } from '../entities/job.js';
+import { defaultStopMode, type RunSettings } from './run-settings.js';
+import { dropQueuedRuns, requestStop } from './stop-requests.js';
 
 /** How many queued runs one pass looks at. */
 const QUEUE_BATCH = 200;
@@ -32,11 +33,12 @@ export class RunQueue implements QueuedRuns {
     for (const queued of await this.executions.findQueued(QUEUE_BATCH)) {
       const now = this.clock.now();
       if (queued.queue?.notBefore && queued.queue.notBefore > now) continue;
-      if (!(await this.jobs.findById(queued.jobId))) {
-        await this.executions.save(transition(queued, 'STOPPED', now, { detail: 'the job was deleted' }));
+      const job = await this.jobs.findById(queued.jobId);
+      if (!job) {
+        await dropQueuedRuns(this.executions, [queued], now, 'the job was deleted');
         continue;
       }
-      if (queued.queue?.stopActive && !(await this.clearWayFor(queued, now))) continue;
+      if (queued.queue?.stopActive && !(await this.clearWayFor(queued, job, now))) continue;
       const detail = queued.trigger === 'retry' ? `retry of ${queued.retryOf}` : 'the previous run ended';
       try {
         const saved = await this.executions.save(transition(queued, 'PENDING', now, { detail }));
@@ -55,19 +57,17 @@ export class RunQueue implements QueuedRuns {
    * For cancel_other: drops the job's runs queued before `queued` and asks its active runs to stop. Resolves
    * with whether `queued` is still queued (it may have been dropped by a later one meanwhile).
    */
-  private async clearWayFor(queued: Execution, now: Date): Promise<boolean> {
-    for (const other of await this.executions.findQueuedForJob(queued.jobId)) {
-      if (other.id === queued.id || other.createdAt > queued.createdAt) continue;
-      await this.executions.save(transition(other, 'STOPPED', now, { detail: `replaced by ${queued.id} (cancel_other)` }));
-    }
+  private async clearWayFor(queued: Execution, job: Job, now: Date): Promise<boolean> {
+    const earlier = (await this.executions.findQueuedForJob(queued.jobId)).filter(
+      (other) => other.id !== queued.id && other.createdAt <= queued.createdAt,
+    );
+    await dropQueuedRuns(this.executions, earlier, now, `replaced by ${queued.id} (cancel_other)`);
     const current = await this.executions.findById(queued.id);
     if (current?.status !== 'QUEUED') return false;
-    const job = await this.jobs.findById(queued.jobId);
     for (const active of await this.executions.findActiveForJob(queued.jobId)) {
       if (active.stopRequest) continue;
-      const savepoint = job && savepointDirFor(job, this.settings);
       const stopping = await requestStop(this.executions, active, {
-        mode: savepoint ? 'savepoint' : 'cancel',
+        mode: defaultStopMode(job, this.settings),
         drain: false,
         reason: 'replaced',
         requestedAt: now,

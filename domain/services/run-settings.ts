@@ -1,3 +1,4 @@
+import type { StopMode } from '../entities/execution.js';
 import type { Job } from '../entities/job.js';
 
 export interface RunSettings {
@@ -12,4 +13,9 @@ export interface RunSettings {
 /** The folder a job's savepoints go to: its own `state.savepoints.dir`, else the service-wide one. */
 export function savepointDirFor(job: Pick<Job, 'flinkConfiguration'>, settings: RunSettings): string | null {
   return job.flinkConfiguration['state.savepoints.dir'] ?? settings.savepointDir;
+}
+
+/** How a run of the job stops unless told otherwise: with a savepoint when there is a folder for it, else cancelled. */
+export function defaultStopMode(job: Pick<Job, 'flinkConfiguration'>, settings: RunSettings): StopMode {
+  return savepointDirFor(job, settings) ? 'savepoint' : 'cancel';
 }

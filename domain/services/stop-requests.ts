@@ -22,6 +22,21 @@ export async function requestStop(
   return undefined;
 }
 
+/** Ends QUEUED runs as STOPPED, saying why; resolves with the ones this call stopped (not started meanwhile). */
+export async function dropQueuedRuns(
+  executions: ExecutionRepository,
+  runs: Execution[],
+  at: Date,
+  detail: string,
+): Promise<Execution[]> {
+  const dropped: Execution[] = [];
+  for (const run of runs) {
+    const saved = await executions.save(transition(run, 'STOPPED', at, { detail }));
+    if (saved) dropped.push(saved);
+  }
+  return dropped;
+}
+
 function describe(request: StopRequest): string {
   const how = request.mode === 'savepoint' ? `stop with savepoint${request.drain ? ' (drain)' : ''}` : 'cancel';
   switch (request.reason) {

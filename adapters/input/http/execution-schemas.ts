@@ -67,7 +67,8 @@ export const ListExecutionsQuerySchema = z.strictObject({
   status: z.enum(STATUSES, { message: `must be one of ${STATUSES.join(', ')}` }).optional(),
 });
 
-const iso = (date: Date | null) => date?.toISOString() ?? null;
+/** A date as RFC 3339 UTC in a representation, or null. */
+export const iso = (date: Date | null) => date?.toISOString() ?? null;
 
 export function toExecutionResource(execution: Execution): z.infer<typeof ExecutionSchema> {
   const submitted = execution.history.some((entry) => entry.status === 'SUBMITTING');

@@ -9,14 +9,11 @@ import {
   StopRequestSchema,
   toExecutionResource,
 } from './execution-schemas.js';
+import { ExecutionIdParams, JobIdParams } from './path-params.js';
 import { problemDoc } from './problem.js';
 import { limitBody, optionalJsonBody } from './request-body.js';
 import { rejectInvalid } from './validation-hook.js';
 
-const JobIdParams = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, format: 'uuid' }) });
-const ExecutionIdParams = z.object({
-  executionId: z.string().openapi({ param: { name: 'executionId', in: 'path' }, format: 'uuid' }),
-});
 
 const executionResponse = (description: string) => ({
   description,

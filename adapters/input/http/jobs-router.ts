@@ -12,11 +12,11 @@ import {
   ListJobsQuerySchema,
   toJobResource,
 } from './job-schemas.js';
+import { JobIdParams } from './path-params.js';
 import { HttpProblem, problemDoc } from './problem.js';
 import { jsonBody } from './request-body.js';
 import { rejectInvalid } from './validation-hook.js';
 
-const JobIdParams = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, format: 'uuid' }) });
 
 const jsonDefinition = {
   required: true,

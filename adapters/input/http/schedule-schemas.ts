@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { OVERLAP_POLICIES, SCHEDULE_DEFAULTS, type ScheduleDefinition } from '../../../domain/entities/schedule.js';
 import type { ScheduleView } from '../../../domain/ports/input/job-schedules.js';
+import { iso } from './execution-schemas.js';
 
 const wholeSeconds = (max: number, min = 0) =>
   z
@@ -65,8 +66,6 @@ export const ScheduleSchema = z
     version: z.number().int(),
   })
   .openapi('Schedule');
-
-const iso = (date: Date | null) => date?.toISOString() ?? null;
 
 export function toScheduleResource({ schedule, nextRunTimes, ended }: ScheduleView): z.infer<typeof ScheduleSchema> {
   return {

@@ -1,11 +1,11 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { JobSchedules } from '../../../domain/ports/input/job-schedules.js';
+import { JobIdParams } from './path-params.js';
 import { problemDoc } from './problem.js';
 import { jsonBody, limitBody, optionalJsonBody } from './request-body.js';
 import { PauseRequestSchema, ScheduleRequestSchema, ScheduleSchema, toScheduleResource } from './schedule-schemas.js';
 import { rejectInvalid } from './validation-hook.js';
 
-const JobIdParams = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, format: 'uuid' }) });
 const scheduleResponse = (description: string) => ({
   description,
   content: { 'application/json': { schema: ScheduleSchema } },

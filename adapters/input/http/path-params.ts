@@ -1,0 +1,8 @@
+import { z } from '@hono/zod-openapi';
+
+/** `{id}` of /jobs/{id}/...: any string, so that a malformed id reads as not found rather than as bad input. */
+export const JobIdParams = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, format: 'uuid' }) });
+
+export const ExecutionIdParams = z.object({
+  executionId: z.string().openapi({ param: { name: 'executionId', in: 'path' }, format: 'uuid' }),
+});
