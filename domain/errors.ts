@@ -87,22 +87,22 @@ export class JarLocationRefusedError extends DomainError {
 }
 
 /** A failure of a run's external step; its code ends up in the execution's `error`. */
-export class RunStepError extends Error {
+export class ExecutionStepError extends Error {
   constructor(
     readonly code: string,
     message: string,
     options?: { cause?: unknown },
   ) {
     super(message, options);
-    this.name = 'RunStepError';
+    this.name = 'ExecutionStepError';
   }
 }
 
 /** JAR_URL_NOT_ALLOWED, JAR_DOWNLOAD_FAILED, JAR_TOO_LARGE, JAR_CHECKSUM_MISMATCH. */
-export class ArtifactError extends RunStepError {}
+export class ArtifactError extends ExecutionStepError {}
 
 /** FLINK_UNREACHABLE, FLINK_SUBMIT_FAILED, FLINK_REQUEST_FAILED. */
-export class FlinkError extends RunStepError {}
+export class FlinkError extends ExecutionStepError {}
 
 export class SavepointDirectoryMissingError extends DomainError {
   readonly code = 'SAVEPOINT_DIR_NOT_CONFIGURED';

@@ -5,7 +5,7 @@ import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { HttpArtifactSource } from '../adapters/output/artifacts/http-artifact-source.js';
 import { CronerCalculator } from '../adapters/output/cron/croner-calculator.js';
 import { FlinkRestCluster } from '../adapters/output/flink/flink-rest-cluster.js';
-import { DrizzleExecutionRepository, type RunLeases } from '../adapters/output/repository/drizzle-execution-repository.js';
+import { DrizzleExecutionRepository, type ExecutionLeases } from '../adapters/output/repository/drizzle-execution-repository.js';
 import { DrizzleJarUploadRegistry } from '../adapters/output/repository/drizzle-jar-upload-registry.js';
 import { DrizzleJobRepository } from '../adapters/output/repository/drizzle-job-repository.js';
 import { DrizzleScheduleRepository } from '../adapters/output/repository/drizzle-schedule-repository.js';
@@ -22,17 +22,17 @@ import type { DatabaseStatus } from '../domain/ports/output/database-status.js';
 import type { IdGenerator } from '../domain/ports/output/id-generator.js';
 import type { JobRepository } from '../domain/ports/output/job-repository.js';
 import type { JobDefinitions } from '../domain/ports/input/job-definitions.js';
-import type { JobRuns } from '../domain/ports/input/job-runs.js';
+import type { JobExecutions } from '../domain/ports/input/job-executions.js';
 import type { JobSchedules } from '../domain/ports/input/job-schedules.js';
-import type { QueuedRuns } from '../domain/ports/input/queued-runs.js';
+import type { QueuedExecutions } from '../domain/ports/input/queued-executions.js';
 import type { CronCalculator } from '../domain/ports/output/cron-calculator.js';
 import type { ScheduleRepository } from '../domain/ports/output/schedule-repository.js';
 import { SchedulingService } from '../domain/services/scheduling-service.js';
-import { RunQueue } from '../domain/services/run-queue.js';
+import { ExecutionQueue } from '../domain/services/run-queue.js';
 import type { ServiceHealth } from '../domain/ports/input/service-health.js';
 import { ExecutionRunner } from '../domain/services/execution-runner.js';
 import { ExecutionService } from '../domain/services/execution-service.js';
-import type { RunSettings } from '../domain/services/run-settings.js';
+import type { ExecutionSettings } from '../domain/services/run-settings.js';
 import { HealthService } from '../domain/services/health-service.js';
 import { JobDefinitionService } from '../domain/services/job-definition-service.js';
 import type { AppConfig } from './config.js';
@@ -73,7 +73,7 @@ export async function buildContainer(
 
   // A run's lease outlives a few missed renewals (one per worker poll); a dead instance's runs are taken over
   // when it runs out, at the next poll of a live one.
-  const leases: RunLeases = { owner: config.instanceId, ttlMs: runLeaseMs(config), clock };
+  const leases: ExecutionLeases = { owner: config.instanceId, ttlMs: executionLeaseMs(config), clock };
   container.register(TOKENS.JobRepository, { useValue: new DrizzleJobRepository(database.db) });
   container.register(TOKENS.ExecutionRepository, { useValue: new DrizzleExecutionRepository(database.db, leases) });
   container.register(TOKENS.JarUploadRegistry, { useValue: new DrizzleJarUploadRegistry(database.db) });
@@ -88,12 +88,12 @@ export async function buildContainer(
   container.register(TOKENS.FlinkCluster, {
     useValue: overrides.flink ?? new FlinkRestCluster({ baseUrl: config.flinkJobManagerUrl }),
   });
-  container.register(TOKENS.RunSettings, {
+  container.register(TOKENS.ExecutionSettings, {
     useValue: {
       savepointDir: config.savepointDir,
       stopTimeoutMs: config.stopTimeoutMs,
       unreachableGraceMs: config.flinkUnreachableGraceMs,
-    } satisfies RunSettings,
+    } satisfies ExecutionSettings,
   });
   container.register(TOKENS.DatabaseStatus, {
     useValue: new SqlDatabaseStatus(database.db, shippedMigrationCount()),
@@ -118,7 +118,7 @@ export async function buildContainer(
         resolve<JarUploadRegistry>(TOKENS.JarUploadRegistry),
         resolve<Clock>(TOKENS.Clock),
         resolve<IdGenerator>(TOKENS.IdGenerator),
-        resolve<RunSettings>(TOKENS.RunSettings),
+        resolve<ExecutionSettings>(TOKENS.ExecutionSettings),
       ),
   });
   // One worker per container: it is both the dispatcher the use cases talk to and the loop cmd/ starts.
@@ -129,7 +129,7 @@ export async function buildContainer(
     config.flinkPollIntervalMs,
   );
   container.register(TOKENS.ExecutionWorker, { useValue: worker });
-  container.register(TOKENS.JobRuns, {
+  container.register(TOKENS.JobExecutions, {
     useFactory: () =>
       new ExecutionService(
         resolve<JobRepository>(TOKENS.JobRepository),
@@ -138,7 +138,7 @@ export async function buildContainer(
         worker,
         resolve<Clock>(TOKENS.Clock),
         resolve<IdGenerator>(TOKENS.IdGenerator),
-        resolve<RunSettings>(TOKENS.RunSettings),
+        resolve<ExecutionSettings>(TOKENS.ExecutionSettings),
       ),
   });
   container.register(TOKENS.CronCalculator, { useValue: new CronerCalculator() });
@@ -154,20 +154,20 @@ export async function buildContainer(
         new SqlScheduleSignal(database.db),
       ),
   });
-  container.register(TOKENS.QueuedRuns, {
+  container.register(TOKENS.QueuedExecutions, {
     useFactory: () =>
-      new RunQueue(
+      new ExecutionQueue(
         resolve<JobRepository>(TOKENS.JobRepository),
         resolve<ExecutionRepository>(TOKENS.ExecutionRepository),
         worker,
         resolve<Clock>(TOKENS.Clock),
-        resolve<RunSettings>(TOKENS.RunSettings),
+        resolve<ExecutionSettings>(TOKENS.ExecutionSettings),
       ),
   });
   container.register(TOKENS.SchedulerLoop, {
     useValue: new SchedulerLoop(
       resolve<JobSchedules>(TOKENS.JobSchedules),
-      resolve<QueuedRuns>(TOKENS.QueuedRuns),
+      resolve<QueuedExecutions>(TOKENS.QueuedExecutions),
       worker,
       resolve<Clock>(TOKENS.Clock),
       logger,
@@ -186,7 +186,7 @@ export async function buildContainer(
     useFactory: () =>
       createHttpApp({
         jobDefinitions: resolve<JobDefinitions>(TOKENS.JobDefinitions),
-        jobRuns: resolve<JobRuns>(TOKENS.JobRuns),
+        jobExecutions: resolve<JobExecutions>(TOKENS.JobExecutions),
         jobSchedules: resolve<JobSchedules>(TOKENS.JobSchedules),
         health: resolve<ServiceHealth>(TOKENS.ServiceHealth),
         logger,
@@ -196,7 +196,7 @@ export async function buildContainer(
 }
 
 /** How long a run's lease lasts unrenewed: three worker polls, and never under 6 s. */
-export function runLeaseMs(config: Pick<AppConfig, 'flinkPollIntervalMs'>): number {
+export function executionLeaseMs(config: Pick<AppConfig, 'flinkPollIntervalMs'>): number {
   return Math.max(6000, 3 * config.flinkPollIntervalMs);
 }
 

@@ -8,7 +8,7 @@ import { createJobsRouter } from '../adapters/input/http/jobs-router.js';
 import { createSchedulesRouter } from '../adapters/input/http/schedules-router.js';
 import { problemFor, problemResponse } from '../adapters/input/http/problem.js';
 import type { JobDefinitions } from '../domain/ports/input/job-definitions.js';
-import type { JobRuns } from '../domain/ports/input/job-runs.js';
+import type { JobExecutions } from '../domain/ports/input/job-executions.js';
 import type { JobSchedules } from '../domain/ports/input/job-schedules.js';
 import type { ServiceHealth } from '../domain/ports/input/service-health.js';
 import { requestContext } from './logging.js';
@@ -16,7 +16,7 @@ import { serviceVersion } from './project-files.js';
 
 export interface HttpAppDependencies {
   jobDefinitions: JobDefinitions;
-  jobRuns: JobRuns;
+  jobExecutions: JobExecutions;
   jobSchedules: JobSchedules;
   health: ServiceHealth;
   logger: Logger;
@@ -50,13 +50,13 @@ function requestIdentity(logger: Logger): MiddlewareHandler {
   };
 }
 
-export function createHttpApp({ jobDefinitions, jobRuns, jobSchedules, health, logger }: HttpAppDependencies) {
+export function createHttpApp({ jobDefinitions, jobExecutions, jobSchedules, health, logger }: HttpAppDependencies) {
   const app = new OpenAPIHono();
   app.use('*', requestIdentity(logger));
 
   app.route('/', createHealthRouter(health));
-  app.route('/api/v1/jobs', createJobsRouter(jobDefinitions, jobRuns, jobSchedules));
-  app.route('/api/v1', createExecutionsRouter(jobRuns));
+  app.route('/api/v1/jobs', createJobsRouter(jobDefinitions, jobExecutions, jobSchedules));
+  app.route('/api/v1', createExecutionsRouter(jobExecutions));
   app.route('/api/v1', createSchedulesRouter(jobSchedules));
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

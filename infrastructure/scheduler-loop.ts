@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { JobSchedules } from '../domain/ports/input/job-schedules.js';
-import type { QueuedRuns } from '../domain/ports/input/queued-runs.js';
+import type { QueuedExecutions } from '../domain/ports/input/queued-executions.js';
 import type { Clock } from '../domain/ports/output/clock.js';
 import type { ExecutionDispatcher } from '../domain/ports/output/execution-dispatcher.js';
 
@@ -22,7 +22,7 @@ export class SchedulerLoop {
 
   constructor(
     private readonly schedules: JobSchedules,
-    private readonly queue: QueuedRuns,
+    private readonly queue: QueuedExecutions,
     private readonly dispatcher: ExecutionDispatcher,
     private readonly clock: Clock,
     private readonly logger: Logger,

@@ -1,4 +1,4 @@
-import type { RetryPolicy } from './schedule.js';
+import type { RetryPolicy } from './retry-policy.js';
 
 /** A value a job's `config` may hold; each becomes `--key value` on the Flink program's command line. */
 export type ConfigValue = string | number | boolean;

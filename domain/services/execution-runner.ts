@@ -8,8 +8,8 @@ import {
   type StopRequest,
 } from '../entities/execution.js';
 import { programArguments, type Job } from '../entities/job.js';
-import { retryDelayMs, shouldRetry } from '../entities/schedule.js';
-import { RunStepError } from '../errors.js';
+import { retryDelayMs, shouldRetry } from '../entities/retry-policy.js';
+import { ExecutionStepError } from '../errors.js';
 import type { ArtifactSource, LocalArtifact } from '../ports/output/artifact-source.js';
 import type { Clock } from '../ports/output/clock.js';
 import type { ExecutionRepository } from '../ports/output/execution-repository.js';
@@ -17,7 +17,7 @@ import type { FlinkCluster, FlinkJobState } from '../ports/output/flink-cluster.
 import type { IdGenerator } from '../ports/output/id-generator.js';
 import type { JarUploadRegistry } from '../ports/output/jar-upload-registry.js';
 import type { JobRepository } from '../ports/output/job-repository.js';
-import { defaultStopMode, savepointDirFor, type RunSettings } from './run-settings.js';
+import { defaultStopMode, savepointDirFor, type ExecutionSettings } from './run-settings.js';
 import { requestStop } from './stop-requests.js';
 
 /** The statuses a launch walks through, in order. */
@@ -56,7 +56,7 @@ export class ExecutionRunner {
     private readonly uploads: JarUploadRegistry,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
-    private readonly settings: RunSettings,
+    private readonly settings: ExecutionSettings,
   ) {}
 
   /**
@@ -373,7 +373,7 @@ export class ExecutionRunner {
 }
 
 function errorOf(error: unknown): ExecutionError {
-  if (error instanceof RunStepError) return { code: error.code, message: error.message };
+  if (error instanceof ExecutionStepError) return { code: error.code, message: error.message };
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'INTERNAL_ERROR', message };
 }

@@ -14,7 +14,7 @@ import {
   NoSavepointError,
   SavepointDirectoryMissingError,
 } from '../errors.js';
-import type { ExecutionPage, JobRuns, StartOptions, StopOptions } from '../ports/input/job-runs.js';
+import type { ExecutionPage, JobExecutions, StartOptions, StopOptions } from '../ports/input/job-executions.js';
 import type { Clock } from '../ports/output/clock.js';
 import type { ExecutionDispatcher } from '../ports/output/execution-dispatcher.js';
 import type { ExecutionCursor, ExecutionRepository, ExecutionSummary } from '../ports/output/execution-repository.js';
@@ -22,10 +22,10 @@ import type { IdGenerator } from '../ports/output/id-generator.js';
 import type { JobRepository } from '../ports/output/job-repository.js';
 import type { ScheduleRepository } from '../ports/output/schedule-repository.js';
 import type { ExecutionStatus } from '../entities/execution.js';
-import { dropQueuedRuns, requestStop } from './stop-requests.js';
-import { defaultStopMode, savepointDirFor, type RunSettings } from './run-settings.js';
+import { dropQueuedExecutions, requestStop } from './stop-requests.js';
+import { defaultStopMode, savepointDirFor, type ExecutionSettings } from './run-settings.js';
 
-export class ExecutionService implements JobRuns {
+export class ExecutionService implements JobExecutions {
   constructor(
     private readonly jobs: JobRepository,
     private readonly executions: ExecutionRepository,
@@ -33,7 +33,7 @@ export class ExecutionService implements JobRuns {
     private readonly dispatcher: ExecutionDispatcher,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
-    private readonly settings: RunSettings,
+    private readonly settings: ExecutionSettings,
   ) {}
 
   async startJob(jobId: string, options: StartOptions): Promise<Execution> {
@@ -72,7 +72,7 @@ export class ExecutionService implements JobRuns {
 
     // Runs waiting in the queue would start once the active one ended: a stop is meant for them too.
     const queued = await this.executions.findQueuedForJob(jobId);
-    const dropped = await dropQueuedRuns(this.executions, queued, this.clock.now(), 'stop requested while queued');
+    const dropped = await dropQueuedExecutions(this.executions, queued, this.clock.now(), 'stop requested while queued');
     const [active] = await this.executions.findActiveForJob(jobId);
     if (!active) {
       if (dropped.length > 0) return dropped[dropped.length - 1]!;

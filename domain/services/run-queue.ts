@@ -1,13 +1,13 @@
 import { transition, type Execution } from '../entities/execution.js';
 import { JobAlreadyRunningError } from '../errors.js';
-import type { QueuedRuns } from '../ports/input/queued-runs.js';
+import type { QueuedExecutions } from '../ports/input/queued-executions.js';
 import type { Clock } from '../ports/output/clock.js';
 import type { ExecutionDispatcher } from '../ports/output/execution-dispatcher.js';
 import type { ExecutionRepository } from '../ports/output/execution-repository.js';
 import type { JobRepository } from '../ports/output/job-repository.js';
 import type { Job } from '../entities/job.js';
-import { defaultStopMode, type RunSettings } from './run-settings.js';
-import { dropQueuedRuns, requestStop } from './stop-requests.js';
+import { defaultStopMode, type ExecutionSettings } from './run-settings.js';
+import { dropQueuedExecutions, requestStop } from './stop-requests.js';
 
 /** How many queued runs one pass looks at. */
 const QUEUE_BATCH = 200;
@@ -19,13 +19,13 @@ const QUEUE_BATCH = 200;
  * pass: a run leaves the queue in one conditional write, and the database refuses a second active exclusive run,
  * so a run is started once and never beside another.
  */
-export class RunQueue implements QueuedRuns {
+export class ExecutionQueue implements QueuedExecutions {
   constructor(
     private readonly jobs: JobRepository,
     private readonly executions: ExecutionRepository,
     private readonly dispatcher: ExecutionDispatcher,
     private readonly clock: Clock,
-    private readonly settings: RunSettings,
+    private readonly settings: ExecutionSettings,
   ) {}
 
   async startDue(): Promise<Execution[]> {
@@ -35,7 +35,7 @@ export class RunQueue implements QueuedRuns {
       if (queued.queue?.notBefore && queued.queue.notBefore > now) continue;
       const job = await this.jobs.findById(queued.jobId);
       if (!job) {
-        await dropQueuedRuns(this.executions, [queued], now, 'the job was deleted');
+        await dropQueuedExecutions(this.executions, [queued], now, 'the job was deleted');
         continue;
       }
       if (queued.queue?.stopActive && !(await this.clearWayFor(queued, job, now))) continue;
@@ -61,7 +61,7 @@ export class RunQueue implements QueuedRuns {
     const earlier = (await this.executions.findQueuedForJob(queued.jobId)).filter(
       (other) => other.id !== queued.id && other.createdAt <= queued.createdAt,
     );
-    await dropQueuedRuns(this.executions, earlier, now, `replaced by ${queued.id} (cancel_other)`);
+    await dropQueuedExecutions(this.executions, earlier, now, `replaced by ${queued.id} (cancel_other)`);
     const current = await this.executions.findById(queued.id);
     if (current?.status !== 'QUEUED') return false;
     for (const active of await this.executions.findActiveForJob(queued.jobId)) {

@@ -1,7 +1,7 @@
 import type { StopMode } from '../entities/execution.js';
 import type { Job } from '../entities/job.js';
 
-export interface RunSettings {
+export interface ExecutionSettings {
   /** Cluster-wide savepoint folder (SAVEPOINT_DIR), if any. */
   savepointDir: string | null;
   /** How long a stop-with-savepoint may take before the job is cancelled instead. */
@@ -11,11 +11,11 @@ export interface RunSettings {
 }
 
 /** The folder a job's savepoints go to: its own `state.savepoints.dir`, else the service-wide one. */
-export function savepointDirFor(job: Pick<Job, 'flinkConfiguration'>, settings: RunSettings): string | null {
+export function savepointDirFor(job: Pick<Job, 'flinkConfiguration'>, settings: ExecutionSettings): string | null {
   return job.flinkConfiguration['state.savepoints.dir'] ?? settings.savepointDir;
 }
 
 /** How a run of the job stops unless told otherwise: with a savepoint when there is a folder for it, else cancelled. */
-export function defaultStopMode(job: Pick<Job, 'flinkConfiguration'>, settings: RunSettings): StopMode {
+export function defaultStopMode(job: Pick<Job, 'flinkConfiguration'>, settings: ExecutionSettings): StopMode {
   return savepointDirFor(job, settings) ? 'savepoint' : 'cancel';
 }

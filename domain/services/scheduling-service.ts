@@ -1,7 +1,6 @@
 import { newExecution, skippedExecution, type Execution } from '../entities/execution.js';
 import { isEntityId } from '../entities/ids.js';
 import {
-  catchUp,
   createSchedule,
   jitterFor,
   nextRunTimes,
@@ -11,6 +10,7 @@ import {
   type Schedule,
   type ScheduleDefinition,
 } from '../entities/schedule.js';
+import { catchUp } from '../entities/catch-up.js';
 import { InvalidScheduleError, JobNotFoundError, ScheduleNotFoundError } from '../errors.js';
 import type { JobSchedules, ScheduleView } from '../ports/input/job-schedules.js';
 import type { Clock } from '../ports/output/clock.js';
@@ -101,13 +101,13 @@ export class SchedulingService implements JobSchedules {
    * policy says (see `overlapAction`): at once, queued behind the active run, queued to replace it, or recorded
    * SKIPPED; older due ticks are counted as missed.
    */
-  private decide({ schedule, activeRuns, waitingRuns }: DueTick, now: Date): TickOutcome {
+  private decide({ schedule, activeExecutions, waitingExecutions }: DueTick, now: Date): TickOutcome {
     const outcome = catchUp(this.cron, schedule, schedule.nextFireAt ?? now, now);
     const counters = { ...schedule.counters, ticksMissed: schedule.counters.ticksMissed + outcome.missed };
     const executions: TickOutcome['executions'] = [];
     if (outcome.fire) {
       const common = { id: this.ids.newId(), jobId: schedule.jobId, scheduledFor: outcome.fire, now };
-      const action = overlapAction(schedule.overlapPolicy, activeRuns, waitingRuns);
+      const action = overlapAction(schedule.overlapPolicy, activeExecutions, waitingExecutions);
       if (action === 'skip') {
         const reason = { code: 'OVERLAP', message: 'A run of the job was still active or waiting at this tick' };
         executions.push({ execution: skippedExecution({ ...common, reason }), exclusive: false });

@@ -23,7 +23,7 @@ export async function requestStop(
 }
 
 /** Ends QUEUED runs as STOPPED, saying why; resolves with the ones this call stopped (not started meanwhile). */
-export async function dropQueuedRuns(
+export async function dropQueuedExecutions(
   executions: ExecutionRepository,
   runs: Execution[],
   at: Date,

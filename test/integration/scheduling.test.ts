@@ -124,11 +124,11 @@ describe.each(backends)('firing schedules on $name', (backend) => {
     const seen: number[] = [];
     // A decision made on a stale count: it starts a run although one is active. The retry sees the truth.
     const stored = await services.schedules.claimDue(clock.now(), 10, (tick) => {
-      seen.push(tick.activeRuns);
+      seen.push(tick.activeExecutions);
       const scheduledFor = tick.schedule.nextFireAt!;
       const common = { id: randomIds.newId(), jobId: job.id, scheduledFor, now: clock.now() };
       const execution =
-        tick.activeRuns > 1
+        tick.activeExecutions > 1
           ? skippedExecution({ ...common, reason: { code: 'OVERLAP', message: 'still running' } })
           : newExecution({ ...common, trigger: 'schedule' });
       return { schedule: { ...tick.schedule, nextFireAt: null }, nextDueAt: null, executions: [{ execution, exclusive: true }] };

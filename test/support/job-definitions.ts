@@ -1,5 +1,5 @@
 import type { JobDefinition } from '../../domain/entities/job.js';
-import { RETRY_DEFAULTS } from '../../domain/entities/schedule.js';
+import { RETRY_DEFAULTS } from '../../domain/entities/retry-policy.js';
 
 /** A valid job definition; override what the test is about. */
 export function aJobDefinition(overrides: Partial<JobDefinition> = {}): JobDefinition {

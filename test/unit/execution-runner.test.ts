@@ -10,7 +10,7 @@ import {
 } from '../../domain/errors.js';
 import { ExecutionRunner, resumeStep } from '../../domain/services/execution-runner.js';
 import { ExecutionService } from '../../domain/services/execution-service.js';
-import type { RunSettings } from '../../domain/services/run-settings.js';
+import type { ExecutionSettings } from '../../domain/services/run-settings.js';
 import { aJobDefinition } from '../support/job-definitions.js';
 import { FakeArtifactSource, InMemoryJarUploadRegistry } from './fakes/fake-artifacts.js';
 import { FakeFlinkCluster } from './fakes/fake-flink-cluster.js';
@@ -19,9 +19,9 @@ import { InMemoryExecutionRepository } from './fakes/in-memory-execution-reposit
 import { InMemoryJobRepository } from './fakes/in-memory-job-repository.js';
 import { InMemoryScheduleRepository } from './fakes/in-memory-schedule-repository.js';
 
-const settings: RunSettings = { savepointDir: null, stopTimeoutMs: 60_000, unreachableGraceMs: 300_000 };
+const settings: ExecutionSettings = { savepointDir: null, stopTimeoutMs: 60_000, unreachableGraceMs: 300_000 };
 
-async function setup(definition: Partial<JobDefinition> = {}, overrides: Partial<RunSettings> = {}) {
+async function setup(definition: Partial<JobDefinition> = {}, overrides: Partial<ExecutionSettings> = {}) {
   const clock = new FixedClock();
   const ids = new SequentialIds();
   const jobs = new InMemoryJobRepository();

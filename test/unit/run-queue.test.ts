@@ -4,9 +4,9 @@ import { SCHEDULE_DEFAULTS, type OverlapPolicy } from '../../domain/entities/sch
 import { ArtifactError, ExecutionAlreadyRetriedError, ExecutionNotFailedError } from '../../domain/errors.js';
 import { ExecutionRunner } from '../../domain/services/execution-runner.js';
 import { ExecutionService } from '../../domain/services/execution-service.js';
-import { RunQueue } from '../../domain/services/run-queue.js';
+import { ExecutionQueue } from '../../domain/services/run-queue.js';
 import { SchedulingService } from '../../domain/services/scheduling-service.js';
-import type { RunSettings } from '../../domain/services/run-settings.js';
+import type { ExecutionSettings } from '../../domain/services/run-settings.js';
 import { CronerCalculator } from '../../adapters/output/cron/croner-calculator.js';
 import { aJobDefinition } from '../support/job-definitions.js';
 import { FakeArtifactSource, InMemoryJarUploadRegistry } from './fakes/fake-artifacts.js';
@@ -16,10 +16,10 @@ import { InMemoryExecutionRepository } from './fakes/in-memory-execution-reposit
 import { InMemoryJobRepository } from './fakes/in-memory-job-repository.js';
 import { InMemoryScheduleRepository } from './fakes/in-memory-schedule-repository.js';
 
-const settings: RunSettings = { savepointDir: null, stopTimeoutMs: 60_000, unreachableGraceMs: 300_000 };
+const settings: ExecutionSettings = { savepointDir: null, stopTimeoutMs: 60_000, unreachableGraceMs: 300_000 };
 
 /** Everything a run goes through, on fakes, with a clock the test moves: ticks, the queue, launches, follow-ups. */
-async function setup(definition: Partial<JobDefinition> = {}, runSettings: RunSettings = settings) {
+async function setup(definition: Partial<JobDefinition> = {}, runSettings: ExecutionSettings = settings) {
   const clock = new FixedClock(new Date('2026-03-01T10:00:00.000Z'));
   const ids = new SequentialIds();
   const jobs = new InMemoryJobRepository();
@@ -34,7 +34,7 @@ async function setup(definition: Partial<JobDefinition> = {}, runSettings: RunSe
   };
   const runner = new ExecutionRunner(jobs, executions, artifacts, flink, new InMemoryJarUploadRegistry(), clock, ids, runSettings);
   const service = new ExecutionService(jobs, executions, schedules, dispatcher, clock, ids, runSettings);
-  const queue = new RunQueue(jobs, executions, dispatcher, clock, runSettings);
+  const queue = new ExecutionQueue(jobs, executions, dispatcher, clock, runSettings);
   const noSignal = { announce: async () => {} };
   const scheduling = new SchedulingService(jobs, schedules, new CronerCalculator(), clock, ids, noSignal);
   const job = createJob(aJobDefinition(definition), ids.newId(), clock.now());

@@ -1,25 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { CronerCalculator } from '../../adapters/output/cron/croner-calculator.js';
 import {
-  catchUp,
   createSchedule,
   jitterFor,
-  MAX_WALKED_TICKS,
   nextFireTime,
   nextRunTimes,
   overlapAction,
   pauseSchedule,
-  RETRY_DEFAULTS,
   resumeSchedule,
-  retryDelayMs,
   SCHEDULE_DEFAULTS,
-  shouldRetry,
   type OverlapAction,
   type OverlapPolicy,
-  type RetryPolicy,
   type ScheduleDefinition,
   type TickSource,
 } from '../../domain/entities/schedule.js';
+import { catchUp, MAX_WALKED_TICKS } from '../../domain/entities/catch-up.js';
+import { RETRY_DEFAULTS, retryDelayMs, shouldRetry, type RetryPolicy } from '../../domain/entities/retry-policy.js';
 import type { CronCalculator } from '../../domain/ports/output/cron-calculator.js';
 
 /** The real calculator (pure computation), counting how often it is asked for a tick. */

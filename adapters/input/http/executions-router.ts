@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { JobRuns } from '../../../domain/ports/input/job-runs.js';
+import type { JobExecutions } from '../../../domain/ports/input/job-executions.js';
 import { decodeContinuationToken, encodeContinuationToken } from './continuation-token.js';
 import {
   ExecutionListSchema,
@@ -25,7 +25,7 @@ const START_FIELDS = Object.keys(StartRequestSchema.shape);
 const STOP_FIELDS = Object.keys(StopRequestSchema.shape);
 
 /** Starting and stopping runs of a job, and reading their history. Mounted at /api/v1. */
-export function createExecutionsRouter(jobRuns: JobRuns) {
+export function createExecutionsRouter(jobExecutions: JobExecutions) {
   const router = new OpenAPIHono({ defaultHook: rejectInvalid(Object.keys(ListExecutionsQuerySchema.shape)) });
 
   router.openapi(
@@ -48,7 +48,7 @@ export function createExecutionsRouter(jobRuns: JobRuns) {
     }),
     async (c) => {
       const options = await optionalJsonBody(c, StartRequestSchema, START_FIELDS);
-      const execution = await jobRuns.startJob(c.req.valid('param').id, options);
+      const execution = await jobExecutions.startJob(c.req.valid('param').id, options);
       c.header('Location', `/api/v1/executions/${execution.id}`);
       return c.json(toExecutionResource(execution), 202);
     },
@@ -75,7 +75,7 @@ export function createExecutionsRouter(jobRuns: JobRuns) {
     }),
     async (c) => {
       const options = await optionalJsonBody(c, StopRequestSchema, STOP_FIELDS);
-      const execution = await jobRuns.stopJob(c.req.valid('param').id, options);
+      const execution = await jobExecutions.stopJob(c.req.valid('param').id, options);
       c.header('Location', `/api/v1/executions/${execution.id}`);
       return c.json(toExecutionResource(execution), 202);
     },
@@ -100,7 +100,7 @@ export function createExecutionsRouter(jobRuns: JobRuns) {
       const after = query.continuationToken
         ? decodeContinuationToken(query.continuationToken, filters, PagePosition)
         : undefined;
-      const page = await jobRuns.listExecutions(jobId, { limit: query.limit, after, status: query.status });
+      const page = await jobExecutions.listExecutions(jobId, { limit: query.limit, after, status: query.status });
       return c.json(
         {
           executions: page.executions.map(toExecutionResource),
@@ -129,7 +129,7 @@ export function createExecutionsRouter(jobRuns: JobRuns) {
       },
     }),
     async (c) => {
-      const execution = await jobRuns.retryExecution(c.req.valid('param').executionId);
+      const execution = await jobExecutions.retryExecution(c.req.valid('param').executionId);
       c.header('Location', `/api/v1/executions/${execution.id}`);
       return c.json(toExecutionResource(execution), 202);
     },
@@ -143,7 +143,7 @@ export function createExecutionsRouter(jobRuns: JobRuns) {
       request: { params: ExecutionIdParams },
       responses: { 200: executionResponse('The run'), 404: problemDoc('EXECUTION_NOT_FOUND') },
     }),
-    async (c) => c.json(toExecutionResource(await jobRuns.getExecution(c.req.valid('param').executionId)), 200),
+    async (c) => c.json(toExecutionResource(await jobExecutions.getExecution(c.req.valid('param').executionId)), 200),
   );
 
   return router;

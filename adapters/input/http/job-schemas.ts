@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { Job, JobDefinition } from '../../../domain/entities/job.js';
-import { MAX_ATTEMPTS_LIMIT, RETRY_DEFAULTS } from '../../../domain/entities/schedule.js';
+import { MAX_ATTEMPTS_LIMIT, RETRY_DEFAULTS } from '../../../domain/entities/retry-policy.js';
 import type { ExecutionSummary } from '../../../domain/ports/output/execution-repository.js';
 import { ExecutionSummarySchema, toExecutionSummary } from './execution-schemas.js';
 import { pageQuery } from './pagination.js';

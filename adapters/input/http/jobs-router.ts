@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Job } from '../../../domain/entities/job.js';
 import type { JobDefinitions } from '../../../domain/ports/input/job-definitions.js';
-import type { JobRuns } from '../../../domain/ports/input/job-runs.js';
+import type { JobExecutions } from '../../../domain/ports/input/job-executions.js';
 import type { JobSchedules } from '../../../domain/ports/input/job-schedules.js';
 import { decodeContinuationToken, encodeContinuationToken } from './continuation-token.js';
 import {
@@ -47,13 +47,13 @@ function expectedVersion(ifMatch: string | undefined): number | undefined {
 
 export function createJobsRouter(
   jobDefinitions: JobDefinitions,
-  jobRuns: Pick<JobRuns, 'lastExecutions'>,
+  jobExecutions: Pick<JobExecutions, 'lastExecutions'>,
   jobSchedules: Pick<JobSchedules, 'schedulesFor'>,
 ) {
   /** Jobs as served: each with a summary of its newest run and its schedule. */
   const withLastExecution = async (jobs: Job[]) => {
     const ids = jobs.map((job) => job.id);
-    const [last, schedules] = await Promise.all([jobRuns.lastExecutions(ids), jobSchedules.schedulesFor(ids)]);
+    const [last, schedules] = await Promise.all([jobExecutions.lastExecutions(ids), jobSchedules.schedulesFor(ids)]);
     return jobs.map((job) => toJobResource(job, last.get(job.id), schedules.get(job.id)));
   };
 

@@ -20,14 +20,14 @@ const active = inArray(jobExecutions.status, [...ACTIVE_STATUSES]);
 const queued = eq(jobExecutions.status, 'QUEUED');
 
 /** Who this instance is among the service's replicas, and how long its hold on a run lasts unrenewed. */
-export interface RunLeases {
+export interface ExecutionLeases {
   owner: string;
   ttlMs: number;
   clock: Clock;
 }
 
 /** The lease columns of a run this instance takes now. */
-export function leaseColumns(leases: RunLeases): { leaseOwner: string; leaseUntil: Date } {
+export function leaseColumns(leases: ExecutionLeases): { leaseOwner: string; leaseUntil: Date } {
   return { leaseOwner: leases.owner, leaseUntil: new Date(leases.clock.now().getTime() + leases.ttlMs) };
 }
 
@@ -58,7 +58,7 @@ export async function insertManyExecutions(
 export class DrizzleExecutionRepository implements ExecutionRepository {
   constructor(
     private readonly db: AppDatabase,
-    private readonly leases: RunLeases,
+    private readonly leases: ExecutionLeases,
   ) {}
 
   async insert(execution: Execution, options: { exclusive: boolean }): Promise<void> {

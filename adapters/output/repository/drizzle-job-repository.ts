@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Job } from '../../../domain/entities/job.js';
-import { RETRY_DEFAULTS } from '../../../domain/entities/schedule.js';
+import { RETRY_DEFAULTS } from '../../../domain/entities/retry-policy.js';
 import { JobNameTakenError } from '../../../domain/errors.js';
 import type { JobQuery, JobRepository } from '../../../domain/ports/output/job-repository.js';
 import type { AppDatabase } from './database.js';

@@ -4,7 +4,7 @@ import type { Schedule } from '../../../domain/entities/schedule.js';
 import type { DueTick, ScheduleRepository, TickOutcome } from '../../../domain/ports/output/schedule-repository.js';
 import type { AppDatabase } from './database.js';
 import { withStorageErrors } from './database-errors.js';
-import { executionRow, insertManyExecutions, leaseColumns, type RunLeases } from './drizzle-execution-repository.js';
+import { executionRow, insertManyExecutions, leaseColumns, type ExecutionLeases } from './drizzle-execution-repository.js';
 import { jobExecutions, jobSchedules, type ScheduleRow } from './schema.js';
 
 const activeStatus = inArray(jobExecutions.status, [...ACTIVE_STATUSES]);
@@ -16,7 +16,7 @@ export class DrizzleScheduleRepository implements ScheduleRepository {
   constructor(
     private readonly db: AppDatabase,
     /** Runs this instance records for due ticks are driven by it. */
-    private readonly leases: RunLeases,
+    private readonly leases: ExecutionLeases,
   ) {}
 
   async find(jobId: string): Promise<Schedule | undefined> {
@@ -86,7 +86,7 @@ export class DrizzleScheduleRepository implements ScheduleRepository {
         };
         const ticks = rows.map((row): DueTick => {
           const runs = runsOf.get(row.jobId);
-          return { schedule: toSchedule(row), activeRuns: runs?.active ?? 0, waitingRuns: runs?.waiting ?? 0 };
+          return { schedule: toSchedule(row), activeExecutions: runs?.active ?? 0, waitingExecutions: runs?.waiting ?? 0 };
         });
         const outcomes = ticks.map(decide);
         const storedIds = new Set((await insertRuns(outcomes)).map((row) => row.id));
@@ -97,7 +97,7 @@ export class DrizzleScheduleRepository implements ScheduleRepository {
             // Refused by the one-active-run index, not the one-run-per-tick one: a manual start took the job's
             // slot after the count above. The tick is decided again as overlapping, so it is still recorded.
             const tick = ticks[index]!;
-            outcomes[index] = decide({ ...tick, activeRuns: tick.activeRuns + 1 });
+            outcomes[index] = decide({ ...tick, activeExecutions: tick.activeExecutions + 1 });
             for (const row of await insertRuns([outcomes[index]!])) storedIds.add(row.id);
           }
         }

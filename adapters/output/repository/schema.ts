@@ -7,7 +7,8 @@ import type {
   RestoreSettings,
 } from '../../../domain/entities/execution.js';
 import type { ConfigValue } from '../../../domain/entities/job.js';
-import type { OverlapPolicy, RetryPolicy } from '../../../domain/entities/schedule.js';
+import type { RetryPolicy } from '../../../domain/entities/retry-policy.js';
+import type { OverlapPolicy } from '../../../domain/entities/schedule.js';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 

@@ -1,3 +1,5 @@
+import type { CronTicks } from '../../entities/schedule.js';
+
 /**
  * Cron arithmetic, as the schedule rules need it: whether a pattern can be used, and when it fires next.
  *
@@ -11,7 +13,7 @@
  * - times given with `*` or a step follow real time: a pattern firing every 30 minutes keeps doing so through both
  *   passes of the repeated hour.
  */
-export interface CronCalculator {
+export interface CronCalculator extends CronTicks {
   /**
    * Why the pattern cannot be used in that zone (a value out of range, prose, a date that never comes, an unknown
    * time zone), or undefined if it can.

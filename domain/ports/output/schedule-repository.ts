@@ -5,9 +5,9 @@ import type { Schedule } from '../../entities/schedule.js';
 export interface DueTick {
   schedule: Schedule;
   /** Runs of the job that are active and exclusive (not started under the `allow` policy). */
-  activeRuns: number;
+  activeExecutions: number;
   /** Runs of the job that wait in the queue (a retry's back-off, a tick buffered behind the active run). */
-  waitingRuns: number;
+  waitingExecutions: number;
 }
 
 /** What handling a due tick comes to: the schedule as it is afterwards and the runs to store. */

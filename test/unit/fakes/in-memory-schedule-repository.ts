@@ -34,8 +34,8 @@ export class InMemoryScheduleRepository implements ScheduleRepository {
       const runs = [...this.executions.rows.values()].filter((row) => row.jobId === schedule.jobId);
       const outcome = decide({
         schedule: structuredClone(schedule),
-        activeRuns: runs.filter((row) => row.exclusive && ACTIVE_STATUSES.includes(row.status)).length,
-        waitingRuns: runs.filter((row) => row.status === 'QUEUED').length,
+        activeExecutions: runs.filter((row) => row.exclusive && ACTIVE_STATUSES.includes(row.status)).length,
+        waitingExecutions: runs.filter((row) => row.status === 'QUEUED').length,
       });
       for (const { execution, exclusive } of outcome.executions) {
         await this.executions.insert(execution, { exclusive });

@@ -19,7 +19,7 @@ export interface ExecutionPage {
 }
 
 /** Running stored jobs on Flink and reading the history of their runs. */
-export interface JobRuns {
+export interface JobExecutions {
   startJob(jobId: string, options: StartOptions): Promise<Execution>;
   /** Stops the job's active run, and drops its queued ones (a stop of only queued runs returns the last). */
   stopJob(jobId: string, options: StopOptions): Promise<Execution>;
