@@ -1,3 +1,5 @@
+import type { ExecutionError } from './entities/execution.js';
+
 /**
  * Errors the domain raises on purpose. Each has a stable `code` that clients can switch on; the HTTP adapter maps
  * codes to statuses in one place. Anything that is not a DomainError is a bug or an outage, never the user's fault.
@@ -96,6 +98,13 @@ export class ExecutionStepError extends Error {
     super(message, options);
     this.name = 'ExecutionStepError';
   }
+}
+
+/** The error an execution records for a failure of one of its steps; anything unexpected is INTERNAL_ERROR. */
+export function executionErrorOf(error: unknown): ExecutionError {
+  if (error instanceof ExecutionStepError) return { code: error.code, message: error.message };
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'INTERNAL_ERROR', message };
 }
 
 /** JAR_URL_NOT_ALLOWED, JAR_DOWNLOAD_FAILED, JAR_TOO_LARGE, JAR_CHECKSUM_MISMATCH. */

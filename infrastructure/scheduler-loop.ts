@@ -2,14 +2,14 @@ import type { Logger } from 'pino';
 import type { JobSchedules } from '../domain/ports/input/job-schedules.js';
 import type { QueuedExecutions } from '../domain/ports/input/queued-executions.js';
 import type { Clock } from '../domain/ports/output/clock.js';
-import type { ExecutionDispatcher } from '../domain/ports/output/execution-dispatcher.js';
 
 /** How soon to look again at ticks that are due but locked by another instance. */
 const RECHECK_MS = 20;
 
 /**
  * Fires due ticks: sleeps until the earliest due tick (never longer than `pollIntervalMs`), claims what is due, and
- * hands the new runs to the worker; then starts the queued runs whose turn has come (retries, buffered ticks).
+ * hands the new executions to the queue to launch; then starts the queued ones whose turn has come (retries,
+ * buffered ticks).
  * A schedule change on any replica wakes it at once (`wake`, on the database's notification); the poll is the
  * safety net. Croner only computes times; which tick is due, and who handles it, lives in the database.
  */
@@ -23,7 +23,6 @@ export class SchedulerLoop {
   constructor(
     private readonly schedules: JobSchedules,
     private readonly queue: QueuedExecutions,
-    private readonly dispatcher: ExecutionDispatcher,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly pollIntervalMs: number,
@@ -67,10 +66,10 @@ export class SchedulerLoop {
       try {
         const started = await this.queue.startDue();
         if (started.length > 0 && this.logger.isLevelEnabled('info')) {
-          this.logger.info({ runs: started.map((e) => ({ id: e.id, jobId: e.jobId, trigger: e.trigger })) }, 'queued runs started');
+          this.logger.info({ executions: started.map((e) => ({ id: e.id, jobId: e.jobId, trigger: e.trigger })) }, 'queued executions started');
         }
       } catch (error) {
-        this.logger.warn({ err: error }, 'starting queued runs failed; trying again at the next round');
+        this.logger.warn({ err: error }, 'starting queued executions failed; trying again at the next round');
       }
     })();
     await this.running;
@@ -86,15 +85,13 @@ export class SchedulerLoop {
     }
   }
 
-  /** Claims one batch of due ticks; resolves with how many runs it recorded. */
+  /** Claims one batch of due ticks; resolves with how many executions it recorded. */
   private async fire(): Promise<number> {
     const executions = await this.schedules.fireDueTicks();
-    for (const execution of executions) {
-      if (execution.status === 'PENDING') this.dispatcher.launch(execution.id, { execution });
-    }
+    this.queue.startFired(executions);
     if (executions.length > 0 && this.logger.isLevelEnabled('info')) {
       this.logger.info(
-        { runs: executions.map((e) => ({ id: e.id, jobId: e.jobId, scheduledFor: e.scheduledFor, status: e.status })) },
+        { executions: executions.map((e) => ({ id: e.id, jobId: e.jobId, scheduledFor: e.scheduledFor, status: e.status })) },
         'scheduled ticks fired',
       );
     }

@@ -131,6 +131,11 @@ export function isTerminal(status: ExecutionStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
 }
 
+/** Whether Flink may know the execution: from the moment we asked it to run the JAR. */
+export function mayBeOnFlink(execution: Execution): boolean {
+  return execution.history.some((entry) => entry.status === 'SUBMITTING');
+}
+
 export function canTransition(from: ExecutionStatus, to: ExecutionStatus): boolean {
   return TRANSITIONS[from].includes(to);
 }

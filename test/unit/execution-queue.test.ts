@@ -2,16 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { createJob, type JobDefinition } from '../../domain/entities/job.js';
 import { SCHEDULE_DEFAULTS, type OverlapPolicy } from '../../domain/entities/schedule.js';
 import { ArtifactError, ExecutionAlreadyRetriedError, ExecutionNotFailedError } from '../../domain/errors.js';
-import { ExecutionRunner } from '../../domain/services/execution-runner.js';
-import { ExecutionService } from '../../domain/services/execution-service.js';
-import { ExecutionQueue } from '../../domain/services/run-queue.js';
+import { createExecutionUnits } from '../../domain/services/executions/execution-units.js';
+import type { ExecutionSettings } from '../../domain/services/executions/execution-settings.js';
 import { SchedulingService } from '../../domain/services/scheduling-service.js';
-import type { ExecutionSettings } from '../../domain/services/run-settings.js';
 import { CronerCalculator } from '../../adapters/output/cron/croner-calculator.js';
 import { aJobDefinition } from '../support/job-definitions.js';
 import { FakeArtifactSource, InMemoryJarUploadRegistry } from './fakes/fake-artifacts.js';
 import { FakeFlinkCluster } from './fakes/fake-flink-cluster.js';
 import { FixedClock, SequentialIds } from './fakes/fixed-clock.js';
+import { RecordedTasks } from './fakes/recorded-tasks.js';
 import { InMemoryExecutionRepository } from './fakes/in-memory-execution-repository.js';
 import { InMemoryJobRepository } from './fakes/in-memory-job-repository.js';
 import { InMemoryScheduleRepository } from './fakes/in-memory-schedule-repository.js';
@@ -27,14 +26,10 @@ async function setup(definition: Partial<JobDefinition> = {}, runSettings: Execu
   const schedules = new InMemoryScheduleRepository(executions);
   const flink = new FakeFlinkCluster();
   const artifacts = new FakeArtifactSource();
-  const dispatched: { launch: string[]; followUp: string[] } = { launch: [], followUp: [] };
-  const dispatcher = {
-    launch: (id: string) => dispatched.launch.push(id),
-    followUp: (id: string) => dispatched.followUp.push(id),
-  };
-  const runner = new ExecutionRunner(jobs, executions, artifacts, flink, new InMemoryJarUploadRegistry(), clock, ids, runSettings);
-  const service = new ExecutionService(jobs, executions, schedules, dispatcher, clock, ids, runSettings);
-  const queue = new ExecutionQueue(jobs, executions, dispatcher, clock, runSettings);
+  const dispatched = new RecordedTasks();
+  const uploads = new InMemoryJarUploadRegistry();
+  const ports = { jobs, executions, schedules, artifacts, flink, uploads, tasks: dispatched, clock, ids };
+  const { launcher, follower, service, queue } = createExecutionUnits(ports, runSettings);
   const noSignal = { announce: async () => {} };
   const scheduling = new SchedulingService(jobs, schedules, new CronerCalculator(), clock, ids, noSignal);
   const job = createJob(aJobDefinition(definition), ids.newId(), clock.now());
@@ -51,20 +46,22 @@ async function setup(definition: Partial<JobDefinition> = {}, runSettings: Execu
   /** Moves the clock to the next tick (every 10 s) and fires it. */
   const tick = async () => {
     clock.advance(10_000);
-    return scheduling.fireDueTicks();
+    const fired = await scheduling.fireDueTicks();
+    queue.startFired(fired); // as the scheduler loop does
+    return fired;
   };
-  return { clock, jobs, executions, flink, artifacts, dispatched, runner, service, queue, scheduling, job, runs, schedule, tick };
+  return { clock, jobs, executions, flink, artifacts, dispatched, launcher, follower, service, queue, scheduling, job, runs, schedule, tick };
 }
 
 describe('retries', () => {
   const retrying = { retryPolicy: { maxAttempts: 3, backoffSeconds: 10, backoffMultiplier: 2, maxBackoffSeconds: 3600 } };
 
   it('queues a failed run again after its back-off, as the next attempt of the same tick, until maxAttempts', async () => {
-    const { service, runner, queue, flink, clock, executions, dispatched, job, schedule, tick } = await setup(retrying);
+    const { service, launcher, queue, flink, clock, executions, dispatched, job, schedule, tick } = await setup(retrying);
     await schedule('skip');
     const [first] = await tick();
     flink.refuseRunWith = 'java.lang.IllegalArgumentException: bad input path';
-    await runner.launch(first!.id);
+    await launcher.launch(first!.id);
 
     const [retry] = await executions.findQueuedForJob(job.id);
     expect(retry).toMatchObject({
@@ -81,7 +78,7 @@ describe('retries', () => {
     expect((await queue.startDue()).map((run) => [run.id, run.status])).toEqual([[retry!.id, 'PENDING']]);
     expect(dispatched.launch).toContain(retry!.id);
 
-    await runner.launch(retry!.id);
+    await launcher.launch(retry!.id);
     const [third] = await executions.findQueuedForJob(job.id);
     expect(third, 'the second wait doubles').toMatchObject({
       attempt: 3,
@@ -89,7 +86,7 @@ describe('retries', () => {
     });
     clock.advance(20_000);
     await queue.startDue();
-    await runner.launch(third!.id);
+    await launcher.launch(third!.id);
     expect(await executions.findQueuedForJob(job.id), 'attempt 3 of 3 is the last').toEqual([]);
     expect((await service.getExecution(third!.id)).status).toBe('FAILED');
   });
@@ -97,29 +94,29 @@ describe('retries', () => {
   it('does not retry a stop, a success, a refused JAR location, or a job whose policy says one attempt', async () => {
     const stopped = await setup(retrying);
     const run = await stopped.service.startJob(stopped.job.id, {});
-    await stopped.runner.launch(run.id);
+    await stopped.launcher.launch(run.id);
     await stopped.service.stopJob(stopped.job.id, { mode: 'cancel' });
-    await stopped.runner.followUp(run.id);
-    await stopped.runner.followUp(run.id);
+    await stopped.follower.followUp(run.id);
+    await stopped.follower.followUp(run.id);
     expect(await stopped.runs()).toEqual([{ status: 'STOPPED', trigger: 'manual', attempt: 1, scheduledFor: null }]);
 
     const refused = await setup(retrying);
     refused.artifacts.failWith = new ArtifactError('JAR_URL_NOT_ALLOWED', 'host not allowed');
-    await refused.runner.launch((await refused.service.startJob(refused.job.id, {})).id);
+    await refused.launcher.launch((await refused.service.startJob(refused.job.id, {})).id);
     expect(await refused.runs()).toEqual([{ status: 'FAILED', trigger: 'manual', attempt: 1, scheduledFor: null }]);
 
     const once = await setup();
     once.artifacts.failWith = new ArtifactError('JAR_DOWNLOAD_FAILED', 'HTTP 503');
-    await once.runner.launch((await once.service.startJob(once.job.id, {})).id);
+    await once.launcher.launch((await once.service.startJob(once.job.id, {})).id);
     expect(await once.runs()).toEqual([{ status: 'FAILED', trigger: 'manual', attempt: 1, scheduledFor: null }]);
   });
 
   it('retries a failed run by hand at once, once, and refuses a run that did not fail', async () => {
-    const { service, runner, artifacts, dispatched, job } = await setup();
+    const { service, launcher, artifacts, dispatched, job } = await setup();
     const run = await service.startJob(job.id, {});
     await expect(service.retryExecution(run.id)).rejects.toBeInstanceOf(ExecutionNotFailedError);
     artifacts.failWith = new ArtifactError('JAR_DOWNLOAD_FAILED', 'HTTP 503');
-    await runner.launch(run.id);
+    await launcher.launch(run.id);
 
     const retry = await service.retryExecution(run.id);
     expect(retry).toMatchObject({ status: 'PENDING', trigger: 'retry', attempt: 2, retryOf: run.id, scheduledFor: null });
@@ -132,10 +129,10 @@ describe('retries', () => {
 
 describe('overlap policies that wait', () => {
   it('buffer_one: a tick during a run waits for it, a further tick is skipped, and the waiting one starts after', async () => {
-    const { runner, queue, flink, tick, schedule, runs, executions } = await setup();
+    const { launcher, follower, queue, flink, tick, schedule, runs, executions } = await setup();
     await schedule('buffer_one');
     const [first] = await tick();
-    await runner.launch(first!.id);
+    await launcher.launch(first!.id);
     await tick();
     await tick();
     expect(await runs()).toEqual([
@@ -146,17 +143,17 @@ describe('overlap policies that wait', () => {
     expect(await queue.startDue(), 'not while the first run is active').toEqual([]);
 
     flink.jobs.set(first!.flinkJobId, 'finished');
-    await runner.followUp(first!.id);
+    await follower.followUp(first!.id);
     const started = await queue.startDue();
     expect(started.map((run) => run.scheduledFor?.toISOString())).toEqual(['2026-03-01T10:00:20.000Z']);
     expect((await executions.findById(started[0]!.id))!.status).toBe('PENDING');
   });
 
   it('cancel_other: a tick stops the active run, drops the one queued before it, and starts once the job is free', async () => {
-    const { runner, queue, flink, tick, schedule, runs, dispatched, executions } = await setup();
+    const { launcher, follower, queue, flink, tick, schedule, runs, dispatched, executions } = await setup();
     await schedule('cancel_other');
     const [first] = await tick();
-    await runner.launch(first!.id);
+    await launcher.launch(first!.id);
     await tick();
     await tick(); // a second waiting tick: the first waiting one is dropped for it
     const waiting = await queue.startDue();
@@ -170,8 +167,8 @@ describe('overlap policies that wait', () => {
     expect(stopping.stopRequest).toMatchObject({ mode: 'cancel', reason: 'replaced' });
     expect(dispatched.followUp).toContain(first!.id);
 
-    await runner.followUp(first!.id); // carries the cancel out on Flink
-    await runner.followUp(first!.id); // sees it cancelled
+    await follower.followUp(first!.id); // carries the cancel out on Flink
+    await follower.followUp(first!.id); // sees it cancelled
     expect(flink.cancelled).toEqual([first!.flinkJobId]);
     const started = await queue.startDue();
     expect(started.map((run) => run.scheduledFor?.toISOString())).toEqual(['2026-03-01T10:00:30.000Z']);
@@ -179,33 +176,33 @@ describe('overlap policies that wait', () => {
   });
 
   it('a stop also drops the runs waiting in the queue', async () => {
-    const { runner, service, tick, schedule, runs, job } = await setup();
+    const { launcher, service, tick, schedule, runs, job } = await setup();
     await schedule('buffer_one');
     const [first] = await tick();
-    await runner.launch(first!.id);
+    await launcher.launch(first!.id);
     await tick();
     await service.stopJob(job.id, { mode: 'cancel' });
     expect((await runs()).map((run) => run.status)).toEqual(['STOPPING', 'STOPPED']);
   });
 
   it('drops a queued run whose job was deleted instead of starting it', async () => {
-    const { runner, queue, flink, tick, schedule, runs, jobs, job, clock } = await setup();
+    const { launcher, follower, queue, flink, tick, schedule, runs, jobs, job, clock } = await setup();
     await schedule('buffer_one');
     const [first] = await tick();
-    await runner.launch(first!.id);
+    await launcher.launch(first!.id);
     await tick();
     flink.jobs.set(first!.flinkJobId, 'finished');
-    await runner.followUp(first!.id);
+    await follower.followUp(first!.id);
     await jobs.remove(job.id, clock.now());
     expect(await queue.startDue()).toEqual([]);
     expect((await runs()).map((run) => run.status)).toEqual(['SUCCEEDED', 'STOPPED']);
   });
 
   it('allow: a manual start is accepted while a scheduled run is active', async () => {
-    const { runner, service, tick, schedule, runs, job } = await setup();
+    const { launcher, service, tick, schedule, runs, job } = await setup();
     await schedule('allow');
     const [first] = await tick();
-    await runner.launch(first!.id);
+    await launcher.launch(first!.id);
     const manual = await service.startJob(job.id, {});
     expect(manual.status).toBe('PENDING');
     expect((await runs()).map((run) => [run.trigger, run.status])).toEqual([

@@ -8,13 +8,14 @@ import {
   NoSavepointError,
   SavepointDirectoryMissingError,
 } from '../../domain/errors.js';
-import { ExecutionRunner, resumeStep } from '../../domain/services/execution-runner.js';
-import { ExecutionService } from '../../domain/services/execution-service.js';
-import type { ExecutionSettings } from '../../domain/services/run-settings.js';
+import { createExecutionUnits } from '../../domain/services/executions/execution-units.js';
+import type { ExecutionSettings } from '../../domain/services/executions/execution-settings.js';
+import { resumeStep } from '../../domain/services/executions/lease-round.js';
 import { aJobDefinition } from '../support/job-definitions.js';
 import { FakeArtifactSource, InMemoryJarUploadRegistry } from './fakes/fake-artifacts.js';
 import { FakeFlinkCluster } from './fakes/fake-flink-cluster.js';
 import { FixedClock, SequentialIds } from './fakes/fixed-clock.js';
+import { RecordedTasks } from './fakes/recorded-tasks.js';
 import { InMemoryExecutionRepository } from './fakes/in-memory-execution-repository.js';
 import { InMemoryJobRepository } from './fakes/in-memory-job-repository.js';
 import { InMemoryScheduleRepository } from './fakes/in-memory-schedule-repository.js';
@@ -29,15 +30,11 @@ async function setup(definition: Partial<JobDefinition> = {}, overrides: Partial
   const flink = new FakeFlinkCluster();
   const artifacts = new FakeArtifactSource();
   const uploads = new InMemoryJarUploadRegistry();
-  const dispatched: { launch: string[]; followUp: string[] } = { launch: [], followUp: [] };
-  const dispatcher = {
-    launch: (id: string) => dispatched.launch.push(id),
-    followUp: (id: string) => dispatched.followUp.push(id),
-  };
+  const dispatched = new RecordedTasks();
   const runSettings = { ...settings, ...overrides };
   const schedules = new InMemoryScheduleRepository(executions);
-  const runner = new ExecutionRunner(jobs, executions, artifacts, flink, uploads, clock, ids, runSettings);
-  const service = new ExecutionService(jobs, executions, schedules, dispatcher, clock, ids, runSettings);
+  const ports = { jobs, executions, schedules, artifacts, flink, uploads, tasks: dispatched, clock, ids };
+  const { launcher, follower, service } = createExecutionUnits(ports, runSettings);
   const job = createJob(aJobDefinition({ config: { mode: 'bounded' }, args: ['x'], ...definition }), ids.newId(), clock.now());
   await jobs.insert(job);
   const statusOf = async (id: string) => (await executions.findById(id))!.status;
@@ -45,10 +42,10 @@ async function setup(definition: Partial<JobDefinition> = {}, overrides: Partial
   /** Starts the job and carries the launch through, as the worker would. */
   const startAndLaunch = async () => {
     const execution = await service.startJob(job.id, {});
-    await runner.launch(execution.id);
+    await launcher.launch(execution.id);
     return (await executions.findById(execution.id))!;
   };
-  return { clock, ids, schedules, jobs, executions, flink, artifacts, uploads, dispatched, runner, service, job, statusOf, historyOf, startAndLaunch };
+  return { clock, ids, schedules, jobs, executions, flink, artifacts, uploads, dispatched, launcher, follower, service, job, statusOf, historyOf, startAndLaunch };
 }
 
 describe('Execution transitions', () => {
@@ -121,16 +118,16 @@ describe('starting a run', () => {
   });
 
   it('uploads the same JAR once and reuses it; uploads again when Flink lost it', async () => {
-    const { startAndLaunch, flink, runner, executions } = await setup();
+    const { startAndLaunch, flink, follower, executions } = await setup();
     const first = await startAndLaunch();
     flink.jobs.set(first.flinkJobId, 'finished');
-    await runner.followUp(first.id);
+    await follower.followUp(first.id);
     const second = await startAndLaunch();
     expect(flink.uploads).toHaveLength(1);
     expect(second.flinkJarId).toBe(first.flinkJarId);
 
     flink.jobs.set(second.flinkJobId, 'finished');
-    await runner.followUp(second.id);
+    await follower.followUp(second.id);
     flink.jars.clear(); // the JobManager restarted
     const third = await startAndLaunch();
     expect(third.status).toBe('RUNNING');
@@ -139,10 +136,10 @@ describe('starting a run', () => {
   });
 
   it('saves the statuses of steps that need no external call in one write, still all in the history', async () => {
-    const { startAndLaunch, flink, runner, artifacts, executions } = await setup({ jarSha256: 'a'.repeat(64) });
+    const { startAndLaunch, flink, follower, artifacts, executions } = await setup({ jarSha256: 'a'.repeat(64) });
     const first = await startAndLaunch();
     flink.jobs.set(first.flinkJobId, 'finished');
-    await runner.followUp(first.id);
+    await follower.followUp(first.id);
     const second = await startAndLaunch();
     expect(artifacts.fetched).toHaveLength(1);
     expect(flink.uploads).toHaveLength(1);
@@ -153,10 +150,10 @@ describe('starting a run', () => {
   });
 
   it('deletes the JAR a job uploaded before once new content supersedes it', async () => {
-    const { startAndLaunch, flink, artifacts, runner } = await setup();
+    const { startAndLaunch, flink, artifacts, follower } = await setup();
     const first = await startAndLaunch();
     flink.jobs.set(first.flinkJobId, 'finished');
-    await runner.followUp(first.id);
+    await follower.followUp(first.id);
     artifacts.sha256 = 'b'.repeat(64);
     await startAndLaunch();
     expect(flink.deletedJars).toEqual([first.flinkJarId]);
@@ -188,14 +185,14 @@ describe('starting a run', () => {
   });
 
   it('restores from the newest savepoint with fromLastSavepoint, and refuses when there is none', async () => {
-    const { service, job, executions, startAndLaunch, runner, flink } = await setup({}, { savepointDir: 'file:///sp' });
+    const { service, job, executions, startAndLaunch, follower, flink } = await setup({}, { savepointDir: 'file:///sp' });
     await expect(service.startJob(job.id, { fromLastSavepoint: true })).rejects.toBeInstanceOf(NoSavepointError);
     const first = await startAndLaunch();
     await service.stopJob(job.id, {});
     flink.savepoint = { kind: 'completed', location: 'file:///sp/savepoint-1' };
-    await runner.followUp(first.id);
+    await follower.followUp(first.id);
     flink.jobs.set(first.flinkJobId, 'finished');
-    await runner.followUp(first.id);
+    await follower.followUp(first.id);
     expect((await executions.findById(first.id))!.savepointPath).toBe('file:///sp/savepoint-1');
     const restored = await service.startJob(job.id, { fromLastSavepoint: true, allowNonRestoredState: true });
     expect(restored.restoredFrom).toEqual({ savepointPath: 'file:///sp/savepoint-1', allowNonRestoredState: true });
@@ -208,54 +205,54 @@ describe('following a run', () => {
     ['failed', 'FAILED', { code: 'FLINK_JOB_FAILED', message: 'java.lang.RuntimeException: task failed' }],
     ['canceled', 'FAILED', { code: 'FLINK_JOB_CANCELLED', message: 'The Flink job was cancelled outside this service' }],
   ] as const)('maps Flink %s to %s', async (flinkState, status, error) => {
-    const { startAndLaunch, flink, runner, executions } = await setup();
+    const { startAndLaunch, flink, follower, executions } = await setup();
     const execution = await startAndLaunch();
     flink.jobs.set(execution.flinkJobId, flinkState);
-    await runner.followUp(execution.id);
+    await follower.followUp(execution.id);
     expect(await executions.findById(execution.id)).toMatchObject({ status, error });
   });
 
   it('ends FAILED with FLINK_JOB_LOST when Flink no longer knows the job', async () => {
-    const { startAndLaunch, flink, runner, executions } = await setup();
+    const { startAndLaunch, flink, follower, executions } = await setup();
     const execution = await startAndLaunch();
     flink.jobs.delete(execution.flinkJobId);
-    await runner.followUp(execution.id);
+    await follower.followUp(execution.id);
     expect((await executions.findById(execution.id))!.error?.code).toBe('FLINK_JOB_LOST');
   });
 
   it('keeps a run RUNNING while Flink is unreachable within the grace period, then fails it', async () => {
-    const { startAndLaunch, flink, runner, statusOf, clock, executions } = await setup();
+    const { startAndLaunch, flink, follower, statusOf, clock, executions } = await setup();
     const execution = await startAndLaunch();
     flink.reachable = false;
-    await runner.followUp(execution.id);
+    await follower.followUp(execution.id);
     clock.advance(299_000);
-    await runner.followUp(execution.id);
+    await follower.followUp(execution.id);
     expect(await statusOf(execution.id)).toBe('RUNNING');
     clock.advance(2_000);
-    await runner.followUp(execution.id);
+    await follower.followUp(execution.id);
     expect((await executions.findById(execution.id))!.error?.code).toBe('FLINK_UNREACHABLE');
   });
 
   it('stops a run that outlives timeoutSeconds and ends it FAILED with TIMEOUT', async () => {
-    const { startAndLaunch, flink, runner, executions, clock } = await setup({ timeoutSeconds: 60 });
+    const { startAndLaunch, flink, follower, executions, clock } = await setup({ timeoutSeconds: 60 });
     const execution = await startAndLaunch();
     clock.advance(30_000);
-    await runner.followUp(execution.id);
+    await follower.followUp(execution.id);
     expect((await executions.findById(execution.id))!.status).toBe('RUNNING');
     clock.advance(31_000);
-    await runner.followUp(execution.id);
+    await follower.followUp(execution.id);
     expect(flink.cancelled).toEqual([execution.flinkJobId]);
-    await runner.followUp(execution.id);
+    await follower.followUp(execution.id);
     expect(await executions.findById(execution.id)).toMatchObject({ status: 'FAILED', error: { code: 'TIMEOUT' } });
   });
 
   it('cancels a run whose job was deleted, and ends it STOPPED', async () => {
-    const { startAndLaunch, flink, runner, executions, jobs, job, clock, historyOf } = await setup();
+    const { startAndLaunch, flink, follower, executions, jobs, job, clock, historyOf } = await setup();
     const execution = await startAndLaunch();
     await jobs.remove(job.id, clock.now());
-    await runner.followUp(execution.id);
+    await follower.followUp(execution.id);
     expect(flink.cancelled).toEqual([execution.flinkJobId]);
-    await runner.followUp(execution.id);
+    await follower.followUp(execution.id);
     expect((await executions.findById(execution.id))!.status).toBe('STOPPED');
     expect((await executions.findById(execution.id))!.history.find((h) => h.status === 'STOPPING')?.detail).toBe(
       'the job was deleted: cancel',
@@ -273,56 +270,56 @@ describe('stopping a run', () => {
   });
 
   it('stops with a savepoint when a folder is configured, records it, and ends STOPPED', async () => {
-    const { service, job, startAndLaunch, flink, runner, executions, dispatched, historyOf } = await setup({}, { savepointDir: 'file:///sp' });
+    const { service, job, startAndLaunch, flink, follower, executions, dispatched, historyOf } = await setup({}, { savepointDir: 'file:///sp' });
     const execution = await startAndLaunch();
     const stopping = await service.stopJob(job.id, { drain: true });
     expect(stopping.status).toBe('STOPPING');
     expect(dispatched.followUp).toContain(execution.id);
-    await runner.followUp(execution.id);
+    await follower.followUp(execution.id);
     expect(flink.savepointRequests).toEqual([{ jobId: execution.flinkJobId, drain: true, targetDirectory: 'file:///sp' }]);
     flink.savepoint = { kind: 'completed', location: 'file:///sp/savepoint-7' };
     flink.jobs.set(execution.flinkJobId, 'finished');
-    await runner.followUp(execution.id);
+    await follower.followUp(execution.id);
     expect(await executions.findById(execution.id)).toMatchObject({ status: 'STOPPED', savepointPath: 'file:///sp/savepoint-7', error: null });
     expect(await historyOf(execution.id)).toEqual(['PENDING', 'DOWNLOADING', 'UPLOADING', 'SUBMITTING', 'RUNNING', 'STOPPING', 'STOPPED']);
   });
 
   it("prefers the job's own state.savepoints.dir", async () => {
-    const { service, job, startAndLaunch, flink, runner } = await setup({ flinkConfiguration: { 'state.savepoints.dir': 'file:///job-sp' } });
+    const { service, job, startAndLaunch, flink, follower } = await setup({ flinkConfiguration: { 'state.savepoints.dir': 'file:///job-sp' } });
     const execution = await startAndLaunch();
     await service.stopJob(job.id, {});
-    await runner.followUp(execution.id);
+    await follower.followUp(execution.id);
     expect(flink.savepointRequests[0]?.targetDirectory).toBe('file:///job-sp');
   });
 
   it('cancels when the savepoint does not complete within the stop timeout', async () => {
-    const { service, job, startAndLaunch, flink, runner, executions, clock } = await setup({}, { savepointDir: 'file:///sp', stopTimeoutMs: 10_000 });
+    const { service, job, startAndLaunch, flink, follower, executions, clock } = await setup({}, { savepointDir: 'file:///sp', stopTimeoutMs: 10_000 });
     const execution = await startAndLaunch();
     await service.stopJob(job.id, {});
-    await runner.followUp(execution.id);
+    await follower.followUp(execution.id);
     clock.advance(5_000);
-    await runner.followUp(execution.id);
+    await follower.followUp(execution.id);
     expect(flink.cancelled).toEqual([]);
     clock.advance(6_000);
-    await runner.followUp(execution.id);
+    await follower.followUp(execution.id);
     expect(flink.cancelled).toEqual([execution.flinkJobId]);
     expect(await executions.findById(execution.id)).toMatchObject({ status: 'STOPPED', savepointPath: null });
   });
 
   it('cancels straight away without a savepoint folder', async () => {
-    const { service, job, startAndLaunch, flink, runner, executions } = await setup();
+    const { service, job, startAndLaunch, flink, follower, executions } = await setup();
     const execution = await startAndLaunch();
     await service.stopJob(job.id, {});
-    await runner.followUp(execution.id);
+    await follower.followUp(execution.id);
     expect(flink.savepointRequests).toEqual([]);
     expect(await executions.findById(execution.id)).toMatchObject({ status: 'STOPPED' });
   });
 
   it('ends a run stopped before submission STOPPED without calling Flink', async () => {
-    const { service, job, runner, flink, executions } = await setup();
+    const { service, job, launcher, flink, executions } = await setup();
     const execution = await service.startJob(job.id, {});
     await service.stopJob(job.id, { mode: 'cancel' });
-    await runner.launch(execution.id);
+    await launcher.launch(execution.id);
     expect(await executions.findById(execution.id)).toMatchObject({ status: 'STOPPED' });
     expect(flink.runs).toEqual([]);
     expect(flink.uploads).toEqual([]);
@@ -331,35 +328,35 @@ describe('stopping a run', () => {
 
 describe('recovery after a crash', () => {
   it('re-attaches a run saved at SUBMITTING whose Flink job exists, without submitting again', async () => {
-    const { service, job, runner, flink, executions } = await setup();
+    const { service, job, launcher, flink, executions } = await setup();
     const execution = await service.startJob(job.id, {});
-    await runner.launch(execution.id);
+    await launcher.launch(execution.id);
     // Pretend the process died right after Flink accepted the run, before RUNNING was saved.
     const stored = (await executions.findById(execution.id))!;
     executions.rows.set(execution.id, { ...stored, status: 'SUBMITTING', history: stored.history.slice(0, 4), exclusive: true });
     expect(resumeStep((await executions.findById(execution.id))!)).toBe('launch');
-    await runner.launch(execution.id);
+    await launcher.launch(execution.id);
     expect((await executions.findById(execution.id))!.status).toBe('RUNNING');
     expect(flink.runs).toHaveLength(1);
   });
 
   it('submits a run saved at SUBMITTING that never reached Flink, once', async () => {
-    const { service, job, runner, flink, executions } = await setup();
+    const { service, job, launcher, flink, executions } = await setup();
     const execution = await service.startJob(job.id, {});
-    await runner.launch(execution.id);
+    await launcher.launch(execution.id);
     const stored = (await executions.findById(execution.id))!;
     executions.rows.set(execution.id, { ...stored, status: 'SUBMITTING', history: stored.history.slice(0, 4), exclusive: true });
     flink.jobs.clear();
     flink.runs.length = 0;
-    await runner.launch(execution.id);
+    await launcher.launch(execution.id);
     expect((await executions.findById(execution.id))!.status).toBe('RUNNING');
     expect(flink.runs).toHaveLength(1);
   });
 
   it('follows RUNNING runs and launches the ones that had not reached Flink', async () => {
-    const { service, job, runner, jobs, executions } = await setup();
+    const { service, job, launcher, jobs, executions } = await setup();
     const running = await service.startJob(job.id, {});
-    await runner.launch(running.id);
+    await launcher.launch(running.id);
     const other = createJob(aJobDefinition({ name: 'other' }), '00000000-0000-4000-8000-0000000000ff', new Date());
     await jobs.insert(other);
     const pending = await service.startJob(other.id, {});

@@ -1,0 +1,98 @@
+import { newExecution, type Execution, type ExecutionStatus, type RestoreSettings } from '../../entities/execution.js';
+import { isEntityId } from '../../entities/ids.js';
+import type { Job } from '../../entities/job.js';
+import { ExecutionNotFoundError, JobNotFoundError, NoSavepointError } from '../../errors.js';
+import type { ExecutionPage, JobExecutions, StartOptions, StopOptions } from '../../ports/input/job-executions.js';
+import type { Clock } from '../../ports/output/clock.js';
+import type { ExecutionCursor, ExecutionRepository, ExecutionSummary } from '../../ports/output/execution-repository.js';
+import type { IdGenerator } from '../../ports/output/id-generator.js';
+import type { JobRepository } from '../../ports/output/job-repository.js';
+import type { ScheduleRepository } from '../../ports/output/schedule-repository.js';
+import type { ExecutionFollower } from './follower.js';
+import type { ExecutionLauncher } from './launcher.js';
+import type { ExecutionRetries } from './retries.js';
+import type { StopRules } from './stop-rules.js';
+
+/** What users ask of a job's executions: start one, stop the active one, retry a failed one, read the history. */
+export class ExecutionService implements JobExecutions {
+  constructor(
+    private readonly jobs: JobRepository,
+    private readonly executions: ExecutionRepository,
+    private readonly schedules: ScheduleRepository,
+    private readonly launcher: ExecutionLauncher,
+    private readonly follower: ExecutionFollower,
+    private readonly stops: StopRules,
+    private readonly retries: ExecutionRetries,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async startJob(jobId: string, options: StartOptions): Promise<Execution> {
+    const job = await this.requireJob(jobId);
+    const execution = newExecution({
+      id: this.ids.newId(),
+      jobId,
+      trigger: 'manual',
+      restoredFrom: await this.restoreSettings(jobId, options),
+      now: this.clock.now(),
+    });
+    await this.executions.insert(execution, { exclusive: await this.exclusive(jobId) });
+    this.launcher.start(execution.id, { execution, job });
+    return execution;
+  }
+
+  async retryExecution(executionId: string): Promise<Execution> {
+    const { retry, job } = await this.retries.retryNow(executionId);
+    await this.executions.insert(retry, { exclusive: await this.exclusive(job.id) });
+    this.launcher.start(retry.id, { execution: retry, job });
+    return retry;
+  }
+
+  async stopJob(jobId: string, options: StopOptions): Promise<Execution> {
+    const execution = await this.stops.stopJob(await this.requireJob(jobId), options);
+    if (execution.status === 'STOPPING') this.follower.request(execution.id);
+    return execution;
+  }
+
+  async getExecution(executionId: string): Promise<Execution> {
+    const execution = isEntityId(executionId) ? await this.executions.findById(executionId) : undefined;
+    if (!execution) throw new ExecutionNotFoundError(executionId);
+    return execution;
+  }
+
+  async listExecutions(
+    jobId: string,
+    query: { limit: number; after?: ExecutionCursor; status?: ExecutionStatus },
+  ): Promise<ExecutionPage> {
+    if (!isEntityId(jobId)) throw new JobNotFoundError(jobId);
+    const rows = await this.executions.list({ jobId, ...query, limit: query.limit + 1 });
+    if (rows.length <= query.limit) return { executions: rows };
+    const executions = rows.slice(0, query.limit);
+    const last = executions[executions.length - 1]!;
+    return { executions, next: { createdAt: last.createdAt, id: last.id } };
+  }
+
+  lastExecutions(jobIds: string[]): Promise<Map<string, ExecutionSummary>> {
+    return this.executions.latestForJobs(jobIds.filter(isEntityId));
+  }
+
+  private async requireJob(jobId: string): Promise<Job> {
+    const job = isEntityId(jobId) ? await this.jobs.findById(jobId) : undefined;
+    if (!job) throw new JobNotFoundError(jobId);
+    return job;
+  }
+
+  /** Executions of a job may overlap only when its schedule says `allow`; otherwise a start waits for none. */
+  private async exclusive(jobId: string): Promise<boolean> {
+    return (await this.schedules.find(jobId))?.overlapPolicy !== 'allow';
+  }
+
+  private async restoreSettings(jobId: string, options: StartOptions): Promise<RestoreSettings | null> {
+    const allowNonRestoredState = options.allowNonRestoredState ?? false;
+    if (options.savepointPath) return { savepointPath: options.savepointPath, allowNonRestoredState };
+    if (!options.fromLastSavepoint) return null;
+    const savepointPath = await this.executions.latestSavepoint(jobId);
+    if (!savepointPath) throw new NoSavepointError(jobId);
+    return { savepointPath, allowNonRestoredState };
+  }
+}

@@ -1,0 +1,9 @@
+/** What the service's configuration says about carrying executions out. */
+export interface ExecutionSettings {
+  /** Cluster-wide savepoint folder (SAVEPOINT_DIR), if any. */
+  savepointDir: string | null;
+  /** How long a stop-with-savepoint may take before the job is cancelled instead. */
+  stopTimeoutMs: number;
+  /** How long Flink may stay unreachable before an execution it was following is given up as FLINK_UNREACHABLE. */
+  unreachableGraceMs: number;
+}

@@ -1,0 +1,57 @@
+import type { ArtifactSource } from '../../ports/output/artifact-source.js';
+import type { BackgroundTasks } from '../../ports/output/background-tasks.js';
+import type { Clock } from '../../ports/output/clock.js';
+import type { ExecutionRepository } from '../../ports/output/execution-repository.js';
+import type { FlinkCluster } from '../../ports/output/flink-cluster.js';
+import type { IdGenerator } from '../../ports/output/id-generator.js';
+import type { JarUploadRegistry } from '../../ports/output/jar-upload-registry.js';
+import type { JobRepository } from '../../ports/output/job-repository.js';
+import type { ScheduleRepository } from '../../ports/output/schedule-repository.js';
+import { ExecutionEnding } from './ending.js';
+import { ExecutionQueue } from './execution-queue.js';
+import { ExecutionService } from './execution-service.js';
+import type { ExecutionSettings } from './execution-settings.js';
+import { ExecutionFollower } from './follower.js';
+import { HeldExecutions } from './held-executions.js';
+import { JarSubmission } from './jar-submission.js';
+import { ExecutionLauncher } from './launcher.js';
+import { ExecutionLeaseRound } from './lease-round.js';
+import { ExecutionRetries } from './retries.js';
+import { StopRules } from './stop-rules.js';
+
+/** The output ports the execution units work through. */
+export interface ExecutionPorts {
+  jobs: JobRepository;
+  executions: ExecutionRepository;
+  schedules: ScheduleRepository;
+  artifacts: ArtifactSource;
+  flink: FlinkCluster;
+  uploads: JarUploadRegistry;
+  tasks: BackgroundTasks;
+  clock: Clock;
+  ids: IdGenerator;
+}
+
+/**
+ * Builds the execution units once, each with what it needs, for one process: the launcher, the follower and the
+ * lease round share what this instance holds, so there must be one of each.
+ */
+export function createExecutionUnits(ports: ExecutionPorts, settings: ExecutionSettings) {
+  const { jobs, executions, schedules, artifacts, flink, uploads, tasks, clock, ids } = ports;
+  const held = new HeldExecutions();
+  const retries = new ExecutionRetries(jobs, executions, clock, ids);
+  const ending = new ExecutionEnding(executions, retries, clock);
+  const stops = new StopRules(jobs, executions, flink, clock, settings);
+  const submission = new JarSubmission(flink, uploads, clock);
+  const launcher = new ExecutionLauncher(jobs, executions, artifacts, flink, submission, ending, held, tasks, clock);
+  const follower = new ExecutionFollower(executions, flink, stops, ending, held, tasks, clock, settings);
+  return {
+    launcher,
+    follower,
+    service: new ExecutionService(jobs, executions, schedules, launcher, follower, stops, retries, clock, ids),
+    queue: new ExecutionQueue(jobs, executions, stops, launcher, follower, clock),
+    leases: new ExecutionLeaseRound(executions, held, launcher, follower),
+  };
+}
+
+export type ExecutionUnits = ReturnType<typeof createExecutionUnits>;

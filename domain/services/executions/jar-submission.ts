@@ -1,0 +1,71 @@
+import type { Execution } from '../../entities/execution.js';
+import { programArguments, type Job } from '../../entities/job.js';
+import { executionErrorOf } from '../../errors.js';
+import type { LocalArtifact } from '../../ports/output/artifact-source.js';
+import type { Clock } from '../../ports/output/clock.js';
+import type { FlinkCluster } from '../../ports/output/flink-cluster.js';
+import type { JarUploadRegistry } from '../../ports/output/jar-upload-registry.js';
+
+/**
+ * The two Flink calls of a launch: uploading the JAR (once per JAR content and cluster: later executions reuse
+ * the upload) and running it. A run whose answer was lost, or whose JAR the JobManager lost, is sorted out here.
+ */
+export class JarSubmission {
+  constructor(
+    private readonly flink: FlinkCluster,
+    private readonly uploads: JarUploadRegistry,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The jar id of an earlier upload of this JAR content to the cluster, if Flink was given it already. */
+  uploaded(artifact: LocalArtifact): Promise<string | undefined> {
+    return this.uploads.find(artifact.sha256, this.flink.address);
+  }
+
+  /** Uploads the JAR, remembers it for later executions, and removes the uploads of this job it supersedes. */
+  async upload(artifact: LocalArtifact, job: Job): Promise<string> {
+    const jarId = await this.flink.uploadJar(artifact.path, `${job.name}.jar`);
+    const superseded = await this.uploads.record({
+      sha256: artifact.sha256,
+      clusterAddress: this.flink.address,
+      jarId,
+      jobId: job.id,
+      at: this.clock.now(),
+    });
+    // Old uploads of this job's JAR only take disk space on the JobManager now.
+    for (const old of superseded) await this.flink.deleteJar(old).catch(() => undefined);
+    return jarId;
+  }
+
+  /** Runs the execution on Flink; resolves with the jar id it ran from (a new one if Flink had lost the first). */
+  async submit(execution: Execution, job: Job, jarId: string, artifact: LocalArtifact): Promise<string> {
+    const request = {
+      jarId,
+      entryClass: job.entryClass,
+      programArgs: programArguments(job),
+      parallelism: job.parallelism,
+      flinkConfiguration: job.flinkConfiguration,
+      jobId: execution.flinkJobId,
+      restore: execution.restoredFrom,
+    };
+    try {
+      await this.flink.run(request);
+      return jarId;
+    } catch (error) {
+      // An answer lost on the way back may hide an accepted run: the deterministic job id tells.
+      if (executionErrorOf(error).code === 'FLINK_UNREACHABLE') {
+        const state = await this.flink.jobState(execution.flinkJobId).catch(() => undefined);
+        if (state && state.kind !== 'not-found') return jarId;
+        throw error;
+      }
+      // The JobManager restarted since the upload and lost the JAR: upload again and submit once more.
+      if (!(await this.flink.hasJar(jarId).catch(() => true))) {
+        await this.uploads.forget(jarId, this.flink.address);
+        const fresh = await this.upload(artifact, job);
+        await this.flink.run({ ...request, jarId: fresh });
+        return fresh;
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,147 @@
+import {
+  isTerminal,
+  mayBeOnFlink,
+  transition,
+  type Execution,
+  type ExecutionStatus,
+} from '../../entities/execution.js';
+import type { Job } from '../../entities/job.js';
+import { executionErrorOf } from '../../errors.js';
+import type { ArtifactSource } from '../../ports/output/artifact-source.js';
+import type { BackgroundTasks } from '../../ports/output/background-tasks.js';
+import type { Clock } from '../../ports/output/clock.js';
+import type { ExecutionRepository } from '../../ports/output/execution-repository.js';
+import type { FlinkCluster } from '../../ports/output/flink-cluster.js';
+import type { JobRepository } from '../../ports/output/job-repository.js';
+import type { ExecutionEnding } from './ending.js';
+import type { HeldExecutions } from './held-executions.js';
+import type { JarSubmission } from './jar-submission.js';
+
+/** The statuses a launch walks through, in order. */
+const LAUNCH_PATH: readonly ExecutionStatus[] = ['PENDING', 'DOWNLOADING', 'UPLOADING', 'SUBMITTING', 'RUNNING'];
+
+/** What a new execution brings along, so that its launch need not read it (and its job) back. */
+export interface Started {
+  execution: Execution;
+  job?: Job;
+}
+
+/**
+ * Takes an execution from PENDING to RUNNING: download the JAR, upload it, run it on Flink. Each status is saved
+ * before the external call it announces, so a launch cut short (a crash, an instance that died) resumes from the
+ * step it was saved at, and the deterministic Flink job id makes a repeated submit harmless.
+ */
+export class ExecutionLauncher {
+  constructor(
+    private readonly jobs: JobRepository,
+    private readonly executions: ExecutionRepository,
+    private readonly artifacts: ArtifactSource,
+    private readonly flink: FlinkCluster,
+    private readonly submission: JarSubmission,
+    private readonly ending: ExecutionEnding,
+    private readonly held: HeldExecutions,
+    private readonly tasks: BackgroundTasks,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Launches the execution in the background; this instance drives it from now on. */
+  start(executionId: string, started?: Started): void {
+    this.held.hold(executionId);
+    this.tasks.run(executionId, 'launch', () => this.launch(executionId, started));
+  }
+
+  /** Resumes the launch of an execution this instance took over, unless a launch of it is under way here. */
+  resume(executionId: string): void {
+    if (!this.tasks.isBusy(executionId)) this.start(executionId);
+  }
+
+  /** Takes the execution through download, upload and submit; resumes from whatever step it was saved at. */
+  async launch(executionId: string, started?: Started): Promise<void> {
+    const execution = started?.execution ?? (await this.executions.findById(executionId));
+    if (!execution || isTerminal(execution.status) || execution.status === 'RUNNING') return;
+    if (execution.status === 'STOPPING') {
+      if (!mayBeOnFlink(execution)) await this.ending.end(execution, 'STOPPED', { detail: 'stopped before submission' });
+      return;
+    }
+    try {
+      const job = started?.job ?? (await this.jobs.findById(execution.jobId));
+      if (!job) {
+        const message = `Job '${execution.jobId}' was deleted before the run started`;
+        await this.ending.fail(executionId, { code: 'JOB_NOT_FOUND', message });
+        return;
+      }
+      if (execution.status === 'SUBMITTING' && (await this.reattached(execution))) return;
+      await this.walk(execution, job);
+    } catch (error) {
+      await this.ending.fail(executionId, executionErrorOf(error));
+    }
+  }
+
+  /** A submit may have reached Flink before a crash: look before submitting again. */
+  private async reattached(execution: Execution): Promise<boolean> {
+    const state = await this.flink.jobState(execution.flinkJobId);
+    if (state.kind === 'not-found') return false;
+    await this.advance(execution, 'RUNNING', { details: { RUNNING: 're-attached after restart' } });
+    return true;
+  }
+
+  /**
+   * The steps themselves. A status is saved before the external call it announces; steps that need no external
+   * call (a cached JAR, a JAR Flink already has) are not separate writes: their statuses are saved with the next.
+   */
+  private async walk(execution: Execution, job: Job): Promise<void> {
+    let next: Execution | undefined = execution;
+    let artifact = await this.artifacts.cached(job.jarURL, job.jarSha256);
+    if (!artifact) {
+      next = await this.advance(next, 'DOWNLOADING');
+      if (!next) return;
+      artifact = await this.artifacts.fetch(job.jarURL, job.jarSha256);
+    }
+    const details = { UPLOADING: `${artifact.sizeBytes} bytes, sha256 ${artifact.sha256}` };
+    let jarId = await this.submission.uploaded(artifact);
+    if (!jarId) {
+      next = await this.advance(next, 'UPLOADING', { details });
+      if (!next) return;
+      jarId = await this.submission.upload(artifact, job);
+    }
+    next = await this.advance(next, 'SUBMITTING', { details, flinkJarId: jarId });
+    if (!next) return;
+    const ranJarId = await this.submission.submit(next, job, jarId, artifact);
+    await this.advance(next, 'RUNNING', { flinkJarId: ranJarId });
+  }
+
+  /**
+   * Moves a launch forward to `to`, through every launch status not reached yet, in one write; an execution
+   * already at or past `to` is left as it is. Undefined when it was stopped or ended meanwhile (and that was
+   * handled: a stop asked for before Flink had the job ends it STOPPED; after, the follow-up carries it out).
+   */
+  private async advance(
+    execution: Execution,
+    to: ExecutionStatus,
+    changes: { details?: Partial<Record<ExecutionStatus, string>>; flinkJarId?: string } = {},
+  ): Promise<Execution | undefined> {
+    let current: Execution | undefined = execution;
+    while (current && !isTerminal(current.status)) {
+      if (current.status === 'STOPPING') {
+        if (!mayBeOnFlink(current)) await this.ending.end(current, 'STOPPED', { detail: 'stopped before submission' });
+        return undefined;
+      }
+      const from = LAUNCH_PATH.indexOf(current.status);
+      const target = LAUNCH_PATH.indexOf(to);
+      if (from >= target) return current;
+      const now = this.clock.now();
+      const moved = LAUNCH_PATH.slice(from + 1, target + 1).reduce(
+        (step, status) =>
+          transition(step, status, now, {
+            detail: changes.details?.[status],
+            flinkJarId: status === to ? changes.flinkJarId : undefined,
+          }),
+        current,
+      );
+      const saved = await this.executions.save(moved);
+      if (saved) return saved;
+      current = await this.executions.findById(execution.id);
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,48 @@
+import { mayBeOnFlink, type Execution } from '../../entities/execution.js';
+import type { LeasedExecutions } from '../../ports/input/leased-executions.js';
+import type { ExecutionRepository } from '../../ports/output/execution-repository.js';
+import type { ExecutionFollower } from './follower.js';
+import type { HeldExecutions } from './held-executions.js';
+import type { ExecutionLauncher } from './launcher.js';
+
+/** How many executions one lease round takes over at most. */
+const TAKE_OVER_BATCH = 100;
+
+/**
+ * What an execution not yet ended needs from the instance that drives it (after a restart, or taken over from an
+ * instance that died): its launch resumed from the step it was saved at, or a follow-up on Flink.
+ */
+export function resumeStep(execution: Execution): 'launch' | 'follow-up' {
+  return execution.status === 'RUNNING' || (execution.status === 'STOPPING' && mayBeOnFlink(execution))
+    ? 'follow-up'
+    : 'launch';
+}
+
+/**
+ * Each active execution is driven by one instance, the one holding its lease. A round renews this instance's
+ * leases, takes over the executions whose instance stopped renewing (it died, or shut down) — at start-up too,
+ * which resumes what an earlier process left unfinished — and moves each one it holds a step on.
+ */
+export class ExecutionLeaseRound implements LeasedExecutions {
+  constructor(
+    private readonly executions: ExecutionRepository,
+    private readonly held: HeldExecutions,
+    private readonly launcher: ExecutionLauncher,
+    private readonly follower: ExecutionFollower,
+  ) {}
+
+  async renew(): Promise<Execution[]> {
+    const { held, takenOver } = await this.executions.renewLeases(TAKE_OVER_BATCH);
+    const driven = [...takenOver, ...held];
+    this.held.replaceWith(driven.map((execution) => execution.id));
+    for (const execution of driven) {
+      if (resumeStep(execution) === 'follow-up') this.follower.request(execution.id, execution);
+      else this.launcher.resume(execution.id);
+    }
+    return takenOver;
+  }
+
+  release(): Promise<void> {
+    return this.executions.releaseLeases();
+  }
+}

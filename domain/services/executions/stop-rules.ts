@@ -1,0 +1,184 @@
+import { isTerminal, transition, type Execution, type StopMode, type StopRequest } from '../../entities/execution.js';
+import type { Job } from '../../entities/job.js';
+import { executionErrorOf, JobNotRunningError, SavepointDirectoryMissingError } from '../../errors.js';
+import type { StopOptions } from '../../ports/input/job-executions.js';
+import type { Clock } from '../../ports/output/clock.js';
+import type { ExecutionRepository } from '../../ports/output/execution-repository.js';
+import type { FlinkCluster } from '../../ports/output/flink-cluster.js';
+import type { JobRepository } from '../../ports/output/job-repository.js';
+import type { ExecutionSettings } from './execution-settings.js';
+
+/** The folder a job's savepoints go to: its own `state.savepoints.dir`, else the service-wide one. */
+export function savepointDirFor(job: Pick<Job, 'flinkConfiguration'>, settings: ExecutionSettings): string | null {
+  return job.flinkConfiguration['state.savepoints.dir'] ?? settings.savepointDir;
+}
+
+/** How an execution of the job stops unless told otherwise: with a savepoint when there is a folder for it. */
+export function defaultStopMode(job: Pick<Job, 'flinkConfiguration'>, settings: ExecutionSettings): StopMode {
+  return savepointDirFor(job, settings) ? 'savepoint' : 'cancel';
+}
+
+/**
+ * How executions stop, in one place. Who asks: a user, the job's timeout, the deletion of the job, or a later tick
+ * of a cancel_other schedule. What they ask for: a stop with a savepoint where there is a folder for it, else a
+ * cancel. How a stop is carried out on Flink: the savepoint is triggered and watched; when it cannot start, fails,
+ * or takes longer than the stop timeout, the job is cancelled instead. Each move is saved, so whichever instance
+ * follows the execution next carries the stop on from where it is.
+ */
+export class StopRules {
+  constructor(
+    private readonly jobs: JobRepository,
+    private readonly executions: ExecutionRepository,
+    private readonly flink: FlinkCluster,
+    private readonly clock: Clock,
+    private readonly settings: ExecutionSettings,
+  ) {}
+
+  /**
+   * A user's stop of the job: drops its queued executions and asks its active one to stop. Resolves with the
+   * stopping execution, or with the last one dropped when none was active.
+   */
+  async stopJob(job: Job, options: StopOptions): Promise<Execution> {
+    if (options.mode === 'savepoint' && !savepointDirFor(job, this.settings)) throw new SavepointDirectoryMissingError(job.id);
+    const mode = options.mode ?? defaultStopMode(job, this.settings);
+    // Executions waiting in the queue would start once the active one ended: a stop is meant for them too.
+    const queued = await this.executions.findQueuedForJob(job.id);
+    const dropped = await dropQueuedExecutions(this.executions, queued, this.clock.now(), 'stop requested while queued');
+    const [active] = await this.executions.findActiveForJob(job.id);
+    if (!active) {
+      if (dropped.length > 0) return dropped[dropped.length - 1]!;
+      throw new JobNotRunningError(job.id);
+    }
+    const stopping = await this.request(active, { mode, drain: options.drain ?? false, reason: 'user', requestedAt: this.clock.now() });
+    if (!stopping) throw new JobNotRunningError(job.id);
+    return stopping;
+  }
+
+  /**
+   * For cancel_other: drops the job's executions queued before `queued` and asks its active ones to stop.
+   * Resolves with the ones now stopping, and whether `queued` is still queued (a later tick may have dropped it).
+   */
+  async makeWayFor(queued: Execution, job: Job, now: Date): Promise<{ stillQueued: boolean; stopping: Execution[] }> {
+    const earlier = (await this.executions.findQueuedForJob(queued.jobId)).filter(
+      (other) => other.id !== queued.id && other.createdAt <= queued.createdAt,
+    );
+    await dropQueuedExecutions(this.executions, earlier, now, `replaced by ${queued.id} (cancel_other)`);
+    const current = await this.executions.findById(queued.id);
+    if (current?.status !== 'QUEUED') return { stillQueued: false, stopping: [] };
+    const stopping: Execution[] = [];
+    for (const active of await this.executions.findActiveForJob(queued.jobId)) {
+      if (active.stopRequest) continue;
+      const mode = defaultStopMode(job, this.settings);
+      const stopped = await this.request(active, { mode, drain: false, reason: 'replaced', requestedAt: now });
+      if (stopped) stopping.push(stopped);
+    }
+    return { stillQueued: true, stopping };
+  }
+
+  /**
+   * Asks a RUNNING execution to stop when its job was deleted (cancelled) or it outlived the job's timeoutSeconds
+   * (by the job's stop rules). Resolves with the execution as it is now; undefined if it ended meanwhile.
+   */
+  async enforceLimits(execution: Execution): Promise<Execution | undefined> {
+    if (execution.status !== 'RUNNING') return execution;
+    const job = await this.jobs.findById(execution.jobId);
+    const requestedAt = this.clock.now();
+    if (!job) return this.request(execution, { mode: 'cancel', drain: false, reason: 'job-deleted', requestedAt });
+    if (!job.timeoutSeconds) return execution;
+    const elapsed = requestedAt.getTime() - execution.createdAt.getTime();
+    if (elapsed < job.timeoutSeconds * 1000) return execution;
+    return this.request(execution, { mode: defaultStopMode(job, this.settings), drain: false, reason: 'timeout', requestedAt });
+  }
+
+  /** One move of a pending stop on Flink: trigger the savepoint, watch it, or fall back to cancelling. */
+  async advance(execution: Execution): Promise<Execution | undefined> {
+    const request = execution.stopRequest;
+    if (!request || request.cancelRequestedAt) return execution;
+    if (request.mode === 'cancel') return this.cancelInstead(execution, request, 'cancel requested');
+    if (!request.savepointTriggerId) return this.triggerSavepoint(execution, request);
+
+    const status = await this.flink.savepointStatus(execution.flinkJobId, request.savepointTriggerId);
+    if (status.kind === 'completed') {
+      const saved = await this.executions.save({ ...execution, savepointPath: status.location });
+      return saved ?? this.executions.findById(execution.id);
+    }
+    if (status.kind === 'failed') return this.cancelInstead(execution, request, `savepoint failed: ${status.cause}`);
+    const waited = this.clock.now().getTime() - request.requestedAt.getTime();
+    if (waited >= this.settings.stopTimeoutMs) {
+      return this.cancelInstead(execution, request, `savepoint not complete after ${Math.round(waited / 1000)} s`);
+    }
+    return execution;
+  }
+
+  private async triggerSavepoint(execution: Execution, request: StopRequest): Promise<Execution | undefined> {
+    const job = await this.jobs.findById(execution.jobId);
+    const targetDirectory = job ? savepointDirFor(job, this.settings) : this.settings.savepointDir;
+    try {
+      const triggerId = await this.flink.stopWithSavepoint(execution.flinkJobId, { drain: request.drain, targetDirectory });
+      return this.saveStopRequest(execution, { ...request, savepointTriggerId: triggerId });
+    } catch (error) {
+      const failure = executionErrorOf(error);
+      if (failure.code === 'FLINK_UNREACHABLE') throw error;
+      return this.cancelInstead(execution, request, `savepoint could not be started: ${failure.message}`);
+    }
+  }
+
+  private async cancelInstead(execution: Execution, request: StopRequest, why: string): Promise<Execution | undefined> {
+    await this.flink.cancel(execution.flinkJobId);
+    return this.saveStopRequest(execution, { ...request, cancelRequestedAt: this.clock.now() }, why);
+  }
+
+  private async saveStopRequest(execution: Execution, request: StopRequest, detail?: string): Promise<Execution | undefined> {
+    const history = detail
+      ? [...execution.history, { status: execution.status, at: this.clock.now(), detail }]
+      : execution.history;
+    const saved = await this.executions.save({ ...execution, stopRequest: request, history });
+    return saved ?? this.executions.findById(execution.id);
+  }
+
+  /**
+   * Marks an execution STOPPING with `request`, trying again when another writer saved first. Resolves with the
+   * stopping execution (unchanged if a stop was already under way), or undefined if it ended in the meantime.
+   */
+  private async request(execution: Execution, request: StopRequest): Promise<Execution | undefined> {
+    let current: Execution | undefined = execution;
+    while (current && !isTerminal(current.status)) {
+      if (current.status === 'STOPPING') return current;
+      const stopping = { ...transition(current, 'STOPPING', request.requestedAt, { detail: describe(request) }) };
+      stopping.stopRequest = request;
+      const saved = await this.executions.save(stopping);
+      if (saved) return saved;
+      current = await this.executions.findById(execution.id);
+    }
+    return undefined;
+  }
+}
+
+/** Ends QUEUED executions as STOPPED, saying why; resolves with the ones this call stopped (not started meanwhile). */
+export async function dropQueuedExecutions(
+  executions: ExecutionRepository,
+  queued: Execution[],
+  at: Date,
+  detail: string,
+): Promise<Execution[]> {
+  const dropped: Execution[] = [];
+  for (const execution of queued) {
+    const saved = await executions.save(transition(execution, 'STOPPED', at, { detail }));
+    if (saved) dropped.push(saved);
+  }
+  return dropped;
+}
+
+function describe(request: StopRequest): string {
+  const how = request.mode === 'savepoint' ? `stop with savepoint${request.drain ? ' (drain)' : ''}` : 'cancel';
+  switch (request.reason) {
+    case 'timeout':
+      return `timeout reached: ${how}`;
+    case 'replaced':
+      return `a later tick replaces this run (cancel_other): ${how}`;
+    case 'job-deleted':
+      return `the job was deleted: ${how}`;
+    case 'user':
+      return `${how} requested`;
+  }
+}
