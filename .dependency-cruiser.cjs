@@ -9,6 +9,35 @@ module.exports = {
       to: { pathNot: '^domain/' },
     },
     {
+      name: 'entities-import-only-entities',
+      comment: 'Entities are plain types and their rules: they import no port, no service, no error module.',
+      severity: 'error',
+      from: { path: '^domain/entities/' },
+      to: { pathNot: '^domain/entities/' },
+    },
+    {
+      name: 'ports-import-only-entities-and-errors',
+      comment: 'Ports speak in entities and domain errors; they know no service.',
+      severity: 'error',
+      from: { path: '^domain/ports/' },
+      to: { pathNot: '^domain/(entities/|ports/|errors\\.ts$)' },
+    },
+    {
+      name: 'production-does-not-import-tests-or-tools',
+      comment:
+        'What ships (cmd, domain, adapters, infrastructure) imports no test, benchmark or script: those are not in the image.',
+      severity: 'error',
+      from: { path: '^(cmd|domain|adapters|infrastructure)/' },
+      to: { path: '^(test|bench|scripts)/' },
+    },
+    {
+      name: 'benchmarks-do-not-import-tests',
+      comment: 'What tests and benchmarks share lives in scripts/, so a benchmark runs without the test tree.',
+      severity: 'error',
+      from: { path: '^bench/' },
+      to: { path: '^test/' },
+    },
+    {
       name: 'adapters-do-not-know-the-root',
       comment: 'Adapters are wired by infrastructure/, never the other way round.',
       severity: 'error',
@@ -42,9 +71,11 @@ module.exports = {
     },
   ],
   options: {
-    doNotFollow: { path: 'node_modules' },
+    // Imports of libraries and of tests are checked but not followed further. Excluding them instead would drop
+    // the edges that lead to them, and with them the rules about tsyringe and about importing tests.
+    doNotFollow: { path: ['node_modules', '^test/'] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    exclude: { path: '^(dist|test|node_modules)/' },
+    exclude: { path: '^dist/' },
   },
 };

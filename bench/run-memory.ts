@@ -16,7 +16,7 @@ import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startJarServer } from '../test/support/flink.js';
+import { startJarServer } from '../scripts/jar-server.js';
 
 const MIB = 1024 * 1024;
 const jarMib = Number(process.env.JAR_MIB ?? 1024);

@@ -40,7 +40,6 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
-import type { DependencyContainer } from 'tsyringe';
 import { RETRY_DEFAULTS } from '../domain/entities/retry-policy.js';
 import { SCHEDULE_DEFAULTS } from '../domain/entities/schedule.js';
 import type { JobDefinitions } from '../domain/ports/input/job-definitions.js';
@@ -49,8 +48,8 @@ import { loadConfig } from '../infrastructure/config.js';
 import { buildContainer, databaseOf } from '../infrastructure/container.js';
 import { createLogger } from '../infrastructure/logging.js';
 import { TOKENS } from '../infrastructure/tokens.js';
-import { createScratchDatabase } from '../test/support/databases.js';
-import { startJarServer } from '../test/support/flink.js';
+import { startJarServer } from '../scripts/jar-server.js';
+import { createScratchDatabase } from '../scripts/scratch-database.js';
 import { NoopFlinkCluster } from './noop-flink-cluster.js';
 
 const SCENARIOS = ['single', 'herd', 'replicas'] as const;
@@ -121,7 +120,7 @@ const serviceEnv = (dataDir: string): Record<string, string> => ({
   LOG_LEVEL: 'warn',
 });
 
-const setup: DependencyContainer = await buildContainer(loadConfig(serviceEnv(join(dir, 'setup'))), createLogger('warn'), {
+const setup = await buildContainer(loadConfig(serviceEnv(join(dir, 'setup'))), createLogger('warn'), {
   flink: new NoopFlinkCluster(),
 });
 const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });

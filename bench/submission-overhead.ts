@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../infrastructure/config.js';
 import { createLogger } from '../infrastructure/logging.js';
 import { startService } from '../infrastructure/service.js';
-import { startJarServer, TEST_JOB_CLASS, TEST_JOB_JAR } from '../test/support/flink.js';
+import { startJarServer, TEST_JOB_CLASS, TEST_JOB_JAR } from '../scripts/jar-server.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 20);
 const flinkUrl = process.env.FLINK_URL ?? 'http://127.0.0.1:8081';

@@ -20,7 +20,7 @@ trap cleanup EXIT
 [[ -f dist/cmd/server.js ]] || npm run build
 [[ -f test/flink-job/target/flink-test-job.jar ]] || mvn -q -B -f test/flink-job/pom.xml package
 
-node scripts/serve-jars.mjs test/flink-job/target "$jars_port" >"$data_dir/jars.log" 2>&1 &
+node --import tsx scripts/jar-server.ts test/flink-job/target "$jars_port" >"$data_dir/jars.log" 2>&1 &
 pids+=($!)
 PORT=$service_port HOST=127.0.0.1 DATA_DIR="$data_dir" \
   FLINK_JOBMANAGER_URL="http://127.0.0.1:$flink_port" DATA_PROCESSOR_URL="http://127.0.0.1:$jars_port" \

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlinkRestCluster } from '../../adapters/output/flink/flink-rest-cluster.js';
 import { FlinkError } from '../../domain/errors.js';
 import type { FlinkJobState, RunRequest, SavepointStatus } from '../../domain/ports/output/flink-cluster.js';
-import { flinkGet, flinkSkipReason, TEST_FLINK_URL, TEST_JOB_CLASS, TEST_JOB_JAR } from '../support/flink.js';
+import { TEST_JOB_CLASS, TEST_JOB_JAR } from '../../scripts/jar-server.js';
+import { flinkGet, flinkSkipReason, TEST_FLINK_URL } from '../support/flink.js';
 import { waitFor } from '../support/wait.js';
 
 const skipReason = await flinkSkipReason();

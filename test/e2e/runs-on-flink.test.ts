@@ -4,15 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  flinkGet,
-  flinkLocal,
-  flinkSkipReason,
-  flinkWorkDir,
-  startJarServer,
-  TEST_FLINK_URL,
-  TEST_JOB_CLASS,
-} from '../support/flink.js';
+import { startJarServer, TEST_JOB_CLASS } from '../../scripts/jar-server.js';
+import { flinkGet, flinkLocal, flinkSkipReason, flinkWorkDir, TEST_FLINK_URL } from '../support/flink.js';
 import { waitFor } from '../support/wait.js';
 import { callService, startServiceProcess, type ServiceProcess } from '../support/service-process.js';
 

@@ -9,7 +9,8 @@ import { SqlDatabaseStatus } from '../../adapters/output/repository/sql-database
 import { createJob } from '../../domain/entities/job.js';
 import { migratePostgresDatabase, openDatabase } from '../../infrastructure/database.js';
 import { shippedMigrationCount } from '../../infrastructure/project-files.js';
-import { createScratchDatabase, postgresSkipReason } from '../support/databases.js';
+import { createScratchDatabase } from '../../scripts/scratch-database.js';
+import { postgresSkipReason } from '../support/databases.js';
 import { aJobDefinition } from '../support/job-definitions.js';
 
 const skipReason = await postgresSkipReason();

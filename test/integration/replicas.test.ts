@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { jobExecutions, jobSchedules } from '../../adapters/output/repository/schema.js';
 import { migratePostgresDatabase, openDatabase } from '../../infrastructure/database.js';
 import { waitFor } from '../support/wait.js';
-import { createScratchDatabase, postgresSkipReason } from '../support/databases.js';
+import { createScratchDatabase } from '../../scripts/scratch-database.js';
+import { postgresSkipReason } from '../support/databases.js';
 import { callService, startServiceProcess, type ServiceProcess } from '../support/service-process.js';
 
 const skipReason = await postgresSkipReason();

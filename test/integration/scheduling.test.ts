@@ -11,7 +11,8 @@ import { createJob, type Job } from '../../domain/entities/job.js';
 import { SCHEDULE_DEFAULTS, type ScheduleDefinition } from '../../domain/entities/schedule.js';
 import { SchedulingService } from '../../domain/services/scheduling-service.js';
 import { openDatabase, type OpenedDatabase } from '../../infrastructure/database.js';
-import { createScratchDatabase, testBackends } from '../support/databases.js';
+import { createScratchDatabase } from '../../scripts/scratch-database.js';
+import { testBackends } from '../support/databases.js';
 import { aJobDefinition } from '../support/job-definitions.js';
 import { FixedClock } from '../unit/fakes/fixed-clock.js';
 
