@@ -88,6 +88,47 @@ describe('POST /api/v1/jobs/:id/start', () => {
   });
 });
 
+describe('the optional start and stop bodies', () => {
+  it.each([
+    ['no body', undefined, undefined],
+    ['whitespace declared as JSON', ' \n ', 'application/json'],
+    ['whitespace declared as text', '  ', 'text/plain'],
+  ])('read %s as {} and go on to the job', async (_, body, contentType) => {
+    // Answers from the service, not 400 or 415, show that the body was taken; no execution is started.
+    const job = await createJob();
+    const headers: Record<string, string> = contentType ? { 'Content-Type': contentType } : {};
+    const unknownJob = '/api/v1/jobs/00000000-0000-4000-8000-000000000000/start';
+    await expectProblem(await api.request(unknownJob, { method: 'POST', body, headers }), 404, 'JOB_NOT_FOUND');
+    await expectProblem(await api.request(`/api/v1/jobs/${job.id}/stop`, { method: 'POST', body, headers }), 409, 'JOB_NOT_RUNNING');
+  });
+
+  it('checks a body that is there: media type, size, and fields of its own route only', async () => {
+    const job = await createJob();
+    await expectProblem(await api.request(`/api/v1/jobs/${job.id}/stop`, { method: 'POST', body: '{}', headers: { 'Content-Type': 'text/plain' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    await expectProblem(await api.request(`/api/v1/jobs/${job.id}/stop`, { method: 'POST', body: '{"mode":', headers: { 'Content-Type': 'application/json' } }), 400, 'MALFORMED_JSON');
+    await expectProblem(await api.request(`/api/v1/jobs/${job.id}/start`, { method: 'POST', json: { savepointPath: 'x'.repeat(1024 * 1024) } }), 413, 'PAYLOAD_TOO_LARGE');
+    const typo = await expectProblem(await api.request(`/api/v1/jobs/${job.id}/stop`, { method: 'POST', json: { Mode: 'cancel' } }), 400, 'VALIDATION_FAILED');
+    expect(typo.errors).toEqual([{ path: 'Mode', message: "unknown field; did you mean 'mode'?" }]);
+    const elsewhere = await expectProblem(await api.request(`/api/v1/jobs/${job.id}/start`, { method: 'POST', json: { mode: 'cancel' } }), 400, 'VALIDATION_FAILED');
+    expect(elsewhere.errors).toEqual([{ path: 'mode', message: 'unknown field' }]);
+    expect((await (await api.request(`/api/v1/jobs/${job.id}/executions`)).json()).executions).toEqual([]);
+  });
+
+  it('are described in the OpenAPI document with their fields', async () => {
+    const document = await (await api.request('/openapi.json')).json();
+    const fieldsOf = (path: string) => {
+      const body = document.paths[path].post.requestBody;
+      expect(body.required).toBe(false);
+      const schema = body.content['application/json'].schema;
+      return Object.keys((schema.$ref ? document.components.schemas[schema.$ref.split('/').pop()] : schema).properties);
+    };
+    expect(fieldsOf('/api/v1/jobs/{id}/start')).toEqual(['savepointPath', 'allowNonRestoredState', 'fromLastSavepoint']);
+    expect(fieldsOf('/api/v1/jobs/{id}/stop')).toEqual(['mode', 'drain']);
+    expect(fieldsOf('/api/v1/jobs/{id}/schedule/pause')).toEqual(['note']);
+    expect(document.paths['/api/v1/executions/{executionId}/retry'].post.requestBody).toBeUndefined();
+  });
+});
+
 describe('POST /api/v1/jobs/:id/stop', () => {
   it('answers 409 JOB_NOT_RUNNING when no run is active, 404 for an unknown job', async () => {
     const job = await createJob();

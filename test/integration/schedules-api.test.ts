@@ -118,6 +118,18 @@ describe('GET, DELETE, pause and resume', () => {
     expect((await (await api.request(`/api/v1/jobs/${job.id}`)).json()).schedule).toBeNull();
   });
 
+  it('pauses with no body or a blank one, and checks a body that is there', async () => {
+    const job = await createJob();
+    await setSchedule(job.id, { cron: '0 * * * * *' });
+    const pause = (init: RequestInit & { json?: unknown }) => api.request(`/api/v1/jobs/${job.id}/schedule/pause`, { method: 'POST', ...init });
+    expect(await (await pause({})).json()).toMatchObject({ paused: true, pauseNote: null });
+    expect(await (await pause({ body: ' ', headers: { 'Content-Type': 'application/json' } })).json()).toMatchObject({ paused: true, pauseNote: null });
+    await expectProblem(await pause({ body: '{"note":"x"}', headers: { 'Content-Type': 'text/plain' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    await expectProblem(await pause({ body: '{', headers: { 'Content-Type': 'application/json' } }), 400, 'MALFORMED_JSON');
+    const problem = await expectProblem(await pause({ json: { NOTE: 'x' } }), 400, 'VALIDATION_FAILED');
+    expect(problem.errors).toEqual([{ path: 'NOTE', message: "unknown field; did you mean 'note'?" }]);
+  });
+
   it('removes the schedule with its job', async () => {
     const job = await createJob();
     await setSchedule(job.id, { cron: '0 * * * * *' });

@@ -1,4 +1,3 @@
-import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -35,16 +34,6 @@ const STATUS_BY_CODE: Record<string, { status: ContentfulStatusCode; title: stri
   EXECUTION_NOT_FAILED: { status: 409, title: 'Execution did not fail' },
   EXECUTION_ALREADY_RETRIED: { status: 409, title: 'Execution already retried' },
 };
-
-/** A problem response in a route's OpenAPI description. */
-export function problemDoc(description: string) {
-  return {
-    description,
-    content: {
-      'application/problem+json': { schema: z.object({ code: z.string(), detail: z.string() }).passthrough() },
-    },
-  };
-}
 
 export function problemResponse(c: Context, problem: Problem): Response {
   const body = {

@@ -1,26 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { durationMs, EXECUTION_STATUSES as STATUSES, type Execution } from '../../../domain/entities/execution.js';
-import type { ExecutionSummary } from '../../../domain/ports/output/execution-repository.js';
-import { pageQuery } from './pagination.js';
-
-export const StartRequestSchema = z
-  .strictObject({
-    savepointPath: z.string().min(1, 'must not be empty').max(4096, 'must be at most 4096 characters').optional(),
-    allowNonRestoredState: z.boolean().optional(),
-    fromLastSavepoint: z.literal(true, { message: 'must be true when given' }).optional(),
-  })
-  .refine((body) => !(body.savepointPath && body.fromLastSavepoint), {
-    message: 'give savepointPath or fromLastSavepoint, not both',
-    path: ['fromLastSavepoint'],
-  })
-  .openapi('StartRequest');
-
-export const StopRequestSchema = z
-  .strictObject({
-    mode: z.enum(['savepoint', 'cancel'], { message: "must be 'savepoint' or 'cancel'" }).optional(),
-    drain: z.boolean().optional(),
-  })
-  .openapi('StopRequest');
+import { durationMs, EXECUTION_STATUSES as STATUSES, type Execution } from '../../../../domain/entities/execution.js';
+import type { ExecutionSummary } from '../../../../domain/ports/output/execution-repository.js';
 
 export const ExecutionSchema = z
   .object({
@@ -28,14 +8,14 @@ export const ExecutionSchema = z
     jobId: z.uuid(),
     trigger: z.enum(['manual', 'schedule', 'retry']),
     attempt: z.number().int(),
-    scheduledFor: z.string().nullable().openapi({ description: 'The tick a scheduled run belongs to' }),
+    scheduledFor: z.string().nullable().openapi({ description: 'The tick a scheduled execution belongs to' }),
     status: z.enum(STATUSES),
-    flinkJobId: z.string().nullable().openapi({ description: 'Set once the run was submitted to Flink' }),
+    flinkJobId: z.string().nullable().openapi({ description: 'Set once the execution was submitted to Flink' }),
     flinkJarId: z.string().nullable(),
-    savepointPath: z.string().nullable().openapi({ description: 'The savepoint the run was stopped with' }),
-    restoredFrom: z.string().nullable().openapi({ description: 'The savepoint the run started from' }),
+    savepointPath: z.string().nullable().openapi({ description: 'The savepoint the execution was stopped with' }),
+    restoredFrom: z.string().nullable().openapi({ description: 'The savepoint the execution started from' }),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
-    retryOf: z.uuid().nullable().openapi({ description: 'The failed run this one tries again' }),
+    retryOf: z.uuid().nullable().openapi({ description: 'The failed execution this one tries again' }),
     queuedUntil: z
       .string()
       .nullable()
@@ -61,11 +41,6 @@ export const ExecutionSummarySchema = z
 export const ExecutionListSchema = z
   .object({ executions: z.array(ExecutionSchema), nextContinuationToken: z.string().nullable() })
   .openapi('ExecutionList');
-
-export const ListExecutionsQuerySchema = z.strictObject({
-  ...pageQuery,
-  status: z.enum(STATUSES, { message: `must be one of ${STATUSES.join(', ')}` }).optional(),
-});
 
 /** A date as RFC 3339 UTC in a representation, or null. */
 export const iso = (date: Date | null) => date?.toISOString() ?? null;

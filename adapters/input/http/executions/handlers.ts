@@ -1,0 +1,58 @@
+import { z, type RouteHandler } from '@hono/zod-openapi';
+import type { Execution } from '../../../../domain/entities/execution.js';
+import type { JobExecutions } from '../../../../domain/ports/input/job-executions.js';
+import { decodeContinuationToken, encodeContinuationToken } from '../continuation-token.js';
+import { toExecutionResource } from './execution-resource.js';
+import type * as routes from './routes.js';
+
+/** Where to follow the execution that start, stop and retry answer with. */
+const locationOf = (execution: Execution) => `/api/v1/executions/${execution.id}`;
+
+export function startJob(jobExecutions: JobExecutions): RouteHandler<typeof routes.startJob> {
+  return async (c) => {
+    const execution = await jobExecutions.startJob(c.req.valid('param').id, c.req.valid('json'));
+    c.header('Location', locationOf(execution));
+    return c.json(toExecutionResource(execution), 202);
+  };
+}
+
+export function stopJob(jobExecutions: JobExecutions): RouteHandler<typeof routes.stopJob> {
+  return async (c) => {
+    const execution = await jobExecutions.stopJob(c.req.valid('param').id, c.req.valid('json'));
+    c.header('Location', locationOf(execution));
+    return c.json(toExecutionResource(execution), 202);
+  };
+}
+
+const PagePosition = z.object({ createdAt: z.iso.datetime().transform((value) => new Date(value)), id: z.uuid() });
+
+export function listExecutions(jobExecutions: JobExecutions): RouteHandler<typeof routes.listExecutions> {
+  return async (c) => {
+    const jobId = c.req.valid('param').id;
+    const query = c.req.valid('query');
+    const filters = { jobId, status: query.status ?? null };
+    const after = query.continuationToken
+      ? decodeContinuationToken(query.continuationToken, filters, PagePosition)
+      : undefined;
+    const page = await jobExecutions.listExecutions(jobId, { limit: query.limit, after, status: query.status });
+    const nextContinuationToken = page.next
+      ? encodeContinuationToken({ createdAt: page.next.createdAt.toISOString(), id: page.next.id }, filters)
+      : null;
+    return c.json({ executions: page.executions.map(toExecutionResource), nextContinuationToken }, 200);
+  };
+}
+
+export function retryExecution(jobExecutions: JobExecutions): RouteHandler<typeof routes.retryExecution> {
+  return async (c) => {
+    const execution = await jobExecutions.retryExecution(c.req.valid('param').executionId);
+    c.header('Location', locationOf(execution));
+    return c.json(toExecutionResource(execution), 202);
+  };
+}
+
+export function getExecution(jobExecutions: JobExecutions): RouteHandler<typeof routes.getExecution> {
+  return async (c) => {
+    const execution = await jobExecutions.getExecution(c.req.valid('param').executionId);
+    return c.json(toExecutionResource(execution), 200);
+  };
+}

@@ -1,0 +1,77 @@
+import { createRoute } from '@hono/zod-openapi';
+import { ExecutionIdParams, JobIdParams } from '../path-params.js';
+import { optionalJsonBody, optionalJsonBodyChecks } from '../request-body.js';
+import { bodyProblems, jsonResponse, problemDoc } from '../responses.js';
+import { ListExecutionsQuerySchema, StartRequestSchema, StopRequestSchema } from './execution-requests.js';
+import { ExecutionListSchema, ExecutionSchema } from './execution-resource.js';
+
+/** Starting and stopping executions of a job, and reading their history. Mounted at /api/v1. */
+
+export const startJob = createRoute({
+  method: 'post',
+  path: '/jobs/{id}/start',
+  summary: 'Start an execution of a job now',
+  description: 'The body may be left out. The execution goes on in the background: follow it at the Location.',
+  middleware: optionalJsonBodyChecks,
+  request: { params: JobIdParams, body: optionalJsonBody(StartRequestSchema) },
+  responses: {
+    202: jsonResponse(ExecutionSchema, 'The new execution, PENDING'),
+    400: problemDoc('Invalid body'),
+    404: problemDoc('JOB_NOT_FOUND'),
+    409: problemDoc('JOB_ALREADY_RUNNING (names the active execution) or NO_SAVEPOINT'),
+    ...bodyProblems,
+  },
+});
+
+export const stopJob = createRoute({
+  method: 'post',
+  path: '/jobs/{id}/stop',
+  summary: 'Stop the active execution of a job',
+  description:
+    'The body may be left out. Default mode: a savepoint when a savepoint folder is configured, else cancel. ' +
+    'A savepoint that does not complete in STOP_TIMEOUT_SECONDS falls back to cancel.',
+  middleware: optionalJsonBodyChecks,
+  request: { params: JobIdParams, body: optionalJsonBody(StopRequestSchema) },
+  responses: {
+    202: jsonResponse(ExecutionSchema, 'The execution being stopped, STOPPING'),
+    400: problemDoc('Invalid body'),
+    404: problemDoc('JOB_NOT_FOUND'),
+    409: problemDoc('JOB_NOT_RUNNING or SAVEPOINT_DIR_NOT_CONFIGURED'),
+    ...bodyProblems,
+  },
+});
+
+export const listExecutions = createRoute({
+  method: 'get',
+  path: '/jobs/{id}/executions',
+  summary: "A job's executions, newest first",
+  request: { params: JobIdParams, query: ListExecutionsQuerySchema },
+  responses: {
+    200: jsonResponse(ExecutionListSchema, 'One page of executions'),
+    400: problemDoc('Bad limit, status or continuation token'),
+    404: problemDoc('JOB_NOT_FOUND (malformed id)'),
+  },
+});
+
+export const retryExecution = createRoute({
+  method: 'post',
+  path: '/executions/{executionId}/retry',
+  summary: 'Try a failed execution again now',
+  description:
+    'Starts a new execution of the job with trigger `retry`, the next attempt number and the failed ' +
+    "execution's `scheduledFor`, whatever the retry policy says. Follow it at the Location.",
+  request: { params: ExecutionIdParams },
+  responses: {
+    202: jsonResponse(ExecutionSchema, 'The new execution, PENDING'),
+    404: problemDoc('EXECUTION_NOT_FOUND, or JOB_NOT_FOUND when its job was deleted'),
+    409: problemDoc('EXECUTION_NOT_FAILED, EXECUTION_ALREADY_RETRIED (names the retry) or JOB_ALREADY_RUNNING'),
+  },
+});
+
+export const getExecution = createRoute({
+  method: 'get',
+  path: '/executions/{executionId}',
+  summary: 'One execution',
+  request: { params: ExecutionIdParams },
+  responses: { 200: jsonResponse(ExecutionSchema, 'The execution'), 404: problemDoc('EXECUTION_NOT_FOUND') },
+});

@@ -1,0 +1,89 @@
+import { z, type RouteHandler } from '@hono/zod-openapi';
+import type { Job } from '../../../../domain/entities/job.js';
+import type { JobDefinitions } from '../../../../domain/ports/input/job-definitions.js';
+import type { JobExecutions } from '../../../../domain/ports/input/job-executions.js';
+import type { JobSchedules } from '../../../../domain/ports/input/job-schedules.js';
+import { decodeContinuationToken, encodeContinuationToken } from '../continuation-token.js';
+import { HttpProblem } from '../problem.js';
+import { toJobResource, type JobResource } from './job-resource.js';
+import type * as routes from './routes.js';
+
+/** Jobs as served: each with a summary of its newest execution and its schedule. */
+export type JobResources = (jobs: Job[]) => Promise<JobResource[]>;
+
+export function jobResources(
+  jobExecutions: Pick<JobExecutions, 'lastExecutions'>,
+  jobSchedules: Pick<JobSchedules, 'schedulesFor'>,
+): JobResources {
+  return async (jobs) => {
+    const ids = jobs.map((job) => job.id);
+    const [last, schedules] = await Promise.all([jobExecutions.lastExecutions(ids), jobSchedules.schedulesFor(ids)]);
+    return jobs.map((job) => toJobResource(job, last.get(job.id), schedules.get(job.id)));
+  };
+}
+
+export function createJob(jobDefinitions: JobDefinitions): RouteHandler<typeof routes.createJob> {
+  return async (c) => {
+    const job = await jobDefinitions.createJob(c.req.valid('json'));
+    c.header('Location', `/api/v1/jobs/${job.id}`);
+    c.header('ETag', `"${job.version}"`);
+    return c.json(toJobResource(job, undefined, undefined), 201);
+  };
+}
+
+const PagePosition = z.object({ name: z.string(), id: z.uuid() });
+
+export function listJobs(jobDefinitions: JobDefinitions, toResources: JobResources): RouteHandler<typeof routes.listJobs> {
+  return async (c) => {
+    const query = c.req.valid('query');
+    const labels = Object.fromEntries(query.label);
+    const filters = { labels: Object.entries(labels).sort(), namePrefix: query.namePrefix ?? null };
+    const after = query.continuationToken
+      ? decodeContinuationToken(query.continuationToken, filters, PagePosition)
+      : undefined;
+    const page = await jobDefinitions.listJobs({ limit: query.limit, after, labels, namePrefix: query.namePrefix });
+    const nextContinuationToken = page.next ? encodeContinuationToken(page.next, filters) : null;
+    return c.json({ jobs: await toResources(page.jobs), nextContinuationToken }, 200);
+  };
+}
+
+export function getJob(jobDefinitions: JobDefinitions, toResources: JobResources): RouteHandler<typeof routes.getJob> {
+  return async (c) => {
+    const job = await jobDefinitions.getJob(c.req.valid('param').id);
+    c.header('ETag', `"${job.version}"`);
+    const [resource] = await toResources([job]);
+    return c.json(resource!, 200);
+  };
+}
+
+export function replaceJob(jobDefinitions: JobDefinitions, toResources: JobResources): RouteHandler<typeof routes.replaceJob> {
+  return async (c) => {
+    const version = expectedVersion(c.req.header('If-Match'));
+    const job = await jobDefinitions.replaceJob(c.req.valid('param').id, c.req.valid('json'), version);
+    c.header('ETag', `"${job.version}"`);
+    const [resource] = await toResources([job]);
+    return c.json(resource!, 200);
+  };
+}
+
+export function deleteJob(jobDefinitions: JobDefinitions): RouteHandler<typeof routes.deleteJob> {
+  return async (c) => {
+    await jobDefinitions.deleteJob(c.req.valid('param').id);
+    return c.body(null, 204);
+  };
+}
+
+/** `"3"` (or weak `W/"3"`) names version 3; `*` matches any existing job. */
+function expectedVersion(ifMatch: string | undefined): number | undefined {
+  if (ifMatch === undefined || ifMatch.trim() === '*') return undefined;
+  const match = /^\s*(?:W\/)?"(\d{1,9})"\s*$/.exec(ifMatch);
+  if (!match) {
+    throw new HttpProblem({
+      status: 400,
+      code: 'INVALID_IF_MATCH',
+      title: 'Invalid If-Match header',
+      detail: `If-Match must be an ETag returned by this service, such as "1", got '${ifMatch}'`,
+    });
+  }
+  return Number(match[1]);
+}

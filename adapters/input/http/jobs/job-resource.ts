@@ -1,0 +1,63 @@
+import { z } from '@hono/zod-openapi';
+import type { Job } from '../../../../domain/entities/job.js';
+import type { ScheduleView } from '../../../../domain/ports/input/job-schedules.js';
+import type { ExecutionSummary } from '../../../../domain/ports/output/execution-repository.js';
+import { ExecutionSummarySchema, toExecutionSummary } from '../executions/execution-resource.js';
+import { ScheduleSchema, toScheduleResource } from '../schedules/schedule-resource.js';
+import { RetryPolicySchema } from './retry-policy-schema.js';
+
+export const JobSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    description: z.string().nullable(),
+    jarURL: z.string(),
+    entryClass: z.string(),
+    config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+    args: z.array(z.string()),
+    parallelism: z.number().int().nullable(),
+    flinkConfiguration: z.record(z.string(), z.string()),
+    jarSha256: z.string().nullable(),
+    timeoutSeconds: z.number().int().nullable(),
+    labels: z.record(z.string(), z.string()),
+    retryPolicy: RetryPolicySchema,
+    version: z.number().int(),
+    createdAt: z.string().openapi({ format: 'date-time' }),
+    updatedAt: z.string().openapi({ format: 'date-time' }),
+    lastExecution: ExecutionSummarySchema.nullable(),
+    schedule: ScheduleSchema.nullable(),
+  })
+  .openapi('Job');
+
+export type JobResource = z.infer<typeof JobSchema>;
+
+export const JobListSchema = z
+  .object({ jobs: z.array(JobSchema), nextContinuationToken: z.string().nullable() })
+  .openapi('JobList');
+
+export function toJobResource(
+  job: Job,
+  lastExecution: ExecutionSummary | undefined,
+  schedule: ScheduleView | undefined,
+): JobResource {
+  return {
+    id: job.id,
+    name: job.name,
+    description: job.description,
+    jarURL: job.jarURL,
+    entryClass: job.entryClass,
+    config: job.config,
+    args: job.args,
+    parallelism: job.parallelism,
+    flinkConfiguration: job.flinkConfiguration,
+    jarSha256: job.jarSha256,
+    timeoutSeconds: job.timeoutSeconds,
+    labels: job.labels,
+    retryPolicy: job.retryPolicy,
+    version: job.version,
+    createdAt: job.createdAt.toISOString(),
+    updatedAt: job.updatedAt.toISOString(),
+    lastExecution: lastExecution ? toExecutionSummary(lastExecution) : null,
+    schedule: schedule ? toScheduleResource(schedule) : null,
+  };
+}

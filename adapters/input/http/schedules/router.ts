@@ -1,0 +1,15 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { JobSchedules } from '../../../../domain/ports/input/job-schedules.js';
+import { rejectInvalid } from '../validation-hook.js';
+import * as handlers from './handlers.js';
+import * as routes from './routes.js';
+
+/** A job's cron schedule. Mounted at /api/v1. */
+export function createSchedulesRouter(schedules: JobSchedules) {
+  return new OpenAPIHono()
+    .openapi(routes.setSchedule, handlers.setSchedule(schedules), rejectInvalid(routes.setSchedule))
+    .openapi(routes.getSchedule, handlers.getSchedule(schedules), rejectInvalid(routes.getSchedule))
+    .openapi(routes.deleteSchedule, handlers.deleteSchedule(schedules), rejectInvalid(routes.deleteSchedule))
+    .openapi(routes.pauseSchedule, handlers.pauseSchedule(schedules), rejectInvalid(routes.pauseSchedule))
+    .openapi(routes.resumeSchedule, handlers.resumeSchedule(schedules), rejectInvalid(routes.resumeSchedule));
+}

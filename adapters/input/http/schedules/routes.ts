@@ -1,0 +1,67 @@
+import { createRoute } from '@hono/zod-openapi';
+import { JobIdParams } from '../path-params.js';
+import { jsonBody, jsonBodyChecks, optionalJsonBody, optionalJsonBodyChecks } from '../request-body.js';
+import { bodyProblems, jsonResponse, problemDoc } from '../responses.js';
+import { PauseRequestSchema, ScheduleRequestSchema } from './schedule-requests.js';
+import { ScheduleSchema } from './schedule-resource.js';
+
+/** A job's cron schedule. Mounted at /api/v1. */
+
+export const setSchedule = createRoute({
+  method: 'post',
+  path: '/jobs/{id}/schedule',
+  summary: "Set (or replace) a job's cron schedule",
+  middleware: jsonBodyChecks,
+  request: { params: JobIdParams, body: jsonBody(ScheduleRequestSchema) },
+  responses: {
+    200: jsonResponse(ScheduleSchema, 'The schedule with its next five fire times'),
+    400: problemDoc('Bad cron, time zone, dates or numbers'),
+    404: problemDoc('JOB_NOT_FOUND'),
+    ...bodyProblems,
+  },
+});
+
+export const getSchedule = createRoute({
+  method: 'get',
+  path: '/jobs/{id}/schedule',
+  summary: "A job's schedule, next fire times and counters",
+  request: { params: JobIdParams },
+  responses: {
+    200: jsonResponse(ScheduleSchema, 'The schedule'),
+    404: problemDoc('JOB_NOT_FOUND or SCHEDULE_NOT_FOUND'),
+  },
+});
+
+export const deleteSchedule = createRoute({
+  method: 'delete',
+  path: '/jobs/{id}/schedule',
+  summary: "Remove a job's schedule",
+  request: { params: JobIdParams },
+  responses: { 204: { description: 'Removed' }, 404: problemDoc('JOB_NOT_FOUND or SCHEDULE_NOT_FOUND') },
+});
+
+export const pauseSchedule = createRoute({
+  method: 'post',
+  path: '/jobs/{id}/schedule/pause',
+  summary: 'Pause a schedule',
+  description: 'The body may be left out.',
+  middleware: optionalJsonBodyChecks,
+  request: { params: JobIdParams, body: optionalJsonBody(PauseRequestSchema) },
+  responses: {
+    200: jsonResponse(ScheduleSchema, 'The paused schedule'),
+    400: problemDoc('Bad body'),
+    404: problemDoc('JOB_NOT_FOUND or SCHEDULE_NOT_FOUND'),
+    ...bodyProblems,
+  },
+});
+
+export const resumeSchedule = createRoute({
+  method: 'post',
+  path: '/jobs/{id}/schedule/resume',
+  summary: 'Resume a paused schedule; ticks that fell in the pause do not fire',
+  request: { params: JobIdParams },
+  responses: {
+    200: jsonResponse(ScheduleSchema, 'The running schedule'),
+    404: problemDoc('JOB_NOT_FOUND or SCHEDULE_NOT_FOUND'),
+  },
+});

@@ -1,0 +1,51 @@
+import { z } from '@hono/zod-openapi';
+import { OVERLAP_POLICIES, SCHEDULE_DEFAULTS, type ScheduleDefinition } from '../../../../domain/entities/schedule.js';
+
+const wholeSeconds = (max: number, min = 0) =>
+  z
+    .number()
+    .int('must be a whole number of seconds')
+    .min(min, `must be from ${min} to ${max}`)
+    .max(max, `must be from ${min} to ${max}`);
+
+const instant = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 date-time such as 2026-01-31T08:00:00Z' });
+
+export const ScheduleRequestSchema = z
+  .strictObject({
+    cron: z
+      .string()
+      .min(1, 'required')
+      .max(256, 'must be at most 256 characters')
+      .openapi({ example: '0 * * * * *', description: 'Six fields (seconds first) or five' }),
+    timezone: z.string().min(1).max(64).optional().openapi({ example: 'Europe/Berlin' }),
+    overlapPolicy: z.enum(OVERLAP_POLICIES, { message: `must be one of ${OVERLAP_POLICIES.join(', ')}` }).optional(),
+    catchupWindowSeconds: wholeSeconds(31 * 24 * 3600, 1).optional(),
+    jitterSeconds: wholeSeconds(3600).optional(),
+    startAt: instant.optional(),
+    endAt: instant.optional(),
+    paused: z.boolean().optional(),
+  })
+  .transform(
+    (input): ScheduleDefinition => ({
+      cron: input.cron.trim(),
+      timezone: input.timezone ?? SCHEDULE_DEFAULTS.timezone,
+      overlapPolicy: input.overlapPolicy ?? SCHEDULE_DEFAULTS.overlapPolicy,
+      catchupWindowSeconds: input.catchupWindowSeconds ?? SCHEDULE_DEFAULTS.catchupWindowSeconds,
+      jitterSeconds: input.jitterSeconds ?? SCHEDULE_DEFAULTS.jitterSeconds,
+      startAt: input.startAt ? new Date(input.startAt) : null,
+      endAt: input.endAt ? new Date(input.endAt) : null,
+      paused: input.paused ?? false,
+    }),
+  )
+  .openapi('ScheduleRequest');
+
+/** The optional body of a pause. */
+export const PauseRequestSchema = z
+  .strictObject({
+    note: z
+      .string()
+      .max(2000, 'must be at most 2000 characters')
+      .optional()
+      .openapi({ description: 'Why the schedule is paused; served as pauseNote' }),
+  })
+  .openapi('PauseRequest');
