@@ -5,10 +5,11 @@ import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { HttpArtifactSource } from '../adapters/output/artifacts/http-artifact-source.js';
 import { CronerCalculator } from '../adapters/output/cron/croner-calculator.js';
 import { FlinkRestCluster } from '../adapters/output/flink/flink-rest-cluster.js';
-import { DrizzleExecutionRepository, type ExecutionLeases } from '../adapters/output/repository/drizzle-execution-repository.js';
+import { DrizzleExecutionRepository } from '../adapters/output/repository/drizzle-execution-repository.js';
 import { DrizzleJarUploadRegistry } from '../adapters/output/repository/drizzle-jar-upload-registry.js';
 import { DrizzleJobRepository } from '../adapters/output/repository/drizzle-job-repository.js';
 import { DrizzleScheduleRepository } from '../adapters/output/repository/drizzle-schedule-repository.js';
+import type { LeaseTerms } from '../adapters/output/repository/execution-leases.js';
 import { SqlDatabaseStatus } from '../adapters/output/repository/sql-database-status.js';
 import { SqlScheduleSignal } from '../adapters/output/repository/sql-schedule-signal.js';
 import { randomIds } from '../adapters/output/system/random-ids.js';
@@ -73,7 +74,7 @@ export async function buildContainer(
 
   // A run's lease outlives a few missed renewals (one per worker poll); a dead instance's runs are taken over
   // when it runs out, at the next poll of a live one.
-  const leases: ExecutionLeases = { owner: config.instanceId, ttlMs: executionLeaseMs(config), clock };
+  const leases: LeaseTerms = { owner: config.instanceId, ttlMs: executionLeaseMs(config), clock };
   container.register(TOKENS.JobRepository, { useValue: new DrizzleJobRepository(database.db) });
   container.register(TOKENS.ExecutionRepository, { useValue: new DrizzleExecutionRepository(database.db, leases) });
   container.register(TOKENS.JarUploadRegistry, { useValue: new DrizzleJarUploadRegistry(database.db) });
