@@ -27,6 +27,7 @@ import type { JobExecutions } from '../domain/ports/input/job-executions.js';
 import type { JobSchedules } from '../domain/ports/input/job-schedules.js';
 import type { QueuedExecutions } from '../domain/ports/input/queued-executions.js';
 import type { CronCalculator } from '../domain/ports/output/cron-calculator.js';
+import type { ScheduleChangeSignal } from '../domain/ports/output/schedule-change-signal.js';
 import type { ScheduleRepository } from '../domain/ports/output/schedule-repository.js';
 import { SchedulingService } from '../domain/services/scheduling-service.js';
 import { ExecutionQueue } from '../domain/services/run-queue.js';
@@ -144,6 +145,7 @@ export async function buildContainer(
   });
   container.register(TOKENS.CronCalculator, { useValue: new CronerCalculator() });
   container.register(TOKENS.ScheduleRepository, { useValue: new DrizzleScheduleRepository(database.db, leases) });
+  container.register(TOKENS.ScheduleChangeSignal, { useValue: new SqlScheduleSignal(database.db, database.listen) });
   container.register(TOKENS.JobSchedules, {
     useFactory: () =>
       new SchedulingService(
@@ -152,7 +154,7 @@ export async function buildContainer(
         resolve<CronCalculator>(TOKENS.CronCalculator),
         resolve<Clock>(TOKENS.Clock),
         resolve<IdGenerator>(TOKENS.IdGenerator),
-        new SqlScheduleSignal(database.db),
+        resolve<ScheduleChangeSignal>(TOKENS.ScheduleChangeSignal),
       ),
   });
   container.register(TOKENS.QueuedExecutions, {

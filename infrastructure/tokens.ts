@@ -16,6 +16,7 @@ export const TOKENS = {
   JobExecutions: Symbol('JobExecutions'),
   CronCalculator: Symbol('CronCalculator'),
   ScheduleRepository: Symbol('ScheduleRepository'),
+  ScheduleChangeSignal: Symbol('ScheduleChangeSignal'),
   JobSchedules: Symbol('JobSchedules'),
   QueuedExecutions: Symbol('QueuedExecutions'),
   SchedulerLoop: Symbol('SchedulerLoop'),
