@@ -5,10 +5,11 @@ import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { HttpArtifactSource } from '../adapters/output/artifacts/http-artifact-source.js';
 import { CronerCalculator } from '../adapters/output/cron/croner-calculator.js';
 import { FlinkRestCluster } from '../adapters/output/flink/flink-rest-cluster.js';
-import { DrizzleExecutionRepository, type ExecutionLeases } from '../adapters/output/repository/drizzle-execution-repository.js';
+import { DrizzleExecutionRepository } from '../adapters/output/repository/drizzle-execution-repository.js';
 import { DrizzleJarUploadRegistry } from '../adapters/output/repository/drizzle-jar-upload-registry.js';
 import { DrizzleJobRepository } from '../adapters/output/repository/drizzle-job-repository.js';
 import { DrizzleScheduleRepository } from '../adapters/output/repository/drizzle-schedule-repository.js';
+import type { LeaseTerms } from '../adapters/output/repository/execution-leases.js';
 import { SqlDatabaseStatus } from '../adapters/output/repository/sql-database-status.js';
 import { SqlScheduleSignal } from '../adapters/output/repository/sql-schedule-signal.js';
 import { randomIds } from '../adapters/output/system/random-ids.js';
@@ -56,6 +57,7 @@ export async function buildContainer(
     [TOKENS.JobDefinitions, services.jobDefinitions],
     [TOKENS.JobExecutions, services.jobExecutions],
     [TOKENS.JobSchedules, services.jobSchedules],
+    [TOKENS.ScheduleChanges, adapters.scheduleSignal],
     [TOKENS.ServiceHealth, services.health],
     [TOKENS.ExecutionWorker, services.worker],
     [TOKENS.SchedulerLoop, services.scheduler],
@@ -70,14 +72,14 @@ function buildAdapters(config: AppConfig, database: OpenedDatabase, overrides: C
   const clock = overrides.clock ?? systemClock;
   // An execution's lease outlives a few missed renewals (one per worker poll); a dead instance's executions are
   // taken over when it runs out, at the next poll of a live one.
-  const leases: ExecutionLeases = { owner: config.instanceId, ttlMs: executionLeaseMs(config), clock };
+  const leases: LeaseTerms = { owner: config.instanceId, ttlMs: executionLeaseMs(config), clock };
   return {
     clock,
     ids: randomIds,
     jobs: new DrizzleJobRepository(database.db),
     executions: new DrizzleExecutionRepository(database.db, leases),
     schedules: new DrizzleScheduleRepository(database.db, leases),
-    scheduleSignal: new SqlScheduleSignal(database.db),
+    scheduleSignal: new SqlScheduleSignal(database.db, database.listen),
     uploads: new DrizzleJarUploadRegistry(database.db),
     databaseStatus: new SqlDatabaseStatus(database.db, shippedMigrationCount()),
     cron: new CronerCalculator(),

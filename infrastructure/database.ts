@@ -8,6 +8,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { AppDatabase } from '../adapters/output/repository/database.js';
 import * as schema from '../adapters/output/repository/schema.js';
+import type { Notifications } from '../adapters/output/repository/sql-schedule-signal.js';
 import type { AppConfig } from './config.js';
 import { migrationsFolder } from './project-files.js';
 
@@ -16,8 +17,8 @@ export type DatabaseLocation = AppConfig['database'] | { kind: 'pglite'; dataDir
 export interface OpenedDatabase {
   db: AppDatabase;
   kind: 'postgres' | 'pglite';
-  /** LISTENs on `channel` (postgres.js keeps its listening connection up); resolves with a way to stop. */
-  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /** LISTEN on one session (postgres.js keeps its listening connection up), for the schedule change signal. */
+  listen: Notifications;
   close(): Promise<void>;
 }
 

@@ -7,7 +7,7 @@ import type { ExecutionWorker } from './execution-worker.js';
 import type { SchedulerLoop } from './scheduler-loop.js';
 import type { HttpApp } from './http-app.js';
 import { TOKENS } from './tokens.js';
-import { SCHEDULE_CHANGES_CHANNEL } from '../adapters/output/repository/sql-schedule-signal.js';
+import type { ScheduleChangeFeed } from '../domain/ports/output/schedule-change-signal.js';
 
 export interface RunningService {
   port: number;
@@ -29,7 +29,8 @@ export async function startService(
   const scheduler = container.resolve<SchedulerLoop>(TOKENS.SchedulerLoop);
   scheduler.start();
   // A schedule changed on any replica: look at once rather than at the next poll.
-  const unlisten = await database.listen(SCHEDULE_CHANGES_CHANNEL, () => scheduler.wake());
+  const scheduleChanges = container.resolve<ScheduleChangeFeed>(TOKENS.ScheduleChanges);
+  const unlisten = await scheduleChanges.subscribe(() => scheduler.wake());
 
   const server = await new Promise<ServerType>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(started));

@@ -6,6 +6,7 @@ export const TOKENS = {
   JobDefinitions: Symbol('JobDefinitions'),
   JobExecutions: Symbol('JobExecutions'),
   JobSchedules: Symbol('JobSchedules'),
+  ScheduleChanges: Symbol('ScheduleChanges'),
   ServiceHealth: Symbol('ServiceHealth'),
   ExecutionWorker: Symbol('ExecutionWorker'),
   SchedulerLoop: Symbol('SchedulerLoop'),

@@ -5,7 +5,7 @@ import { DrizzleJobRepository } from '../../adapters/output/repository/drizzle-j
 import { systemClock } from '../../adapters/output/system/system-clock.js';
 import { flinkJarUploads, jobExecutions, jobs } from '../../adapters/output/repository/schema.js';
 import { newExecution, retryExecution, transition, type Execution } from '../../domain/entities/execution.js';
-import { SCHEDULE_CHANGES_CHANNEL, SqlScheduleSignal } from '../../adapters/output/repository/sql-schedule-signal.js';
+import { SqlScheduleSignal } from '../../adapters/output/repository/sql-schedule-signal.js';
 import { FixedClock } from '../unit/fakes/fixed-clock.js';
 import { waitFor } from '../support/wait.js';
 import { createJob, type Job } from '../../domain/entities/job.js';
@@ -188,15 +188,30 @@ describe.each(backends)('execution persistence on $name', (backend) => {
     expect(ids(await first.renewLeases(10))).toEqual({ held: [], takenOver: [run.id] });
   });
 
-  it('delivers a schedule change announced on one connection to a listener', async () => {
+  it('delivers a schedule change announced on one connection to a subscriber, until it unsubscribes', async () => {
+    const signal = new SqlScheduleSignal(database.db, database.listen);
     const heard: string[] = [];
-    const unlisten = await database.listen(SCHEDULE_CHANGES_CHANNEL, (payload) => heard.push(payload));
+    const unsubscribe = await signal.subscribe((jobId) => heard.push(jobId));
     try {
-      await new SqlScheduleSignal(database.db).announce(job.id);
+      await signal.announce(job.id);
       await waitFor(async () => heard.length, (count) => count > 0, 5000, 'the notification');
       expect(heard).toEqual([job.id]);
     } finally {
-      await unlisten();
+      await unsubscribe();
+    }
+
+    // Notifications arrive in the order they were sent: once a later subscriber hears the next change, the first
+    // one would have heard it too had it still been listening.
+    await signal.announce('after-unsubscribing');
+    const later: string[] = [];
+    const unsubscribeLater = await signal.subscribe((jobId) => later.push(jobId));
+    try {
+      await signal.announce('to-the-later-subscriber');
+      await waitFor(async () => later.length, (count) => count > 0, 5000, 'the later notification');
+      expect(later).toEqual(['to-the-later-subscriber']);
+      expect(heard).toEqual([job.id]);
+    } finally {
+      await unsubscribeLater();
     }
   });
 

@@ -33,7 +33,7 @@ function servicesOn(database: OpenedDatabase, clock: FixedClock, owner = 'instan
     jobRepository,
     executions,
     schedules,
-    scheduling: new SchedulingService(jobRepository, schedules, cron, clock, randomIds, new SqlScheduleSignal(database.db)),
+    scheduling: new SchedulingService(jobRepository, schedules, cron, clock, randomIds, new SqlScheduleSignal(database.db, database.listen)),
   };
 }
 

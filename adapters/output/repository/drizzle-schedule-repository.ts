@@ -1,22 +1,25 @@
-import { and, asc, eq, inArray, isNotNull, lte, min, not, sql } from 'drizzle-orm';
-import { ACTIVE_STATUSES, type Execution } from '../../../domain/entities/execution.js';
+import { and, eq, inArray, isNotNull, min, not } from 'drizzle-orm';
+import type { Execution } from '../../../domain/entities/execution.js';
 import type { Schedule } from '../../../domain/entities/schedule.js';
 import type { DueTick, ScheduleRepository, TickOutcome } from '../../../domain/ports/output/schedule-repository.js';
 import type { AppDatabase } from './database.js';
 import { withStorageErrors } from './database-errors.js';
-import { executionRow, insertManyExecutions, leaseColumns, type ExecutionLeases } from './drizzle-execution-repository.js';
-import { jobExecutions, jobSchedules, type ScheduleRow } from './schema.js';
-
-const activeStatus = inArray(jobExecutions.status, [...ACTIVE_STATUSES]);
-
-const due = (now: Date) =>
-  and(not(jobSchedules.paused), isNotNull(jobSchedules.nextDueAt), lte(jobSchedules.nextDueAt, now));
+import type { LeaseTerms } from './execution-leases.js';
+import {
+  countBusyExecutions,
+  insertTickExecutions,
+  lockDueSchedules,
+  saveClaimedSchedules,
+  tickRecorded,
+  type BusyExecutions,
+} from './schedule-claims.js';
+import { jobSchedules, type ScheduleRow } from './schema.js';
 
 export class DrizzleScheduleRepository implements ScheduleRepository {
   constructor(
     private readonly db: AppDatabase,
-    /** Runs this instance records for due ticks are driven by it. */
-    private readonly leases: ExecutionLeases,
+    /** Executions this instance records for due ticks are driven by it. */
+    private readonly leaseTerms: LeaseTerms,
   ) {}
 
   async find(jobId: string): Promise<Schedule | undefined> {
@@ -51,57 +54,16 @@ export class DrizzleScheduleRepository implements ScheduleRepository {
   async claimDue(now: Date, limit: number, decide: (tick: DueTick) => TickOutcome): Promise<Execution[]> {
     return withStorageErrors(() =>
       this.db.transaction(async (tx) => {
-        // Rows another instance holds are skipped, not waited for: each due tick is handled by one instance.
-        const rows = await tx
-          .select()
-          .from(jobSchedules)
-          .where(due(now))
-          .orderBy(asc(jobSchedules.nextDueAt))
-          .limit(limit)
-          .for('update', { skipLocked: true });
+        const rows = await lockDueSchedules(tx, now, limit);
         if (rows.length === 0) return [];
-
-        const jobIds = rows.map((row) => row.jobId);
-        const busy = await tx
-          .select({
-            jobId: jobExecutions.jobId,
-            active: sql<number>`count(*) filter (where ${jobExecutions.exclusive} and ${activeStatus})`.mapWith(Number),
-            waiting: sql<number>`count(*) filter (where ${jobExecutions.status} = 'QUEUED')`.mapWith(Number),
-          })
-          .from(jobExecutions)
-          .where(and(inArray(jobExecutions.jobId, jobIds), inArray(jobExecutions.status, ['QUEUED', ...ACTIVE_STATUSES])))
-          .groupBy(jobExecutions.jobId);
-        const runsOf = new Map(busy.map((row) => [row.jobId, row]));
-
-        // Every decision first (they need no I/O), then one insert of all the runs and one update of all the
+        const busy = await countBusyExecutions(tx, rows.map((row) => row.jobId));
+        const ticks = rows.map((row) => dueTick(row, busy.get(row.jobId)));
+        // Every decision first (they need no I/O), then one insert of all the executions and one update of all the
         // schedules: a claim is four statements whatever its size, and its locks are held that long only.
-        const insertRuns = async (outcomes: TickOutcome[]) => {
-          const runs = outcomes.flatMap((outcome) => outcome.executions);
-          if (runs.length === 0) return [];
-          const lease = leaseColumns(this.leases);
-          return insertManyExecutions(
-            tx,
-            runs.map(({ execution, exclusive }) => ({ ...executionRow(execution), exclusive, ...lease })),
-          );
-        };
-        const ticks = rows.map((row): DueTick => {
-          const runs = runsOf.get(row.jobId);
-          return { schedule: toSchedule(row), activeExecutions: runs?.active ?? 0, waitingExecutions: runs?.waiting ?? 0 };
-        });
         const outcomes = ticks.map(decide);
-        const storedIds = new Set((await insertRuns(outcomes)).map((row) => row.id));
-        if (storedIds.size < outcomes.reduce((sum, outcome) => sum + outcome.executions.length, 0)) {
-          for (const [index, outcome] of outcomes.entries()) {
-            if (outcome.executions.every(({ execution }) => storedIds.has(execution.id))) continue;
-            if (await this.tickRecorded(tx, outcome)) continue;
-            // Refused by the one-active-run index, not the one-run-per-tick one: a manual start took the job's
-            // slot after the count above. The tick is decided again as overlapping, so it is still recorded.
-            const tick = ticks[index]!;
-            outcomes[index] = decide({ ...tick, activeExecutions: tick.activeExecutions + 1 });
-            for (const row of await insertRuns([outcomes[index]!])) storedIds.add(row.id);
-          }
-        }
-        await this.saveClaimedSchedules(tx, outcomes);
+        const storedIds = new Set((await insertTickExecutions(tx, outcomes, this.leaseTerms)).map((row) => row.id));
+        await this.recordRefusedTicks(tx, ticks, outcomes, storedIds, decide);
+        await saveClaimedSchedules(tx, outcomes);
         return outcomes.flatMap((outcome) =>
           outcome.executions.map(({ execution }) => execution).filter((execution) => storedIds.has(execution.id)),
         );
@@ -109,44 +71,26 @@ export class DrizzleScheduleRepository implements ScheduleRepository {
     );
   }
 
-  /** Stores what claims change in each schedule (next tick, last tick, counters), all in one statement. */
-  private async saveClaimedSchedules(tx: Pick<AppDatabase, 'execute'>, outcomes: TickOutcome[]): Promise<void> {
-    const changes = outcomes.map(({ schedule, nextDueAt }) => ({
-      job_id: schedule.jobId,
-      next_fire_at: schedule.nextFireAt?.toISOString() ?? null,
-      next_due_at: nextDueAt?.toISOString() ?? null,
-      last_fire_at: schedule.lastFireAt?.toISOString() ?? null,
-      runs_started: schedule.counters.runsStarted,
-      ticks_skipped: schedule.counters.ticksSkipped,
-      ticks_missed: schedule.counters.ticksMissed,
-    }));
-    await tx.execute(sql`
-      update ${jobSchedules} as s
-      set next_fire_at = c.next_fire_at, next_due_at = c.next_due_at, last_fire_at = c.last_fire_at,
-          runs_started = c.runs_started, ticks_skipped = c.ticks_skipped, ticks_missed = c.ticks_missed
-      from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb) as c(
-        job_id uuid, next_fire_at timestamptz, next_due_at timestamptz, last_fire_at timestamptz,
-        runs_started integer, ticks_skipped integer, ticks_missed integer)
-      where s.job_id = c.job_id`);
-  }
-
-  /** Whether every tick of `outcome` already has its run (stored by an earlier claim of the same tick). */
-  private async tickRecorded(tx: Pick<AppDatabase, 'select'>, outcome: TickOutcome): Promise<boolean> {
-    for (const { execution } of outcome.executions) {
-      if (!execution.scheduledFor) return false;
-      const [found] = await tx
-        .select({ id: jobExecutions.id })
-        .from(jobExecutions)
-        .where(
-          and(
-            eq(jobExecutions.jobId, execution.jobId),
-            eq(jobExecutions.scheduledFor, execution.scheduledFor),
-            eq(jobExecutions.attempt, execution.attempt),
-          ),
-        );
-      if (!found) return false;
+  /**
+   * A tick whose executions were not all stored, and not by an earlier claim of the same tick either, was refused by
+   * the one-active-execution index, not the one-per-tick one: a manual start took the job's slot after the count.
+   * The tick is decided again as overlapping, so it is still recorded. Updates `outcomes` and `storedIds` in place.
+   */
+  private async recordRefusedTicks(
+    tx: Pick<AppDatabase, 'select' | 'execute'>,
+    ticks: DueTick[],
+    outcomes: TickOutcome[],
+    storedIds: Set<string>,
+    decide: (tick: DueTick) => TickOutcome,
+  ): Promise<void> {
+    if (storedIds.size >= outcomes.reduce((sum, outcome) => sum + outcome.executions.length, 0)) return;
+    for (const [index, outcome] of outcomes.entries()) {
+      if (outcome.executions.every(({ execution }) => storedIds.has(execution.id))) continue;
+      if (await tickRecorded(tx, outcome)) continue;
+      const tick = ticks[index]!;
+      outcomes[index] = decide({ ...tick, activeExecutions: tick.activeExecutions + 1 });
+      for (const row of await insertTickExecutions(tx, [outcomes[index]!], this.leaseTerms)) storedIds.add(row.id);
     }
-    return true;
   }
 
   async nextDueAt(): Promise<Date | null> {
@@ -158,6 +102,10 @@ export class DrizzleScheduleRepository implements ScheduleRepository {
       return row?.next ? new Date(row.next) : null;
     });
   }
+}
+
+function dueTick(row: ScheduleRow, busy: BusyExecutions | undefined): DueTick {
+  return { schedule: toSchedule(row), activeExecutions: busy?.active ?? 0, waitingExecutions: busy?.waiting ?? 0 };
 }
 
 function toRow(schedule: Schedule, nextDueAt: Date | null): typeof jobSchedules.$inferInsert {

@@ -1,0 +1,115 @@
+import { getTableColumns, inArray, sql } from 'drizzle-orm';
+import {
+  ACTIVE_STATUSES,
+  type Execution,
+  type HistoryEntry,
+  type StopRequest,
+} from '../../../domain/entities/execution.js';
+import type { AppDatabase } from './database.js';
+import { jobExecutions, type ExecutionRow, type StoredHistoryEntry, type StoredStopRequest } from './schema.js';
+
+/** The job_executions rows of executions under way (see ACTIVE_STATUSES). */
+export const activeExecution = inArray(jobExecutions.status, [...ACTIVE_STATUSES]);
+
+const columnNames = Object.fromEntries(
+  Object.entries(getTableColumns(jobExecutions)).map(([key, column]) => [key, column.name]),
+) as Record<keyof ExecutionRow, string>;
+
+/**
+ * Inserts many executions in one statement with one parameter, a JSON array read back as job_executions rows: far
+ * cheaper than thousands of bind parameters for a herd of ticks. An execution that would break a unique index (a
+ * second execution of a tick, or of an active job) is left out. Resolves with the ids stored.
+ */
+export async function insertManyExecutions(
+  db: Pick<AppDatabase, 'execute'>,
+  rows: (typeof jobExecutions.$inferInsert)[],
+): Promise<{ id: string }[]> {
+  const keys = Object.keys(rows[0]!) as (keyof ExecutionRow)[];
+  const json = JSON.stringify(rows.map((row) => Object.fromEntries(keys.map((key) => [columnNames[key], row[key]]))));
+  const columns = sql.join(keys.map((key) => sql.identifier(columnNames[key])), sql`, `);
+  const result = await db.execute<{ id: string }>(sql`
+    insert into ${jobExecutions} (${columns})
+    select ${columns} from jsonb_populate_recordset(null::${jobExecutions}, ${json}::jsonb)
+    on conflict do nothing
+    returning id`);
+  // postgres.js resolves with the rows, PGlite with a result holding them.
+  return Array.isArray(result) ? result : (result as unknown as { rows: { id: string }[] }).rows;
+}
+
+export function executionRow(execution: Execution): typeof jobExecutions.$inferInsert {
+  return {
+    id: execution.id,
+    jobId: execution.jobId,
+    trigger: execution.trigger,
+    attempt: execution.attempt,
+    scheduledFor: execution.scheduledFor,
+    status: execution.status,
+    flinkJobId: execution.flinkJobId,
+    flinkJarId: execution.flinkJarId,
+    savepointPath: execution.savepointPath,
+    restoredFrom: execution.restoredFrom,
+    error: execution.error,
+    stopRequest: execution.stopRequest && storeStopRequest(execution.stopRequest),
+    history: execution.history.map(storeHistoryEntry),
+    createdAt: execution.createdAt,
+    startedAt: execution.startedAt,
+    endedAt: execution.endedAt,
+    revision: execution.revision,
+    queue: execution.queue && {
+      notBefore: execution.queue.notBefore?.toISOString() ?? null,
+      stopActive: execution.queue.stopActive,
+    },
+    retryOf: execution.retryOf,
+  };
+}
+
+export function toExecution(row: ExecutionRow): Execution {
+  return {
+    id: row.id,
+    jobId: row.jobId,
+    trigger: row.trigger,
+    attempt: row.attempt,
+    scheduledFor: row.scheduledFor,
+    status: row.status,
+    flinkJobId: row.flinkJobId,
+    flinkJarId: row.flinkJarId,
+    savepointPath: row.savepointPath,
+    restoredFrom: row.restoredFrom,
+    error: row.error,
+    stopRequest: row.stopRequest && loadStopRequest(row.stopRequest),
+    history: row.history.map(loadHistoryEntry),
+    createdAt: row.createdAt,
+    startedAt: row.startedAt,
+    endedAt: row.endedAt,
+    queue: row.queue && {
+      notBefore: row.queue.notBefore ? new Date(row.queue.notBefore) : null,
+      stopActive: row.queue.stopActive,
+    },
+    retryOf: row.retryOf,
+    revision: row.revision,
+  };
+}
+
+function storeHistoryEntry(entry: HistoryEntry): StoredHistoryEntry {
+  return { ...entry, at: entry.at.toISOString() };
+}
+
+function loadHistoryEntry(entry: StoredHistoryEntry): HistoryEntry {
+  return { ...entry, at: new Date(entry.at) };
+}
+
+function storeStopRequest(request: StopRequest): StoredStopRequest {
+  return {
+    ...request,
+    requestedAt: request.requestedAt.toISOString(),
+    cancelRequestedAt: request.cancelRequestedAt?.toISOString(),
+  };
+}
+
+function loadStopRequest(request: StoredStopRequest): StopRequest {
+  return {
+    ...request,
+    requestedAt: new Date(request.requestedAt),
+    cancelRequestedAt: request.cancelRequestedAt ? new Date(request.cancelRequestedAt) : undefined,
+  };
+}

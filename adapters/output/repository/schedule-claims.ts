@@ -1,0 +1,106 @@
+import { and, asc, eq, inArray, isNotNull, lte, not, sql } from 'drizzle-orm';
+import { ACTIVE_STATUSES } from '../../../domain/entities/execution.js';
+import type { TickOutcome } from '../../../domain/ports/output/schedule-repository.js';
+import type { AppDatabase } from './database.js';
+import { leaseColumns, type LeaseTerms } from './execution-leases.js';
+import { activeExecution, executionRow, insertManyExecutions } from './execution-rows.js';
+import { jobExecutions, jobSchedules, type ScheduleRow } from './schema.js';
+
+// The steps of a claim, one statement each, all run in the claim's transaction.
+
+/** How many of a job's executions the decision on its due tick has to reckon with. */
+export interface BusyExecutions {
+  /** Active and exclusive. */
+  active: number;
+  /** Waiting in the queue. */
+  waiting: number;
+}
+
+/**
+ * Locks up to `limit` unpaused schedules due at `now`, earliest first. Rows another instance holds are skipped, not
+ * waited for: each due tick is handled by one instance.
+ */
+export function lockDueSchedules(tx: Pick<AppDatabase, 'select'>, now: Date, limit: number): Promise<ScheduleRow[]> {
+  return tx
+    .select()
+    .from(jobSchedules)
+    .where(and(not(jobSchedules.paused), isNotNull(jobSchedules.nextDueAt), lte(jobSchedules.nextDueAt, now)))
+    .orderBy(asc(jobSchedules.nextDueAt))
+    .limit(limit)
+    .for('update', { skipLocked: true });
+}
+
+/** The busy executions of each of `jobIds` that has any. */
+export async function countBusyExecutions(
+  tx: Pick<AppDatabase, 'select'>,
+  jobIds: string[],
+): Promise<Map<string, BusyExecutions>> {
+  const rows = await tx
+    .select({
+      jobId: jobExecutions.jobId,
+      active: sql<number>`count(*) filter (where ${jobExecutions.exclusive} and ${activeExecution})`.mapWith(Number),
+      waiting: sql<number>`count(*) filter (where ${jobExecutions.status} = 'QUEUED')`.mapWith(Number),
+    })
+    .from(jobExecutions)
+    .where(and(inArray(jobExecutions.jobId, jobIds), inArray(jobExecutions.status, ['QUEUED', ...ACTIVE_STATUSES])))
+    .groupBy(jobExecutions.jobId);
+  return new Map(rows.map(({ jobId, ...busy }) => [jobId, busy]));
+}
+
+/**
+ * Stores the executions of every outcome, driven by this instance, in one statement. An execution a unique index
+ * refuses is left out; resolves with the ids stored.
+ */
+export async function insertTickExecutions(
+  tx: Pick<AppDatabase, 'execute'>,
+  outcomes: TickOutcome[],
+  terms: LeaseTerms,
+): Promise<{ id: string }[]> {
+  const executions = outcomes.flatMap((outcome) => outcome.executions);
+  if (executions.length === 0) return [];
+  const lease = leaseColumns(terms);
+  return insertManyExecutions(
+    tx,
+    executions.map(({ execution, exclusive }) => ({ ...executionRow(execution), exclusive, ...lease })),
+  );
+}
+
+/** Whether every tick of `outcome` already has its execution (stored by an earlier claim of the same tick). */
+export async function tickRecorded(tx: Pick<AppDatabase, 'select'>, outcome: TickOutcome): Promise<boolean> {
+  for (const { execution } of outcome.executions) {
+    if (!execution.scheduledFor) return false;
+    const [found] = await tx
+      .select({ id: jobExecutions.id })
+      .from(jobExecutions)
+      .where(
+        and(
+          eq(jobExecutions.jobId, execution.jobId),
+          eq(jobExecutions.scheduledFor, execution.scheduledFor),
+          eq(jobExecutions.attempt, execution.attempt),
+        ),
+      );
+    if (!found) return false;
+  }
+  return true;
+}
+
+/** Stores what claims change in each schedule (next tick, last tick, counters), all in one statement. */
+export async function saveClaimedSchedules(tx: Pick<AppDatabase, 'execute'>, outcomes: TickOutcome[]): Promise<void> {
+  const changes = outcomes.map(({ schedule, nextDueAt }) => ({
+    job_id: schedule.jobId,
+    next_fire_at: schedule.nextFireAt?.toISOString() ?? null,
+    next_due_at: nextDueAt?.toISOString() ?? null,
+    last_fire_at: schedule.lastFireAt?.toISOString() ?? null,
+    runs_started: schedule.counters.runsStarted,
+    ticks_skipped: schedule.counters.ticksSkipped,
+    ticks_missed: schedule.counters.ticksMissed,
+  }));
+  await tx.execute(sql`
+    update ${jobSchedules} as s
+    set next_fire_at = c.next_fire_at, next_due_at = c.next_due_at, last_fire_at = c.last_fire_at,
+        runs_started = c.runs_started, ticks_skipped = c.ticks_skipped, ticks_missed = c.ticks_missed
+    from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb) as c(
+      job_id uuid, next_fire_at timestamptz, next_due_at timestamptz, last_fire_at timestamptz,
+      runs_started integer, ticks_skipped integer, ticks_missed integer)
+    where s.job_id = c.job_id`);
+}
