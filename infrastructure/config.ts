@@ -55,6 +55,9 @@ const environmentSchema = z.object({
     })
     .optional(),
   JAR_MAX_BYTES: positiveInteger('bytes').default(512 * 1024 * 1024),
+  API_KEYS_FILE: z.string().trim().min(1).optional(),
+  AUTH_DISABLED: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
+  AUDIT_RETENTION_DAYS: positiveInteger('days').default(90),
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce
     .number({ message: 'must be a number of seconds' })
     .positive('must be a positive number of seconds')
@@ -85,6 +88,11 @@ export interface AppConfig {
   /** Hosts a jarURL may name; default: the data processor's host and localhost. */
   jarAllowedHosts: string[];
   jarMaxBytes: number;
+  /** The API keys (name, role, SHA-256 of the key), one per line; null: no keys, the service runs unauthenticated. */
+  apiKeysFile: string | null;
+  /** Serve without keys on a non-loopback address (refused unless set). */
+  authDisabled: boolean;
+  auditRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -130,5 +138,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     flinkUnreachableGraceMs: settings.FLINK_UNREACHABLE_GRACE_SECONDS * 1000,
     jarAllowedHosts: settings.JAR_ALLOWED_HOSTS ?? defaultAllowedHosts(settings.DATA_PROCESSOR_URL),
     jarMaxBytes: settings.JAR_MAX_BYTES,
+    apiKeysFile: settings.API_KEYS_FILE ?? null,
+    authDisabled: settings.AUTH_DISABLED === 'true',
+    auditRetentionDays: settings.AUDIT_RETENTION_DAYS,
   };
 }

@@ -103,6 +103,8 @@ export const jobExecutions = pgTable(
     queue: jsonb('queue').$type<StoredQueueTerms>(),
     /** The failed run this one retries: one retry per failed run. */
     retryOf: uuid('retry_of'),
+    /** Who asked for it: an API key's name, `schedule` for a tick, `retry` for an automatic retry; null before keys. */
+    requestedBy: text('requested_by'),
     /** The instance that drives the run while `lease_until` is in the future; any instance takes it over after. */
     leaseOwner: text('lease_owner'),
     leaseUntil: timestamptz('lease_until'),
@@ -175,6 +177,50 @@ export const flinkJarUploads = pgTable(
 );
 
 export type ExecutionRow = typeof jobExecutions.$inferSelect;
+
+/**
+ * The audit trail: one row per mutating request, allowed or refused. A change that committed has its row written
+ * in the same transaction; a refused request (nothing changed) has its row written on its own.
+ */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: uuid('id').primaryKey(),
+    at: timestamptz('at').notNull(),
+    /** The API key's name; `anonymous` without a key, `unknown` for a key that is not known. */
+    actor: text('actor').notNull(),
+    role: text('role'),
+    /** Such as `job.delete` or `run.stop`; `request` when the request matched no route. */
+    action: text('action').notNull(),
+    resourceType: text('resource_type'),
+    resourceId: text('resource_id'),
+    /** The HTTP status the request was answered with. */
+    outcome: integer('outcome').notNull(),
+    requestId: text('request_id').notNull(),
+    sourceAddress: text('source_address'),
+    /** The job's version before and after the change (null where there was none). */
+    versionBefore: integer('version_before'),
+    versionAfter: integer('version_after'),
+    /** The operator's reason, from the X-Operator-Reason header. */
+    reason: text('reason'),
+  },
+  (table) => [
+    index('audit_events_at_idx').on(table.at, table.id),
+    index('audit_events_actor_idx').on(table.actor, table.at),
+    index('audit_events_action_idx').on(table.action, table.at),
+    index('audit_events_resource_idx').on(table.resourceId, table.at),
+  ],
+);
+
+export type AuditEventRow = typeof auditEvents.$inferSelect;
+
+/** Secrets the service makes for itself and shares between replicas, such as the key that signs page tokens. */
+export const serviceSecrets = pgTable('service_secrets', {
+  name: text('name').primaryKey(),
+  /** Base64 of the secret's bytes. */
+  value: text('value').notNull(),
+  createdAt: timestamptz('created_at').notNull(),
+});
 
 /** The listing order key; keyset pagination compares against it. */
 export const jobNameOrder = sql`${jobs.name} collate "C"`;
