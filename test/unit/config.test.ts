@@ -20,6 +20,9 @@ describe('loadConfig', () => {
       flinkUnreachableGraceMs: 300_000,
       jarAllowedHosts: ['data-processor', 'localhost'],
       jarMaxBytes: 512 * 1024 * 1024,
+      apiKeysFile: null,
+      authDisabled: false,
+      auditRetentionDays: 90,
       instanceId: expect.stringMatching(new RegExp(`^${hostname()}:${process.pid}:[0-9a-f]{6}$`)),
     });
     expect(loadConfig({}).instanceId, 'two processes on one host are told apart').not.toBe(loadConfig({}).instanceId);
