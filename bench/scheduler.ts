@@ -42,6 +42,7 @@ import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { RETRY_DEFAULTS } from '../domain/entities/retry-policy.js';
 import { SCHEDULE_DEFAULTS } from '../domain/entities/schedule.js';
+import type { AuditContext } from '../domain/entities/audit.js';
 import type { JobDefinitions } from '../domain/ports/input/job-definitions.js';
 import type { JobSchedules } from '../domain/ports/input/job-schedules.js';
 import { loadConfig } from '../infrastructure/config.js';
@@ -128,6 +129,17 @@ const version = (await sql<{ server_version: string }[]>`show server_version`)[0
 // When each run row was really written (created_at is the time its claim began); dropped at the end.
 await sql`alter table job_executions add column if not exists bench_written_at timestamptz default clock_timestamp()`;
 
+/** The benchmark sets its jobs up as an admin key would, each change with its audit row. */
+const BENCH_AUDIT: AuditContext = {
+  actor: { name: 'bench', role: 'admin' },
+  action: 'bench.setup',
+  resourceType: 'job',
+  requestId: 'bench',
+  sourceAddress: null,
+  reason: null,
+  outcome: 201,
+};
+
 /** Creates `count` jobs, each with the schedule `cronOf(i)`; resolves with their ids in order. */
 async function createScheduledJobs(prefix: string, count: number, cronOf: (i: number) => string): Promise<string[]> {
   const definitions = setup.resolve<JobDefinitions>(TOKENS.JobDefinitions);
@@ -150,8 +162,8 @@ async function createScheduledJobs(prefix: string, count: number, cronOf: (i: nu
         timeoutSeconds: null,
         labels: { bench: prefix },
         retryPolicy: { ...RETRY_DEFAULTS },
-      });
-      await schedules.setSchedule(job.id, { ...SCHEDULE_DEFAULTS, cron: cronOf(i) });
+      }, BENCH_AUDIT);
+      await schedules.setSchedule(job.id, { ...SCHEDULE_DEFAULTS, cron: cronOf(i) }, BENCH_AUDIT);
       ids[i] = job.id;
     }
   };

@@ -15,6 +15,10 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const service = await startService(config, logger).catch((error: unknown) => {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
     logger.fatal({ err: error }, 'service failed to start');
     process.exit(1);
   });
@@ -29,6 +33,7 @@ async function main(): Promise<void> {
       },
     );
   };
+  process.on('SIGHUP', () => void service.reloadKeys());
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
 }

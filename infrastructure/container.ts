@@ -4,11 +4,14 @@ import type { Logger } from 'pino';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { HttpArtifactSource } from '../adapters/output/artifacts/http-artifact-source.js';
 import { CronerCalculator } from '../adapters/output/cron/croner-calculator.js';
+import { ApiKeyFile, ApiKeyFileError } from '../adapters/output/keys/api-key-file.js';
 import { FlinkRestCluster } from '../adapters/output/flink/flink-rest-cluster.js';
+import { DrizzleAuditTrail } from '../adapters/output/repository/drizzle-audit-trail.js';
 import { DrizzleExecutionRepository } from '../adapters/output/repository/drizzle-execution-repository.js';
 import { DrizzleJarUploadRegistry } from '../adapters/output/repository/drizzle-jar-upload-registry.js';
 import { DrizzleJobRepository } from '../adapters/output/repository/drizzle-job-repository.js';
 import { DrizzleScheduleRepository } from '../adapters/output/repository/drizzle-schedule-repository.js';
+import { DrizzleUnitOfWork } from '../adapters/output/repository/drizzle-unit-of-work.js';
 import type { LeaseTerms } from '../adapters/output/repository/execution-leases.js';
 import { SqlDatabaseStatus } from '../adapters/output/repository/sql-database-status.js';
 import { SqlScheduleSignal } from '../adapters/output/repository/sql-schedule-signal.js';
@@ -16,12 +19,15 @@ import { randomIds } from '../adapters/output/system/random-ids.js';
 import { systemClock } from '../adapters/output/system/system-clock.js';
 import type { Clock } from '../domain/ports/output/clock.js';
 import type { FlinkCluster } from '../domain/ports/output/flink-cluster.js';
+import { AccessService } from '../domain/services/access-service.js';
+import { AuditService } from '../domain/services/audit-service.js';
+import { AuditedChanges } from '../domain/services/change-records.js';
 import { createExecutionUnits } from '../domain/services/executions/execution-units.js';
 import { HealthService } from '../domain/services/health-service.js';
 import { JobDefinitionService } from '../domain/services/job-definition-service.js';
 import { SchedulingService } from '../domain/services/scheduling-service.js';
 import { TaskQueue } from './background-tasks.js';
-import type { AppConfig } from './config.js';
+import { ConfigError, type AppConfig } from './config.js';
 import { openDatabase, type DatabaseLocation, type OpenedDatabase } from './database.js';
 import { ExecutionWorker } from './execution-worker.js';
 import { createHttpApp } from './http-app.js';
@@ -46,8 +52,9 @@ export async function buildContainer(
   logger: Logger,
   overrides: ContainerOverrides = {},
 ): Promise<DependencyContainer> {
+  const keys = await openApiKeys(config);
   const database = await openDatabase(overrides.database ?? config.database);
-  const adapters = buildAdapters(config, database, overrides);
+  const adapters = { ...buildAdapters(config, database, overrides), keys };
   const services = buildServices(config, logger, adapters);
   const container = rootContainer.createChildContainer();
   const values: [symbol, unknown][] = [
@@ -59,6 +66,8 @@ export async function buildContainer(
     [TOKENS.JobSchedules, services.jobSchedules],
     [TOKENS.ScheduleChanges, adapters.scheduleSignal],
     [TOKENS.ServiceHealth, services.health],
+    [TOKENS.ApiKeys, keys],
+    [TOKENS.AuditLog, services.auditLog],
     [TOKENS.ExecutionWorker, services.worker],
     [TOKENS.SchedulerLoop, services.scheduler],
     [TOKENS.HttpApp, services.httpApp],
@@ -77,6 +86,8 @@ function buildAdapters(config: AppConfig, database: OpenedDatabase, overrides: C
     clock,
     ids: randomIds,
     jobs: new DrizzleJobRepository(database.db),
+    unitOfWork: new DrizzleUnitOfWork(database.db, leases),
+    auditTrail: new DrizzleAuditTrail(database.db),
     executions: new DrizzleExecutionRepository(database.db, leases),
     schedules: new DrizzleScheduleRepository(database.db, leases),
     scheduleSignal: new SqlScheduleSignal(database.db, database.listen),
@@ -94,8 +105,15 @@ function buildAdapters(config: AppConfig, database: OpenedDatabase, overrides: C
 }
 
 /** One instance of each use case, and the loops and HTTP app that call them. */
-function buildServices(config: AppConfig, logger: Logger, adapters: ReturnType<typeof buildAdapters>) {
+function buildServices(
+  config: AppConfig,
+  logger: Logger,
+  adapters: ReturnType<typeof buildAdapters> & { keys: ApiKeyFile | null },
+) {
   const { clock, ids, jobs, schedules, cron, artifacts, flink } = adapters;
+  const changes = new AuditedChanges(adapters.unitOfWork, clock, ids);
+  const access = new AccessService(adapters.keys);
+  const auditLog = new AuditService(adapters.auditTrail, clock, ids, config.auditRetentionDays);
   const tasks = new TaskQueue(logger);
   const executionSettings = {
     savepointDir: config.savepointDir,
@@ -103,14 +121,25 @@ function buildServices(config: AppConfig, logger: Logger, adapters: ReturnType<t
     unreachableGraceMs: config.flinkUnreachableGraceMs,
   };
   const executions = createExecutionUnits({ ...adapters, tasks }, executionSettings);
-  const jobDefinitions = new JobDefinitionService(jobs, clock, ids, artifacts);
-  const jobSchedules = new SchedulingService(jobs, schedules, cron, clock, ids, adapters.scheduleSignal);
+  const jobDefinitions = new JobDefinitionService(jobs, changes, clock, ids, artifacts);
+  const jobSchedules = new SchedulingService(jobs, schedules, changes, cron, clock, ids, adapters.scheduleSignal);
   const health = new HealthService(adapters.databaseStatus, flink, serviceVersion);
   const worker = new ExecutionWorker(executions.leases, tasks, logger, config.flinkPollIntervalMs);
   const scheduler = new SchedulerLoop(jobSchedules, executions.queue, clock, logger, config.schedulerPollIntervalMs);
   const jobExecutions = executions.service;
-  const httpApp = createHttpApp({ jobDefinitions, jobExecutions, jobSchedules, health, logger });
-  return { jobDefinitions, jobExecutions, jobSchedules, health, worker, tasks, scheduler, httpApp };
+  const httpApp = createHttpApp({ jobDefinitions, jobExecutions, jobSchedules, health, access, auditLog, logger });
+  return { jobDefinitions, jobExecutions, jobSchedules, health, auditLog, worker, tasks, scheduler, httpApp };
+}
+
+/** The API keys, when a keys file is configured; a file that cannot be used stops the start with one line. */
+async function openApiKeys(config: AppConfig): Promise<ApiKeyFile | null> {
+  if (!config.apiKeysFile) return null;
+  try {
+    return await ApiKeyFile.open(config.apiKeysFile);
+  } catch (error) {
+    if (error instanceof ApiKeyFileError) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 /** How long an execution's lease lasts unrenewed: three worker polls, and never under 6 s. */

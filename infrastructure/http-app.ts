@@ -2,11 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
+import { recordRefusals } from '../adapters/input/http/access/refusals.js';
+import { createAuditRouter } from '../adapters/input/http/audit/router.js';
 import { createExecutionsRouter } from '../adapters/input/http/executions/router.js';
 import { createHealthRouter } from '../adapters/input/http/health/router.js';
 import { createJobsRouter } from '../adapters/input/http/jobs/router.js';
 import { createSchedulesRouter } from '../adapters/input/http/schedules/router.js';
 import { problemFor, problemResponse } from '../adapters/input/http/problem.js';
+import type { AccessControl } from '../domain/ports/input/access-control.js';
+import type { AuditLog } from '../domain/ports/input/audit-log.js';
 import type { JobDefinitions } from '../domain/ports/input/job-definitions.js';
 import type { JobExecutions } from '../domain/ports/input/job-executions.js';
 import type { JobSchedules } from '../domain/ports/input/job-schedules.js';
@@ -19,6 +23,8 @@ export interface HttpAppDependencies {
   jobExecutions: JobExecutions;
   jobSchedules: JobSchedules;
   health: ServiceHealth;
+  access: AccessControl;
+  auditLog: AuditLog;
   logger: Logger;
 }
 
@@ -34,6 +40,7 @@ function requestIdentity(logger: Logger): MiddlewareHandler {
     const offered = c.req.header('X-Request-Id');
     const requestId = offered && ACCEPTABLE_REQUEST_ID.test(offered) ? offered : randomUUID();
     const started = performance.now();
+    c.set('requestId', requestId);
     await requestContext.run({ requestId }, async () => {
       await next();
       c.res.headers.set('X-Request-Id', requestId);
@@ -42,6 +49,8 @@ function requestIdentity(logger: Logger): MiddlewareHandler {
           method: c.req.method,
           path: c.req.path,
           status: c.res.status,
+          // The key's name, never the key.
+          actor: c.get('actor')?.name,
           durationMs: Math.round((performance.now() - started) * 10) / 10,
         },
         'request served',
@@ -50,14 +59,23 @@ function requestIdentity(logger: Logger): MiddlewareHandler {
   };
 }
 
-export function createHttpApp({ jobDefinitions, jobExecutions, jobSchedules, health, logger }: HttpAppDependencies) {
+export function createHttpApp(dependencies: HttpAppDependencies) {
+  const { jobDefinitions, jobExecutions, jobSchedules, health, access, auditLog, logger } = dependencies;
   const app = new OpenAPIHono();
   app.use('*', requestIdentity(logger));
+  const auditFailed = (error: unknown) => logger.warn({ err: error }, 'could not record a refused request in the audit trail');
+  app.use('*', recordRefusals(access, auditLog, auditFailed));
 
-  app.route('/', createHealthRouter(health));
-  app.route('/api/v1/jobs', createJobsRouter(jobDefinitions, jobExecutions, jobSchedules));
-  app.route('/api/v1', createExecutionsRouter(jobExecutions));
-  app.route('/api/v1', createSchedulesRouter(jobSchedules));
+  app.route('/', createHealthRouter(health, access));
+  app.route('/api/v1/jobs', createJobsRouter(jobDefinitions, jobExecutions, jobSchedules, access));
+  app.route('/api/v1', createExecutionsRouter(jobExecutions, access));
+  app.route('/api/v1', createSchedulesRouter(jobSchedules, access));
+  app.route('/api/v1', createAuditRouter(auditLog, access));
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key made with `npm run keys:create -- <name> <role>`',
+  });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Flink job scheduler', version: serviceVersion },

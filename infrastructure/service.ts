@@ -1,6 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Logger } from 'pino';
+import type { ApiKeyFile } from '../adapters/output/keys/api-key-file.js';
+import type { AuditLog } from '../domain/ports/input/audit-log.js';
+import { startAccessUpkeep } from './access-upkeep.js';
 import type { AppConfig } from './config.js';
 import { buildContainer, databaseOf, type ContainerOverrides } from './container.js';
 import type { ExecutionWorker } from './execution-worker.js';
@@ -13,6 +16,8 @@ export interface RunningService {
   port: number;
   /** Stops accepting connections, lets in-flight requests finish (bounded), then closes the database. */
   stop(): Promise<void>;
+  /** Reads the API keys file again (SIGHUP). */
+  reloadKeys(): Promise<void>;
 }
 
 export async function startService(
@@ -31,6 +36,11 @@ export async function startService(
   // A schedule changed on any replica: look at once rather than at the next poll.
   const scheduleChanges = container.resolve<ScheduleChangeFeed>(TOKENS.ScheduleChanges);
   const unlisten = await scheduleChanges.subscribe(() => scheduler.wake());
+  const upkeep = startAccessUpkeep(
+    container.resolve<ApiKeyFile | null>(TOKENS.ApiKeys),
+    container.resolve<AuditLog>(TOKENS.AuditLog),
+    logger,
+  );
 
   const server = await new Promise<ServerType>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(started));
@@ -43,6 +53,7 @@ export async function startService(
   const stop = () =>
     (stopping ??= (async () => {
       await unlisten().catch(() => undefined);
+      upkeep.stop();
       await scheduler.stop();
       await closeServer(server, config.shutdownTimeoutMs, logger);
       // Whatever is still under way after this is resumed from the database at the next start.
@@ -50,7 +61,7 @@ export async function startService(
       await database.close();
       logger.info('service stopped');
     })());
-  return { port, stop };
+  return { port, stop, reloadKeys: upkeep.reloadKeys };
 }
 
 function closeServer(server: ServerType, timeoutMs: number, logger: Logger): Promise<void> {

@@ -8,6 +8,8 @@ export const TOKENS = {
   JobSchedules: Symbol('JobSchedules'),
   ScheduleChanges: Symbol('ScheduleChanges'),
   ServiceHealth: Symbol('ServiceHealth'),
+  ApiKeys: Symbol('ApiKeys'),
+  AuditLog: Symbol('AuditLog'),
   ExecutionWorker: Symbol('ExecutionWorker'),
   SchedulerLoop: Symbol('SchedulerLoop'),
   HttpApp: Symbol('HttpApp'),

@@ -1,53 +1,17 @@
+import { canTransition, IllegalTransitionError, isTerminal, type ExecutionStatus } from './execution-status.js';
+
+export {
+  ACTIVE_STATUSES,
+  canTransition,
+  EXECUTION_STATUSES,
+  IllegalTransitionError,
+  isTerminal,
+  TERMINAL_STATUSES,
+  type ExecutionStatus,
+} from './execution-status.js';
+
 /** How a run came about. */
 export type ExecutionTrigger = 'manual' | 'schedule' | 'retry';
-
-export const EXECUTION_STATUSES = [
-  'QUEUED',
-  'PENDING',
-  'DOWNLOADING',
-  'UPLOADING',
-  'SUBMITTING',
-  'RUNNING',
-  'STOPPING',
-  'SUCCEEDED',
-  'FAILED',
-  'STOPPED',
-  'SKIPPED',
-] as const;
-
-export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
-
-/**
- * QUEUED: waiting to start, for its back-off (a retry) or for the job's active run to end (the buffer_one and
- * cancel_other overlap policies); it is not active yet, so it does not hold the job's one active slot.
- * SKIPPED: a scheduled tick that did not run (its reason in `error`, e.g. OVERLAP); it never reaches Flink. */
-export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ['SUCCEEDED', 'FAILED', 'STOPPED', 'SKIPPED'];
-export const ACTIVE_STATUSES: readonly ExecutionStatus[] = [
-  'PENDING',
-  'DOWNLOADING',
-  'UPLOADING',
-  'SUBMITTING',
-  'RUNNING',
-  'STOPPING',
-];
-
-/**
- * The moves a run may make. Every step of the launch may end in FAILED (its error says why) or, when a stop was
- * asked for before Flink had the job, in STOPPED. Once Flink runs the job, only Flink's outcome or our stop ends it.
- */
-const TRANSITIONS: Record<ExecutionStatus, readonly ExecutionStatus[]> = {
-  QUEUED: ['PENDING', 'STOPPED'],
-  PENDING: ['DOWNLOADING', 'STOPPING', 'FAILED', 'STOPPED'],
-  DOWNLOADING: ['UPLOADING', 'STOPPING', 'FAILED', 'STOPPED'],
-  UPLOADING: ['SUBMITTING', 'STOPPING', 'FAILED', 'STOPPED'],
-  SUBMITTING: ['RUNNING', 'STOPPING', 'SUCCEEDED', 'FAILED', 'STOPPED'],
-  RUNNING: ['STOPPING', 'SUCCEEDED', 'FAILED', 'STOPPED'],
-  STOPPING: ['SUCCEEDED', 'FAILED', 'STOPPED'],
-  SUCCEEDED: [],
-  FAILED: [],
-  STOPPED: [],
-  SKIPPED: [],
-};
 
 export interface ExecutionError {
   /** Stable: JAR_DOWNLOAD_FAILED, FLINK_UNREACHABLE, FLINK_SUBMIT_FAILED, FLINK_JOB_FAILED, TIMEOUT, ... */
@@ -74,6 +38,8 @@ export interface StopRequest {
   savepointTriggerId?: string;
   /** Set when the savepoint gave up or timed out and the job is being cancelled instead. */
   cancelRequestedAt?: Date;
+  /** The API key's name, for a stop a user asked for. */
+  requestedBy?: string;
 }
 
 /** Where a run restores state from, as asked at start. */
@@ -113,31 +79,15 @@ export interface Execution {
   queue: QueueTerms | null;
   /** The failed run this one tries again. */
   retryOf: string | null;
+  /** Who asked for it: an API key's name, `schedule` for a tick, `retry` for an automatic retry. */
+  requestedBy: string | null;
   /** Bumped by every save; a save based on an older revision is refused, so concurrent writers never clobber. */
   revision: number;
-}
-
-export class IllegalTransitionError extends Error {
-  constructor(
-    readonly from: ExecutionStatus,
-    readonly to: ExecutionStatus,
-  ) {
-    super(`An execution cannot go from ${from} to ${to}`);
-    this.name = 'IllegalTransitionError';
-  }
-}
-
-export function isTerminal(status: ExecutionStatus): boolean {
-  return TERMINAL_STATUSES.includes(status);
 }
 
 /** Whether Flink may know the execution: from the moment we asked it to run the JAR. */
 export function mayBeOnFlink(execution: Execution): boolean {
   return execution.history.some((entry) => entry.status === 'SUBMITTING');
-}
-
-export function canTransition(from: ExecutionStatus, to: ExecutionStatus): boolean {
-  return TRANSITIONS[from].includes(to);
 }
 
 /** Flink job ids are 32 hex digits; ours are the execution's UUID without dashes. */
@@ -155,6 +105,8 @@ export function newExecution(params: {
   /** Given: the run starts QUEUED rather than PENDING. */
   queue?: QueueTerms | null;
   retryOf?: string | null;
+  /** Defaults to `schedule` for a tick; a manual execution names the API key that asked for it. */
+  requestedBy?: string | null;
   now: Date;
 }): Execution {
   const status: ExecutionStatus = params.queue ? 'QUEUED' : 'PENDING';
@@ -177,6 +129,7 @@ export function newExecution(params: {
     history: [{ status, at: params.now }],
     queue: params.queue ?? null,
     retryOf: params.retryOf ?? null,
+    requestedBy: params.requestedBy ?? (params.trigger === 'schedule' ? 'schedule' : null),
     revision: 0,
   };
 }
@@ -229,7 +182,10 @@ export function skippedExecution(params: {
  * The run that tries `failed` again: the next attempt at the same tick, restoring from the same savepoint. With
  * `notBefore` it waits QUEUED for its back-off; without, it is PENDING, to be started now.
  */
-export function retryExecution(failed: Execution, params: { id: string; now: Date; notBefore: Date | null }): Execution {
+export function retryExecution(
+  failed: Execution,
+  params: { id: string; now: Date; notBefore: Date | null; requestedBy?: string | null },
+): Execution {
   return newExecution({
     id: params.id,
     jobId: failed.jobId,
@@ -239,6 +195,7 @@ export function retryExecution(failed: Execution, params: { id: string; now: Dat
     restoredFrom: failed.restoredFrom,
     queue: params.notBefore ? { notBefore: params.notBefore, stopActive: false } : null,
     retryOf: failed.id,
+    requestedBy: params.requestedBy ?? 'retry',
     now: params.now,
   });
 }

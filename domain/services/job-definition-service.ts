@@ -1,3 +1,4 @@
+import type { AuditContext } from '../entities/audit.js';
 import { createJob, replaceJob, type Job, type JobDefinition } from '../entities/job.js';
 import { isEntityId } from '../entities/ids.js';
 import { JarLocationRefusedError, JobNotFoundError, JobVersionMismatchError } from '../errors.js';
@@ -6,6 +7,7 @@ import type { ArtifactSource } from '../ports/output/artifact-source.js';
 import type { Clock } from '../ports/output/clock.js';
 import type { IdGenerator } from '../ports/output/id-generator.js';
 import type { JobRepository } from '../ports/output/job-repository.js';
+import type { AuditedChanges } from './change-records.js';
 
 /** How often a replace without an expected version re-reads after losing a race with another writer. */
 const REPLACE_ATTEMPTS = 3;
@@ -13,15 +15,20 @@ const REPLACE_ATTEMPTS = 3;
 export class JobDefinitionService implements JobDefinitions {
   constructor(
     private readonly jobs: JobRepository,
+    private readonly changes: AuditedChanges,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly jarPolicy: Pick<ArtifactSource, 'refusalFor'>,
   ) {}
 
-  async createJob(definition: JobDefinition): Promise<Job> {
+  async createJob(definition: JobDefinition, audit: AuditContext): Promise<Job> {
     this.checkJarLocation(definition);
     const job = createJob(definition, this.ids.newId(), this.clock.now());
-    await this.jobs.insert(job);
+    await this.changes.run(audit, ({ jobs }) => jobs.insert(job), () => ({
+      resourceId: job.id,
+      versionBefore: null,
+      versionAfter: job.version,
+    }));
     return job;
   }
 
@@ -40,7 +47,7 @@ export class JobDefinitionService implements JobDefinitions {
     return { jobs, next: { name: last.name, id: last.id } };
   }
 
-  async replaceJob(id: string, definition: JobDefinition, expectedVersion?: number): Promise<Job> {
+  async replaceJob(id: string, definition: JobDefinition, audit: AuditContext, expectedVersion?: number): Promise<Job> {
     this.checkJarLocation(definition);
     for (let attempt = 1; ; attempt++) {
       const current = await this.getJob(id);
@@ -48,7 +55,10 @@ export class JobDefinitionService implements JobDefinitions {
         throw new JobVersionMismatchError(id, expectedVersion, current.version);
       }
       const next = replaceJob(current, definition, this.clock.now());
-      if (await this.jobs.replace(next)) return next;
+      const replaced = await this.changes.run(audit, ({ jobs }) => jobs.replace(next), (done) =>
+        done ? { resourceId: id, versionBefore: current.version, versionAfter: next.version } : undefined,
+      );
+      if (replaced) return next;
       // Someone else wrote in between. With an expected version that is a conflict the caller must see;
       // without one, last writer wins, so read again and retry.
       if (expectedVersion !== undefined || attempt >= REPLACE_ATTEMPTS) {
@@ -63,8 +73,11 @@ export class JobDefinitionService implements JobDefinitions {
     if (refusal) throw new JarLocationRefusedError(definition.jarURL, refusal);
   }
 
-  async deleteJob(id: string): Promise<void> {
-    const removed = isEntityId(id) && (await this.jobs.remove(id, this.clock.now()));
+  async deleteJob(id: string, audit: AuditContext): Promise<void> {
+    const current = await this.getJob(id);
+    const removed = await this.changes.run(audit, ({ jobs }) => jobs.remove(id, this.clock.now()), (done) =>
+      done ? { resourceId: id, versionBefore: current.version, versionAfter: null } : undefined,
+    );
     if (!removed) throw new JobNotFoundError(id);
   }
 }

@@ -1,5 +1,7 @@
 import { newExecution, skippedExecution, type Execution } from '../entities/execution.js';
+import type { AuditContext } from '../entities/audit.js';
 import { isEntityId } from '../entities/ids.js';
+import type { Job } from '../entities/job.js';
 import {
   createSchedule,
   jitterFor,
@@ -19,6 +21,7 @@ import type { IdGenerator } from '../ports/output/id-generator.js';
 import type { ScheduleChangeSignal } from '../ports/output/schedule-change-signal.js';
 import type { JobRepository } from '../ports/output/job-repository.js';
 import type { DueTick, ScheduleRepository, TickOutcome } from '../ports/output/schedule-repository.js';
+import type { AuditedChanges } from './change-records.js';
 
 /** How many due schedules one claim transaction takes at most. */
 const CLAIM_BATCH = 200;
@@ -27,14 +30,15 @@ export class SchedulingService implements JobSchedules {
   constructor(
     private readonly jobs: JobRepository,
     private readonly schedules: ScheduleRepository,
+    private readonly audited: AuditedChanges,
     private readonly cron: CronCalculator,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly changes: ScheduleChangeSignal,
   ) {}
 
-  async setSchedule(jobId: string, definition: ScheduleDefinition): Promise<ScheduleView> {
-    await this.requireJob(jobId);
+  async setSchedule(jobId: string, definition: ScheduleDefinition, audit: AuditContext): Promise<ScheduleView> {
+    const job = await this.requireJob(jobId);
     const problem = this.cron.problemWith(definition.cron, definition.timezone);
     if (problem) {
       throw new InvalidScheduleError(/time zone/.test(problem) ? 'timezone' : 'cron', problem);
@@ -48,37 +52,43 @@ export class SchedulingService implements JobSchedules {
     const schedule: Schedule = current
       ? { ...fresh, counters: current.counters, lastFireAt: current.lastFireAt, createdAt: current.createdAt, version: current.version + 1 }
       : fresh;
-    await this.schedules.save(schedule, this.dueAt(schedule));
-    await this.announce(jobId);
+    await this.save(audit, job, schedule);
     return this.view(schedule, now);
   }
 
   async getSchedule(jobId: string): Promise<ScheduleView> {
-    return this.view(await this.requireSchedule(jobId), this.clock.now());
+    return this.view((await this.requireSchedule(jobId)).schedule, this.clock.now());
   }
 
-  async deleteSchedule(jobId: string): Promise<void> {
-    await this.requireJob(jobId);
-    if (!(await this.schedules.remove(jobId))) throw new ScheduleNotFoundError(jobId);
+  async deleteSchedule(jobId: string, audit: AuditContext): Promise<void> {
+    const job = await this.requireJob(jobId);
+    await this.audited.aboutJob(audit, job, async ({ schedules }) => {
+      if (!(await schedules.remove(jobId))) throw new ScheduleNotFoundError(jobId);
+    });
     await this.announce(jobId);
   }
 
-  async pauseSchedule(jobId: string, note: string | null): Promise<ScheduleView> {
+  async pauseSchedule(jobId: string, note: string | null, audit: AuditContext): Promise<ScheduleView> {
     const now = this.clock.now();
-    const paused = pauseSchedule(await this.requireSchedule(jobId), note, now);
-    await this.schedules.save(paused, this.dueAt(paused));
-    await this.announce(jobId);
+    const { job, schedule } = await this.requireSchedule(jobId);
+    const paused = pauseSchedule(schedule, note, now);
+    await this.save(audit, job, paused);
     return this.view(paused, now);
   }
 
-  async resumeSchedule(jobId: string): Promise<ScheduleView> {
+  async resumeSchedule(jobId: string, audit: AuditContext): Promise<ScheduleView> {
     const now = this.clock.now();
-    const current = await this.requireSchedule(jobId);
+    const { job, schedule } = await this.requireSchedule(jobId);
     // Ticks that fell in the pause are neither run nor counted as missed: the next tick is computed from now.
-    const resumed = current.paused ? resumeSchedule(this.cron, current, now) : current;
-    await this.schedules.save(resumed, this.dueAt(resumed));
-    await this.announce(jobId);
+    const resumed = schedule.paused ? resumeSchedule(this.cron, schedule, now) : schedule;
+    await this.save(audit, job, resumed);
     return this.view(resumed, now);
+  }
+
+  /** Stores the schedule with the request's audit row, then tells every instance's scheduler. */
+  private async save(audit: AuditContext, job: Job, schedule: Schedule): Promise<void> {
+    await this.audited.aboutJob(audit, job, ({ schedules }) => schedules.save(schedule, this.dueAt(schedule)));
+    await this.announce(job.id);
   }
 
   async schedulesFor(jobIds: string[]): Promise<Map<string, ScheduleView>> {
@@ -150,14 +160,16 @@ export class SchedulingService implements JobSchedules {
     };
   }
 
-  private async requireJob(jobId: string): Promise<void> {
-    if (!isEntityId(jobId) || !(await this.jobs.findById(jobId))) throw new JobNotFoundError(jobId);
+  private async requireJob(jobId: string): Promise<Job> {
+    const job = isEntityId(jobId) ? await this.jobs.findById(jobId) : undefined;
+    if (!job) throw new JobNotFoundError(jobId);
+    return job;
   }
 
-  private async requireSchedule(jobId: string): Promise<Schedule> {
-    await this.requireJob(jobId);
+  private async requireSchedule(jobId: string): Promise<{ job: Job; schedule: Schedule }> {
+    const job = await this.requireJob(jobId);
     const schedule = await this.schedules.find(jobId);
     if (!schedule) throw new ScheduleNotFoundError(jobId);
-    return schedule;
+    return { job, schedule };
   }
 }

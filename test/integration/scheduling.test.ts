@@ -9,12 +9,17 @@ import { randomIds } from '../../adapters/output/system/random-ids.js';
 import { newExecution, skippedExecution } from '../../domain/entities/execution.js';
 import { createJob, type Job } from '../../domain/entities/job.js';
 import { SCHEDULE_DEFAULTS, type ScheduleDefinition } from '../../domain/entities/schedule.js';
+import { DrizzleUnitOfWork } from '../../adapters/output/repository/drizzle-unit-of-work.js';
+import { AuditedChanges } from '../../domain/services/change-records.js';
 import { SchedulingService } from '../../domain/services/scheduling-service.js';
 import { openDatabase, type OpenedDatabase } from '../../infrastructure/database.js';
 import { createScratchDatabase } from '../../scripts/scratch-database.js';
 import { testBackends } from '../support/databases.js';
 import { aJobDefinition } from '../support/job-definitions.js';
 import { FixedClock } from '../unit/fakes/fixed-clock.js';
+import { anAuditContext } from '../support/audit-contexts.js';
+
+const audit = anAuditContext();
 
 const backends = await testBackends();
 const cron = new CronerCalculator();
@@ -33,7 +38,15 @@ function servicesOn(database: OpenedDatabase, clock: FixedClock, owner = 'instan
     jobRepository,
     executions,
     schedules,
-    scheduling: new SchedulingService(jobRepository, schedules, cron, clock, randomIds, new SqlScheduleSignal(database.db, database.listen)),
+    scheduling: new SchedulingService(
+      jobRepository,
+      schedules,
+      new AuditedChanges(new DrizzleUnitOfWork(database.db, leases), clock, randomIds),
+      cron,
+      clock,
+      randomIds,
+      new SqlScheduleSignal(database.db, database.listen),
+    ),
   };
 }
 
@@ -70,7 +83,7 @@ describe.each(backends)('firing schedules on $name', (backend) => {
     }));
 
   it('fires each tick once, as a schedule run stamped with its tick', async () => {
-    await services.scheduling.setSchedule(job.id, schedule({ cron: '*/10 * * * * *' }));
+    await services.scheduling.setSchedule(job.id, schedule({ cron: '*/10 * * * * *' }), audit);
     expect(await services.scheduling.fireDueTicks()).toEqual([]);
     clock.advance(10_000);
     const fired = await services.scheduling.fireDueTicks();
@@ -82,7 +95,7 @@ describe.each(backends)('firing schedules on $name', (backend) => {
   });
 
   it('records SKIPPED with reason OVERLAP while a run is active under skip, and starts another under allow', async () => {
-    await services.scheduling.setSchedule(job.id, schedule({ cron: '*/10 * * * * *' }));
+    await services.scheduling.setSchedule(job.id, schedule({ cron: '*/10 * * * * *' }), audit);
     clock.advance(10_000);
     await services.scheduling.fireDueTicks(); // PENDING, still active
     clock.advance(10_000);
@@ -93,14 +106,14 @@ describe.each(backends)('firing schedules on $name', (backend) => {
     ]);
     expect((await services.scheduling.getSchedule(job.id)).schedule.counters).toEqual({ runsStarted: 1, ticksSkipped: 1, ticksMissed: 0 });
 
-    await services.scheduling.setSchedule(job.id, schedule({ cron: '*/10 * * * * *', overlapPolicy: 'allow' }));
+    await services.scheduling.setSchedule(job.id, schedule({ cron: '*/10 * * * * *', overlapPolicy: 'allow' }), audit);
     clock.advance(10_000);
     await services.scheduling.fireDueTicks();
     expect((await runs())[0]).toMatchObject({ status: 'PENDING', scheduledFor: '2026-06-01T12:00:30.000Z' });
   });
 
   it('queues a tick behind the active run under buffer_one and cancel_other, counting queued runs as waiting', async () => {
-    await services.scheduling.setSchedule(job.id, schedule({ cron: '*/10 * * * * *', overlapPolicy: 'buffer_one' }));
+    await services.scheduling.setSchedule(job.id, schedule({ cron: '*/10 * * * * *', overlapPolicy: 'buffer_one' }), audit);
     for (let i = 0; i < 3; i++) {
       clock.advance(10_000);
       await services.scheduling.fireDueTicks();
@@ -110,7 +123,7 @@ describe.each(backends)('firing schedules on $name', (backend) => {
       { status: 'QUEUED', trigger: 'schedule', scheduledFor: '2026-06-01T12:00:20.000Z', error: null },
       { status: 'PENDING', trigger: 'schedule', scheduledFor: '2026-06-01T12:00:10.000Z', error: null },
     ]);
-    await services.scheduling.setSchedule(job.id, schedule({ cron: '*/10 * * * * *', overlapPolicy: 'cancel_other' }));
+    await services.scheduling.setSchedule(job.id, schedule({ cron: '*/10 * * * * *', overlapPolicy: 'cancel_other' }), audit);
     clock.advance(10_000);
     const [replacing] = await services.scheduling.fireDueTicks();
     expect(replacing).toMatchObject({ status: 'QUEUED', queue: { notBefore: null, stopActive: true } });
@@ -118,7 +131,7 @@ describe.each(backends)('firing schedules on $name', (backend) => {
   });
 
   it('records a tick whose run the one-active-run index refused (a start won the race) as overlapping', async () => {
-    await services.scheduling.setSchedule(job.id, schedule({ cron: '*/10 * * * * *' }));
+    await services.scheduling.setSchedule(job.id, schedule({ cron: '*/10 * * * * *' }), audit);
     const manual = newExecution({ id: randomIds.newId(), jobId: job.id, trigger: 'manual', now: t0 });
     await services.executions.insert(manual, { exclusive: true });
     clock.advance(10_000);
@@ -139,7 +152,7 @@ describe.each(backends)('firing schedules on $name', (backend) => {
   });
 
   it('after an outage runs only the latest missed tick within the window, and counts the others', async () => {
-    await services.scheduling.setSchedule(job.id, schedule({ cron: '0 * * * * *', catchupWindowSeconds: 90 }));
+    await services.scheduling.setSchedule(job.id, schedule({ cron: '0 * * * * *', catchupWindowSeconds: 90 }), audit);
     clock.advance(10 * 60_000 + 30_000); // down from 12:00 to 12:10:30
     const fired = await services.scheduling.fireDueTicks();
     expect(fired.map((e) => e.scheduledFor?.toISOString())).toEqual(['2026-06-01T12:10:00.000Z']);
@@ -149,11 +162,11 @@ describe.each(backends)('firing schedules on $name', (backend) => {
   });
 
   it('fires nothing for a paused schedule, and nothing from the pause after resuming', async () => {
-    await services.scheduling.setSchedule(job.id, schedule({ cron: '0 * * * * *' }));
-    await services.scheduling.pauseSchedule(job.id, 'upgrade');
+    await services.scheduling.setSchedule(job.id, schedule({ cron: '0 * * * * *' }), audit);
+    await services.scheduling.pauseSchedule(job.id, 'upgrade', audit);
     clock.advance(5 * 60_000 + 1_000);
     expect(await services.scheduling.fireDueTicks()).toEqual([]);
-    await services.scheduling.resumeSchedule(job.id);
+    await services.scheduling.resumeSchedule(job.id, audit);
     expect(await services.scheduling.fireDueTicks()).toEqual([]);
     clock.advance(60_000);
     expect(await services.scheduling.fireDueTicks()).toHaveLength(1);
@@ -161,7 +174,7 @@ describe.each(backends)('firing schedules on $name', (backend) => {
   });
 
   it('stops firing once endAt has passed', async () => {
-    await services.scheduling.setSchedule(job.id, schedule({ cron: '0 * * * * *', endAt: new Date('2026-06-01T12:01:30Z') }));
+    await services.scheduling.setSchedule(job.id, schedule({ cron: '0 * * * * *', endAt: new Date('2026-06-01T12:01:30Z') }), audit);
     clock.advance(60_000);
     expect(await services.scheduling.fireDueTicks()).toHaveLength(1);
     clock.advance(60_000);
@@ -181,7 +194,7 @@ describe.skipIf(backends[1]!.skipReason)('claiming due ticks from several instan
       for (let i = 0; i < 40; i++) {
         const job = createJob(aJobDefinition({ name: `herd-${i}` }), randomIds.newId(), t0);
         await first!.jobRepository.insert(job);
-        await first!.scheduling.setSchedule(job.id, schedule({ cron: '* * * * * *', overlapPolicy: 'allow' }));
+        await first!.scheduling.setSchedule(job.id, schedule({ cron: '* * * * * *', overlapPolicy: 'allow' }), audit);
         jobIds.push(job.id);
       }
       for (let second = 1; second <= 5; second++) {

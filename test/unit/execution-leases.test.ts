@@ -9,6 +9,10 @@ import { InMemoryExecutionRepository } from './fakes/in-memory-execution-reposit
 import { InMemoryJobRepository } from './fakes/in-memory-job-repository.js';
 import { InMemoryScheduleRepository } from './fakes/in-memory-schedule-repository.js';
 import { RecordedTasks } from './fakes/recorded-tasks.js';
+import { inMemoryUnitOfWork } from './fakes/in-memory-audit-trail.js';
+import { anAuditContext } from '../support/audit-contexts.js';
+
+const audit = anAuditContext();
 
 const settings = { savepointDir: null, stopTimeoutMs: 60_000, unreachableGraceMs: 300_000 };
 
@@ -19,7 +23,9 @@ async function setup() {
   const jobs = new InMemoryJobRepository();
   const executions = new InMemoryExecutionRepository();
   const flink = new FakeFlinkCluster();
-  const shared = { jobs, executions, schedules: new InMemoryScheduleRepository(executions), flink, clock, ids };
+  const schedules = new InMemoryScheduleRepository(executions);
+  const { unitOfWork } = inMemoryUnitOfWork({ jobs, executions, schedules });
+  const shared = { jobs, executions, schedules, unitOfWork, flink, clock, ids };
   const instance = () => {
     const tasks = new RecordedTasks();
     const ports = { ...shared, artifacts: new FakeArtifactSource(), uploads: new InMemoryJarUploadRegistry(), tasks };
@@ -35,7 +41,7 @@ describe('driving executions under leases', () => {
     const { job, instance } = await setup();
     const one = instance();
     const other = instance();
-    const execution = await one.service.startJob(job.id, {});
+    const execution = await one.service.startJob(job.id, {}, audit);
     await one.tasks.runRecorded(); // the launch: RUNNING on Flink
 
     other.follower.request(execution.id);
@@ -51,13 +57,13 @@ describe('driving executions under leases', () => {
   it('a lease round follows RUNNING executions, resumes launches, and leaves a launch under way alone', async () => {
     const { jobs, job, instance } = await setup();
     const one = instance();
-    const running = await one.service.startJob(job.id, {});
+    const running = await one.service.startJob(job.id, {}, audit);
     await one.tasks.runRecorded();
     const [pending, launching] = await Promise.all(
       ['second', 'third'].map(async (name, index) => {
         const other = createJob(aJobDefinition({ name }), `00000000-0000-4000-8000-0000000000f${index}`, new Date());
         await jobs.insert(other);
-        return one.service.startJob(other.id, {});
+        return one.service.startJob(other.id, {}, audit);
       }),
     );
 

@@ -4,6 +4,7 @@ import { SCHEDULE_DEFAULTS, type OverlapPolicy } from '../../domain/entities/sch
 import { ArtifactError, ExecutionAlreadyRetriedError, ExecutionNotFailedError } from '../../domain/errors.js';
 import { createExecutionUnits } from '../../domain/services/executions/execution-units.js';
 import type { ExecutionSettings } from '../../domain/services/executions/execution-settings.js';
+import { AuditedChanges } from '../../domain/services/change-records.js';
 import { SchedulingService } from '../../domain/services/scheduling-service.js';
 import { CronerCalculator } from '../../adapters/output/cron/croner-calculator.js';
 import { aJobDefinition } from '../support/job-definitions.js';
@@ -11,9 +12,13 @@ import { FakeArtifactSource, InMemoryJarUploadRegistry } from './fakes/fake-arti
 import { FakeFlinkCluster } from './fakes/fake-flink-cluster.js';
 import { FixedClock, SequentialIds } from './fakes/fixed-clock.js';
 import { RecordedTasks } from './fakes/recorded-tasks.js';
+import { inMemoryUnitOfWork } from './fakes/in-memory-audit-trail.js';
 import { InMemoryExecutionRepository } from './fakes/in-memory-execution-repository.js';
 import { InMemoryJobRepository } from './fakes/in-memory-job-repository.js';
 import { InMemoryScheduleRepository } from './fakes/in-memory-schedule-repository.js';
+import { anAuditContext } from '../support/audit-contexts.js';
+
+const audit = anAuditContext();
 
 const settings: ExecutionSettings = { savepointDir: null, stopTimeoutMs: 60_000, unreachableGraceMs: 300_000 };
 
@@ -28,10 +33,12 @@ async function setup(definition: Partial<JobDefinition> = {}, runSettings: Execu
   const artifacts = new FakeArtifactSource();
   const dispatched = new RecordedTasks();
   const uploads = new InMemoryJarUploadRegistry();
-  const ports = { jobs, executions, schedules, artifacts, flink, uploads, tasks: dispatched, clock, ids };
+  const { unitOfWork } = inMemoryUnitOfWork({ jobs, executions, schedules });
+  const ports = { jobs, executions, schedules, unitOfWork, artifacts, flink, uploads, tasks: dispatched, clock, ids };
   const { launcher, follower, service, queue } = createExecutionUnits(ports, runSettings);
   const noSignal = { announce: async () => {} };
-  const scheduling = new SchedulingService(jobs, schedules, new CronerCalculator(), clock, ids, noSignal);
+  const changes = new AuditedChanges(unitOfWork, clock, ids);
+  const scheduling = new SchedulingService(jobs, schedules, changes, new CronerCalculator(), clock, ids, noSignal);
   const job = createJob(aJobDefinition(definition), ids.newId(), clock.now());
   await jobs.insert(job);
   const runs = async () =>
@@ -42,7 +49,7 @@ async function setup(definition: Partial<JobDefinition> = {}, runSettings: Execu
       scheduledFor: run.scheduledFor?.toISOString() ?? null,
     }));
   const schedule = (overlapPolicy: OverlapPolicy) =>
-    scheduling.setSchedule(job.id, { ...SCHEDULE_DEFAULTS, cron: '*/10 * * * * *', overlapPolicy });
+    scheduling.setSchedule(job.id, { ...SCHEDULE_DEFAULTS, cron: '*/10 * * * * *', overlapPolicy }, audit);
   /** Moves the clock to the next tick (every 10 s) and fires it. */
   const tick = async () => {
     clock.advance(10_000);
@@ -93,35 +100,35 @@ describe('retries', () => {
 
   it('does not retry a stop, a success, a refused JAR location, or a job whose policy says one attempt', async () => {
     const stopped = await setup(retrying);
-    const run = await stopped.service.startJob(stopped.job.id, {});
+    const run = await stopped.service.startJob(stopped.job.id, {}, audit);
     await stopped.launcher.launch(run.id);
-    await stopped.service.stopJob(stopped.job.id, { mode: 'cancel' });
+    await stopped.service.stopJob(stopped.job.id, { mode: 'cancel' }, audit);
     await stopped.follower.followUp(run.id);
     await stopped.follower.followUp(run.id);
     expect(await stopped.runs()).toEqual([{ status: 'STOPPED', trigger: 'manual', attempt: 1, scheduledFor: null }]);
 
     const refused = await setup(retrying);
     refused.artifacts.failWith = new ArtifactError('JAR_URL_NOT_ALLOWED', 'host not allowed');
-    await refused.launcher.launch((await refused.service.startJob(refused.job.id, {})).id);
+    await refused.launcher.launch((await refused.service.startJob(refused.job.id, {}, audit)).id);
     expect(await refused.runs()).toEqual([{ status: 'FAILED', trigger: 'manual', attempt: 1, scheduledFor: null }]);
 
     const once = await setup();
     once.artifacts.failWith = new ArtifactError('JAR_DOWNLOAD_FAILED', 'HTTP 503');
-    await once.launcher.launch((await once.service.startJob(once.job.id, {})).id);
+    await once.launcher.launch((await once.service.startJob(once.job.id, {}, audit)).id);
     expect(await once.runs()).toEqual([{ status: 'FAILED', trigger: 'manual', attempt: 1, scheduledFor: null }]);
   });
 
   it('retries a failed run by hand at once, once, and refuses a run that did not fail', async () => {
     const { service, launcher, artifacts, dispatched, job } = await setup();
-    const run = await service.startJob(job.id, {});
-    await expect(service.retryExecution(run.id)).rejects.toBeInstanceOf(ExecutionNotFailedError);
+    const run = await service.startJob(job.id, {}, audit);
+    await expect(service.retryExecution(run.id, audit)).rejects.toBeInstanceOf(ExecutionNotFailedError);
     artifacts.failWith = new ArtifactError('JAR_DOWNLOAD_FAILED', 'HTTP 503');
     await launcher.launch(run.id);
 
-    const retry = await service.retryExecution(run.id);
+    const retry = await service.retryExecution(run.id, audit);
     expect(retry).toMatchObject({ status: 'PENDING', trigger: 'retry', attempt: 2, retryOf: run.id, scheduledFor: null });
     expect(dispatched.launch).toContain(retry.id);
-    const again = service.retryExecution(run.id);
+    const again = service.retryExecution(run.id, audit);
     await expect(again).rejects.toBeInstanceOf(ExecutionAlreadyRetriedError);
     await expect(again).rejects.toThrow(retry.id);
   });
@@ -181,7 +188,7 @@ describe('overlap policies that wait', () => {
     const [first] = await tick();
     await launcher.launch(first!.id);
     await tick();
-    await service.stopJob(job.id, { mode: 'cancel' });
+    await service.stopJob(job.id, { mode: 'cancel' }, audit);
     expect((await runs()).map((run) => run.status)).toEqual(['STOPPING', 'STOPPED']);
   });
 
@@ -203,7 +210,7 @@ describe('overlap policies that wait', () => {
     await schedule('allow');
     const [first] = await tick();
     await launcher.launch(first!.id);
-    const manual = await service.startJob(job.id, {});
+    const manual = await service.startJob(job.id, {}, audit);
     expect(manual.status).toBe('PENDING');
     expect((await runs()).map((run) => [run.trigger, run.status])).toEqual([
       ['schedule', 'RUNNING'],

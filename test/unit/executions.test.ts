@@ -16,9 +16,13 @@ import { FakeArtifactSource, InMemoryJarUploadRegistry } from './fakes/fake-arti
 import { FakeFlinkCluster } from './fakes/fake-flink-cluster.js';
 import { FixedClock, SequentialIds } from './fakes/fixed-clock.js';
 import { RecordedTasks } from './fakes/recorded-tasks.js';
+import { inMemoryUnitOfWork } from './fakes/in-memory-audit-trail.js';
 import { InMemoryExecutionRepository } from './fakes/in-memory-execution-repository.js';
 import { InMemoryJobRepository } from './fakes/in-memory-job-repository.js';
 import { InMemoryScheduleRepository } from './fakes/in-memory-schedule-repository.js';
+import { anAuditContext } from '../support/audit-contexts.js';
+
+const audit = anAuditContext();
 
 const settings: ExecutionSettings = { savepointDir: null, stopTimeoutMs: 60_000, unreachableGraceMs: 300_000 };
 
@@ -33,7 +37,8 @@ async function setup(definition: Partial<JobDefinition> = {}, overrides: Partial
   const dispatched = new RecordedTasks();
   const runSettings = { ...settings, ...overrides };
   const schedules = new InMemoryScheduleRepository(executions);
-  const ports = { jobs, executions, schedules, artifacts, flink, uploads, tasks: dispatched, clock, ids };
+  const { unitOfWork } = inMemoryUnitOfWork({ jobs, executions, schedules });
+  const ports = { jobs, executions, schedules, unitOfWork, artifacts, flink, uploads, tasks: dispatched, clock, ids };
   const { launcher, follower, service } = createExecutionUnits(ports, runSettings);
   const job = createJob(aJobDefinition({ config: { mode: 'bounded' }, args: ['x'], ...definition }), ids.newId(), clock.now());
   await jobs.insert(job);
@@ -41,7 +46,7 @@ async function setup(definition: Partial<JobDefinition> = {}, overrides: Partial
   const historyOf = async (id: string) => (await executions.findById(id))!.history.map((h) => h.status);
   /** Starts the job and carries the launch through, as the worker would. */
   const startAndLaunch = async () => {
-    const execution = await service.startJob(job.id, {});
+    const execution = await service.startJob(job.id, {}, audit);
     await launcher.launch(execution.id);
     return (await executions.findById(execution.id))!;
   };
@@ -74,7 +79,7 @@ describe('Execution transitions', () => {
 
   it('stamps startedAt on RUNNING, endedAt on the end, and refuses an illegal move', async () => {
     const { service, job, clock } = await setup();
-    const pending = await service.startJob(job.id, {});
+    const pending = await service.startJob(job.id, {}, audit);
     const running = transition(transition(transition(transition(pending, 'DOWNLOADING', clock.now()), 'UPLOADING', clock.now()), 'SUBMITTING', clock.now()), 'RUNNING', new Date('2026-01-01T00:01:00Z'));
     expect(running.startedAt).toEqual(new Date('2026-01-01T00:01:00Z'));
     const ended = transition(running, 'SUCCEEDED', new Date('2026-01-01T00:02:00Z'));
@@ -90,10 +95,10 @@ describe('Execution transitions', () => {
 describe('starting a run', () => {
   it('records PENDING, hands the run to the worker, and refuses a second start while it is active', async () => {
     const { service, job, dispatched } = await setup();
-    const execution = await service.startJob(job.id, {});
+    const execution = await service.startJob(job.id, {}, audit);
     expect(execution).toMatchObject({ status: 'PENDING', trigger: 'manual', attempt: 1, jobId: job.id });
     expect(dispatched.launch).toEqual([execution.id]);
-    const second = service.startJob(job.id, {});
+    const second = service.startJob(job.id, {}, audit);
     await expect(second).rejects.toBeInstanceOf(JobAlreadyRunningError);
     await expect(second).rejects.toMatchObject({ executionId: execution.id });
   });
@@ -186,15 +191,15 @@ describe('starting a run', () => {
 
   it('restores from the newest savepoint with fromLastSavepoint, and refuses when there is none', async () => {
     const { service, job, executions, startAndLaunch, follower, flink } = await setup({}, { savepointDir: 'file:///sp' });
-    await expect(service.startJob(job.id, { fromLastSavepoint: true })).rejects.toBeInstanceOf(NoSavepointError);
+    await expect(service.startJob(job.id, { fromLastSavepoint: true }, audit)).rejects.toBeInstanceOf(NoSavepointError);
     const first = await startAndLaunch();
-    await service.stopJob(job.id, {});
+    await service.stopJob(job.id, {}, audit);
     flink.savepoint = { kind: 'completed', location: 'file:///sp/savepoint-1' };
     await follower.followUp(first.id);
     flink.jobs.set(first.flinkJobId, 'finished');
     await follower.followUp(first.id);
     expect((await executions.findById(first.id))!.savepointPath).toBe('file:///sp/savepoint-1');
-    const restored = await service.startJob(job.id, { fromLastSavepoint: true, allowNonRestoredState: true });
+    const restored = await service.startJob(job.id, { fromLastSavepoint: true, allowNonRestoredState: true }, audit);
     expect(restored.restoredFrom).toEqual({ savepointPath: 'file:///sp/savepoint-1', allowNonRestoredState: true });
   });
 });
@@ -264,15 +269,15 @@ describe('following a run', () => {
 describe('stopping a run', () => {
   it('answers JOB_NOT_RUNNING when nothing is active, and refuses a savepoint without a folder', async () => {
     const { service, job, startAndLaunch } = await setup();
-    await expect(service.stopJob(job.id, {})).rejects.toBeInstanceOf(JobNotRunningError);
+    await expect(service.stopJob(job.id, {}, audit)).rejects.toBeInstanceOf(JobNotRunningError);
     await startAndLaunch();
-    await expect(service.stopJob(job.id, { mode: 'savepoint' })).rejects.toBeInstanceOf(SavepointDirectoryMissingError);
+    await expect(service.stopJob(job.id, { mode: 'savepoint' }, audit)).rejects.toBeInstanceOf(SavepointDirectoryMissingError);
   });
 
   it('stops with a savepoint when a folder is configured, records it, and ends STOPPED', async () => {
     const { service, job, startAndLaunch, flink, follower, executions, dispatched, historyOf } = await setup({}, { savepointDir: 'file:///sp' });
     const execution = await startAndLaunch();
-    const stopping = await service.stopJob(job.id, { drain: true });
+    const stopping = await service.stopJob(job.id, { drain: true }, audit);
     expect(stopping.status).toBe('STOPPING');
     expect(dispatched.followUp).toContain(execution.id);
     await follower.followUp(execution.id);
@@ -287,7 +292,7 @@ describe('stopping a run', () => {
   it("prefers the job's own state.savepoints.dir", async () => {
     const { service, job, startAndLaunch, flink, follower } = await setup({ flinkConfiguration: { 'state.savepoints.dir': 'file:///job-sp' } });
     const execution = await startAndLaunch();
-    await service.stopJob(job.id, {});
+    await service.stopJob(job.id, {}, audit);
     await follower.followUp(execution.id);
     expect(flink.savepointRequests[0]?.targetDirectory).toBe('file:///job-sp');
   });
@@ -295,7 +300,7 @@ describe('stopping a run', () => {
   it('cancels when the savepoint does not complete within the stop timeout', async () => {
     const { service, job, startAndLaunch, flink, follower, executions, clock } = await setup({}, { savepointDir: 'file:///sp', stopTimeoutMs: 10_000 });
     const execution = await startAndLaunch();
-    await service.stopJob(job.id, {});
+    await service.stopJob(job.id, {}, audit);
     await follower.followUp(execution.id);
     clock.advance(5_000);
     await follower.followUp(execution.id);
@@ -309,7 +314,7 @@ describe('stopping a run', () => {
   it('cancels straight away without a savepoint folder', async () => {
     const { service, job, startAndLaunch, flink, follower, executions } = await setup();
     const execution = await startAndLaunch();
-    await service.stopJob(job.id, {});
+    await service.stopJob(job.id, {}, audit);
     await follower.followUp(execution.id);
     expect(flink.savepointRequests).toEqual([]);
     expect(await executions.findById(execution.id)).toMatchObject({ status: 'STOPPED' });
@@ -317,8 +322,8 @@ describe('stopping a run', () => {
 
   it('ends a run stopped before submission STOPPED without calling Flink', async () => {
     const { service, job, launcher, flink, executions } = await setup();
-    const execution = await service.startJob(job.id, {});
-    await service.stopJob(job.id, { mode: 'cancel' });
+    const execution = await service.startJob(job.id, {}, audit);
+    await service.stopJob(job.id, { mode: 'cancel' }, audit);
     await launcher.launch(execution.id);
     expect(await executions.findById(execution.id)).toMatchObject({ status: 'STOPPED' });
     expect(flink.runs).toEqual([]);
@@ -329,7 +334,7 @@ describe('stopping a run', () => {
 describe('recovery after a crash', () => {
   it('re-attaches a run saved at SUBMITTING whose Flink job exists, without submitting again', async () => {
     const { service, job, launcher, flink, executions } = await setup();
-    const execution = await service.startJob(job.id, {});
+    const execution = await service.startJob(job.id, {}, audit);
     await launcher.launch(execution.id);
     // Pretend the process died right after Flink accepted the run, before RUNNING was saved.
     const stored = (await executions.findById(execution.id))!;
@@ -342,7 +347,7 @@ describe('recovery after a crash', () => {
 
   it('submits a run saved at SUBMITTING that never reached Flink, once', async () => {
     const { service, job, launcher, flink, executions } = await setup();
-    const execution = await service.startJob(job.id, {});
+    const execution = await service.startJob(job.id, {}, audit);
     await launcher.launch(execution.id);
     const stored = (await executions.findById(execution.id))!;
     executions.rows.set(execution.id, { ...stored, status: 'SUBMITTING', history: stored.history.slice(0, 4), exclusive: true });
@@ -355,11 +360,11 @@ describe('recovery after a crash', () => {
 
   it('follows RUNNING runs and launches the ones that had not reached Flink', async () => {
     const { service, job, launcher, jobs, executions } = await setup();
-    const running = await service.startJob(job.id, {});
+    const running = await service.startJob(job.id, {}, audit);
     await launcher.launch(running.id);
     const other = createJob(aJobDefinition({ name: 'other' }), '00000000-0000-4000-8000-0000000000ff', new Date());
     await jobs.insert(other);
-    const pending = await service.startJob(other.id, {});
+    const pending = await service.startJob(other.id, {}, audit);
     const { held } = await executions.renewLeases();
     expect(held.map((run) => [run.id, resumeStep(run)])).toEqual([
       [running.id, 'follow-up'],

@@ -15,6 +15,8 @@ export interface Problem {
   title: string;
   detail: string;
   errors?: FieldError[];
+  /** Headers the answer carries besides Content-Type (WWW-Authenticate on a 401). */
+  headers?: Record<string, string>;
 }
 
 /** Every domain error code and the HTTP status it is served with: the one place that decides it. */
@@ -45,7 +47,7 @@ export function problemResponse(c: Context, problem: Problem): Response {
     instance: c.req.path,
     ...(problem.errors ? { errors: problem.errors } : {}),
   };
-  return c.body(JSON.stringify(body), problem.status, { 'Content-Type': 'application/problem+json' });
+  return c.body(JSON.stringify(body), problem.status, { ...problem.headers, 'Content-Type': 'application/problem+json' });
 }
 
 export function validationProblem(errors: FieldError[]): Problem {

@@ -21,13 +21,21 @@ export class DrizzleExecutionRepository implements ExecutionRepository {
   ) {}
 
   async insert(execution: Execution, options: { exclusive: boolean }): Promise<void> {
-    try {
-      await this.db
-        .insert(jobExecutions)
-        .values({ ...executionRow(execution), exclusive: options.exclusive, ...leaseColumns(this.leaseTerms) });
-    } catch (error) {
-      throw await this.conflictOf(error, execution);
-    }
+    const row = { ...executionRow(execution), exclusive: options.exclusive, ...leaseColumns(this.leaseTerms) };
+    // A row a unique index refuses is left out rather than failing the statement, so that inside a transaction
+    // the reads that tell which index refused it can still run.
+    const inserted = await withStorageErrors(() =>
+      this.db.insert(jobExecutions).values(row).onConflictDoNothing().returning({ id: jobExecutions.id }),
+    );
+    if (inserted.length === 0) throw await this.refusalOf(execution);
+  }
+
+  /** Why an insert of `execution` was refused: the run it retries has a retry, or another run is active. */
+  private async refusalOf(execution: Execution): Promise<Error> {
+    const retry = execution.retryOf ? await this.findRetryOf(execution.retryOf) : undefined;
+    if (retry && execution.retryOf) return new ExecutionAlreadyRetriedError(execution.retryOf, retry.id);
+    const running = (await this.findActiveForJob(execution.jobId)).find((other) => other.id !== execution.id);
+    return new JobAlreadyRunningError(execution.jobId, running?.id ?? 'unknown');
   }
 
   async save(execution: Execution): Promise<Execution | undefined> {
@@ -108,18 +116,11 @@ export class DrizzleExecutionRepository implements ExecutionRepository {
     await withStorageErrors(() => releaseHeldLeases(this.db, this.leaseTerms));
   }
 
-  /** The domain error a refused write of `execution` stands for. */
+  /** The domain error a refused save stands for: it would make a second exclusive run of the job active. */
   private async conflictOf(error: unknown, execution: Execution): Promise<unknown> {
-    const constraint = violatedUniqueConstraint(error);
-    if (constraint === 'job_executions_one_active_per_job') {
-      const running = (await this.findActiveForJob(execution.jobId)).find((run) => run.id !== execution.id);
-      return new JobAlreadyRunningError(execution.jobId, running?.id ?? 'unknown');
-    }
-    if (execution.retryOf && (constraint === 'job_executions_one_retry_per_run' || constraint === 'job_executions_one_per_tick')) {
-      const retry = await this.findRetryOf(execution.retryOf);
-      return new ExecutionAlreadyRetriedError(execution.retryOf, retry?.id ?? 'unknown');
-    }
-    return translateStorageError(error);
+    if (violatedUniqueConstraint(error) !== 'job_executions_one_active_per_job') return translateStorageError(error);
+    const running = (await this.findActiveForJob(execution.jobId)).find((other) => other.id !== execution.id);
+    return new JobAlreadyRunningError(execution.jobId, running?.id ?? 'unknown');
   }
 
   async findById(id: string): Promise<Execution | undefined> {

@@ -60,6 +60,7 @@ export function executionRow(execution: Execution): typeof jobExecutions.$inferI
       stopActive: execution.queue.stopActive,
     },
     retryOf: execution.retryOf,
+    requestedBy: execution.requestedBy,
   };
 }
 
@@ -86,6 +87,7 @@ export function toExecution(row: ExecutionRow): Execution {
       stopActive: row.queue.stopActive,
     },
     retryOf: row.retryOf,
+    requestedBy: row.requestedBy,
     revision: row.revision,
   };
 }

@@ -68,6 +68,7 @@ export interface StoredStopRequest {
   requestedAt: string;
   savepointTriggerId?: string;
   cancelRequestedAt?: string;
+  requestedBy?: string;
 }
 
 const ACTIVE = sql`status in ('PENDING', 'DOWNLOADING', 'UPLOADING', 'SUBMITTING', 'RUNNING', 'STOPPING')`;

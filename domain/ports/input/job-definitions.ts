@@ -1,3 +1,4 @@
+import type { AuditContext } from '../../entities/audit.js';
 import type { Job, JobDefinition } from '../../entities/job.js';
 import type { JobCursor } from '../output/job-repository.js';
 
@@ -14,12 +15,12 @@ export interface JobPage {
   next?: JobCursor;
 }
 
-/** Storing and reading job definitions. */
+/** Storing and reading job definitions. A change is recorded in the audit trail, in the same transaction. */
 export interface JobDefinitions {
-  createJob(definition: JobDefinition): Promise<Job>;
+  createJob(definition: JobDefinition, audit: AuditContext): Promise<Job>;
   getJob(id: string): Promise<Job>;
   listJobs(request: ListJobsRequest): Promise<JobPage>;
   /** Replaces the definition; with `expectedVersion`, only if the job is still at that version. */
-  replaceJob(id: string, definition: JobDefinition, expectedVersion?: number): Promise<Job>;
-  deleteJob(id: string): Promise<void>;
+  replaceJob(id: string, definition: JobDefinition, audit: AuditContext, expectedVersion?: number): Promise<Job>;
+  deleteJob(id: string, audit: AuditContext): Promise<void>;
 }

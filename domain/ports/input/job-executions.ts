@@ -1,3 +1,4 @@
+import type { AuditContext } from '../../entities/audit.js';
 import type { Execution, ExecutionStatus, StopMode } from '../../entities/execution.js';
 import type { ExecutionCursor, ExecutionSummary } from '../output/execution-repository.js';
 
@@ -20,14 +21,14 @@ export interface ExecutionPage {
 
 /** Running stored jobs on Flink and reading the history of their runs. */
 export interface JobExecutions {
-  startJob(jobId: string, options: StartOptions): Promise<Execution>;
+  startJob(jobId: string, options: StartOptions, audit: AuditContext): Promise<Execution>;
   /** Stops the job's active run, and drops its queued ones (a stop of only queued runs returns the last). */
-  stopJob(jobId: string, options: StopOptions): Promise<Execution>;
+  stopJob(jobId: string, options: StopOptions, audit: AuditContext): Promise<Execution>;
   /**
    * Tries a FAILED run again at once, as a new run with trigger `retry`, the next attempt and the same tick.
    * ExecutionNotFailedError when it did not fail, ExecutionAlreadyRetriedError when it already has a retry.
    */
-  retryExecution(executionId: string): Promise<Execution>;
+  retryExecution(executionId: string, audit: AuditContext): Promise<Execution>;
   getExecution(executionId: string): Promise<Execution>;
   listExecutions(
     jobId: string,

@@ -1,3 +1,4 @@
+import type { AuditContext } from '../../entities/audit.js';
 import type { Execution } from '../../entities/execution.js';
 import type { Schedule, ScheduleDefinition } from '../../entities/schedule.js';
 
@@ -9,14 +10,14 @@ export interface ScheduleView {
   ended: boolean;
 }
 
-/** Cron schedules of jobs, and firing their due ticks. */
+/** Cron schedules of jobs, and firing their due ticks. A change is recorded in the audit trail, in its transaction. */
 export interface JobSchedules {
   /** Creates or replaces the job's schedule; its next tick is computed from now. */
-  setSchedule(jobId: string, definition: ScheduleDefinition): Promise<ScheduleView>;
+  setSchedule(jobId: string, definition: ScheduleDefinition, audit: AuditContext): Promise<ScheduleView>;
   getSchedule(jobId: string): Promise<ScheduleView>;
-  deleteSchedule(jobId: string): Promise<void>;
-  pauseSchedule(jobId: string, note: string | null): Promise<ScheduleView>;
-  resumeSchedule(jobId: string): Promise<ScheduleView>;
+  deleteSchedule(jobId: string, audit: AuditContext): Promise<void>;
+  pauseSchedule(jobId: string, note: string | null, audit: AuditContext): Promise<ScheduleView>;
+  resumeSchedule(jobId: string, audit: AuditContext): Promise<ScheduleView>;
   schedulesFor(jobIds: string[]): Promise<Map<string, ScheduleView>>;
   /** Claims the ticks due now (each by exactly one instance) and records their runs; resolves with them. */
   fireDueTicks(): Promise<Execution[]>;

@@ -1,4 +1,5 @@
 import { newExecution, type Execution, type ExecutionStatus, type RestoreSettings } from '../../entities/execution.js';
+import type { AuditContext } from '../../entities/audit.js';
 import { isEntityId } from '../../entities/ids.js';
 import type { Job } from '../../entities/job.js';
 import { ExecutionNotFoundError, JobNotFoundError, NoSavepointError } from '../../errors.js';
@@ -8,6 +9,7 @@ import type { ExecutionCursor, ExecutionRepository, ExecutionSummary } from '../
 import type { IdGenerator } from '../../ports/output/id-generator.js';
 import type { JobRepository } from '../../ports/output/job-repository.js';
 import type { ScheduleRepository } from '../../ports/output/schedule-repository.js';
+import type { AuditedChanges } from '../change-records.js';
 import type { ExecutionFollower } from './follower.js';
 import type { ExecutionLauncher } from './launcher.js';
 import type { ExecutionRetries } from './retries.js';
@@ -19,6 +21,7 @@ export class ExecutionService implements JobExecutions {
     private readonly jobs: JobRepository,
     private readonly executions: ExecutionRepository,
     private readonly schedules: ScheduleRepository,
+    private readonly changes: AuditedChanges,
     private readonly launcher: ExecutionLauncher,
     private readonly follower: ExecutionFollower,
     private readonly stops: StopRules,
@@ -27,29 +30,37 @@ export class ExecutionService implements JobExecutions {
     private readonly ids: IdGenerator,
   ) {}
 
-  async startJob(jobId: string, options: StartOptions): Promise<Execution> {
+  async startJob(jobId: string, options: StartOptions, audit: AuditContext): Promise<Execution> {
     const job = await this.requireJob(jobId);
     const execution = newExecution({
       id: this.ids.newId(),
       jobId,
       trigger: 'manual',
       restoredFrom: await this.restoreSettings(jobId, options),
+      requestedBy: audit.actor.name,
       now: this.clock.now(),
     });
-    await this.executions.insert(execution, { exclusive: await this.exclusive(jobId) });
+    // Read before the transaction: inside it, only its own repositories may be used.
+    const exclusive = await this.exclusive(jobId);
+    await this.changes.aboutJob(audit, job, ({ executions }) => executions.insert(execution, { exclusive }));
     this.launcher.start(execution.id, { execution, job });
     return execution;
   }
 
-  async retryExecution(executionId: string): Promise<Execution> {
-    const { retry, job } = await this.retries.retryNow(executionId);
-    await this.executions.insert(retry, { exclusive: await this.exclusive(job.id) });
+  async retryExecution(executionId: string, audit: AuditContext): Promise<Execution> {
+    const { retry, job } = await this.retries.retryNow(executionId, audit.actor.name);
+    const exclusive = await this.exclusive(job.id);
+    const record = { resourceId: executionId, versionBefore: job.version, versionAfter: job.version };
+    await this.changes.run(audit, ({ executions }) => executions.insert(retry, { exclusive }), () => record);
     this.launcher.start(retry.id, { execution: retry, job });
     return retry;
   }
 
-  async stopJob(jobId: string, options: StopOptions): Promise<Execution> {
-    const execution = await this.stops.stopJob(await this.requireJob(jobId), options);
+  async stopJob(jobId: string, options: StopOptions, audit: AuditContext): Promise<Execution> {
+    const job = await this.requireJob(jobId);
+    const execution = await this.changes.aboutJob(audit, job, ({ executions }) =>
+      this.stops.stopJob(job, options, audit.actor.name, executions),
+    );
     if (execution.status === 'STOPPING') this.follower.request(execution.id);
     return execution;
   }

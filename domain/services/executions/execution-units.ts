@@ -7,6 +7,8 @@ import type { IdGenerator } from '../../ports/output/id-generator.js';
 import type { JarUploadRegistry } from '../../ports/output/jar-upload-registry.js';
 import type { JobRepository } from '../../ports/output/job-repository.js';
 import type { ScheduleRepository } from '../../ports/output/schedule-repository.js';
+import type { UnitOfWork } from '../../ports/output/unit-of-work.js';
+import { AuditedChanges } from '../change-records.js';
 import { ExecutionEnding } from './ending.js';
 import { ExecutionQueue } from './execution-queue.js';
 import { ExecutionService } from './execution-service.js';
@@ -24,6 +26,7 @@ export interface ExecutionPorts {
   jobs: JobRepository;
   executions: ExecutionRepository;
   schedules: ScheduleRepository;
+  unitOfWork: UnitOfWork;
   artifacts: ArtifactSource;
   flink: FlinkCluster;
   uploads: JarUploadRegistry;
@@ -37,8 +40,9 @@ export interface ExecutionPorts {
  * lease round share what this instance holds, so there must be one of each.
  */
 export function createExecutionUnits(ports: ExecutionPorts, settings: ExecutionSettings) {
-  const { jobs, executions, schedules, artifacts, flink, uploads, tasks, clock, ids } = ports;
+  const { jobs, executions, schedules, unitOfWork, artifacts, flink, uploads, tasks, clock, ids } = ports;
   const held = new HeldExecutions();
+  const changes = new AuditedChanges(unitOfWork, clock, ids);
   const retries = new ExecutionRetries(jobs, executions, clock, ids);
   const ending = new ExecutionEnding(executions, retries, clock);
   const stops = new StopRules(jobs, executions, flink, clock, settings);
@@ -48,7 +52,7 @@ export function createExecutionUnits(ports: ExecutionPorts, settings: ExecutionS
   return {
     launcher,
     follower,
-    service: new ExecutionService(jobs, executions, schedules, launcher, follower, stops, retries, clock, ids),
+    service: new ExecutionService(jobs, executions, schedules, changes, launcher, follower, stops, retries, clock, ids),
     queue: new ExecutionQueue(jobs, executions, stops, launcher, follower, clock),
     leases: new ExecutionLeaseRound(executions, held, launcher, follower),
   };

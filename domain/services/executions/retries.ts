@@ -38,7 +38,7 @@ export class ExecutionRetries {
    * The execution that tries FAILED `executionId` again now, whatever the retry policy says, and its job; not
    * stored yet. ExecutionNotFailedError when it did not fail, ExecutionAlreadyRetriedError when it has a retry.
    */
-  async retryNow(executionId: string): Promise<{ retry: Execution; job: Job }> {
+  async retryNow(executionId: string, requestedBy: string): Promise<{ retry: Execution; job: Job }> {
     const failed = isEntityId(executionId) ? await this.executions.findById(executionId) : undefined;
     if (!failed) throw new ExecutionNotFoundError(executionId);
     if (failed.status !== 'FAILED') throw new ExecutionNotFailedError(executionId, failed.status);
@@ -46,6 +46,7 @@ export class ExecutionRetries {
     if (existing) throw new ExecutionAlreadyRetriedError(executionId, existing.id);
     const job = await this.jobs.findById(failed.jobId);
     if (!job) throw new JobNotFoundError(failed.jobId);
-    return { retry: retryExecution(failed, { id: this.ids.newId(), now: this.clock.now(), notBefore: null }), job };
+    const retry = retryExecution(failed, { id: this.ids.newId(), now: this.clock.now(), notBefore: null, requestedBy });
+    return { retry, job };
   }
 }

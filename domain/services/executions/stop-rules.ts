@@ -35,21 +35,23 @@ export class StopRules {
   ) {}
 
   /**
-   * A user's stop of the job: drops its queued executions and asks its active one to stop. Resolves with the
-   * stopping execution, or with the last one dropped when none was active.
+   * A user's stop of the job: drops its queued executions and asks its active one to stop, through `executions`
+   * (the request's transaction). Resolves with the stopping execution, or with the last one dropped when none
+   * was active.
    */
-  async stopJob(job: Job, options: StopOptions): Promise<Execution> {
+  async stopJob(job: Job, options: StopOptions, requestedBy: string, executions: ExecutionRepository): Promise<Execution> {
     if (options.mode === 'savepoint' && !savepointDirFor(job, this.settings)) throw new SavepointDirectoryMissingError(job.id);
     const mode = options.mode ?? defaultStopMode(job, this.settings);
     // Executions waiting in the queue would start once the active one ended: a stop is meant for them too.
-    const queued = await this.executions.findQueuedForJob(job.id);
-    const dropped = await dropQueuedExecutions(this.executions, queued, this.clock.now(), 'stop requested while queued');
-    const [active] = await this.executions.findActiveForJob(job.id);
+    const queued = await executions.findQueuedForJob(job.id);
+    const dropped = await dropQueuedExecutions(executions, queued, this.clock.now(), `stop requested by ${requestedBy} while queued`);
+    const [active] = await executions.findActiveForJob(job.id);
     if (!active) {
       if (dropped.length > 0) return dropped[dropped.length - 1]!;
       throw new JobNotRunningError(job.id);
     }
-    const stopping = await this.request(active, { mode, drain: options.drain ?? false, reason: 'user', requestedAt: this.clock.now() });
+    const request: StopRequest = { mode, drain: options.drain ?? false, reason: 'user', requestedAt: this.clock.now(), requestedBy };
+    const stopping = await this.request(active, request, executions);
     if (!stopping) throw new JobNotRunningError(job.id);
     return stopping;
   }
@@ -140,15 +142,19 @@ export class StopRules {
    * Marks an execution STOPPING with `request`, trying again when another writer saved first. Resolves with the
    * stopping execution (unchanged if a stop was already under way), or undefined if it ended in the meantime.
    */
-  private async request(execution: Execution, request: StopRequest): Promise<Execution | undefined> {
+  private async request(
+    execution: Execution,
+    request: StopRequest,
+    executions: ExecutionRepository = this.executions,
+  ): Promise<Execution | undefined> {
     let current: Execution | undefined = execution;
     while (current && !isTerminal(current.status)) {
       if (current.status === 'STOPPING') return current;
       const stopping = { ...transition(current, 'STOPPING', request.requestedAt, { detail: describe(request) }) };
       stopping.stopRequest = request;
-      const saved = await this.executions.save(stopping);
+      const saved = await executions.save(stopping);
       if (saved) return saved;
-      current = await this.executions.findById(execution.id);
+      current = await executions.findById(execution.id);
     }
     return undefined;
   }
@@ -179,6 +185,6 @@ function describe(request: StopRequest): string {
     case 'job-deleted':
       return `the job was deleted: ${how}`;
     case 'user':
-      return `${how} requested`;
+      return `${how} requested${request.requestedBy ? ` by ${request.requestedBy}` : ''}`;
   }
 }

@@ -2,6 +2,7 @@ import { z, type RouteHandler } from '@hono/zod-openapi';
 import type { Execution } from '../../../../domain/entities/execution.js';
 import type { JobExecutions } from '../../../../domain/ports/input/job-executions.js';
 import { decodeContinuationToken, encodeContinuationToken } from '../continuation-token.js';
+import { auditContext } from '../request-context.js';
 import { toExecutionResource } from './execution-resource.js';
 import type * as routes from './routes.js';
 
@@ -10,7 +11,7 @@ const locationOf = (execution: Execution) => `/api/v1/executions/${execution.id}
 
 export function startJob(jobExecutions: JobExecutions): RouteHandler<typeof routes.startJob> {
   return async (c) => {
-    const execution = await jobExecutions.startJob(c.req.valid('param').id, c.req.valid('json'));
+    const execution = await jobExecutions.startJob(c.req.valid('param').id, c.req.valid('json'), auditContext(c, 202));
     c.header('Location', locationOf(execution));
     return c.json(toExecutionResource(execution), 202);
   };
@@ -18,7 +19,7 @@ export function startJob(jobExecutions: JobExecutions): RouteHandler<typeof rout
 
 export function stopJob(jobExecutions: JobExecutions): RouteHandler<typeof routes.stopJob> {
   return async (c) => {
-    const execution = await jobExecutions.stopJob(c.req.valid('param').id, c.req.valid('json'));
+    const execution = await jobExecutions.stopJob(c.req.valid('param').id, c.req.valid('json'), auditContext(c, 202));
     c.header('Location', locationOf(execution));
     return c.json(toExecutionResource(execution), 202);
   };
@@ -44,7 +45,7 @@ export function listExecutions(jobExecutions: JobExecutions): RouteHandler<typeo
 
 export function retryExecution(jobExecutions: JobExecutions): RouteHandler<typeof routes.retryExecution> {
   return async (c) => {
-    const execution = await jobExecutions.retryExecution(c.req.valid('param').executionId);
+    const execution = await jobExecutions.retryExecution(c.req.valid('param').executionId, auditContext(c, 202));
     c.header('Location', locationOf(execution));
     return c.json(toExecutionResource(execution), 202);
   };

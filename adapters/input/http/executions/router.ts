@@ -1,11 +1,15 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { AccessControl } from '../../../../domain/ports/input/access-control.js';
+import { ACCESS } from '../access/access-table.js';
+import { guardRoutes } from '../access/guard.js';
 import type { JobExecutions } from '../../../../domain/ports/input/job-executions.js';
 import { rejectInvalid } from '../validation-hook.js';
 import * as handlers from './handlers.js';
-import * as routes from './routes.js';
+import * as plainRoutes from './routes.js';
 
 /** Starting and stopping executions of a job, and reading their history. Mounted at /api/v1. */
-export function createExecutionsRouter(jobExecutions: JobExecutions) {
+export function createExecutionsRouter(jobExecutions: JobExecutions, access: AccessControl) {
+  const routes = guardRoutes(plainRoutes, ACCESS.executions, access);
   return new OpenAPIHono()
     .openapi(routes.startJob, handlers.startJob(jobExecutions), rejectInvalid(routes.startJob))
     .openapi(routes.stopJob, handlers.stopJob(jobExecutions), rejectInvalid(routes.stopJob))

@@ -5,6 +5,7 @@ import type { JobExecutions } from '../../../../domain/ports/input/job-execution
 import type { JobSchedules } from '../../../../domain/ports/input/job-schedules.js';
 import { decodeContinuationToken, encodeContinuationToken } from '../continuation-token.js';
 import { HttpProblem } from '../problem.js';
+import { auditContext } from '../request-context.js';
 import { toJobResource, type JobResource } from './job-resource.js';
 import type * as routes from './routes.js';
 
@@ -24,7 +25,7 @@ export function jobResources(
 
 export function createJob(jobDefinitions: JobDefinitions): RouteHandler<typeof routes.createJob> {
   return async (c) => {
-    const job = await jobDefinitions.createJob(c.req.valid('json'));
+    const job = await jobDefinitions.createJob(c.req.valid('json'), auditContext(c, 201));
     c.header('Location', `/api/v1/jobs/${job.id}`);
     c.header('ETag', `"${job.version}"`);
     return c.json(toJobResource(job, undefined, undefined), 201);
@@ -59,7 +60,7 @@ export function getJob(jobDefinitions: JobDefinitions, toResources: JobResources
 export function replaceJob(jobDefinitions: JobDefinitions, toResources: JobResources): RouteHandler<typeof routes.replaceJob> {
   return async (c) => {
     const version = expectedVersion(c.req.header('If-Match'));
-    const job = await jobDefinitions.replaceJob(c.req.valid('param').id, c.req.valid('json'), version);
+    const job = await jobDefinitions.replaceJob(c.req.valid('param').id, c.req.valid('json'), auditContext(c, 200), version);
     c.header('ETag', `"${job.version}"`);
     const [resource] = await toResources([job]);
     return c.json(resource!, 200);
@@ -68,7 +69,7 @@ export function replaceJob(jobDefinitions: JobDefinitions, toResources: JobResou
 
 export function deleteJob(jobDefinitions: JobDefinitions): RouteHandler<typeof routes.deleteJob> {
   return async (c) => {
-    await jobDefinitions.deleteJob(c.req.valid('param').id);
+    await jobDefinitions.deleteJob(c.req.valid('param').id, auditContext(c, 204));
     return c.body(null, 204);
   };
 }

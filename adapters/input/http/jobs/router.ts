@@ -1,17 +1,22 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { AccessControl } from '../../../../domain/ports/input/access-control.js';
+import { ACCESS } from '../access/access-table.js';
+import { guardRoutes } from '../access/guard.js';
 import type { JobDefinitions } from '../../../../domain/ports/input/job-definitions.js';
 import type { JobExecutions } from '../../../../domain/ports/input/job-executions.js';
 import type { JobSchedules } from '../../../../domain/ports/input/job-schedules.js';
 import { rejectInvalid } from '../validation-hook.js';
 import * as handlers from './handlers.js';
-import * as routes from './routes.js';
+import * as plainRoutes from './routes.js';
 
 /** Job definitions. Mounted at /api/v1/jobs. */
 export function createJobsRouter(
   jobDefinitions: JobDefinitions,
   jobExecutions: Pick<JobExecutions, 'lastExecutions'>,
   jobSchedules: Pick<JobSchedules, 'schedulesFor'>,
+  access: AccessControl,
 ) {
+  const routes = guardRoutes(plainRoutes, ACCESS.jobs, access);
   const toResources = handlers.jobResources(jobExecutions, jobSchedules);
   return new OpenAPIHono()
     .openapi(routes.createJob, handlers.createJob(jobDefinitions), rejectInvalid(routes.createJob))

@@ -1,11 +1,12 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { JobSchedules } from '../../../../domain/ports/input/job-schedules.js';
+import { auditContext } from '../request-context.js';
 import { toScheduleResource } from './schedule-resource.js';
 import type * as routes from './routes.js';
 
 export function setSchedule(schedules: JobSchedules): RouteHandler<typeof routes.setSchedule> {
   return async (c) => {
-    const schedule = await schedules.setSchedule(c.req.valid('param').id, c.req.valid('json'));
+    const schedule = await schedules.setSchedule(c.req.valid('param').id, c.req.valid('json'), auditContext(c, 200));
     return c.json(toScheduleResource(schedule), 200);
   };
 }
@@ -16,7 +17,7 @@ export function getSchedule(schedules: JobSchedules): RouteHandler<typeof routes
 
 export function deleteSchedule(schedules: JobSchedules): RouteHandler<typeof routes.deleteSchedule> {
   return async (c) => {
-    await schedules.deleteSchedule(c.req.valid('param').id);
+    await schedules.deleteSchedule(c.req.valid('param').id, auditContext(c, 204));
     return c.body(null, 204);
   };
 }
@@ -24,11 +25,14 @@ export function deleteSchedule(schedules: JobSchedules): RouteHandler<typeof rou
 export function pauseSchedule(schedules: JobSchedules): RouteHandler<typeof routes.pauseSchedule> {
   return async (c) => {
     const { note } = c.req.valid('json');
-    const schedule = await schedules.pauseSchedule(c.req.valid('param').id, note ?? null);
+    const schedule = await schedules.pauseSchedule(c.req.valid('param').id, note ?? null, auditContext(c, 200));
     return c.json(toScheduleResource(schedule), 200);
   };
 }
 
 export function resumeSchedule(schedules: JobSchedules): RouteHandler<typeof routes.resumeSchedule> {
-  return async (c) => c.json(toScheduleResource(await schedules.resumeSchedule(c.req.valid('param').id)), 200);
+  return async (c) => {
+    const schedule = await schedules.resumeSchedule(c.req.valid('param').id, auditContext(c, 200));
+    return c.json(toScheduleResource(schedule), 200);
+  };
 }

@@ -1,0 +1,56 @@
+import type * as auditRoutes from '../audit/routes.js';
+import type * as executionRoutes from '../executions/routes.js';
+import type * as healthRoutes from '../health/routes.js';
+import type * as jobRoutes from '../jobs/routes.js';
+import type * as scheduleRoutes from '../schedules/routes.js';
+import type { RouteAccess } from './guard.js';
+
+type TableOf<Routes> = { readonly [Name in keyof Routes]: RouteAccess };
+
+const audited = (role: RouteAccess['role'], action: string, resourceType: string): RouteAccess => ({
+  role,
+  audit: { action, resourceType },
+});
+
+/**
+ * Who may call each route: the one table of permissions. Reads need `viewer`; the controls of executions and
+ * schedules `operator`; defining jobs and schedules, and reading the audit trail, `admin`. Every route must have
+ * its line (the types insist), and every mutating route names its audit action.
+ */
+export const ACCESS: {
+  jobs: TableOf<typeof jobRoutes>;
+  executions: TableOf<typeof executionRoutes>;
+  schedules: TableOf<typeof scheduleRoutes>;
+  audit: TableOf<typeof auditRoutes>;
+  health: TableOf<typeof healthRoutes>;
+} = {
+  jobs: {
+    createJob: audited('admin', 'job.create', 'job'),
+    listJobs: { role: 'viewer' },
+    getJob: { role: 'viewer' },
+    replaceJob: audited('admin', 'job.replace', 'job'),
+    deleteJob: audited('admin', 'job.delete', 'job'),
+  },
+  executions: {
+    startJob: audited('operator', 'run.start', 'job'),
+    stopJob: audited('operator', 'run.stop', 'job'),
+    listExecutions: { role: 'viewer' },
+    retryExecution: audited('operator', 'run.retry', 'execution'),
+    getExecution: { role: 'viewer' },
+  },
+  schedules: {
+    setSchedule: audited('admin', 'schedule.set', 'job'),
+    getSchedule: { role: 'viewer' },
+    deleteSchedule: audited('admin', 'schedule.delete', 'job'),
+    pauseSchedule: audited('operator', 'schedule.pause', 'job'),
+    resumeSchedule: audited('operator', 'schedule.resume', 'job'),
+  },
+  audit: {
+    listAuditEvents: { role: 'admin' },
+  },
+  health: {
+    health: { role: 'public' },
+    liveness: { role: 'public' },
+    readiness: { role: 'public' },
+  },
+};

@@ -1,0 +1,28 @@
+import { z } from '@hono/zod-openapi';
+import type { AuditEvent } from '../../../../domain/entities/audit.js';
+
+export const AuditEventSchema = z
+  .object({
+    id: z.uuid(),
+    at: z.iso.datetime(),
+    actor: z.string(),
+    role: z.string().nullable(),
+    action: z.string(),
+    resourceType: z.string().nullable(),
+    resourceId: z.string().nullable(),
+    outcome: z.number().int().openapi({ description: 'The HTTP status the request was answered with' }),
+    requestId: z.string(),
+    sourceAddress: z.string().nullable(),
+    versionBefore: z.number().int().nullable(),
+    versionAfter: z.number().int().nullable(),
+    reason: z.string().nullable(),
+  })
+  .openapi('AuditEvent');
+
+export const AuditListSchema = z
+  .object({ events: z.array(AuditEventSchema), nextContinuationToken: z.string().nullable() })
+  .openapi('AuditEventList');
+
+export function toAuditResource(event: AuditEvent): z.infer<typeof AuditEventSchema> {
+  return { ...event, at: event.at.toISOString() };
+}

@@ -1,0 +1,29 @@
+import type { TransactionRepositories, UnitOfWork } from '../../../domain/ports/output/unit-of-work.js';
+import type { AppDatabase } from './database.js';
+import { withStorageErrors } from './database-errors.js';
+import { DrizzleAuditTrail } from './drizzle-audit-trail.js';
+import { DrizzleExecutionRepository } from './drizzle-execution-repository.js';
+import { DrizzleJobRepository } from './drizzle-job-repository.js';
+import { DrizzleScheduleRepository } from './drizzle-schedule-repository.js';
+import type { LeaseTerms } from './execution-leases.js';
+
+/** One database transaction, with repositories bound to it (a repository's own transactions become savepoints). */
+export class DrizzleUnitOfWork implements UnitOfWork {
+  constructor(
+    private readonly db: AppDatabase,
+    private readonly leaseTerms: LeaseTerms,
+  ) {}
+
+  transaction<T>(work: (repositories: TransactionRepositories) => Promise<T>): Promise<T> {
+    return withStorageErrors(() =>
+      this.db.transaction((tx) =>
+        work({
+          jobs: new DrizzleJobRepository(tx),
+          executions: new DrizzleExecutionRepository(tx, this.leaseTerms),
+          schedules: new DrizzleScheduleRepository(tx, this.leaseTerms),
+          audit: new DrizzleAuditTrail(tx),
+        }),
+      ),
+    );
+  }
+}

@@ -1,0 +1,18 @@
+import type { AuditTrail } from './audit-trail.js';
+import type { ExecutionRepository } from './execution-repository.js';
+import type { JobRepository } from './job-repository.js';
+import type { ScheduleRepository } from './schedule-repository.js';
+
+/** The repositories as one transaction sees them. */
+export interface TransactionRepositories {
+  jobs: JobRepository;
+  executions: ExecutionRepository;
+  schedules: ScheduleRepository;
+  audit: AuditTrail;
+}
+
+/** Several writes that commit together or not at all: a change and the audit row that records it. */
+export interface UnitOfWork {
+  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws (the error goes on). */
+  transaction<T>(work: (repositories: TransactionRepositories) => Promise<T>): Promise<T>;
+}
