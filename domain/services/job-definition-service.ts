@@ -7,9 +7,6 @@ import type { Clock } from '../ports/output/clock.js';
 import type { IdGenerator } from '../ports/output/id-generator.js';
 import type { JobRepository } from '../ports/output/job-repository.js';
 
-/** How often a replace without an expected version re-reads after losing a race with another writer. */
-const REPLACE_ATTEMPTS = 3;
-
 export class JobDefinitionService implements JobDefinitions {
   constructor(
     private readonly jobs: JobRepository,
@@ -42,20 +39,18 @@ export class JobDefinitionService implements JobDefinitions {
 
   async replaceJob(id: string, definition: JobDefinition, expectedVersion?: number): Promise<Job> {
     this.checkJarLocation(definition);
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.getJob(id);
-      if (expectedVersion !== undefined && current.version !== expectedVersion) {
-        throw new JobVersionMismatchError(id, expectedVersion, current.version);
-      }
-      const next = replaceJob(current, definition, this.clock.now());
-      if (await this.jobs.replace(next)) return next;
-      // Someone else wrote in between. With an expected version that is a conflict the caller must see;
-      // without one, last writer wins, so read again and retry.
-      if (expectedVersion !== undefined || attempt >= REPLACE_ATTEMPTS) {
-        const latest = await this.getJob(id);
-        throw new JobVersionMismatchError(id, expectedVersion ?? current.version, latest.version);
-      }
-    }
+    // The read and the write are one step for the repository, so concurrent writers queue up: without an
+    // expected version the last one wins, with one each sees the version the writer before it left.
+    const replaced = isEntityId(id)
+      ? await this.jobs.update(id, (current) => {
+          if (expectedVersion !== undefined && current.version !== expectedVersion) {
+            throw new JobVersionMismatchError(id, expectedVersion, current.version);
+          }
+          return replaceJob(current, definition, this.clock.now());
+        })
+      : undefined;
+    if (!replaced) throw new JobNotFoundError(id);
+    return replaced;
   }
 
   private checkJarLocation(definition: JobDefinition): void {
