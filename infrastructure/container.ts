@@ -10,6 +10,7 @@ import { DrizzleJarUploadRegistry } from '../adapters/output/repository/drizzle-
 import { DrizzleJobRepository } from '../adapters/output/repository/drizzle-job-repository.js';
 import { DrizzleScheduleRepository } from '../adapters/output/repository/drizzle-schedule-repository.js';
 import type { LeaseTerms } from '../adapters/output/repository/execution-leases.js';
+import { loadOrCreateSecret } from '../adapters/output/repository/service-secrets.js';
 import { SqlDatabaseStatus } from '../adapters/output/repository/sql-database-status.js';
 import { SqlScheduleSignal } from '../adapters/output/repository/sql-schedule-signal.js';
 import { randomIds } from '../adapters/output/system/random-ids.js';
@@ -37,6 +38,9 @@ export interface ContainerOverrides {
   flink?: FlinkCluster;
 }
 
+/** The secret page tokens are signed with, shared by every replica through the database. */
+const PAGE_TOKEN_KEY = 'continuation-token-hmac-key';
+
 /**
  * The composition root: opens the database (migrating it), builds every adapter and use case once, with plain
  * constructors, and registers each against its token. The only place that knows which adapter serves which port.
@@ -48,7 +52,8 @@ export async function buildContainer(
 ): Promise<DependencyContainer> {
   const database = await openDatabase(overrides.database ?? config.database);
   const adapters = buildAdapters(config, database, overrides);
-  const services = buildServices(config, logger, adapters);
+  const pageTokenKey = await loadOrCreateSecret(database.db, PAGE_TOKEN_KEY, adapters.clock.now());
+  const services = buildServices(config, logger, adapters, pageTokenKey);
   const container = rootContainer.createChildContainer();
   const values: [symbol, unknown][] = [
     [TOKENS.Config, config],
@@ -94,7 +99,12 @@ function buildAdapters(config: AppConfig, database: OpenedDatabase, overrides: C
 }
 
 /** One instance of each use case, and the loops and HTTP app that call them. */
-function buildServices(config: AppConfig, logger: Logger, adapters: ReturnType<typeof buildAdapters>) {
+function buildServices(
+  config: AppConfig,
+  logger: Logger,
+  adapters: ReturnType<typeof buildAdapters>,
+  pageTokenKey: Buffer,
+) {
   const { clock, ids, jobs, schedules, cron, artifacts, flink } = adapters;
   const tasks = new TaskQueue(logger);
   const executionSettings = {
@@ -109,7 +119,7 @@ function buildServices(config: AppConfig, logger: Logger, adapters: ReturnType<t
   const worker = new ExecutionWorker(executions.leases, tasks, logger, config.flinkPollIntervalMs);
   const scheduler = new SchedulerLoop(jobSchedules, executions.queue, clock, logger, config.schedulerPollIntervalMs);
   const jobExecutions = executions.service;
-  const httpApp = createHttpApp({ jobDefinitions, jobExecutions, jobSchedules, health, logger });
+  const httpApp = createHttpApp({ jobDefinitions, jobExecutions, jobSchedules, health, logger, pageTokenKey });
   return { jobDefinitions, jobExecutions, jobSchedules, health, worker, tasks, scheduler, httpApp };
 }
 

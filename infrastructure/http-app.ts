@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
+import { ContinuationTokens } from '../adapters/input/http/continuation-token.js';
 import { createExecutionsRouter } from '../adapters/input/http/executions/router.js';
 import { createHealthRouter } from '../adapters/input/http/health/router.js';
 import { createJobsRouter } from '../adapters/input/http/jobs/router.js';
 import { createSchedulesRouter } from '../adapters/input/http/schedules/router.js';
 import { problemFor, problemResponse } from '../adapters/input/http/problem.js';
+import { rejectUnstorableQuery } from '../adapters/input/http/storable-input.js';
 import type { JobDefinitions } from '../domain/ports/input/job-definitions.js';
 import type { JobExecutions } from '../domain/ports/input/job-executions.js';
 import type { JobSchedules } from '../domain/ports/input/job-schedules.js';
@@ -20,6 +22,8 @@ export interface HttpAppDependencies {
   jobSchedules: JobSchedules;
   health: ServiceHealth;
   logger: Logger;
+  /** The key page tokens are signed with: the same on every replica. */
+  pageTokenKey: Uint8Array;
 }
 
 /** A caller's request id is kept if it is a sane token; anything else is replaced so it cannot pollute logs. */
@@ -50,13 +54,15 @@ function requestIdentity(logger: Logger): MiddlewareHandler {
   };
 }
 
-export function createHttpApp({ jobDefinitions, jobExecutions, jobSchedules, health, logger }: HttpAppDependencies) {
+export function createHttpApp({ jobDefinitions, jobExecutions, jobSchedules, health, logger, pageTokenKey }: HttpAppDependencies) {
+  const pageTokens = new ContinuationTokens(pageTokenKey);
   const app = new OpenAPIHono();
   app.use('*', requestIdentity(logger));
+  app.use('/api/*', rejectUnstorableQuery);
 
   app.route('/', createHealthRouter(health));
-  app.route('/api/v1/jobs', createJobsRouter(jobDefinitions, jobExecutions, jobSchedules));
-  app.route('/api/v1', createExecutionsRouter(jobExecutions));
+  app.route('/api/v1/jobs', createJobsRouter(jobDefinitions, jobExecutions, jobSchedules, pageTokens));
+  app.route('/api/v1', createExecutionsRouter(jobExecutions, pageTokens));
   app.route('/api/v1', createSchedulesRouter(jobSchedules));
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
