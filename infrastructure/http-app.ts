@@ -9,6 +9,7 @@ import { createJobsRouter } from '../adapters/input/http/jobs/router.js';
 import { createSchedulesRouter } from '../adapters/input/http/schedules/router.js';
 import { problemFor, problemResponse } from '../adapters/input/http/problem.js';
 import { rejectUnstorableQuery } from '../adapters/input/http/storable-input.js';
+import { unmatchedRoute } from '../adapters/input/http/unmatched-route.js';
 import type { JobDefinitions } from '../domain/ports/input/job-definitions.js';
 import type { JobExecutions } from '../domain/ports/input/job-executions.js';
 import type { JobSchedules } from '../domain/ports/input/job-schedules.js';
@@ -69,14 +70,7 @@ export function createHttpApp({ jobDefinitions, jobExecutions, jobSchedules, hea
     info: { title: 'Flink job scheduler', version: serviceVersion },
   });
 
-  app.notFound((c) =>
-    problemResponse(c, {
-      status: 404,
-      code: 'ROUTE_NOT_FOUND',
-      title: 'Not found',
-      detail: `No route for ${c.req.method} ${c.req.path}`,
-    }),
-  );
+  app.notFound(unmatchedRoute(app.routes));
   app.onError((error, c) => {
     const { problem, isExpected } = problemFor(error);
     if (!isExpected) logger.error({ err: error }, 'request failed');
