@@ -1,4 +1,4 @@
-import type { z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HttpProblem } from './problem.js';
@@ -78,6 +78,9 @@ export const jsonBody = <T extends z.ZodType>(schema: T) =>
 /** A JSON body that may be left out or blank (then `{}`); the route's `middleware` must be `optionalJsonBodyChecks`. */
 export const optionalJsonBody = <T extends z.ZodType>(schema: T) =>
   ({ required: false, content: { 'application/json': { schema } } }) as const;
+
+/** The body of an action that takes no options: left out, blank or `{}`; anything else is a 400. */
+export const noOptionsBody = optionalJsonBody(z.strictObject({}).openapi('NoOptions'));
 
 /** Size cap (413), media type (415), JSON syntax and storable text (400) before the route's validator checks the schema. */
 export const jsonBodyChecks: MiddlewareHandler[] = [limitBody, parseJson];
