@@ -13,6 +13,7 @@ import { DrizzleJobRepository } from '../adapters/output/repository/drizzle-job-
 import { DrizzleScheduleRepository } from '../adapters/output/repository/drizzle-schedule-repository.js';
 import { DrizzleUnitOfWork } from '../adapters/output/repository/drizzle-unit-of-work.js';
 import type { LeaseTerms } from '../adapters/output/repository/execution-leases.js';
+import { loadOrCreateSecret } from '../adapters/output/repository/service-secrets.js';
 import { SqlDatabaseStatus } from '../adapters/output/repository/sql-database-status.js';
 import { SqlScheduleSignal } from '../adapters/output/repository/sql-schedule-signal.js';
 import { randomIds } from '../adapters/output/system/random-ids.js';
@@ -43,6 +44,9 @@ export interface ContainerOverrides {
   flink?: FlinkCluster;
 }
 
+/** The secret page tokens are signed with, shared by every replica through the database. */
+const PAGE_TOKEN_KEY = 'continuation-token-hmac-key';
+
 /**
  * The composition root: opens the database (migrating it), builds every adapter and use case once, with plain
  * constructors, and registers each against its token. The only place that knows which adapter serves which port.
@@ -55,7 +59,8 @@ export async function buildContainer(
   const keys = await openApiKeys(config);
   const database = await openDatabase(overrides.database ?? config.database);
   const adapters = { ...buildAdapters(config, database, overrides), keys };
-  const services = buildServices(config, logger, adapters);
+  const pageTokenKey = await loadOrCreateSecret(database.db, PAGE_TOKEN_KEY, adapters.clock.now());
+  const services = buildServices(config, logger, adapters, pageTokenKey);
   const container = rootContainer.createChildContainer();
   const values: [symbol, unknown][] = [
     [TOKENS.Config, config],
@@ -109,6 +114,7 @@ function buildServices(
   config: AppConfig,
   logger: Logger,
   adapters: ReturnType<typeof buildAdapters> & { keys: ApiKeyFile | null },
+  pageTokenKey: Buffer,
 ) {
   const { clock, ids, jobs, schedules, cron, artifacts, flink } = adapters;
   const changes = new AuditedChanges(adapters.unitOfWork, clock, ids);
@@ -127,7 +133,7 @@ function buildServices(
   const worker = new ExecutionWorker(executions.leases, tasks, logger, config.flinkPollIntervalMs);
   const scheduler = new SchedulerLoop(jobSchedules, executions.queue, clock, logger, config.schedulerPollIntervalMs);
   const jobExecutions = executions.service;
-  const httpApp = createHttpApp({ jobDefinitions, jobExecutions, jobSchedules, health, access, auditLog, logger });
+  const httpApp = createHttpApp({ jobDefinitions, jobExecutions, jobSchedules, health, access, auditLog, logger, pageTokenKey });
   return { jobDefinitions, jobExecutions, jobSchedules, health, auditLog, worker, tasks, scheduler, httpApp };
 }
 

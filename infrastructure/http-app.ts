@@ -4,11 +4,14 @@ import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import { recordRefusals } from '../adapters/input/http/access/refusals.js';
 import { createAuditRouter } from '../adapters/input/http/audit/router.js';
+import { ContinuationTokens } from '../adapters/input/http/continuation-token.js';
 import { createExecutionsRouter } from '../adapters/input/http/executions/router.js';
 import { createHealthRouter } from '../adapters/input/http/health/router.js';
 import { createJobsRouter } from '../adapters/input/http/jobs/router.js';
 import { createSchedulesRouter } from '../adapters/input/http/schedules/router.js';
 import { problemFor, problemResponse } from '../adapters/input/http/problem.js';
+import { rejectUnstorableQuery } from '../adapters/input/http/storable-input.js';
+import { unmatchedRoute } from '../adapters/input/http/unmatched-route.js';
 import type { AccessControl } from '../domain/ports/input/access-control.js';
 import type { AuditLog } from '../domain/ports/input/audit-log.js';
 import type { JobDefinitions } from '../domain/ports/input/job-definitions.js';
@@ -26,6 +29,8 @@ export interface HttpAppDependencies {
   access: AccessControl;
   auditLog: AuditLog;
   logger: Logger;
+  /** The key page tokens are signed with: the same on every replica. */
+  pageTokenKey: Uint8Array;
 }
 
 /** A caller's request id is kept if it is a sane token; anything else is replaced so it cannot pollute logs. */
@@ -61,16 +66,18 @@ function requestIdentity(logger: Logger): MiddlewareHandler {
 
 export function createHttpApp(dependencies: HttpAppDependencies) {
   const { jobDefinitions, jobExecutions, jobSchedules, health, access, auditLog, logger } = dependencies;
+  const pageTokens = new ContinuationTokens(dependencies.pageTokenKey);
   const app = new OpenAPIHono();
   app.use('*', requestIdentity(logger));
   const auditFailed = (error: unknown) => logger.warn({ err: error }, 'could not record a refused request in the audit trail');
   app.use('*', recordRefusals(access, auditLog, auditFailed));
+  app.use('/api/*', rejectUnstorableQuery);
 
   app.route('/', createHealthRouter(health, access));
-  app.route('/api/v1/jobs', createJobsRouter(jobDefinitions, jobExecutions, jobSchedules, access));
-  app.route('/api/v1', createExecutionsRouter(jobExecutions, access));
+  app.route('/api/v1/jobs', createJobsRouter(jobDefinitions, jobExecutions, jobSchedules, pageTokens, access));
+  app.route('/api/v1', createExecutionsRouter(jobExecutions, pageTokens, access));
   app.route('/api/v1', createSchedulesRouter(jobSchedules, access));
-  app.route('/api/v1', createAuditRouter(auditLog, access));
+  app.route('/api/v1', createAuditRouter(auditLog, pageTokens, access));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
@@ -81,14 +88,7 @@ export function createHttpApp(dependencies: HttpAppDependencies) {
     info: { title: 'Flink job scheduler', version: serviceVersion },
   });
 
-  app.notFound((c) =>
-    problemResponse(c, {
-      status: 404,
-      code: 'ROUTE_NOT_FOUND',
-      title: 'Not found',
-      detail: `No route for ${c.req.method} ${c.req.path}`,
-    }),
-  );
+  app.notFound(unmatchedRoute(app.routes));
   app.onError((error, c) => {
     const { problem, isExpected } = problemFor(error);
     if (!isExpected) logger.error({ err: error }, 'request failed');

@@ -9,9 +9,6 @@ import type { IdGenerator } from '../ports/output/id-generator.js';
 import type { JobRepository } from '../ports/output/job-repository.js';
 import type { AuditedChanges } from './change-records.js';
 
-/** How often a replace without an expected version re-reads after losing a race with another writer. */
-const REPLACE_ATTEMPTS = 3;
-
 export class JobDefinitionService implements JobDefinitions {
   constructor(
     private readonly jobs: JobRepository,
@@ -49,23 +46,23 @@ export class JobDefinitionService implements JobDefinitions {
 
   async replaceJob(id: string, definition: JobDefinition, audit: AuditContext, expectedVersion?: number): Promise<Job> {
     this.checkJarLocation(definition);
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.getJob(id);
-      if (expectedVersion !== undefined && current.version !== expectedVersion) {
-        throw new JobVersionMismatchError(id, expectedVersion, current.version);
-      }
-      const next = replaceJob(current, definition, this.clock.now());
-      const replaced = await this.changes.run(audit, ({ jobs }) => jobs.replace(next), (done) =>
-        done ? { resourceId: id, versionBefore: current.version, versionAfter: next.version } : undefined,
-      );
-      if (replaced) return next;
-      // Someone else wrote in between. With an expected version that is a conflict the caller must see;
-      // without one, last writer wins, so read again and retry.
-      if (expectedVersion !== undefined || attempt >= REPLACE_ATTEMPTS) {
-        const latest = await this.getJob(id);
-        throw new JobVersionMismatchError(id, expectedVersion ?? current.version, latest.version);
-      }
-    }
+    // The read and the write are one step for the repository, so concurrent writers queue up: without an
+    // expected version the last one wins, with one each sees the version the writer before it left.
+    const replaced = isEntityId(id)
+      ? await this.changes.run(
+          audit,
+          ({ jobs }) =>
+            jobs.update(id, (current) => {
+              if (expectedVersion !== undefined && current.version !== expectedVersion) {
+                throw new JobVersionMismatchError(id, expectedVersion, current.version);
+              }
+              return replaceJob(current, definition, this.clock.now());
+            }),
+          (job) => job && { resourceId: id, versionBefore: job.version - 1, versionAfter: job.version },
+        )
+      : undefined;
+    if (!replaced) throw new JobNotFoundError(id);
+    return replaced;
   }
 
   private checkJarLocation(definition: JobDefinition): void {

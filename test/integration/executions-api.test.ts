@@ -125,7 +125,8 @@ describe('the optional start and stop bodies', () => {
     expect(fieldsOf('/api/v1/jobs/{id}/start')).toEqual(['savepointPath', 'allowNonRestoredState', 'fromLastSavepoint']);
     expect(fieldsOf('/api/v1/jobs/{id}/stop')).toEqual(['mode', 'drain']);
     expect(fieldsOf('/api/v1/jobs/{id}/schedule/pause')).toEqual(['note']);
-    expect(document.paths['/api/v1/executions/{executionId}/retry'].post.requestBody).toBeUndefined();
+    expect(fieldsOf('/api/v1/jobs/{id}/schedule/resume')).toEqual([]);
+    expect(fieldsOf('/api/v1/executions/{executionId}/retry')).toEqual([]);
   });
 });
 

@@ -99,24 +99,43 @@ describe.each(backends)('DrizzleJobRepository on $name', (backend) => {
     expect(await repository.list({ limit: 10, namePrefix: '%' })).toEqual([]);
   });
 
-  it('replaces only when the stored version is the one before', async () => {
+  it('updates a job with what the change makes of the stored one; a change that throws writes nothing', async () => {
     const job = aJob({ name: 'v' });
     await repository.insert(job);
-    const v2 = replaceJob(job, aJobDefinition({ name: 'v', description: 'second' }), new Date(at.getTime() + 1000));
-    expect(await repository.replace(v2)).toBe(true);
+    const later = new Date(at.getTime() + 1000);
+    const v2 = await repository.update(job.id, (current) => replaceJob(current, aJobDefinition({ name: 'v', description: 'second' }), later));
+    expect(v2).toMatchObject({ version: 2, description: 'second', createdAt: at, updatedAt: later });
     expect(await repository.findById(job.id)).toEqual(v2);
-    const staleV2 = replaceJob(job, aJobDefinition({ name: 'v', description: 'stale' }), at);
-    expect(await repository.replace(staleV2)).toBe(false);
-    expect((await repository.findById(job.id))?.description).toBe('second');
+    const refused = repository.update(job.id, () => {
+      throw new Error('refused');
+    });
+    await expect(refused).rejects.toThrow('refused');
+    expect(await repository.findById(job.id)).toEqual(v2);
   });
 
-  it('refuses a replace that takes another live job’s name', async () => {
+  it('queues concurrent updates of one job: each sees what the one before it wrote', async () => {
+    const job = aJob({ name: 'contended' });
+    await repository.insert(job);
+    const seen: number[] = [];
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        repository.update(job.id, (current) => {
+          seen.push(current.version);
+          return replaceJob(current, aJobDefinition({ name: 'contended' }), at);
+        }),
+      ),
+    );
+    expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect((await repository.findById(job.id))?.version).toBe(21);
+  });
+
+  it('refuses an update that takes another live job’s name', async () => {
     const first = aJob({ name: 'first' });
     const second = aJob({ name: 'second' });
     await repository.insert(first);
     await repository.insert(second);
-    const clash = replaceJob(second, aJobDefinition({ name: 'first' }), at);
-    await expect(repository.replace(clash)).rejects.toBeInstanceOf(JobNameTakenError);
+    const clash = repository.update(second.id, (current) => replaceJob(current, aJobDefinition({ name: 'first' }), at));
+    await expect(clash).rejects.toBeInstanceOf(JobNameTakenError);
     expect((await repository.findById(second.id))?.name).toBe('second');
   });
 
@@ -129,7 +148,7 @@ describe.each(backends)('DrizzleJobRepository on $name', (backend) => {
     expect(await repository.list({ limit: 10 })).toEqual([]);
     const [kept] = await database.db.select().from(jobs).where(sql`${jobs.id} = ${job.id}`);
     expect(kept?.deletedAt).toEqual(at);
-    expect(await repository.replace(replaceJob(job, aJobDefinition({ name: 'gone' }), at))).toBe(false);
+    expect(await repository.update(job.id, (current) => replaceJob(current, aJobDefinition({ name: 'gone' }), at))).toBeUndefined();
     await expect(repository.insert(aJob({ name: 'gone' }))).resolves.toBeUndefined();
   });
 });

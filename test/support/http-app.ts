@@ -3,10 +3,13 @@ import { expect } from 'vitest';
 import type { AppConfig } from '../../infrastructure/config.js';
 import { loadConfig } from '../../infrastructure/config.js';
 import { buildContainer, databaseOf } from '../../infrastructure/container.js';
+import type { DatabaseLocation } from '../../infrastructure/database.js';
 import type { HttpApp } from '../../infrastructure/http-app.js';
 import { createLogger } from '../../infrastructure/logging.js';
 import type { ExecutionWorker } from '../../infrastructure/execution-worker.js';
 import { TOKENS } from '../../infrastructure/tokens.js';
+import { createScratchDatabase } from '../../scripts/scratch-database.js';
+import { postgresSkipReason } from './databases.js';
 
 /** Tests read bodies loosely and assert their shape, so `json()` is untyped here. */
 export type TestResponse = Omit<Response, 'json'> & { json(): Promise<any> };
@@ -20,9 +23,16 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real app from the composition root, on a fresh in-memory PGlite. */
-/** Port 9 (discard) is one fetch refuses outright: Flink reads as unreachable, quickly and always. */
-export async function startTestApp(config: AppConfig = loadConfig({ FLINK_JOBMANAGER_URL: 'http://127.0.0.1:9' })): Promise<TestApp> {
+const defaultConfig = () => loadConfig({ FLINK_JOBMANAGER_URL: 'http://127.0.0.1:9' });
+
+/**
+ * The real app from the composition root, on a fresh in-memory PGlite unless told otherwise. Port 9 (discard) is
+ * one fetch refuses outright: Flink reads as unreachable, quickly and always.
+ */
+export async function startTestApp(
+  config: AppConfig = defaultConfig(),
+  database: DatabaseLocation = { kind: 'pglite', dataDir: null },
+): Promise<TestApp> {
   const logLines: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -30,9 +40,7 @@ export async function startTestApp(config: AppConfig = loadConfig({ FLINK_JOBMAN
       done();
     },
   });
-  const container = await buildContainer(config, createLogger('info', sink), {
-    database: { kind: 'pglite', dataDir: null },
-  });
+  const container = await buildContainer(config, createLogger('info', sink), { database });
   const app = container.resolve<HttpApp>(TOKENS.HttpApp);
   return {
     app,
@@ -64,4 +72,28 @@ export async function expectProblem(response: TestResponse, status: number, code
   expect(problem).toMatchObject({ status, code, title: expect.any(String), detail: expect.any(String) });
   expect(problem.type).toMatch(/^urn:problem-type:flink-job-scheduler:/);
   return problem;
+}
+
+export interface TestAppBackend {
+  name: 'pglite' | 'postgres';
+  skipReason: string | undefined;
+  /** The app on a fresh database of this kind; `close` also throws the database away. */
+  start(config?: AppConfig): Promise<TestApp>;
+}
+
+/** The app on both databases: in-memory PGlite, and a scratch PostgreSQL database (skipped when there is none). */
+export async function testAppBackends(): Promise<TestAppBackend[]> {
+  const skipReason = await postgresSkipReason();
+  return [
+    { name: 'pglite', skipReason: undefined, start: (config) => startTestApp(config) },
+    {
+      name: 'postgres',
+      skipReason,
+      start: async (config) => {
+        const scratch = await createScratchDatabase();
+        const app = await startTestApp(config, { kind: 'postgres', url: scratch.url });
+        return { ...app, close: () => app.close().finally(() => scratch.drop()) };
+      },
+    },
+  ];
 }

@@ -50,6 +50,14 @@ export function problemResponse(c: Context, problem: Problem): Response {
   return c.body(JSON.stringify(body), problem.status, { ...problem.headers, 'Content-Type': 'application/problem+json' });
 }
 
+/** A field's path as problems name it: `config.key`, `args[1]`, `retryPolicy.maxAttempts`. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((text, part) => {
+    if (typeof part === 'number') return `${text}[${part}]`;
+    return text ? `${text}.${String(part)}` : String(part);
+  }, '');
+}
+
 export function validationProblem(errors: FieldError[]): Problem {
   const detail =
     errors.length === 1

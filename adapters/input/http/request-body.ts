@@ -1,7 +1,8 @@
-import type { z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HttpProblem } from './problem.js';
+import { rejectUnstorableJson } from './storable-input.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -20,7 +21,10 @@ const limitBody = bodyLimit({
   },
 });
 
-/** Rejects other media types and bad JSON; parsing once leaves the JSON cached for the route's validator. */
+/**
+ * Rejects other media types, bad JSON, and JSON with strings that cannot be stored; reading the text once leaves
+ * it cached for the route's validator.
+ */
 function requireJson(c: Context, text: string): void {
   const contentType = c.req.header('Content-Type') ?? '';
   if (!JSON_MEDIA_TYPE.test(contentType)) {
@@ -31,8 +35,9 @@ function requireJson(c: Context, text: string): void {
       detail: `Expected Content-Type application/json, got ${contentType ? `'${contentType}'` : 'none'}`,
     });
   }
+  let document: unknown;
   try {
-    JSON.parse(text);
+    document = JSON.parse(text);
   } catch (error) {
     throw new HttpProblem({
       status: 400,
@@ -41,6 +46,7 @@ function requireJson(c: Context, text: string): void {
       detail: `The request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
     });
   }
+  rejectUnstorableJson(document);
 }
 
 const parseJson: MiddlewareHandler = async (c, next) => {
@@ -73,6 +79,9 @@ export const jsonBody = <T extends z.ZodType>(schema: T) =>
 export const optionalJsonBody = <T extends z.ZodType>(schema: T) =>
   ({ required: false, content: { 'application/json': { schema } } }) as const;
 
-/** Size cap (413), media type (415) and JSON syntax (400) before the route's validator checks the schema. */
+/** The body of an action that takes no options: left out, blank or `{}`; anything else is a 400. */
+export const noOptionsBody = optionalJsonBody(z.strictObject({}).openapi('NoOptions'));
+
+/** Size cap (413), media type (415), JSON syntax and storable text (400) before the route's validator checks the schema. */
 export const jsonBodyChecks: MiddlewareHandler[] = [limitBody, parseJson];
 export const optionalJsonBodyChecks: MiddlewareHandler[] = [limitBody, parseOptionalJson];

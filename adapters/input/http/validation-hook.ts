@@ -1,6 +1,6 @@
 import { z, type Hook, type RouteConfig } from '@hono/zod-openapi';
 import type { Env } from 'hono';
-import { HttpProblem, validationProblem, type FieldError } from './problem.js';
+import { fieldPath, HttpProblem, validationProblem, type FieldError } from './problem.js';
 
 // A missing field reads "required" rather than zod's "expected string, received undefined".
 z.config({
@@ -32,7 +32,7 @@ function fieldNames(schema: unknown): string[] {
 /** Field-by-field errors from a zod failure; an unknown field is named with the known field it most likely meant. */
 function fieldErrors(error: z.ZodError, knownFields: readonly string[]): FieldError[] {
   return error.issues.flatMap((issue): FieldError[] => {
-    const path = formatPath(issue.path);
+    const path = fieldPath(issue.path);
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => {
         const meant = knownFields.find((field) => normalize(field) === normalize(key));
@@ -44,13 +44,6 @@ function fieldErrors(error: z.ZodError, knownFields: readonly string[]): FieldEr
     }
     return [{ path, message: issue.message }];
   });
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, part) => {
-    if (typeof part === 'number') return `${text}[${part}]`;
-    return text ? `${text}.${String(part)}` : String(part);
-  }, '');
 }
 
 function normalize(field: string): string {

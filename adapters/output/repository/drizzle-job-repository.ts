@@ -49,18 +49,22 @@ export class DrizzleJobRepository implements JobRepository {
     });
   }
 
-  async replace(job: Job): Promise<boolean> {
-    const { id, createdAt, ...changes } = toRow(job);
-    try {
-      const updated = await this.db
-        .update(jobs)
-        .set(changes)
-        .where(and(eq(jobs.id, id), eq(jobs.version, job.version - 1), live))
-        .returning({ id: jobs.id });
-      return updated.length === 1;
-    } catch (error) {
-      throw nameClashOr(error, job.name);
-    }
+  async update(id: string, change: (current: Job) => Job): Promise<Job | undefined> {
+    return withStorageErrors(() =>
+      this.db.transaction(async (tx) => {
+        // The row lock queues concurrent writers of the job: each reads what the one before it wrote.
+        const [row] = await tx.select().from(jobs).where(and(eq(jobs.id, id), live)).for('update');
+        if (!row) return undefined;
+        const next = change(toJob(row));
+        const { id: _id, createdAt: _createdAt, ...changes } = toRow(next);
+        try {
+          await tx.update(jobs).set(changes).where(eq(jobs.id, id));
+        } catch (error) {
+          throw nameClashOr(error, next.name);
+        }
+        return next;
+      }),
+    );
   }
 
   async remove(id: string, at: Date): Promise<boolean> {

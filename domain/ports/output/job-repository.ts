@@ -21,10 +21,11 @@ export interface JobRepository {
   /** Jobs in (name, id) order, at most `query.limit`. */
   list(query: JobQuery): Promise<Job[]>;
   /**
-   * Writes `job` over the stored row if that row is still at `job.version - 1`.
-   * Returns false when the job is gone or was changed meanwhile; throws JobNameTakenError on a name clash.
+   * Reads the live job `id` and writes `change(current)` in its place, with no other writer of that job in
+   * between, and returns what was written; undefined when there is no such live job. `change` may throw to write
+   * nothing. Throws JobNameTakenError when the new name belongs to another live job.
    */
-  replace(job: Job): Promise<boolean>;
+  update(id: string, change: (current: Job) => Job): Promise<Job | undefined>;
   /** Removes the job from the live set, with its schedule (its runs stay queryable). False if it was not there. */
   remove(id: string, at: Date): Promise<boolean>;
 }

@@ -5,8 +5,6 @@ import type { JobQuery, JobRepository } from '../../../domain/ports/output/job-r
 /** The JobRepository contract in memory, for domain tests. Byte-order names, like the real one. */
 export class InMemoryJobRepository implements JobRepository {
   readonly rows = new Map<string, Job & { deletedAt?: Date }>();
-  /** Set to make the next `replace` lose a race, as if another writer got there first. */
-  loseNextReplaceRace = false;
 
   private live(): Job[] {
     return [...this.rows.values()].filter((job) => !job.deletedAt);
@@ -32,19 +30,15 @@ export class InMemoryJobRepository implements JobRepository {
       .slice(0, query.limit);
   }
 
-  async replace(job: Job): Promise<boolean> {
-    const current = this.rows.get(job.id);
-    if (this.loseNextReplaceRace && current) {
-      this.loseNextReplaceRace = false;
-      this.rows.set(job.id, { ...current, version: current.version + 1 });
-      return false;
+  async update(id: string, change: (current: Job) => Job): Promise<Job | undefined> {
+    const current = await this.findById(id);
+    if (!current) return undefined;
+    const next = change(current);
+    if (this.live().some((other) => other.name === next.name && other.id !== id)) {
+      throw new JobNameTakenError(next.name);
     }
-    if (!current || current.deletedAt || current.version !== job.version - 1) return false;
-    if (this.live().some((other) => other.name === job.name && other.id !== job.id)) {
-      throw new JobNameTakenError(job.name);
-    }
-    this.rows.set(job.id, structuredClone(job));
-    return true;
+    this.rows.set(id, structuredClone(next));
+    return next;
   }
 
   async remove(id: string, at: Date): Promise<boolean> {

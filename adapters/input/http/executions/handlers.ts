@@ -1,7 +1,8 @@
 import { z, type RouteHandler } from '@hono/zod-openapi';
 import type { Execution } from '../../../../domain/entities/execution.js';
 import type { JobExecutions } from '../../../../domain/ports/input/job-executions.js';
-import { decodeContinuationToken, encodeContinuationToken } from '../continuation-token.js';
+import type { ContinuationTokens } from '../continuation-token.js';
+import { storableInstant } from '../instant.js';
 import { auditContext } from '../request-context.js';
 import { toExecutionResource } from './execution-resource.js';
 import type * as routes from './routes.js';
@@ -25,19 +26,22 @@ export function stopJob(jobExecutions: JobExecutions): RouteHandler<typeof route
   };
 }
 
-const PagePosition = z.object({ createdAt: z.iso.datetime().transform((value) => new Date(value)), id: z.uuid() });
+const PagePosition = z.object({ createdAt: storableInstant.transform((value) => new Date(value)), id: z.uuid() });
 
-export function listExecutions(jobExecutions: JobExecutions): RouteHandler<typeof routes.listExecutions> {
+export function listExecutions(
+  jobExecutions: JobExecutions,
+  pageTokens: ContinuationTokens,
+): RouteHandler<typeof routes.listExecutions> {
   return async (c) => {
     const jobId = c.req.valid('param').id;
     const query = c.req.valid('query');
     const filters = { jobId, status: query.status ?? null };
     const after = query.continuationToken
-      ? decodeContinuationToken(query.continuationToken, filters, PagePosition)
+      ? pageTokens.decode(query.continuationToken, filters, PagePosition)
       : undefined;
     const page = await jobExecutions.listExecutions(jobId, { limit: query.limit, after, status: query.status });
     const nextContinuationToken = page.next
-      ? encodeContinuationToken({ createdAt: page.next.createdAt.toISOString(), id: page.next.id }, filters)
+      ? pageTokens.encode({ createdAt: page.next.createdAt.toISOString(), id: page.next.id }, filters)
       : null;
     return c.json({ executions: page.executions.map(toExecutionResource), nextContinuationToken }, 200);
   };

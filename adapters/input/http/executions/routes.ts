@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { ExecutionIdParams, JobIdParams } from '../path-params.js';
-import { optionalJsonBody, optionalJsonBodyChecks } from '../request-body.js';
+import { noOptionsBody, optionalJsonBody, optionalJsonBodyChecks } from '../request-body.js';
 import { bodyProblems, jsonResponse, problemDoc } from '../responses.js';
 import { ListExecutionsQuerySchema, StartRequestSchema, StopRequestSchema } from './execution-requests.js';
 import { ExecutionListSchema, ExecutionSchema } from './execution-resource.js';
@@ -59,12 +59,16 @@ export const retryExecution = createRoute({
   summary: 'Try a failed execution again now',
   description:
     'Starts a new execution of the job with trigger `retry`, the next attempt number and the failed ' +
-    "execution's `scheduledFor`, whatever the retry policy says. Follow it at the Location.",
-  request: { params: ExecutionIdParams },
+    "execution's `scheduledFor`, whatever the retry policy says. Follow it at the Location. The body may be " +
+    'left out; it has no fields.',
+  middleware: optionalJsonBodyChecks,
+  request: { params: ExecutionIdParams, body: noOptionsBody },
   responses: {
     202: jsonResponse(ExecutionSchema, 'The new execution, PENDING'),
+    400: problemDoc('Bad body'),
     404: problemDoc('EXECUTION_NOT_FOUND, or JOB_NOT_FOUND when its job was deleted'),
     409: problemDoc('EXECUTION_NOT_FAILED, EXECUTION_ALREADY_RETRIED (names the retry) or JOB_ALREADY_RUNNING'),
+    ...bodyProblems,
   },
 });
 

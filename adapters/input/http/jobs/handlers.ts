@@ -3,7 +3,7 @@ import type { Job } from '../../../../domain/entities/job.js';
 import type { JobDefinitions } from '../../../../domain/ports/input/job-definitions.js';
 import type { JobExecutions } from '../../../../domain/ports/input/job-executions.js';
 import type { JobSchedules } from '../../../../domain/ports/input/job-schedules.js';
-import { decodeContinuationToken, encodeContinuationToken } from '../continuation-token.js';
+import type { ContinuationTokens } from '../continuation-token.js';
 import { HttpProblem } from '../problem.js';
 import { auditContext } from '../request-context.js';
 import { toJobResource, type JobResource } from './job-resource.js';
@@ -34,16 +34,20 @@ export function createJob(jobDefinitions: JobDefinitions): RouteHandler<typeof r
 
 const PagePosition = z.object({ name: z.string(), id: z.uuid() });
 
-export function listJobs(jobDefinitions: JobDefinitions, toResources: JobResources): RouteHandler<typeof routes.listJobs> {
+export function listJobs(
+  jobDefinitions: JobDefinitions,
+  toResources: JobResources,
+  pageTokens: ContinuationTokens,
+): RouteHandler<typeof routes.listJobs> {
   return async (c) => {
     const query = c.req.valid('query');
     const labels = Object.fromEntries(query.label);
     const filters = { labels: Object.entries(labels).sort(), namePrefix: query.namePrefix ?? null };
     const after = query.continuationToken
-      ? decodeContinuationToken(query.continuationToken, filters, PagePosition)
+      ? pageTokens.decode(query.continuationToken, filters, PagePosition)
       : undefined;
     const page = await jobDefinitions.listJobs({ limit: query.limit, after, labels, namePrefix: query.namePrefix });
-    const nextContinuationToken = page.next ? encodeContinuationToken(page.next, filters) : null;
+    const nextContinuationToken = page.next ? pageTokens.encode(page.next, filters) : null;
     return c.json({ jobs: await toResources(page.jobs), nextContinuationToken }, 200);
   };
 }

@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { JobIdParams } from '../path-params.js';
-import { jsonBody, jsonBodyChecks, optionalJsonBody, optionalJsonBodyChecks } from '../request-body.js';
+import { jsonBody, jsonBodyChecks, noOptionsBody, optionalJsonBody, optionalJsonBodyChecks } from '../request-body.js';
 import { bodyProblems, jsonResponse, problemDoc } from '../responses.js';
 import { PauseRequestSchema, ScheduleRequestSchema } from './schedule-requests.js';
 import { ScheduleSchema } from './schedule-resource.js';
@@ -59,9 +59,13 @@ export const resumeSchedule = createRoute({
   method: 'post',
   path: '/jobs/{id}/schedule/resume',
   summary: 'Resume a paused schedule; ticks that fell in the pause do not fire',
-  request: { params: JobIdParams },
+  description: 'The body may be left out; it has no fields.',
+  middleware: optionalJsonBodyChecks,
+  request: { params: JobIdParams, body: noOptionsBody },
   responses: {
     200: jsonResponse(ScheduleSchema, 'The running schedule'),
+    400: problemDoc('Bad body'),
     404: problemDoc('JOB_NOT_FOUND or SCHEDULE_NOT_FOUND'),
+    ...bodyProblems,
   },
 });

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { OVERLAP_POLICIES, SCHEDULE_DEFAULTS, type ScheduleDefinition } from '../../../../domain/entities/schedule.js';
+import { storableInstant } from '../instant.js';
 
 const wholeSeconds = (max: number, min = 0) =>
   z
@@ -7,8 +8,6 @@ const wholeSeconds = (max: number, min = 0) =>
     .int('must be a whole number of seconds')
     .min(min, `must be from ${min} to ${max}`)
     .max(max, `must be from ${min} to ${max}`);
-
-const instant = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 date-time such as 2026-01-31T08:00:00Z' });
 
 export const ScheduleRequestSchema = z
   .strictObject({
@@ -21,8 +20,8 @@ export const ScheduleRequestSchema = z
     overlapPolicy: z.enum(OVERLAP_POLICIES, { message: `must be one of ${OVERLAP_POLICIES.join(', ')}` }).optional(),
     catchupWindowSeconds: wholeSeconds(31 * 24 * 3600, 1).optional(),
     jitterSeconds: wholeSeconds(3600).optional(),
-    startAt: instant.optional(),
-    endAt: instant.optional(),
+    startAt: storableInstant.optional(),
+    endAt: storableInstant.optional(),
     paused: z.boolean().optional(),
   })
   .transform(
