@@ -38,7 +38,7 @@ const environmentSchema = z.object({
     .min(0, 'must be an integer from 0 to 65535')
     .max(65535, 'must be an integer from 0 to 65535')
     .default(8080),
-  HOST: z.string().trim().min(1, 'must not be empty').default('0.0.0.0'),
+  HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
   DATABASE_URL: z
     .string()
     .trim()

@@ -10,7 +10,7 @@ describe('loadConfig', () => {
   it('has the documented defaults and embedded PGlite when DATABASE_URL is unset', () => {
     expect(loadConfig({})).toEqual({
       port: 8080,
-      host: '0.0.0.0',
+      host: '127.0.0.1',
       database: { kind: 'pglite', dataDir: './data' },
       dataDir: './data',
       flinkJobManagerUrl: 'http://localhost:8081',
