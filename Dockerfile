@@ -19,7 +19,11 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 
 FROM node:24-bookworm-slim
+# A container is reached from outside its loopback, so the image listens on every address, and then the service
+# needs API keys: set API_KEYS_FILE to a keys file mounted read-only (see README, "Docker"). Without it the service
+# refuses to start, saying so; AUTH_DISABLED=true serves without keys, for a network only trusted clients reach.
 ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
     PORT=8080 \
     DATA_DIR=/var/lib/flink-job-scheduler
 WORKDIR /app

@@ -115,7 +115,6 @@ const serviceEnv = (dataDir: string): Record<string, string> => ({
   DATABASE_URL: databaseUrl,
   DATA_DIR: dataDir,
   DATA_PROCESSOR_URL: jars.url,
-  JAR_ALLOWED_HOSTS: '127.0.0.1',
   // Never called: the no-op port stands in for it.
   FLINK_JOBMANAGER_URL: 'http://127.0.0.1:9',
   LOG_LEVEL: 'warn',

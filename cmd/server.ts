@@ -2,23 +2,23 @@ import { ConfigError, loadConfig } from '../infrastructure/config.js';
 import { createLogger } from '../infrastructure/logging.js';
 import { startService } from '../infrastructure/service.js';
 
+/** A start refused for a reason the user can fix (a bad setting, a folder in use): one line on stderr, exit 2. */
+function refuse(error: ConfigError): never {
+  process.stderr.write(`${error.message}\n`);
+  process.exit(2);
+}
+
 async function main(): Promise<void> {
   let config;
   try {
     config = loadConfig();
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
+    if (error instanceof ConfigError) refuse(error);
     throw error;
   }
   const logger = createLogger(config.logLevel);
   const service = await startService(config, logger).catch((error: unknown) => {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
+    if (error instanceof ConfigError) refuse(error);
     logger.fatal({ err: error }, 'service failed to start');
     process.exit(1);
   });

@@ -77,14 +77,12 @@ export class ExecutionNotFoundError extends DomainError {
   }
 }
 
+/** The message gives the reason only, not the jarURL: that may carry credentials, which are never repeated. */
 export class JarLocationRefusedError extends DomainError {
   readonly code = 'JAR_URL_NOT_ALLOWED';
 
-  constructor(
-    readonly jarURL: string,
-    readonly reason: string,
-  ) {
-    super(`jarURL '${jarURL}' cannot be used: ${reason}`);
+  constructor(readonly reason: string) {
+    super(`jarURL cannot be used: ${reason}`);
   }
 }
 

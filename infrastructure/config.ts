@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { defaultAllowedHosts, parseAllowedHosts } from '../adapters/output/artifacts/host-policy.js';
+import { defaultAllowedHosts, parseAllowedHosts } from '../adapters/output/artifacts/jar-location.js';
+import { OutboundCredentials, readOutboundCredentials } from '../adapters/output/outbound/outbound-credentials.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -12,6 +13,18 @@ const httpUrl = z
     message: 'must be an http:// or https:// URL',
   })
   .transform((value) => value.replace(/\/+$/, ''));
+
+/** A setting turned into a value by `parse`, whose Error says what is wrong (never echoing a secret). */
+function parsedBy<T>(parse: (value: string) => T, prefix = '') {
+  return z.string().transform((value, context) => {
+    try {
+      return parse(value);
+    } catch (error) {
+      context.addIssue({ code: 'custom', message: `${prefix}${(error as Error).message}` });
+      return z.NEVER;
+    }
+  });
+}
 
 function positiveInteger(unit: string) {
   const message = `must be a positive whole number of ${unit}`;
@@ -25,7 +38,7 @@ const environmentSchema = z.object({
     .min(0, 'must be an integer from 0 to 65535')
     .max(65535, 'must be an integer from 0 to 65535')
     .default(8080),
-  HOST: z.string().trim().min(1, 'must not be empty').default('0.0.0.0'),
+  HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
   DATABASE_URL: z
     .string()
     .trim()
@@ -43,17 +56,8 @@ const environmentSchema = z.object({
   SAVEPOINT_DIR: z.string().trim().min(1).optional(),
   STOP_TIMEOUT_SECONDS: positiveInteger('seconds').default(60),
   FLINK_UNREACHABLE_GRACE_SECONDS: positiveInteger('seconds').default(300),
-  JAR_ALLOWED_HOSTS: z
-    .string()
-    .transform((value, context) => {
-      try {
-        return parseAllowedHosts(value);
-      } catch (error) {
-        context.addIssue({ code: 'custom', message: `must be a comma-separated list of hosts: ${(error as Error).message}` });
-        return z.NEVER;
-      }
-    })
-    .optional(),
+  JAR_ALLOWED_HOSTS: parsedBy(parseAllowedHosts, 'must be a comma-separated list of hosts: ').optional(),
+  JAR_FETCH_CREDENTIALS_FILE: parsedBy((path) => readOutboundCredentials(path.trim())).optional(),
   JAR_MAX_BYTES: positiveInteger('bytes').default(512 * 1024 * 1024),
   API_KEYS_FILE: z.string().trim().min(1).optional(),
   AUTH_DISABLED: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
@@ -85,8 +89,10 @@ export interface AppConfig {
   savepointDir: string | null;
   stopTimeoutMs: number;
   flinkUnreachableGraceMs: number;
-  /** Hosts a jarURL may name; default: the data processor's host and localhost. */
+  /** `host` (default port) or `host:port` entries a jarURL may name; default: the data processor URL's origin. */
   jarAllowedHosts: string[];
+  /** Authorization headers for JAR downloads, per host; the secrets are not enumerable (never logged). */
+  jarFetchCredentials: OutboundCredentials;
   jarMaxBytes: number;
   /** The API keys (name, role, SHA-256 of the key), one per line; null: no keys, the service runs unauthenticated. */
   apiKeysFile: string | null;
@@ -137,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     stopTimeoutMs: settings.STOP_TIMEOUT_SECONDS * 1000,
     flinkUnreachableGraceMs: settings.FLINK_UNREACHABLE_GRACE_SECONDS * 1000,
     jarAllowedHosts: settings.JAR_ALLOWED_HOSTS ?? defaultAllowedHosts(settings.DATA_PROCESSOR_URL),
+    jarFetchCredentials: settings.JAR_FETCH_CREDENTIALS_FILE ?? OutboundCredentials.none,
     jarMaxBytes: settings.JAR_MAX_BYTES,
     apiKeysFile: settings.API_KEYS_FILE ?? null,
     authDisabled: settings.AUTH_DISABLED === 'true',

@@ -103,6 +103,7 @@ function buildAdapters(config: AppConfig, database: OpenedDatabase, overrides: C
       cacheDir: join(config.dataDir, 'jars'),
       dataProcessorUrl: config.dataProcessorUrl,
       allowedHosts: config.jarAllowedHosts,
+      credentials: config.jarFetchCredentials,
       maxBytes: config.jarMaxBytes,
     }),
     flink: overrides.flink ?? new FlinkRestCluster({ baseUrl: config.flinkJobManagerUrl }),

@@ -10,6 +10,7 @@ import type { AppDatabase } from '../adapters/output/repository/database.js';
 import * as schema from '../adapters/output/repository/schema.js';
 import type { Notifications } from '../adapters/output/repository/sql-schedule-signal.js';
 import type { AppConfig } from './config.js';
+import { lockFolder, type FolderLock } from './folder-lock.js';
 import { migrationsFolder } from './project-files.js';
 
 export type DatabaseLocation = AppConfig['database'] | { kind: 'pglite'; dataDir: null };
@@ -47,14 +48,24 @@ export async function openDatabase(location: DatabaseLocation): Promise<OpenedDa
     };
   }
   let dataDir: string | undefined;
+  let lock: FolderLock | undefined;
   if (location.dataDir !== null) {
     dataDir = join(resolve(location.dataDir), 'pglite');
     await mkdir(dataDir, { recursive: true });
+    // Two processes on one folder would each acknowledge writes the other loses.
+    lock = await lockFolder(dataDir);
   }
-  const client = await PGlite.create(dataDir);
+  const client = await PGlite.create(dataDir).catch(async (error: unknown) => {
+    await lock?.release();
+    throw error;
+  });
   const db = drizzlePglite({ client, schema });
-  // One process owns a PGlite folder, so there is nobody to race with.
-  await migratePglite(db, { migrationsFolder });
+  // One process owns a PGlite folder (the lock), so there is nobody to race with.
+  await migratePglite(db, { migrationsFolder }).catch(async (error: unknown) => {
+    await client.close();
+    await lock?.release();
+    throw error;
+  });
   return {
     db,
     kind: 'pglite',
@@ -62,7 +73,10 @@ export async function openDatabase(location: DatabaseLocation): Promise<OpenedDa
       const unlisten = await client.listen(channel, onNotify);
       return () => unlisten();
     },
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      await lock?.release();
+    },
   };
 }
 

@@ -10,6 +10,7 @@ import type { ExecutionWorker } from './execution-worker.js';
 import type { SchedulerLoop } from './scheduler-loop.js';
 import type { HttpApp } from './http-app.js';
 import { TOKENS } from './tokens.js';
+import { checkUnauthenticatedAccess } from './unauthenticated-access.js';
 import type { ScheduleChangeFeed } from '../domain/ports/output/schedule-change-signal.js';
 
 export interface RunningService {
@@ -25,6 +26,9 @@ export async function startService(
   logger: Logger,
   overrides?: ContainerOverrides,
 ): Promise<RunningService> {
+  // Refuses (ConfigError) to serve without keys on a non-loopback address unless AUTH_DISABLED=true.
+  const exposed = checkUnauthenticatedAccess(config);
+  if (exposed) logger.warn({ host: config.host }, exposed);
   const container = await buildContainer(config, logger, overrides);
   const database = databaseOf(container);
   const app = container.resolve<HttpApp>(TOKENS.HttpApp);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Starts the service the way README tells a new user to (`npm start`, embedded PGlite in a fresh DATA_DIR),
-# waits for /readyz, creates and reads a job with curl, and stops it with SIGTERM, expecting a clean shutdown.
+# Starts the service the way README tells a new user to (`npm start`: no keys, so on the default 127.0.0.1, with
+# embedded PGlite in a fresh DATA_DIR), waits for /readyz, creates and reads a job with curl, and stops it with
+# SIGTERM, expecting a clean shutdown.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +12,7 @@ cleanup() { [[ -n ${pid:-} ]] && kill -- "-$pid" 2>/dev/null || true; rm -rf "$d
 trap cleanup EXIT
 
 # In its own process group, so a signal to the group reaches npm and the node process it runs.
-PORT=$port HOST=127.0.0.1 DATA_DIR="$data_dir" setsid npm start >"$log_file" 2>&1 &
+PORT=$port DATA_DIR="$data_dir" setsid npm start >"$log_file" 2>&1 &
 pid=$!
 for _ in $(seq 1 60); do
   curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break

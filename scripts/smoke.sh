@@ -6,6 +6,7 @@
 # SMOKE_JAR_URL (default /flink-test-job.jar, resolved against the service's DATA_PROCESSOR_URL),
 # SMOKE_ENTRY_CLASS (default com.example.flinkjob.TestJob) and SMOKE_CONFIG (default {"mode":"unbounded"}) pick
 # the job; it must keep running until stopped. SMOKE_TIMEOUT (default 120) bounds each wait, in seconds.
+# SMOKE_API_KEY, when set, is sent as `Authorization: Bearer <key>`: an admin key, for a service that has API keys.
 set -euo pipefail
 
 base=${1:?usage: smoke.sh BASE_URL}
@@ -14,6 +15,8 @@ jar_url=${SMOKE_JAR_URL:-/flink-test-job.jar}
 entry_class=${SMOKE_ENTRY_CLASS:-com.example.flinkjob.TestJob}
 config=${SMOKE_CONFIG:-'{"mode":"unbounded"}'}
 timeout=${SMOKE_TIMEOUT:-120}
+auth=()
+[[ -n ${SMOKE_API_KEY:-} ]] && auth=(-H "Authorization: Bearer $SMOKE_API_KEY")
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 pass() { echo "ok   $*"; }
@@ -26,6 +29,7 @@ request() {
   local method=$1 path=$2 data=${3:-}
   local args=(-sS -o "$out" -w '%{http_code}' -X "$method")
   [[ -n $data ]] && args+=(-H 'Content-Type: application/json' -d "$data")
+  args+=(${auth[@]+"${auth[@]}"})
   STATUS=$(curl "${args[@]}" "$base$path") || fail "$method $path: no answer from $base"
   BODY=$(cat "$out")
 }
@@ -59,8 +63,9 @@ job_id=$(jq -r .id <<<"$BODY")
 pass "created job $name ($job_id)"
 # Leave nothing behind when a later step fails.
 cleanup_job() {
-  curl -sS -o /dev/null -X POST -H 'Content-Type: application/json' -d '{"mode":"cancel"}' "$base/api/v1/jobs/$job_id/stop" || true
-  curl -sS -o /dev/null -X DELETE "$base/api/v1/jobs/$job_id" || true
+  curl -sS -o /dev/null ${auth[@]+"${auth[@]}"} -X POST -H 'Content-Type: application/json' -d '{"mode":"cancel"}' \
+    "$base/api/v1/jobs/$job_id/stop" || true
+  curl -sS -o /dev/null ${auth[@]+"${auth[@]}"} -X DELETE "$base/api/v1/jobs/$job_id" || true
 }
 trap 'cleanup_job; rm -f "$out"' EXIT
 

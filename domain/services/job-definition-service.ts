@@ -67,7 +67,7 @@ export class JobDefinitionService implements JobDefinitions {
 
   private checkJarLocation(definition: JobDefinition): void {
     const refusal = this.jarPolicy.refusalFor(definition.jarURL);
-    if (refusal) throw new JarLocationRefusedError(definition.jarURL, refusal);
+    if (refusal) throw new JarLocationRefusedError(refusal);
   }
 
   async deleteJob(id: string, audit: AuditContext): Promise<void> {

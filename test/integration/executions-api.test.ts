@@ -13,9 +13,11 @@ let api: TestApp;
 beforeAll(async () => {
   stalledJarHost = createServer(() => {});
   await new Promise<void>((resolve) => stalledJarHost.listen(0, '127.0.0.1', resolve));
-  jarUrl = `http://127.0.0.1:${(stalledJarHost.address() as AddressInfo).port}/jars/job.jar`;
+  const port = (stalledJarHost.address() as AddressInfo).port;
+  jarUrl = `http://127.0.0.1:${port}/jars/job.jar`;
+  // Loopback is allowed port by port: the stalled host, and port 1 where nothing listens.
   api = await startTestApp(
-    loadConfig({ JAR_ALLOWED_HOSTS: '127.0.0.1', FLINK_JOBMANAGER_URL: 'http://127.0.0.1:1', STOP_TIMEOUT_SECONDS: '5' }),
+    loadConfig({ JAR_ALLOWED_HOSTS: `127.0.0.1:${port},127.0.0.1:1`, FLINK_JOBMANAGER_URL: 'http://127.0.0.1:1', STOP_TIMEOUT_SECONDS: '5' }),
   );
 });
 afterAll(async () => {
@@ -256,5 +258,24 @@ describe('reading runs', () => {
       400,
       'JAR_URL_NOT_ALLOWED',
     );
+  });
+
+  it('refuses a jarURL with credentials in it at create and replace, with 400, never repeating them', async () => {
+    const withCredentials = jarUrl.replace('http://', 'http://ci:hunter2@');
+    const job = await createJob();
+    const refusals = [
+      await api.request('/api/v1/jobs', { method: 'POST', json: { name: 'with-credentials', jarURL: withCredentials, entryClass: 'a.B' } }),
+      await api.request(`/api/v1/jobs/${job.id}`, { method: 'PUT', json: { name: 'x', jarURL: withCredentials, entryClass: 'a.B' } }),
+    ];
+    for (const response of refusals) {
+      const problem = await expectProblem(response, 400, 'JAR_URL_NOT_ALLOWED');
+      expect(problem.detail).toBe(
+        'jarURL cannot be used: credentials in the URL (user:password@) are not accepted; per-host credentials come from JAR_FETCH_CREDENTIALS_FILE',
+      );
+      expect(JSON.stringify(problem)).not.toContain('hunter2');
+    }
+    expect((await (await api.request(`/api/v1/jobs/${job.id}`)).json()).jarURL).toBe(jarUrl);
+    expect((await (await api.request('/api/v1/jobs?namePrefix=with-credentials')).json()).jobs).toEqual([]);
+    expect(JSON.stringify(api.logLines)).not.toContain('hunter2');
   });
 });

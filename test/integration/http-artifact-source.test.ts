@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   defaultAllowedHosts,
@@ -12,6 +13,7 @@ import {
   parseAllowedHosts,
   type HttpArtifactSourceOptions,
 } from '../../adapters/output/artifacts/http-artifact-source.js';
+import { OutboundCredentials } from '../../adapters/output/outbound/outbound-credentials.js';
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -21,9 +23,13 @@ interface TestServer {
   url: string;
   /** Paths requested, in order. */
   requests: string[];
+  /** The Authorization header of each request, in order. */
+  authorizations: (string | undefined)[];
 }
 
 const servers: Server[] = [];
+/** Ports of the servers a test started, closed ones included: the default allowlist of `aSource`. */
+const ports: number[] = [];
 let cacheDir: string;
 
 beforeEach(async () => {
@@ -31,6 +37,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  ports.splice(0);
   for (const server of servers.splice(0)) {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
@@ -40,14 +47,17 @@ afterEach(async () => {
 
 async function serve(handler: Handler): Promise<TestServer> {
   const requests: string[] = [];
+  const authorizations: (string | undefined)[] = [];
   const server = createServer((request, response) => {
     requests.push(request.url ?? '');
+    authorizations.push(request.headers.authorization);
     handler(request, response);
   });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { port, url: `http://127.0.0.1:${port}`, requests };
+  ports.push(port);
+  return { port, url: `http://127.0.0.1:${port}`, requests, authorizations };
 }
 
 function serveBytes(body: Buffer): Handler {
@@ -70,11 +80,12 @@ function sha256Of(...chunks: Buffer[]): string {
   return hash.digest('hex');
 }
 
+/** A source that allows the test's servers (started before it), as 127.0.0.1:<port> and localhost:<port>. */
 function aSource(options: Partial<HttpArtifactSourceOptions> = {}): HttpArtifactSource {
   return new HttpArtifactSource({
     cacheDir,
     dataProcessorUrl: 'http://data-processor:8080',
-    allowedHosts: ['127.0.0.1', 'localhost'],
+    allowedHosts: ports.flatMap((port) => [`127.0.0.1:${port}`, `localhost:${port}`]),
     maxBytes: 1024 * 1024,
     ...options,
   });
@@ -88,19 +99,21 @@ const jarBytes = Buffer.from('PK\u0003\u0004 a pretend JAR with some content '.r
 const jarSha = sha256Of(jarBytes);
 
 describe('HttpArtifactSource.refusalFor', () => {
-  const source = () => aSource({ allowedHosts: ['data-processor', 'localhost:8080', '169.254.169.254'] });
+  const source = () => aSource({ allowedHosts: ['data-processor:8080', 'repo.example', 'localhost:8080', '169.254.169.254'] });
 
   it.each([
-    ['an allowed host', 'http://data-processor/jars/a.jar', undefined],
-    ['an allowed host in upper case, over https', 'https://DATA-PROCESSOR:9443/a.jar', undefined],
+    ['an allowed host:port', 'http://data-processor:8080/jars/a.jar', undefined],
+    ['an allowed host in upper case, over https on its default port', 'https://REPO.EXAMPLE/a.jar', undefined],
     ['a path below the data processor', '/jars/a.jar', undefined],
-    ['an allowed host:port', 'http://localhost:8080/a.jar', undefined],
+    ['an allowed loopback host:port', 'http://localhost:8080/a.jar', undefined],
+    ['a host allowed without port, on another port', 'https://repo.example:9443/a.jar', "host 'repo.example:9443' is not in"],
+    ['credentials in the URL', 'http://ci:hunter2@data-processor:8080/a.jar', 'credentials in the URL (user:password@) are not accepted'],
     ['ftp', 'ftp://data-processor/a.jar', "scheme 'ftp' is not supported, only http and https"],
     ['file', 'file:///etc/passwd', "scheme 'file' is not supported, only http and https"],
     [
       'another host',
       'http://evil.example/a.jar',
-      "host 'evil.example' is not in JAR_ALLOWED_HOSTS (data-processor, localhost:8080, 169.254.169.254)",
+      "host 'evil.example' is not in JAR_ALLOWED_HOSTS (data-processor:8080, repo.example, localhost:8080, 169.254.169.254)",
     ],
     ['an allowed host on another port', 'http://localhost:9999/a.jar', "host 'localhost:9999' is not in"],
     ['an allowed host:port on the default port', 'http://localhost/a.jar', "host 'localhost:80' is not in"],
@@ -119,6 +132,15 @@ describe('HttpArtifactSource.refusalFor', () => {
     expect(aSource({ allowedHosts: ['localhost'] }).refusalFor('/jars/a.jar')).toBe(
       "host 'data-processor' is not in JAR_ALLOWED_HOSTS (localhost)",
     );
+    expect(aSource({ allowedHosts: ['data-processor'] }).refusalFor('/jars/a.jar')).toBe(
+      "host 'data-processor:8080' is not in JAR_ALLOWED_HOSTS (data-processor)",
+    );
+  });
+
+  it('never repeats credentials a jarURL carries', () => {
+    const reason = source().refusalFor('http://ci:hunter2@data-processor:8080/a.jar');
+    expect(reason).not.toContain('hunter2');
+    expect(reason).not.toContain('ci:');
   });
 });
 
@@ -137,9 +159,11 @@ describe('parseAllowedHosts and defaultAllowedHosts', () => {
     expect(() => parseAllowedHosts(`localhost,${entry}`)).toThrow(`JAR_ALLOWED_HOSTS entry '${entry}'`);
   });
 
-  it('allows the data processor host on any port, and localhost', () => {
-    expect(defaultAllowedHosts('http://Data-Processor:8080/api')).toEqual(['data-processor', 'localhost']);
-    expect(defaultAllowedHosts('http://localhost:8080')).toEqual(['localhost']);
+  it('allows by default the origin of the data processor URL only (its host and port), loopback no more', () => {
+    expect(defaultAllowedHosts('http://Data-Processor:8080/api')).toEqual(['data-processor:8080']);
+    expect(defaultAllowedHosts('http://data-processor')).toEqual(['data-processor:80']);
+    expect(defaultAllowedHosts('https://jars.example/')).toEqual(['jars.example:443']);
+    expect(defaultAllowedHosts('http://127.0.0.1:8090')).toEqual(['127.0.0.1:8090']);
   });
 });
 
@@ -237,17 +261,6 @@ describe('HttpArtifactSource.fetch', () => {
     expect(await cacheFiles()).toEqual([]);
   });
 
-  it('reports a refused connection with the URL and the reason', async () => {
-    const server = await serve(serveBytes(jarBytes));
-    const closed = servers.pop()!;
-    await new Promise((resolve) => closed.close(resolve));
-
-    await expect(aSource().fetch(`${server.url}/a.jar`, null)).rejects.toMatchObject({
-      code: 'JAR_DOWNLOAD_FAILED',
-      message: expect.stringMatching(new RegExp(`^Downloading ${server.url}/a.jar failed: .*ECONNREFUSED`)),
-    });
-  });
-
   it('reports a connection that breaks in the middle of the body and removes the partial file', async () => {
     const server = await serve((_request, response) => {
       response.writeHead(200, { 'content-length': 1000 });
@@ -313,12 +326,13 @@ describe('HttpArtifactSource.fetch', () => {
     it('refuses a redirect to a host that is not allowed before connecting to it', async () => {
       const target = await serve(serveBytes(jarBytes));
       const origin = await serve(redirectTo(`http://localhost:${target.port}/b.jar`));
+      const source = aSource({ allowedHosts: [`127.0.0.1:${origin.port}`] });
 
-      await expect(aSource({ allowedHosts: ['127.0.0.1'] }).fetch(`${origin.url}/a.jar`, null)).rejects.toMatchObject({
+      await expect(source.fetch(`${origin.url}/a.jar`, null)).rejects.toMatchObject({
         code: 'JAR_URL_NOT_ALLOWED',
         message:
           `${origin.url}/a.jar redirected to http://localhost:${target.port}/b.jar, which is not allowed: ` +
-          "host 'localhost' is not in JAR_ALLOWED_HOSTS (127.0.0.1)",
+          `host 'localhost' is not in JAR_ALLOWED_HOSTS (127.0.0.1:${origin.port})`,
       });
       expect(target.requests).toEqual([]);
     });
@@ -368,7 +382,10 @@ describe('HttpArtifactSource.fetch', () => {
 
     it('connects to the address it checked, not to a fresh DNS answer', async () => {
       const server = await serve(serveBytes(jarBytes));
-      const source = aSource({ allowedHosts: ['jars.test'], lookup: lookupFor({ 'jars.test': ['127.0.0.1'] }) });
+      const source = aSource({
+        allowedHosts: [`jars.test:${server.port}`],
+        lookup: lookupFor({ 'jars.test': ['127.0.0.1'] }),
+      });
 
       const artifact = await source.fetch(`http://jars.test:${server.port}/a.jar`, null);
 
@@ -431,5 +448,124 @@ describe('HttpArtifactSource.fetch', () => {
     // Holding the JAR would cost all of its 256 MiB; the test server shares this process, and how much garbage
     // stays resident between collections differs between Node versions, hence half the size as the bound.
     expect(peak - baseline).toBeLessThan(size / 2);
+  });
+});
+
+describe('the outbound policy, on real servers', () => {
+  /** The error `promise` rejects with. */
+  const failure = (promise: Promise<unknown>) => promise.then(() => expect.fail('expected a rejection'), (error: Error & { code: string }) => error);
+
+  it('refuses loopback by default (the data processor origin only) without a request, and fetches it once listed', async () => {
+    const server = await serve(serveBytes(jarBytes));
+    const byDefault = aSource({ allowedHosts: defaultAllowedHosts('http://data-processor:8080') });
+
+    for (const url of [`${server.url}/a.jar`, `http://localhost:${server.port}/a.jar`, `http://[::1]:${server.port}/a.jar`]) {
+      await expect(byDefault.fetch(url, null)).rejects.toMatchObject({
+        code: 'JAR_URL_NOT_ALLOWED',
+        message: expect.stringContaining('is not in JAR_ALLOWED_HOSTS (data-processor:8080)'),
+      });
+    }
+    expect(server.requests).toEqual([]);
+    const listed = aSource({ allowedHosts: [`127.0.0.1:${server.port}`] });
+    expect((await listed.fetch(`${server.url}/a.jar`, null)).sha256).toBe(jarSha);
+  });
+
+  it('allows a listed host:port and refuses the same host on another port, also as a redirect target', async () => {
+    const other = await serve(serveBytes(jarBytes));
+    const listed = await serve((request, response) =>
+      (request.url === '/hop' ? redirectTo(`${other.url}/b.jar`) : serveBytes(jarBytes))(request, response),
+    );
+    const source = aSource({ allowedHosts: [`127.0.0.1:${listed.port}`] });
+
+    expect((await source.fetch(`${listed.url}/a.jar`, null)).sha256).toBe(jarSha);
+    await expect(source.fetch(`${other.url}/a.jar`, null)).rejects.toMatchObject({
+      code: 'JAR_URL_NOT_ALLOWED',
+      message: `${other.url}/a.jar is not allowed: host '127.0.0.1:${other.port}' is not in JAR_ALLOWED_HOSTS (127.0.0.1:${listed.port})`,
+    });
+    await expect(source.fetch(`${listed.url}/hop`, null)).rejects.toMatchObject({ code: 'JAR_URL_NOT_ALLOWED' });
+    expect(other.requests).toEqual([]);
+  });
+
+  it('says the same for a closed port, a silent one, a hang-up and a timeout before any response', async () => {
+    const closed = await serve(serveBytes(jarBytes));
+    const closing = servers.pop()!;
+    await new Promise((resolve) => closing.close(resolve));
+    const silent = await serve(() => {});
+    const hangUp = await serve((request) => request.socket.destroy());
+    const source = aSource({ idleTimeoutMs: 300 });
+    const slowSource = aSource({ idleTimeoutMs: 60_000, timeoutMs: 300 });
+
+    const errors = [
+      await failure(source.fetch(`${closed.url}/a.jar`, null)),
+      await failure(source.fetch(`${silent.url}/a.jar`, null)),
+      await failure(source.fetch(`${hangUp.url}/a.jar`, null)),
+      await failure(slowSource.fetch(`${silent.url}/a.jar`, null)),
+    ];
+
+    const servedBy = [closed, silent, hangUp, silent];
+    const messages = errors.map((error, index) => error.message.replace(servedBy[index]!.url, '<server>'));
+    expect(new Set(errors.map((error) => error.code))).toEqual(new Set(['JAR_DOWNLOAD_FAILED']));
+    expect(messages).toEqual(Array(4).fill('Downloading <server>/a.jar failed: no HTTP response'));
+  });
+
+  it('refuses a jarURL or a redirect with credentials in it, without a request and without repeating them', async () => {
+    const server = await serve(serveBytes(jarBytes));
+    const redirecting = await serve(redirectTo(`http://ci:hunter2@127.0.0.1:${server.port}/b.jar`));
+    const source = aSource();
+
+    for (const attempt of [
+      source.fetch(`http://ci:hunter2@127.0.0.1:${server.port}/a.jar`, null),
+      source.fetch(`${redirecting.url}/a.jar`, null),
+    ]) {
+      const error = await failure(attempt);
+      expect(error.code).toBe('JAR_URL_NOT_ALLOWED');
+      expect(error.message).toContain('credentials in the URL (user:password@) are not accepted');
+      expect(inspect(error, { depth: 5 })).not.toContain('hunter2');
+    }
+    expect(source.refusalFor(`http://ci:hunter2@127.0.0.1:${server.port}/a.jar`)).not.toContain('hunter2');
+    expect(server.requests).toEqual([]);
+  });
+
+  it('sends the Authorization header of JAR_FETCH_CREDENTIALS_FILE to its host:port only, not after a redirect elsewhere', async () => {
+    const elsewhere = await serve(serveBytes(jarBytes));
+    const listed = await serve((request, response) =>
+      (request.url === '/a.jar' ? redirectTo('/hop') : redirectTo(`${elsewhere.url}/b.jar`))(request, response),
+    );
+    const credentials = OutboundCredentials.parse(`127.0.0.1:${listed.port} bearer tok-SECRET\n`);
+
+    const artifact = await aSource({ credentials }).fetch(`${listed.url}/a.jar`, null);
+
+    expect(artifact.sha256).toBe(jarSha);
+    expect(listed.requests).toEqual(['/a.jar', '/hop']);
+    expect(listed.authorizations).toEqual(['Bearer tok-SECRET', 'Bearer tok-SECRET']);
+    expect(elsewhere.requests).toEqual(['/b.jar']);
+    expect(elsewhere.authorizations, 'the same host on another port is another origin').toEqual([undefined]);
+  });
+
+  it('never puts a secret of the credentials file in an error', async () => {
+    const refusing = await serve((_request, response) => {
+      response.writeHead(401, { 'www-authenticate': 'Bearer' });
+      response.end();
+    });
+    const hangUp = await serve((request) => request.socket.destroy());
+    const basicSecret = Buffer.from('ci:pw-SECRET').toString('base64');
+    const credentials = OutboundCredentials.parse(
+      `127.0.0.1:${refusing.port} bearer tok-SECRET\n127.0.0.1:${hangUp.port} basic ci:pw-SECRET\n`,
+    );
+    const source = aSource({ credentials });
+
+    const errors = [await failure(source.fetch(`${refusing.url}/a.jar`, null)), await failure(source.fetch(`${hangUp.url}/a.jar`, null))];
+
+    expect(errors.map((error) => error.message)).toEqual([
+      `Downloading ${refusing.url}/a.jar failed: HTTP 401 Unauthorized`,
+      `Downloading ${hangUp.url}/a.jar failed: no HTTP response`,
+    ]);
+    expect(refusing.authorizations).toEqual(['Bearer tok-SECRET']);
+    for (const error of errors) {
+      for (const text of [inspect(error, { depth: 8, showHidden: true }), JSON.stringify(error)]) {
+        expect(text).not.toContain('SECRET');
+        expect(text).not.toContain(basicSecret);
+      }
+    }
   });
 });

@@ -39,7 +39,7 @@ describe.skipIf(skipReason)('three replicas on one PostgreSQL', () => {
       const env = {
         DATABASE_URL: scratch.url,
         // Runs fail at once (nothing listens on port 1): the count of runs per tick is the point here.
-        JAR_ALLOWED_HOSTS: '127.0.0.1',
+        JAR_ALLOWED_HOSTS: '127.0.0.1:1',
         FLINK_JOBMANAGER_URL: 'http://127.0.0.1:9',
         SCHEDULER_POLL_INTERVAL_MS: '500',
       };
@@ -92,8 +92,9 @@ describe.skipIf(skipReason)('three replicas on one PostgreSQL', () => {
     const downloads: string[] = [];
     const stalled = createServer((request) => downloads.push(request.url ?? ''));
     await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
-    const jarHost = `http://127.0.0.1:${(stalled.address() as AddressInfo).port}`;
-    const env = { DATABASE_URL: scratch.url, JAR_ALLOWED_HOSTS: '127.0.0.1', FLINK_JOBMANAGER_URL: 'http://127.0.0.1:9' };
+    const jarPort = (stalled.address() as AddressInfo).port;
+    const jarHost = `http://127.0.0.1:${jarPort}`;
+    const env = { DATABASE_URL: scratch.url, JAR_ALLOWED_HOSTS: `127.0.0.1:${jarPort}`, FLINK_JOBMANAGER_URL: 'http://127.0.0.1:9' };
     const doomed = await startServiceProcess({ ...env, INSTANCE_ID: 'doomed' });
     const survivor = await startServiceProcess({ ...env, INSTANCE_ID: 'survivor' });
     replicas.push(doomed, survivor);
@@ -128,7 +129,7 @@ describe.skipIf(skipReason)('three replicas on one PostgreSQL', () => {
   it('wakes every replica for a schedule set on another one, long before its poll interval', async () => {
     const env = {
       DATABASE_URL: scratch.url,
-      JAR_ALLOWED_HOSTS: '127.0.0.1',
+      JAR_ALLOWED_HOSTS: '127.0.0.1:1',
       FLINK_JOBMANAGER_URL: 'http://127.0.0.1:9',
       SCHEDULER_POLL_INTERVAL_MS: '600000',
     };

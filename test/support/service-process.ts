@@ -52,8 +52,14 @@ export function startServiceProcess(env: Record<string, string>, timeoutMs = 30_
   });
 }
 
-/** Runs the entry point to completion and returns its exit code and output (for start-up failures). */
-export function runServiceToExit(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+/**
+ * Runs the entry point to completion and returns its exit code and output (for start-up failures). A process still
+ * running after `timeoutMs` (it started instead of refusing) is killed, and reported with code null.
+ */
+export function runServiceToExit(
+  env: Record<string, string>,
+  timeoutMs = 20_000,
+): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'cmd', 'server.ts')], {
     cwd: projectRoot,
     env: { PATH: process.env.PATH ?? '', ...env },
@@ -61,7 +67,13 @@ export function runServiceToExit(env: Record<string, string>): Promise<{ code: n
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stderr })));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve) =>
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    }),
+  );
 }
 
 /** Calls the service's API with a JSON body; fails the test on any 500, which no request may cause. */

@@ -1,12 +1,16 @@
-import { hostname } from 'node:os';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { OutboundCredentials } from '../../adapters/output/outbound/outbound-credentials.js';
 import { ConfigError, loadConfig } from '../../infrastructure/config.js';
 
 describe('loadConfig', () => {
   it('has the documented defaults and embedded PGlite when DATABASE_URL is unset', () => {
     expect(loadConfig({})).toEqual({
       port: 8080,
-      host: '0.0.0.0',
+      host: '127.0.0.1',
       database: { kind: 'pglite', dataDir: './data' },
       dataDir: './data',
       flinkJobManagerUrl: 'http://localhost:8081',
@@ -18,7 +22,8 @@ describe('loadConfig', () => {
       savepointDir: null,
       stopTimeoutMs: 60_000,
       flinkUnreachableGraceMs: 300_000,
-      jarAllowedHosts: ['data-processor', 'localhost'],
+      jarAllowedHosts: ['data-processor:8080'],
+      jarFetchCredentials: OutboundCredentials.none,
       jarMaxBytes: 512 * 1024 * 1024,
       apiKeysFile: null,
       authDisabled: false,
@@ -42,9 +47,10 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('debug');
   });
 
-  it('reads the allowed JAR hosts as a comma list', () => {
-    expect(loadConfig({ JAR_ALLOWED_HOSTS: ' Repo.example , localhost' }).jarAllowedHosts).toEqual(['repo.example', 'localhost']);
-    expect(loadConfig({ DATA_PROCESSOR_URL: 'http://jars.internal:9000' }).jarAllowedHosts).toEqual(['jars.internal', 'localhost']);
+  it('reads the allowed JAR hosts as a comma list; by default only the origin of DATA_PROCESSOR_URL', () => {
+    expect(loadConfig({ JAR_ALLOWED_HOSTS: ' Repo.example , localhost:8090' }).jarAllowedHosts).toEqual(['repo.example', 'localhost:8090']);
+    expect(loadConfig({ DATA_PROCESSOR_URL: 'http://jars.internal:9000' }).jarAllowedHosts).toEqual(['jars.internal:9000']);
+    expect(loadConfig({ DATA_PROCESSOR_URL: 'https://Jars.Internal/base/' }).jarAllowedHosts).toEqual(['jars.internal:443']);
   });
 
   it('treats empty variables as unset', () => {
@@ -63,5 +69,51 @@ describe('loadConfig', () => {
     { env: { LOG_LEVEL: 'loud' }, message: 'Invalid LOG_LEVEL="loud": must be one of fatal, error, warn, info, debug, trace, silent' },
   ])('rejects $env with one line naming the variable', ({ env, message }) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(message));
+  });
+
+  describe('JAR_FETCH_CREDENTIALS_FILE', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fjs-config-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const file = (name: string, text: string) => {
+      const path = join(dir, name);
+      writeFileSync(path, text);
+      return path;
+    };
+
+    it('reads per-host credentials, and shows only their hosts when the config is printed', () => {
+      const path = file('good', '# JAR hosts\n\nrepo.example bearer tok-SECRET-1\nlocalhost:8090 basic ci:pa ss-SECRET-2\n');
+      const config = loadConfig({ JAR_FETCH_CREDENTIALS_FILE: path });
+      expect(config.jarFetchCredentials.hosts).toEqual(['repo.example', 'localhost:8090']);
+      expect(config.jarFetchCredentials.authorizationFor(new URL('https://repo.example/a.jar'))).toBe('Bearer tok-SECRET-1');
+      const printed = [JSON.stringify(config), inspect(config, { depth: 5 })];
+      for (const text of printed) expect(text).not.toContain('SECRET');
+    });
+
+    it.each([
+      ['a line without credentials', 'repo.example bearer\n', 'line 1: expected'],
+      ['an unknown scheme', '\n# x\nrepo.example token SECRET\n', 'line 3: the second field must be bearer or basic'],
+      ['basic without a user', 'repo.example basic SECRET\n', "line 1: basic credentials are '<user>:<password>'"],
+      ['a bad host', 'http://repo.example bearer SECRET\n', 'line 1: the first field is not a host or host:port'],
+      ['a host twice', 'a.example bearer SECRET\nA.example:80 bearer SECRET2\n', 'line 2: the same host and port as line 1'],
+    ])('refuses %s with one line naming the line number, never the secret', (_case, text, reason) => {
+      const path = file('bad', text);
+      let message = '';
+      try {
+        loadConfig({ JAR_FETCH_CREDENTIALS_FILE: path });
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        message = (error as Error).message;
+      }
+      expect(message).toContain(`Invalid JAR_FETCH_CREDENTIALS_FILE=${JSON.stringify(path)}: ${reason}`);
+      expect(message).not.toContain('SECRET');
+      expect(message.split('\n')).toHaveLength(1);
+    });
+
+    it('refuses a file it cannot read', () => {
+      const path = join(dir, 'missing');
+      expect(() => loadConfig({ JAR_FETCH_CREDENTIALS_FILE: path })).toThrow(
+        new ConfigError(`Invalid JAR_FETCH_CREDENTIALS_FILE=${JSON.stringify(path)}: cannot be read (ENOENT)`),
+      );
+    });
   });
 });

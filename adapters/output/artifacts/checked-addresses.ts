@@ -1,8 +1,8 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import { ArtifactError } from '../../../domain/errors.js';
+import type { OutboundPolicy } from '../outbound/outbound-policy.js';
 import { downloadFailed, shown } from './download-errors.js';
-import { isLinkLocal, LINK_LOCAL_REASON } from './host-policy.js';
 
 /** All addresses of a host name, as `dns.lookup(hostname, { all: true })` gives them. */
 export type HostLookup = (hostname: string) => Promise<LookupAddress[]>;
@@ -12,8 +12,8 @@ export const systemLookup: HostLookup = (hostname) =>
     dnsLookup(hostname, { all: true }, (error, addresses) => (error ? reject(error) : resolve(addresses)));
   });
 
-/** The addresses to connect to for `url`, none of them link-local. */
-export async function checkedAddresses(url: URL, lookup: HostLookup): Promise<LookupAddress[]> {
+/** The addresses to connect to for `url`, every one of them allowed by the policy. */
+export async function checkedAddresses(url: URL, lookup: HostLookup, policy: OutboundPolicy): Promise<LookupAddress[]> {
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const family = isIP(host);
   if (family !== 0) return [{ address: host, family }];
@@ -23,12 +23,9 @@ export async function checkedAddresses(url: URL, lookup: HostLookup): Promise<Lo
   } catch (error) {
     throw downloadFailed(url, error, error);
   }
-  const linkLocal = addresses.find((candidate) => isLinkLocal(candidate.address));
-  if (linkLocal) {
-    throw new ArtifactError(
-      'JAR_URL_NOT_ALLOWED',
-      `${shown(url)} is not allowed: host '${host}' resolves to ${linkLocal.address}, and ${LINK_LOCAL_REASON}`,
-    );
+  for (const { address } of addresses) {
+    const refusal = policy.addressRefusal(host, address);
+    if (refusal !== undefined) throw new ArtifactError('JAR_URL_NOT_ALLOWED', `${shown(url)} is not allowed: ${refusal}`);
   }
   if (addresses.length === 0) throw downloadFailed(url, `host '${host}' has no address`);
   return addresses;

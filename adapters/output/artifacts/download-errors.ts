@@ -1,14 +1,16 @@
 import { ArtifactError } from '../../../domain/errors.js';
 
+/**
+ * What a download error says for every failure before an HTTP response arrived: refused, reset, silent, timed out
+ * or a TLS failure all read the same, so the messages do not tell a closed port from a silent one.
+ */
+export const NO_HTTP_RESPONSE = 'no HTTP response';
+
 export function downloadFailed(url: URL, reason: unknown, cause?: unknown): ArtifactError {
   return new ArtifactError('JAR_DOWNLOAD_FAILED', `Downloading ${shown(url)} failed: ${describe(reason)}`, { cause });
 }
 
-/** Node reports a failure to reach any of several addresses as an AggregateError without a message. */
 function describe(reason: unknown): string {
-  if (reason instanceof AggregateError && !reason.message) {
-    return reason.errors.map(describe).join('; ');
-  }
   return reason instanceof Error ? reason.message || String((reason as { code?: unknown }).code) : String(reason);
 }
 

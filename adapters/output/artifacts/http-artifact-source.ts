@@ -1,21 +1,25 @@
 import { ArtifactError } from '../../../domain/errors.js';
 import type { ArtifactSource, LocalArtifact } from '../../../domain/ports/output/artifact-source.js';
+import { OutboundCredentials } from '../outbound/outbound-credentials.js';
 import { systemLookup, type HostLookup } from './checked-addresses.js';
-import { JarHostPolicy } from './host-policy.js';
+import { shown } from './download-errors.js';
 import { JarCache } from './jar-cache.js';
 import { saveJar } from './jar-download.js';
+import { jarOutboundPolicy, JarLocator } from './jar-location.js';
 import { requestJar, type JarRequestOptions } from './jar-request.js';
 
 export type { HostLookup } from './checked-addresses.js';
-export { defaultAllowedHosts, parseAllowedHosts } from './host-policy.js';
+export { defaultAllowedHosts, parseAllowedHosts } from './jar-location.js';
 
 export interface HttpArtifactSourceOptions {
   /** Directory of the content-addressed cache (`<sha256>.jar`); created when first needed. */
   cacheDir: string;
   /** Base for jarURLs that are paths starting with '/'. */
   dataProcessorUrl: string;
-  /** `host` (any port) or `host:port` entries, as `parseAllowedHosts` returns them. */
+  /** `host` (the scheme's default port) or `host:port` entries, as `parseAllowedHosts` returns them. */
   allowedHosts: string[];
+  /** Authorization per host (JAR_FETCH_CREDENTIALS_FILE); none by default. */
+  credentials?: OutboundCredentials;
   maxBytes: number;
   /** Limit for the whole download, redirects included. Default 10 minutes. */
   timeoutMs?: number;
@@ -29,23 +33,25 @@ export interface HttpArtifactSourceOptions {
 
 /**
  * Downloads JARs over http(s) into a content-addressed cache. Every URL, the first and each redirect target, must
- * pass the host policy, and every address its host resolves to is checked before connecting; the connection then
- * goes to exactly those addresses, so a second DNS answer cannot swap in another one.
+ * pass the outbound policy, and every address its host resolves to is checked before connecting; the connection
+ * then goes to exactly those addresses, so a second DNS answer cannot swap in another one.
  */
 export class HttpArtifactSource implements ArtifactSource {
-  private readonly policy: JarHostPolicy;
+  private readonly locator: JarLocator;
   private readonly cache: JarCache;
   private readonly maxBytes: number;
   private readonly timeoutMs: number;
   private readonly requests: JarRequestOptions;
 
   constructor(options: HttpArtifactSourceOptions) {
-    this.policy = new JarHostPolicy(options.dataProcessorUrl, options.allowedHosts);
+    const policy = jarOutboundPolicy(options.allowedHosts);
+    this.locator = new JarLocator(options.dataProcessorUrl, policy);
     this.cache = new JarCache(options.cacheDir);
     this.maxBytes = options.maxBytes;
     this.timeoutMs = options.timeoutMs ?? 10 * 60_000;
     this.requests = {
-      policy: this.policy,
+      policy,
+      credentials: options.credentials ?? OutboundCredentials.none,
       idleTimeoutMs: options.idleTimeoutMs ?? 30_000,
       maxRedirects: options.maxRedirects ?? 5,
       lookup: options.lookup ?? systemLookup,
@@ -53,7 +59,7 @@ export class HttpArtifactSource implements ArtifactSource {
   }
 
   refusalFor(jarURL: string): string | undefined {
-    return this.policy.locate(jarURL).refusal;
+    return this.locator.locate(jarURL).refusal;
   }
 
   async cached(jarURL: string, expectedSha256: string | null): Promise<LocalArtifact | undefined> {
@@ -87,9 +93,10 @@ export class HttpArtifactSource implements ArtifactSource {
 
   /** Where `jarURL` points, if the policy allows it; a job whose URL is no longer allowed must not run. */
   private allowedLocation(jarURL: string): URL {
-    const located = this.policy.locate(jarURL);
+    const located = this.locator.locate(jarURL);
     if (located.refusal !== undefined) {
-      throw new ArtifactError('JAR_URL_NOT_ALLOWED', `jarURL '${jarURL}' is not allowed: ${located.refusal}`);
+      const where = located.url ? shown(located.url) : 'jarURL';
+      throw new ArtifactError('JAR_URL_NOT_ALLOWED', `${where} is not allowed: ${located.refusal}`);
     }
     return located.url;
   }

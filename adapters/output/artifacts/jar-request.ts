@@ -1,13 +1,16 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { ArtifactError } from '../../../domain/errors.js';
+import type { OutboundCredentials } from '../outbound/outbound-credentials.js';
+import type { OutboundPolicy } from '../outbound/outbound-policy.js';
 import { checkedAddresses, pinnedTo, type HostLookup } from './checked-addresses.js';
-import { downloadFailed, shown } from './download-errors.js';
-import type { JarHostPolicy } from './host-policy.js';
+import { downloadFailed, NO_HTTP_RESPONSE, shown } from './download-errors.js';
 
 export interface JarRequestOptions {
-  /** Every redirect target must pass it. */
-  policy: JarHostPolicy;
+  /** Every redirect target, and every address connected to, must pass it. */
+  policy: OutboundPolicy;
+  /** Each request carries the credentials of its own origin only, none after a redirect to another one. */
+  credentials: OutboundCredentials;
   /** Limit for connecting and for each wait for more bytes. */
   idleTimeoutMs: number;
   maxRedirects: number;
@@ -53,11 +56,13 @@ export async function requestJar(
 
 /**
  * Sends a GET to `url` and waits for the response head. The connection goes to exactly the addresses checked, so
- * a second DNS answer cannot swap in another one.
+ * a second DNS answer cannot swap in another one. Whatever goes wrong before the head arrives is reported as the
+ * same NO_HTTP_RESPONSE, so an error does not tell a closed port from a silent one.
  */
 async function get(url: URL, download: AbortController, options: JarRequestOptions): Promise<IncomingMessage> {
-  const addresses = await checkedAddresses(url, options.lookup);
+  const addresses = await checkedAddresses(url, options.lookup, options.policy);
   const client = url.protocol === 'https:' ? https : http;
+  const authorization = options.credentials.authorizationFor(url);
   return new Promise((resolve, reject) => {
     const request = client.request(
       url,
@@ -68,6 +73,7 @@ async function get(url: URL, download: AbortController, options: JarRequestOptio
         headers: {
           accept: 'application/java-archive, application/octet-stream, */*',
           'user-agent': 'flink-job-scheduler',
+          ...(authorization === undefined ? {} : { authorization }),
         },
       },
       resolve,
@@ -76,7 +82,7 @@ async function get(url: URL, download: AbortController, options: JarRequestOptio
     request.setTimeout(options.idleTimeoutMs, () =>
       download.abort(new Error(`nothing arrived for ${options.idleTimeoutMs} ms`)),
     );
-    request.on('error', (error) => reject(downloadFailed(url, download.signal.reason ?? error, error)));
+    request.on('error', (error) => reject(downloadFailed(url, NO_HTTP_RESPONSE, error)));
     request.end();
   });
 }

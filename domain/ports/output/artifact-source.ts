@@ -8,8 +8,8 @@ export interface LocalArtifact {
 
 export interface ArtifactSource {
   /**
-   * Why `jarURL` may not be used (host not allowed, bad scheme), or undefined if it may. Checked when a job is
-   * created or replaced, before anything is stored.
+   * Why `jarURL` may not be used (host not allowed, bad scheme, credentials in it), or undefined if it may; the
+   * reason never repeats credentials. Checked when a job is created or replaced, before anything is stored.
    */
   refusalFor(jarURL: string): string | undefined;
   /**
