@@ -16,6 +16,9 @@ export const ExecutionSchema = z
     restoredFrom: z.string().nullable().openapi({ description: 'The savepoint the execution started from' }),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
     retryOf: z.uuid().nullable().openapi({ description: 'The failed execution this one tries again' }),
+    requestedBy: z.string().nullable().openapi({
+      description: 'Who asked for it: the API key name, `schedule` for a tick, `retry` for an automatic retry',
+    }),
     queuedUntil: z
       .string()
       .nullable()
@@ -60,6 +63,7 @@ export function toExecutionResource(execution: Execution): z.infer<typeof Execut
     restoredFrom: execution.restoredFrom?.savepointPath ?? null,
     error: execution.error,
     retryOf: execution.retryOf,
+    requestedBy: execution.requestedBy,
     queuedUntil: iso(execution.queue?.notBefore ?? null),
     createdAt: execution.createdAt.toISOString(),
     startedAt: iso(execution.startedAt),
