@@ -71,13 +71,14 @@ export async function buildContainer(
     [TOKENS.JobSchedules, services.jobSchedules],
     [TOKENS.ScheduleChanges, adapters.scheduleSignal],
     [TOKENS.ServiceHealth, services.health],
-    [TOKENS.ApiKeys, keys],
     [TOKENS.AuditLog, services.auditLog],
     [TOKENS.ExecutionWorker, services.worker],
     [TOKENS.SchedulerLoop, services.scheduler],
     [TOKENS.HttpApp, services.httpApp],
   ];
   for (const [token, value] of values) container.register(token, { useValue: value });
+  // Registered only when configured: tsyringe takes a null value for a class to construct.
+  if (keys) container.register(TOKENS.ApiKeys, { useValue: keys });
   return container;
 }
 

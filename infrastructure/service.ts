@@ -41,7 +41,7 @@ export async function startService(
   const scheduleChanges = container.resolve<ScheduleChangeFeed>(TOKENS.ScheduleChanges);
   const unlisten = await scheduleChanges.subscribe(() => scheduler.wake());
   const upkeep = startAccessUpkeep(
-    container.resolve<ApiKeyFile | null>(TOKENS.ApiKeys),
+    container.isRegistered(TOKENS.ApiKeys) ? container.resolve<ApiKeyFile>(TOKENS.ApiKeys) : null,
     container.resolve<AuditLog>(TOKENS.AuditLog),
     logger,
   );
