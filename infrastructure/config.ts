@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { defaultAllowedHosts, parseAllowedHosts } from '../adapters/output/artifacts/host-policy.js';
+import { redactCredentials } from './redaction.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -116,7 +117,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0]);
-    throw new ConfigError(`Invalid ${variable}=${JSON.stringify(present[variable] ?? '')}: ${issue.message}`);
+    // The value is echoed to say what was wrong with it, never with its password (DATABASE_URL holds one).
+    const shown = redactCredentials(JSON.stringify(present[variable] ?? ''));
+    throw new ConfigError(`Invalid ${variable}=${shown}: ${issue.message}`);
   }
   const settings = parsed.data;
   return {

@@ -52,9 +52,12 @@ export function startServiceProcess(env: Record<string, string>, timeoutMs = 30_
   });
 }
 
-/** Runs the entry point to completion and returns its exit code and output (for start-up failures). */
-export function runServiceToExit(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'cmd', 'server.ts')], {
+/** Runs an entry point (the server unless told) to completion and returns its exit code and error output. */
+export function runServiceToExit(
+  env: Record<string, string>,
+  entryPoint: 'server.ts' | 'migrate.ts' = 'server.ts',
+): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'cmd', entryPoint)], {
     cwd: projectRoot,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
