@@ -90,6 +90,10 @@ function buildAdapters(config: AppConfig, database: OpenedDatabase, overrides: C
       maxBytes: config.jarMaxBytes,
     }),
     flink: overrides.flink ?? new FlinkRestCluster({ baseUrl: config.flinkJobManagerUrl }),
+    // The health probe's own client: one attempt, bounded by the probe timeout.
+    flinkProbe:
+      overrides.flink ??
+      new FlinkRestCluster({ baseUrl: config.flinkJobManagerUrl, requestTimeoutMs: config.healthProbeTimeoutMs, retries: 0 }),
   };
 }
 
@@ -105,7 +109,7 @@ function buildServices(config: AppConfig, logger: Logger, adapters: ReturnType<t
   const executions = createExecutionUnits({ ...adapters, tasks }, executionSettings);
   const jobDefinitions = new JobDefinitionService(jobs, clock, ids, artifacts);
   const jobSchedules = new SchedulingService(jobs, schedules, cron, clock, ids, adapters.scheduleSignal);
-  const health = new HealthService(adapters.databaseStatus, flink, serviceVersion);
+  const health = new HealthService(adapters.databaseStatus, adapters.flinkProbe, serviceVersion);
   const worker = new ExecutionWorker(executions.leases, tasks, logger, config.flinkPollIntervalMs);
   const scheduler = new SchedulerLoop(jobSchedules, executions.queue, clock, logger, config.schedulerPollIntervalMs);
   const jobExecutions = executions.service;

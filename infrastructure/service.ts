@@ -5,11 +5,13 @@ import type { Logger } from 'pino';
 import type { AppConfig } from './config.js';
 import { buildContainer, databaseOf, type ContainerOverrides } from './container.js';
 import type { ExecutionWorker } from './execution-worker.js';
+import { HealthProbeLoop } from './health-probe-loop.js';
 import { manageConnections } from './http-connections.js';
 import type { SchedulerLoop } from './scheduler-loop.js';
 import type { HttpApp } from './http-app.js';
 import { TOKENS } from './tokens.js';
 import type { ScheduleChangeFeed } from '../domain/ports/output/schedule-change-signal.js';
+import type { ServiceHealth } from '../domain/ports/input/service-health.js';
 
 export interface RunningService {
   port: number;
@@ -33,6 +35,8 @@ export async function startService(
   // A schedule changed on any replica: look at once rather than at the next poll.
   const scheduleChanges = container.resolve<ScheduleChangeFeed>(TOKENS.ScheduleChanges);
   const unlisten = await scheduleChanges.subscribe(() => scheduler.wake());
+  const healthProbe = new HealthProbeLoop(container.resolve<ServiceHealth>(TOKENS.ServiceHealth), logger, config.healthProbeIntervalMs);
+  healthProbe.start();
 
   const server = await new Promise<ServerType>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(started));
@@ -49,6 +53,7 @@ export async function startService(
       const closed = connections.close(config.shutdownTimeoutMs);
       await unlisten().catch(() => undefined);
       await scheduler.stop();
+      healthProbe.stop();
       await closed;
       // Whatever is still under way after this is resumed from the database at the next start.
       await worker.stop(config.shutdownTimeoutMs);
