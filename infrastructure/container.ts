@@ -46,7 +46,7 @@ export async function buildContainer(
   logger: Logger,
   overrides: ContainerOverrides = {},
 ): Promise<DependencyContainer> {
-  const database = await openDatabase(overrides.database ?? config.database);
+  const database = await openDatabase(overrides.database ?? config.database, config.databaseTimeouts);
   const adapters = buildAdapters(config, database, overrides);
   const services = buildServices(config, logger, adapters);
   const container = rootContainer.createChildContainer();

@@ -3,8 +3,12 @@ import { StorageUnavailableError } from '../../../domain/errors.js';
 
 /** SQLSTATE for a unique-constraint violation. */
 const UNIQUE_VIOLATION = '23505';
-/** Connection-level failures of postgres.js and node's sockets, and SQLSTATE classes 08 (connection) and 57P (shutdown). */
+/**
+ * Connection-level failures of postgres.js and node's sockets, a statement cancelled by the server's statement
+ * timeout (57014), and SQLSTATE classes 08 (connection) and 57P (shutdown).
+ */
 const UNAVAILABLE_CODES = new Set([
+  '57014',
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
