@@ -99,7 +99,7 @@ function buildAdapters(config: AppConfig, database: OpenedDatabase, overrides: C
 
 /** One instance of each use case, and the loops and HTTP app that call them. */
 function buildServices(config: AppConfig, logger: Logger, adapters: ReturnType<typeof buildAdapters>) {
-  const { clock, ids, jobs, schedules, cron, artifacts, flink } = adapters;
+  const { clock, ids, jobs, schedules, cron, artifacts } = adapters;
   const tasks = new TaskQueue(logger);
   const executionSettings = {
     savepointDir: config.savepointDir,

@@ -29,7 +29,9 @@ export class HealthProbeLoop {
 
   private async round(): Promise<void> {
     try {
-      this.logChanges(await this.health.probe());
+      const report = await this.health.probe();
+      // A probe that ends after stop() saw the database being closed, not lost.
+      if (!this.stopped) this.logChanges(report);
     } catch (error) {
       this.logger.warn({ err: error }, 'health probe failed; trying again at the next interval');
     }

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../infrastructure/config.js';
 import { createLogger } from '../../infrastructure/logging.js';
@@ -34,6 +35,7 @@ describe('/health with a Flink JobManager that hangs', () => {
   let flink: Awaited<ReturnType<typeof startFlinkStandIn>>;
   let service: RunningService;
   let baseUrl: string;
+  const messages: string[] = [];
 
   beforeAll(async () => {
     flink = await startFlinkStandIn();
@@ -43,9 +45,14 @@ describe('/health with a Flink JobManager that hangs', () => {
       FLINK_JOBMANAGER_URL: flink.url,
       HEALTH_PROBE_INTERVAL_MS: String(PROBE_INTERVAL_MS),
       HEALTH_PROBE_TIMEOUT_MS: '100',
-      LOG_LEVEL: 'silent',
     });
-    service = await startService(config, createLogger('silent'), { database: { kind: 'pglite', dataDir: null } });
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        messages.push(...String(chunk).split('\n').filter(Boolean).map((line) => JSON.parse(line).msg as string));
+        done();
+      },
+    });
+    service = await startService(config, createLogger('info', sink), { database: { kind: 'pglite', dataDir: null } });
     baseUrl = `http://127.0.0.1:${service.port}`;
   });
   afterAll(async () => {
@@ -78,5 +85,7 @@ describe('/health with a Flink JobManager that hangs', () => {
     flink.answer();
     const report = await waitFor(health, (each) => each.flink.reachable, 5_000, 'Flink reachable in /health');
     expect(report).toMatchObject({ status: 'ok', flink: { reachable: true, version: '1.20.5' } });
+    // Said once when lost and once when back, not at every probe.
+    expect(messages.filter((message) => /^Flink/.test(message))).toEqual(['Flink JobManager unreachable', 'Flink reachable again']);
   });
 });
