@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from '../infrastructure/config.js';
 import { migratePostgresDatabase, openDatabase } from '../infrastructure/database.js';
+import { redactCredentials } from '../infrastructure/redaction.js';
 
 /** Applies pending migrations to the configured database and exits: `npm run db:migrate`. */
 async function main(): Promise<void> {
@@ -14,6 +15,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
+  process.stderr.write(`${redactCredentials(error instanceof ConfigError ? error.message : String(error))}\n`);
   process.exit(error instanceof ConfigError ? 2 : 1);
 });

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { defaultAllowedHosts, parseAllowedHosts } from '../adapters/output/artifacts/jar-location.js';
 import { OutboundCredentials, readOutboundCredentials } from '../adapters/output/outbound/outbound-credentials.js';
+import { redactCredentials } from './redaction.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -62,6 +63,10 @@ const environmentSchema = z.object({
   API_KEYS_FILE: z.string().trim().min(1).optional(),
   AUTH_DISABLED: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
   AUDIT_RETENTION_DAYS: positiveInteger('days').default(90),
+  DATABASE_CONNECT_TIMEOUT_MS: positiveInteger('milliseconds').default(3000),
+  DATABASE_STATEMENT_TIMEOUT_MS: positiveInteger('milliseconds').default(5000),
+  HEALTH_PROBE_INTERVAL_MS: positiveInteger('milliseconds').default(5000),
+  HEALTH_PROBE_TIMEOUT_MS: positiveInteger('milliseconds').default(2000),
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce
     .number({ message: 'must be a number of seconds' })
     .positive('must be a positive number of seconds')
@@ -99,6 +104,11 @@ export interface AppConfig {
   /** Serve without keys on a non-loopback address (refused unless set). */
   authDisabled: boolean;
   auditRetentionDays: number;
+  /** PostgreSQL only: how long a connection attempt and a statement may take before the request fails with 503. */
+  databaseTimeouts: { connectMs: number; statementMs: number };
+  /** How often the dependencies are probed for /health, and how long Flink has to answer a probe. */
+  healthProbeIntervalMs: number;
+  healthProbeTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -122,7 +132,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0]);
-    throw new ConfigError(`Invalid ${variable}=${JSON.stringify(present[variable] ?? '')}: ${issue.message}`);
+    // The value is echoed to say what was wrong with it, never with its password (DATABASE_URL holds one).
+    const shown = redactCredentials(JSON.stringify(present[variable] ?? ''));
+    throw new ConfigError(`Invalid ${variable}=${shown}: ${issue.message}`);
   }
   const settings = parsed.data;
   return {
@@ -148,5 +160,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apiKeysFile: settings.API_KEYS_FILE ?? null,
     authDisabled: settings.AUTH_DISABLED === 'true',
     auditRetentionDays: settings.AUDIT_RETENTION_DAYS,
+    databaseTimeouts: { connectMs: settings.DATABASE_CONNECT_TIMEOUT_MS, statementMs: settings.DATABASE_STATEMENT_TIMEOUT_MS },
+    healthProbeIntervalMs: settings.HEALTH_PROBE_INTERVAL_MS,
+    healthProbeTimeoutMs: settings.HEALTH_PROBE_TIMEOUT_MS,
   };
 }

@@ -57,7 +57,7 @@ export async function buildContainer(
   overrides: ContainerOverrides = {},
 ): Promise<DependencyContainer> {
   const keys = await openApiKeys(config);
-  const database = await openDatabase(overrides.database ?? config.database);
+  const database = await openDatabase(overrides.database ?? config.database, config.databaseTimeouts);
   const adapters = { ...buildAdapters(config, database, overrides), keys };
   const pageTokenKey = await loadOrCreateSecret(database.db, PAGE_TOKEN_KEY, adapters.clock.now());
   const services = buildServices(config, logger, adapters, pageTokenKey);
@@ -108,6 +108,10 @@ function buildAdapters(config: AppConfig, database: OpenedDatabase, overrides: C
       maxBytes: config.jarMaxBytes,
     }),
     flink: overrides.flink ?? new FlinkRestCluster({ baseUrl: config.flinkJobManagerUrl }),
+    // The health probe's own client: one attempt, bounded by the probe timeout.
+    flinkProbe:
+      overrides.flink ??
+      new FlinkRestCluster({ baseUrl: config.flinkJobManagerUrl, requestTimeoutMs: config.healthProbeTimeoutMs, retries: 0 }),
   };
 }
 
@@ -118,7 +122,7 @@ function buildServices(
   adapters: ReturnType<typeof buildAdapters> & { keys: ApiKeyFile | null },
   pageTokenKey: Buffer,
 ) {
-  const { clock, ids, jobs, schedules, cron, artifacts, flink } = adapters;
+  const { clock, ids, jobs, schedules, cron, artifacts } = adapters;
   const changes = new AuditedChanges(adapters.unitOfWork, clock, ids);
   const access = new AccessService(adapters.keys);
   const auditLog = new AuditService(adapters.auditTrail, clock, ids, config.auditRetentionDays);
@@ -131,7 +135,7 @@ function buildServices(
   const executions = createExecutionUnits({ ...adapters, tasks }, executionSettings);
   const jobDefinitions = new JobDefinitionService(jobs, changes, clock, ids, artifacts);
   const jobSchedules = new SchedulingService(jobs, schedules, changes, cron, clock, ids, adapters.scheduleSignal);
-  const health = new HealthService(adapters.databaseStatus, flink, serviceVersion);
+  const health = new HealthService(adapters.databaseStatus, adapters.flinkProbe, serviceVersion);
   const worker = new ExecutionWorker(executions.leases, tasks, logger, config.flinkPollIntervalMs);
   const scheduler = new SchedulerLoop(jobSchedules, executions.queue, clock, logger, config.schedulerPollIntervalMs);
   const jobExecutions = executions.service;

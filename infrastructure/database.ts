@@ -5,12 +5,12 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import postgres from 'postgres';
 import type { AppDatabase } from '../adapters/output/repository/database.js';
 import * as schema from '../adapters/output/repository/schema.js';
 import type { Notifications } from '../adapters/output/repository/sql-schedule-signal.js';
 import type { AppConfig } from './config.js';
 import { lockFolder, type FolderLock } from './folder-lock.js';
+import { postgresClient, type DatabaseTimeouts } from './postgres-client.js';
 import { migrationsFolder } from './project-files.js';
 
 export type DatabaseLocation = AppConfig['database'] | { kind: 'pglite'; dataDir: null };
@@ -26,17 +26,14 @@ export interface OpenedDatabase {
 /** Any fixed number works, as long as every instance of the service uses the same one. */
 const MIGRATION_LOCK_KEY = 727_401_913;
 
-// postgres.js prints server notices ("schema drizzle already exists, skipping") unless told otherwise.
-const quiet = { onnotice: () => {} };
-
 /**
- * Opens the service's database and brings its schema up to date. PostgreSQL when a URL is configured; otherwise
- * embedded PGlite stored under `dataDir/pglite` (or in memory when `dataDir` is null).
+ * Opens the service's database and brings its schema up to date. PostgreSQL when a URL is configured (with
+ * `timeouts`, if given); otherwise embedded PGlite stored under `dataDir/pglite` (or in memory when `dataDir` is null).
  */
-export async function openDatabase(location: DatabaseLocation): Promise<OpenedDatabase> {
+export async function openDatabase(location: DatabaseLocation, timeouts?: DatabaseTimeouts): Promise<OpenedDatabase> {
   if (location.kind === 'postgres') {
-    await migratePostgresDatabase(location.url);
-    const client = postgres(location.url, { ...quiet, max: 10 });
+    await migratePostgresDatabase(location.url, timeouts?.connectMs);
+    const client = postgresClient(location.url, 10, timeouts);
     return {
       db: drizzlePostgres({ client, schema }),
       kind: 'postgres',
@@ -84,8 +81,9 @@ export async function openDatabase(location: DatabaseLocation): Promise<OpenedDa
  * Applies pending migrations. Several instances starting at once serialize on an advisory lock held by one
  * dedicated connection; the ones that wait find nothing left to do.
  */
-export async function migratePostgresDatabase(url: string): Promise<void> {
-  const client = postgres(url, { ...quiet, max: 1 });
+export async function migratePostgresDatabase(url: string, connectTimeoutMs?: number): Promise<void> {
+  // No statement timeout: waiting for another instance's migrations is expected.
+  const client = postgresClient(url, 1, { connectMs: connectTimeoutMs });
   try {
     await client`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
     try {

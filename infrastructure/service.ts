@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Logger } from 'pino';
@@ -7,11 +8,14 @@ import { startAccessUpkeep } from './access-upkeep.js';
 import type { AppConfig } from './config.js';
 import { buildContainer, databaseOf, type ContainerOverrides } from './container.js';
 import type { ExecutionWorker } from './execution-worker.js';
+import { HealthProbeLoop } from './health-probe-loop.js';
+import { manageConnections } from './http-connections.js';
 import type { SchedulerLoop } from './scheduler-loop.js';
 import type { HttpApp } from './http-app.js';
 import { TOKENS } from './tokens.js';
 import { checkUnauthenticatedAccess } from './unauthenticated-access.js';
 import type { ScheduleChangeFeed } from '../domain/ports/output/schedule-change-signal.js';
+import type { ServiceHealth } from '../domain/ports/input/service-health.js';
 
 export interface RunningService {
   port: number;
@@ -45,40 +49,31 @@ export async function startService(
     container.resolve<AuditLog>(TOKENS.AuditLog),
     logger,
   );
+  const healthProbe = new HealthProbeLoop(container.resolve<ServiceHealth>(TOKENS.ServiceHealth), logger, config.healthProbeIntervalMs);
+  healthProbe.start();
 
   const server = await new Promise<ServerType>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(started));
     started.once('error', reject);
   });
+  const connections = manageConnections(server as Server, logger);
   const port = (server.address() as AddressInfo).port;
   logger.info({ host: config.host, port, database: database.kind }, 'service listening');
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      // No new connection from the signal on; requests already sent are still answered.
+      const closed = connections.close(config.shutdownTimeoutMs);
       await unlisten().catch(() => undefined);
       upkeep.stop();
       await scheduler.stop();
-      await closeServer(server, config.shutdownTimeoutMs, logger);
+      healthProbe.stop();
+      await closed;
       // Whatever is still under way after this is resumed from the database at the next start.
       await worker.stop(config.shutdownTimeoutMs);
       await database.close();
       logger.info('service stopped');
     })());
   return { port, stop, reloadKeys: upkeep.reloadKeys };
-}
-
-function closeServer(server: ServerType, timeoutMs: number, logger: Logger): Promise<void> {
-  return new Promise((resolve) => {
-    const deadline = setTimeout(() => {
-      logger.warn({ timeoutMs }, 'in-flight requests still open at the shutdown deadline; closing them');
-      if ('closeAllConnections' in server) server.closeAllConnections();
-    }, timeoutMs);
-    server.close(() => {
-      clearTimeout(deadline);
-      resolve();
-    });
-    // Keep-alive connections with no request in flight would otherwise hold close() open.
-    if ('closeIdleConnections' in server) server.closeIdleConnections();
-  });
 }

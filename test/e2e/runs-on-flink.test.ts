@@ -38,6 +38,7 @@ describe.skipIf(skipReason)('runs on a real Flink cluster', () => {
       SAVEPOINT_DIR: `file://${join(await flinkWorkDir(), 'savepoints')}`,
       FLINK_POLL_INTERVAL_MS: '300',
       STOP_TIMEOUT_SECONDS: '30',
+      HEALTH_PROBE_INTERVAL_MS: '500',
     };
     service = await startServiceProcess(serviceEnv);
   });
@@ -195,7 +196,8 @@ describe.skipIf(skipReason)('runs on a real Flink cluster', () => {
       const execution = await until((await start(job.id)).id, ['SUCCEEDED', 'FAILED']);
       expect(execution.error?.code).toBe('FLINK_UNREACHABLE');
       expect(execution.error?.message).toContain(TEST_FLINK_URL);
-      const health = (await call('GET', '/health')).body;
+      // /health answers from the background probe: the loss shows within one probe interval.
+      const health = await waitFor(async () => (await call('GET', '/health')).body, (body) => !body.flink.reachable, 10_000, 'Flink lost in /health');
       expect(health).toMatchObject({ status: 'degraded', database: 'ok', flink: { reachable: false, version: null } });
       expect((await call('GET', '/readyz')).status).toBe(200);
     } finally {
@@ -204,6 +206,7 @@ describe.skipIf(skipReason)('runs on a real Flink cluster', () => {
     // The restarted JobManager lost every uploaded JAR: the service uploads again and carries on.
     const execution = await until((await start(job.id)).id, ['SUCCEEDED', 'FAILED']);
     expect(execution.status, JSON.stringify(execution.error)).toBe('SUCCEEDED');
-    expect((await call('GET', '/health')).body.flink).toMatchObject({ reachable: true, version: expect.any(String) });
+    const health = await waitFor(async () => (await call('GET', '/health')).body, (body) => body.flink.reachable, 10_000, 'Flink back in /health');
+    expect(health.flink).toMatchObject({ reachable: true, version: expect.any(String) });
   });
 });

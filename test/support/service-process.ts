@@ -53,14 +53,16 @@ export function startServiceProcess(env: Record<string, string>, timeoutMs = 30_
 }
 
 /**
- * Runs the entry point to completion and returns its exit code and output (for start-up failures). A process still
- * running after `timeoutMs` (it started instead of refusing) is killed, and reported with code null.
+ * Runs an entry point (the server unless told) to completion and returns its exit code and error output (for
+ * start-up failures). A process still running after `timeoutMs` (it started instead of refusing) is killed, and
+ * reported with code null.
  */
 export function runServiceToExit(
   env: Record<string, string>,
+  entryPoint: 'server.ts' | 'migrate.ts' = 'server.ts',
   timeoutMs = 20_000,
 ): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'cmd', 'server.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'cmd', entryPoint)], {
     cwd: projectRoot,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -28,6 +28,9 @@ describe('loadConfig', () => {
       apiKeysFile: null,
       authDisabled: false,
       auditRetentionDays: 90,
+      databaseTimeouts: { connectMs: 3000, statementMs: 5000 },
+      healthProbeIntervalMs: 5000,
+      healthProbeTimeoutMs: 2000,
       instanceId: expect.stringMatching(new RegExp(`^${hostname()}:${process.pid}:[0-9a-f]{6}$`)),
     });
     expect(loadConfig({}).instanceId, 'two processes on one host are told apart').not.toBe(loadConfig({}).instanceId);
@@ -53,6 +56,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATA_PROCESSOR_URL: 'https://Jars.Internal/base/' }).jarAllowedHosts).toEqual(['jars.internal:443']);
   });
 
+  it('reads the database timeouts and the health probe settings', () => {
+    const config = loadConfig({
+      DATABASE_CONNECT_TIMEOUT_MS: '1000',
+      DATABASE_STATEMENT_TIMEOUT_MS: '2500',
+      HEALTH_PROBE_INTERVAL_MS: '10000',
+      HEALTH_PROBE_TIMEOUT_MS: '750',
+    });
+    expect(config.databaseTimeouts).toEqual({ connectMs: 1000, statementMs: 2500 });
+    expect([config.healthProbeIntervalMs, config.healthProbeTimeoutMs]).toEqual([10_000, 750]);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(8080);
     expect(loadConfig({ DATABASE_URL: '' }).database.kind).toBe('pglite');
@@ -67,6 +81,10 @@ describe('loadConfig', () => {
     { env: { FLINK_POLL_INTERVAL_MS: '0' }, message: 'Invalid FLINK_POLL_INTERVAL_MS="0": must be a positive whole number of milliseconds' },
     { env: { JAR_ALLOWED_HOSTS: 'a b' }, message: "Invalid JAR_ALLOWED_HOSTS=\"a b\": must be a comma-separated list of hosts: JAR_ALLOWED_HOSTS entry 'a b' is not a host name, IP address or host:port" },
     { env: { LOG_LEVEL: 'loud' }, message: 'Invalid LOG_LEVEL="loud": must be one of fatal, error, warn, info, debug, trace, silent' },
+    { env: { DATABASE_STATEMENT_TIMEOUT_MS: '0' }, message: 'Invalid DATABASE_STATEMENT_TIMEOUT_MS="0": must be a positive whole number of milliseconds' },
+    { env: { DATABASE_CONNECT_TIMEOUT_MS: '1.5' }, message: 'Invalid DATABASE_CONNECT_TIMEOUT_MS="1.5": must be a positive whole number of milliseconds' },
+    { env: { HEALTH_PROBE_TIMEOUT_MS: 'soon' }, message: 'Invalid HEALTH_PROBE_TIMEOUT_MS="soon": must be a positive whole number of milliseconds' },
+    { env: { DATABASE_URL: 'postgres://app:pw@db:99999/jobs' }, message: 'Invalid DATABASE_URL="postgres://app:***@db:99999/jobs": must be a postgres:// or postgresql:// URL' },
   ])('rejects $env with one line naming the variable', ({ env, message }) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(message));
   });

@@ -89,6 +89,12 @@ export function problemFor(error: unknown): { problem: Problem; isExpected: bool
       isExpected: mapping.status < 500,
     };
   }
+  if (isBrokenOffRequest(error)) {
+    return {
+      problem: { status: 400, code: 'BAD_REQUEST', title: 'Bad request', detail: 'The request body broke off before its end' },
+      isExpected: true,
+    };
+  }
   if (error instanceof HTTPException && error.status < 500) {
     return {
       problem: { status: error.status, code: 'BAD_REQUEST', title: 'Bad request', detail: error.message },
@@ -104,4 +110,12 @@ export function problemFor(error: unknown): { problem: Problem; isExpected: bool
     },
     isExpected: false,
   };
+}
+
+/**
+ * node's error for a request whose body broke off: its parser refused the rest (bad chunked encoding; the client got
+ * its 400 from the parser) or the client went away. Either way the client's doing, not the service's failure.
+ */
+function isBrokenOffRequest(error: unknown): boolean {
+  return error instanceof Error && error.message === 'aborted' && (error as { code?: unknown }).code === 'ECONNRESET';
 }

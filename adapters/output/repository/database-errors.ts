@@ -1,9 +1,14 @@
+import { DrizzleQueryError } from 'drizzle-orm';
 import { StorageUnavailableError } from '../../../domain/errors.js';
 
 /** SQLSTATE for a unique-constraint violation. */
 const UNIQUE_VIOLATION = '23505';
-/** Connection-level failures of postgres.js and node's sockets, and SQLSTATE classes 08 (connection) and 57P (shutdown). */
+/**
+ * Connection-level failures of postgres.js and node's sockets, a statement cancelled by the server's statement
+ * timeout (57014), and SQLSTATE classes 08 (connection) and 57P (shutdown).
+ */
 const UNAVAILABLE_CODES = new Set([
+  '57014',
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
@@ -44,16 +49,32 @@ export function violatedUniqueConstraint(error: unknown): string | undefined {
   return undefined;
 }
 
-/** Connection failures become StorageUnavailableError (keeping the cause); any other error stays as it is. */
+/**
+ * A statement that failed, named without the values it was given: drizzle's own error lists every parameter in its
+ * message and `params` (a job's `config` may hold passwords), and its message can end up in a response or an
+ * execution's recorded error. The driver's error (SQLSTATE, constraint) stays as the cause.
+ */
+export class StatementFailedError extends Error {
+  constructor(statement: string, options: { cause?: unknown }) {
+    super(`Failed query: ${statement}`, options);
+    this.name = 'StatementFailedError';
+  }
+}
+
+/**
+ * Connection failures become StorageUnavailableError (keeping the cause); any other error stays as it is, except
+ * that a failed statement loses its parameter values.
+ */
 export function translateStorageError(error: unknown): unknown {
-  for (const link of causeChain(error)) {
+  const failure = error instanceof DrizzleQueryError ? new StatementFailedError(error.query, { cause: error.cause }) : error;
+  for (const link of causeChain(failure)) {
     const code = typeof link.code === 'string' ? link.code : '';
     const closed = link.message === PGLITE_CLOSED;
     if (closed || UNAVAILABLE_CODES.has(code) || code.startsWith('08') || code.startsWith('57P')) {
-      return new StorageUnavailableError({ cause: error });
+      return new StorageUnavailableError({ cause: failure });
     }
   }
-  return error;
+  return failure;
 }
 
 /** Runs a database operation, turning connection failures into StorageUnavailableError. */
