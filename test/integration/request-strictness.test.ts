@@ -8,7 +8,7 @@ let api: TestApp;
 let counter = 0;
 
 beforeAll(async () => {
-  api = await startTestApp(loadConfig({ JAR_ALLOWED_HOSTS: '127.0.0.1', FLINK_JOBMANAGER_URL: 'http://127.0.0.1:9' }));
+  api = await startTestApp(loadConfig({ JAR_ALLOWED_HOSTS: '127.0.0.1:1', FLINK_JOBMANAGER_URL: 'http://127.0.0.1:9' }));
 });
 afterAll(async () => {
   await api.close();
