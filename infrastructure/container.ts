@@ -77,7 +77,12 @@ export async function buildContainer(
     [TOKENS.SchedulerLoop, services.scheduler],
     [TOKENS.HttpApp, services.httpApp],
   ];
-  for (const [token, value] of values) container.register(token, { useValue: value });
+  for (const [token, value] of values) {
+    // tsyringe takes a null useValue for no provider at all, and fails at resolve: a null (the keys, without a keys
+    // file) comes from a factory.
+    if (value === null) container.register(token, { useFactory: () => null });
+    else container.register(token, { useValue: value });
+  }
   return container;
 }
 
