@@ -4,17 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { callService, runServiceToExit, startServiceProcess } from '../support/service-process.js';
+import { callService, logLines, runServiceToExit, startServiceProcess } from '../support/service-process.js';
 import { waitFor } from '../support/wait.js';
 
 const dataDir = await mkdtemp(join(tmpdir(), 'fjs-process-'));
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
 const freshDataDir = () => mkdtemp(join(dataDir, 'data-'));
-const logLines = (output: string) =>
-  output
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 describe('the service process on embedded PGlite', () => {
   it('keeps a job created over HTTP across a restart, and exits 0 on SIGTERM', async () => {

@@ -13,6 +13,13 @@ export interface ServiceProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/** The JSON log lines in a process's output. */
+export const logLines = (output: string) =>
+  output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+
 /** Starts the real service entry point (from source, with the node running the tests) on an ephemeral port. */
 export function startServiceProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<ServiceProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'cmd', 'server.ts')], {
@@ -57,23 +64,39 @@ export function startServiceProcess(env: Record<string, string>, timeoutMs = 30_
  * start-up failures). A process still running after `timeoutMs` (it started instead of refusing) is killed, and
  * reported with code null.
  */
-export function runServiceToExit(
+export async function runServiceToExit(
   env: Record<string, string>,
   entryPoint: 'server.ts' | 'migrate.ts' = 'server.ts',
   timeoutMs = 20_000,
 ): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'cmd', entryPoint)], {
+  const { code, stderr } = await runCommand(entryPoint, [], env, timeoutMs);
+  return { code, stderr };
+}
+
+/**
+ * Runs one of the commands of `cmd/` (from source, with the node running the tests) to completion, with only PATH
+ * and `env` in its environment. A command still running after `timeoutMs` is killed, and reported with code null.
+ */
+export function runCommand(
+  file: string,
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 20_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'cmd', file), ...args], {
     cwd: projectRoot,
     env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let stdout = '';
   let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   return new Promise((resolve) =>
-    child.once('exit', (code) => {
+    child.once('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stderr });
+      resolve({ code, stdout, stderr });
     }),
   );
 }

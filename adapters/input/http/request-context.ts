@@ -14,7 +14,7 @@ declare module 'hono' {
   interface ContextVariableMap {
     /** The request's id, as its log lines and its response carry it. */
     requestId: string;
-    /** Who the request comes from, once its route's guard let it through. */
+    /** Who the request comes from, once its route's guard knows the key (also when the key lacks the role). */
     actor: Actor;
     /** Set by the guard of a mutating route. */
     auditedAction: AuditedAction;

@@ -1,7 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { watch, type FSWatcher } from 'node:fs';
+import { unwatchFile, watchFile, type Stats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
 import { isRole, ROLES, type Actor } from '../../../domain/entities/access.js';
 import type { ApiKeys } from '../../../domain/ports/output/api-keys.js';
 
@@ -20,6 +19,9 @@ export class ApiKeyFileError extends Error {
 interface KeyEntry extends Actor {
   sha256: Buffer;
 }
+
+/** How often a watched keys file is looked at. */
+const WATCH_INTERVAL_MS = 1000;
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 /** Names the audit trail and executions use for callers and triggers that are not keys. */
@@ -40,7 +42,7 @@ export function parseApiKeys(text: string, path: string): KeyEntry[] {
     const fields = raw.replace(/#.*$/, '').trim().split(/\s+/).filter(Boolean);
     if (fields.length === 0) continue;
     const fail = (reason: string) => new ApiKeyFileError(path, index + 1, reason);
-    if (fields.length !== 3) throw fail(`expected '<name> <role> <sha256-hex>', found ${fields.length} fields`);
+    if (fields.length !== 3) throw fail(`expected '<name> <role> <sha256-hex>', found ${fields.length} field${fields.length === 1 ? '' : 's'}`);
     const [name, role, hash] = fields as [string, string, string];
     if (!NAME.test(name)) throw fail(`name '${name}' must be 1-64 letters, digits or . _ @ -, starting with a letter or digit`);
     if (RESERVED_NAMES.has(name)) throw fail(`name '${name}' is reserved`);
@@ -101,20 +103,17 @@ export class ApiKeyFile implements ApiKeys {
     }
   }
 
-  /** Reloads when the file changes (watching its folder, so a file replaced by an editor counts too). */
+  /**
+   * Reloads when the file changes. The file's state is polled (once a second) rather than watched with inotify:
+   * polling sees a file edited in place, replaced by an editor's rename, reached through a symlink swapped by a
+   * Kubernetes secret update, or changed on the host behind a single-file bind mount, where a folder watch is blind.
+   */
   watch(onReload: (outcome: ReloadOutcome) => void): () => void {
-    const name = basename(this.path);
-    let timer: NodeJS.Timeout | undefined;
-    const watcher: FSWatcher = watch(dirname(this.path), (_event, changed) => {
-      if (changed !== null && changed !== name) return;
-      // Editors write in several steps: read once they are done.
-      clearTimeout(timer);
-      timer = setTimeout(() => void this.reload().then(onReload), 100);
-    });
-    watcher.unref();
-    return () => {
-      clearTimeout(timer);
-      watcher.close();
+    const changed = (now: Stats, before: Stats) => {
+      if (now.mtimeMs === before.mtimeMs && now.size === before.size && now.ino === before.ino) return;
+      void this.reload().then(onReload);
     };
+    watchFile(this.path, { interval: WATCH_INTERVAL_MS, persistent: false }, changed);
+    return () => unwatchFile(this.path, changed);
   }
 }

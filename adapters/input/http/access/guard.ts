@@ -48,6 +48,8 @@ function requireAccess(rule: RouteAccess, access: AccessControl): MiddlewareHand
     if (rule.role === 'public') return next();
     const authentication = access.authenticate(bearerKey(c));
     if (authentication.kind !== 'known') throw unauthenticated(authentication);
+    // Set before the role is checked, so the log line of a refused request names the key too.
+    c.set('actor', authentication.actor);
     if (!access.allows(authentication.actor, rule.role)) {
       const { name, role } = authentication.actor;
       throw new HttpProblem({
@@ -57,7 +59,6 @@ function requireAccess(rule: RouteAccess, access: AccessControl): MiddlewareHand
         detail: `This route needs the ${rule.role} role; the API key '${name}' has the ${role} role`,
       });
     }
-    c.set('actor', authentication.actor);
     if (rule.audit) operatorReason(c);
     await next();
   };
