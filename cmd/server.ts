@@ -17,25 +17,28 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  const service = await startService(config, logger).catch((error: unknown) => {
+  const started = startService(config, logger).catch((error: unknown) => {
     if (error instanceof ConfigError) refuse(error);
     logger.fatal({ err: error }, 'service failed to start');
     process.exit(1);
   });
-
+  // The handlers are in place before the service starts: a signal that comes while it starts waits for it.
   const shutdown = (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'shutting down');
-    service.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    started
+      .then((service) => service.stop())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
-  process.on('SIGHUP', () => void service.reloadKeys());
+  process.on('SIGHUP', () => void started.then((service) => service.reloadKeys()));
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
+  await started;
 }
 
 void main();
