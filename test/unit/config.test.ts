@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       apiKeysFile: null,
       authDisabled: false,
       auditRetentionDays: 90,
+      eventRetentionDays: 14,
       databaseTimeouts: { connectMs: 3000, statementMs: 5000 },
       healthProbeIntervalMs: 5000,
       healthProbeTimeoutMs: 2000,
