@@ -170,3 +170,12 @@ export class ExecutionAlreadyRetriedError extends DomainError {
     super(`Execution '${executionId}' was already retried by execution '${retryId}'`);
   }
 }
+
+/** `after` names an event that is not stored: made up, or removed by retention. */
+export class UnknownEventPositionError extends DomainError {
+  readonly code = 'VALIDATION_FAILED';
+
+  constructor(readonly after: string) {
+    super(`after: no stored event has the sequence or id '${after}' (events older than the retention are removed)`);
+  }
+}

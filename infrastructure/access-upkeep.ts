@@ -1,9 +1,8 @@
 import type { Logger } from 'pino';
 import type { ApiKeyFile, ReloadOutcome } from '../adapters/output/keys/api-key-file.js';
 import type { AuditLog } from '../domain/ports/input/audit-log.js';
+import { startRetentionSweep } from './retention-sweep.js';
 
-/** How often the audit trail is swept of events past their retention. */
-const AUDIT_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
  * The background care of access control: the API keys file read again when it changes (or on `reloadKeys`, for
@@ -16,20 +15,13 @@ export function startAccessUpkeep(keys: ApiKeyFile | null, auditLog: AuditLog, l
     else logger.error({ reason: outcome.error.message }, 'API keys file not reloaded; the last good set stays in use');
   };
   const stopWatching = keys?.watch(logReload);
-  const sweep = () =>
-    void auditLog.sweep().then(
-      (removed) => removed > 0 && logger.info({ removed }, 'audit events past their retention removed'),
-      (error: unknown) => logger.warn({ err: error }, 'audit trail sweep failed; trying again later'),
-    );
-  sweep();
-  const timer = setInterval(sweep, AUDIT_SWEEP_INTERVAL_MS);
-  timer.unref();
+  const stopSweeping = startRetentionSweep('audit events', () => auditLog.sweep(), logger);
   return {
     reloadKeys: async () => {
       if (keys) logReload(await keys.reload());
     },
     stop: () => {
-      clearInterval(timer);
+      stopSweeping();
       stopWatching?.();
     },
   };

@@ -63,6 +63,7 @@ const environmentSchema = z.object({
   API_KEYS_FILE: z.string().trim().min(1).optional(),
   AUTH_DISABLED: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
   AUDIT_RETENTION_DAYS: positiveInteger('days').default(90),
+  EVENT_RETENTION_DAYS: positiveInteger('days').default(14),
   DATABASE_CONNECT_TIMEOUT_MS: positiveInteger('milliseconds').default(3000),
   DATABASE_STATEMENT_TIMEOUT_MS: positiveInteger('milliseconds').default(5000),
   HEALTH_PROBE_INTERVAL_MS: positiveInteger('milliseconds').default(5000),
@@ -104,6 +105,8 @@ export interface AppConfig {
   /** Serve without keys on a non-loopback address (refused unless set). */
   authDisabled: boolean;
   auditRetentionDays: number;
+  /** How long events are kept in the outbox. */
+  eventRetentionDays: number;
   /** PostgreSQL only: how long a connection attempt and a statement may take before the request fails with 503. */
   databaseTimeouts: { connectMs: number; statementMs: number };
   /** How often the dependencies are probed for /health, and how long Flink has to answer a probe. */
@@ -160,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apiKeysFile: settings.API_KEYS_FILE ?? null,
     authDisabled: settings.AUTH_DISABLED === 'true',
     auditRetentionDays: settings.AUDIT_RETENTION_DAYS,
+    eventRetentionDays: settings.EVENT_RETENTION_DAYS,
     databaseTimeouts: { connectMs: settings.DATABASE_CONNECT_TIMEOUT_MS, statementMs: settings.DATABASE_STATEMENT_TIMEOUT_MS },
     healthProbeIntervalMs: settings.HEALTH_PROBE_INTERVAL_MS,
     healthProbeTimeoutMs: settings.HEALTH_PROBE_TIMEOUT_MS,

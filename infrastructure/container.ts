@@ -12,6 +12,7 @@ import { DrizzleJarUploadRegistry } from '../adapters/output/repository/drizzle-
 import { DrizzleJobRepository } from '../adapters/output/repository/drizzle-job-repository.js';
 import { DrizzleScheduleRepository } from '../adapters/output/repository/drizzle-schedule-repository.js';
 import { DrizzleUnitOfWork } from '../adapters/output/repository/drizzle-unit-of-work.js';
+import { DrizzleEventOutbox } from '../adapters/output/repository/event-outbox.js';
 import type { LeaseTerms } from '../adapters/output/repository/execution-leases.js';
 import { loadOrCreateSecret } from '../adapters/output/repository/service-secrets.js';
 import { SqlDatabaseStatus } from '../adapters/output/repository/sql-database-status.js';
@@ -23,6 +24,7 @@ import type { FlinkCluster } from '../domain/ports/output/flink-cluster.js';
 import { AccessService } from '../domain/services/access-service.js';
 import { AuditService } from '../domain/services/audit-service.js';
 import { AuditedChanges } from '../domain/services/change-records.js';
+import { EventService } from '../domain/services/event-service.js';
 import { createExecutionUnits } from '../domain/services/executions/execution-units.js';
 import { HealthService } from '../domain/services/health-service.js';
 import { JobDefinitionService } from '../domain/services/job-definition-service.js';
@@ -72,6 +74,7 @@ export async function buildContainer(
     [TOKENS.ScheduleChanges, adapters.scheduleSignal],
     [TOKENS.ServiceHealth, services.health],
     [TOKENS.AuditLog, services.auditLog],
+    [TOKENS.EventFeed, services.events],
     [TOKENS.ExecutionWorker, services.worker],
     [TOKENS.SchedulerLoop, services.scheduler],
     [TOKENS.HttpApp, services.httpApp],
@@ -94,6 +97,7 @@ function buildAdapters(config: AppConfig, database: OpenedDatabase, overrides: C
     jobs: new DrizzleJobRepository(database.db),
     unitOfWork: new DrizzleUnitOfWork(database.db, leases),
     auditTrail: new DrizzleAuditTrail(database.db),
+    outbox: new DrizzleEventOutbox(database.db),
     executions: new DrizzleExecutionRepository(database.db, leases),
     schedules: new DrizzleScheduleRepository(database.db, leases),
     scheduleSignal: new SqlScheduleSignal(database.db, database.listen),
@@ -126,6 +130,7 @@ function buildServices(
   const changes = new AuditedChanges(adapters.unitOfWork, clock, ids);
   const access = new AccessService(adapters.keys);
   const auditLog = new AuditService(adapters.auditTrail, clock, ids, config.auditRetentionDays);
+  const events = new EventService(adapters.outbox, clock, config.eventRetentionDays);
   const tasks = new TaskQueue(logger);
   const executionSettings = {
     savepointDir: config.savepointDir,
@@ -139,8 +144,8 @@ function buildServices(
   const worker = new ExecutionWorker(executions.leases, tasks, logger, config.flinkPollIntervalMs);
   const scheduler = new SchedulerLoop(jobSchedules, executions.queue, clock, logger, config.schedulerPollIntervalMs);
   const jobExecutions = executions.service;
-  const httpApp = createHttpApp({ jobDefinitions, jobExecutions, jobSchedules, health, access, auditLog, logger, pageTokenKey });
-  return { jobDefinitions, jobExecutions, jobSchedules, health, auditLog, worker, tasks, scheduler, httpApp };
+  const httpApp = createHttpApp({ jobDefinitions, jobExecutions, jobSchedules, health, access, auditLog, events, logger, pageTokenKey });
+  return { jobDefinitions, jobExecutions, jobSchedules, health, auditLog, events, worker, tasks, scheduler, httpApp };
 }
 
 /** The API keys, when a keys file is configured; a file that cannot be used stops the start with one line. */

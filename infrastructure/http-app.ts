@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { recordRefusals } from '../adapters/input/http/access/refusals.js';
 import { createAuditRouter } from '../adapters/input/http/audit/router.js';
 import { ContinuationTokens } from '../adapters/input/http/continuation-token.js';
+import { createEventsRouter } from '../adapters/input/http/events/router.js';
 import { createExecutionsRouter } from '../adapters/input/http/executions/router.js';
 import { createHealthRouter } from '../adapters/input/http/health/router.js';
 import { createJobsRouter } from '../adapters/input/http/jobs/router.js';
@@ -14,6 +15,7 @@ import { rejectUnstorableQuery } from '../adapters/input/http/storable-input.js'
 import { unmatchedRoute } from '../adapters/input/http/unmatched-route.js';
 import type { AccessControl } from '../domain/ports/input/access-control.js';
 import type { AuditLog } from '../domain/ports/input/audit-log.js';
+import type { EventFeed } from '../domain/ports/input/event-feed.js';
 import type { JobDefinitions } from '../domain/ports/input/job-definitions.js';
 import type { JobExecutions } from '../domain/ports/input/job-executions.js';
 import type { JobSchedules } from '../domain/ports/input/job-schedules.js';
@@ -28,6 +30,7 @@ export interface HttpAppDependencies {
   health: ServiceHealth;
   access: AccessControl;
   auditLog: AuditLog;
+  events: EventFeed;
   logger: Logger;
   /** The key page tokens are signed with: the same on every replica. */
   pageTokenKey: Uint8Array;
@@ -78,6 +81,7 @@ export function createHttpApp(dependencies: HttpAppDependencies) {
   app.route('/api/v1', createExecutionsRouter(jobExecutions, pageTokens, access));
   app.route('/api/v1', createSchedulesRouter(jobSchedules, access));
   app.route('/api/v1', createAuditRouter(auditLog, pageTokens, access));
+  app.route('/api/v1', createEventsRouter(dependencies.events, access));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',

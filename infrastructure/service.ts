@@ -4,7 +4,9 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Logger } from 'pino';
 import type { ApiKeyFile } from '../adapters/output/keys/api-key-file.js';
 import type { AuditLog } from '../domain/ports/input/audit-log.js';
+import type { EventFeed } from '../domain/ports/input/event-feed.js';
 import { startAccessUpkeep } from './access-upkeep.js';
+import { startRetentionSweep } from './retention-sweep.js';
 import type { AppConfig } from './config.js';
 import { buildContainer, databaseOf, type ContainerOverrides } from './container.js';
 import type { ExecutionWorker } from './execution-worker.js';
@@ -49,6 +51,7 @@ export async function startService(
     container.resolve<AuditLog>(TOKENS.AuditLog),
     logger,
   );
+  const stopEventSweep = startRetentionSweep('events', () => container.resolve<EventFeed>(TOKENS.EventFeed).sweep(), logger);
   const healthProbe = new HealthProbeLoop(container.resolve<ServiceHealth>(TOKENS.ServiceHealth), logger, config.healthProbeIntervalMs);
   healthProbe.start();
 
@@ -67,6 +70,7 @@ export async function startService(
       const closed = connections.close(config.shutdownTimeoutMs);
       await unlisten().catch(() => undefined);
       upkeep.stop();
+      stopEventSweep();
       await scheduler.stop();
       healthProbe.stop();
       await closed;

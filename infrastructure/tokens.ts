@@ -10,6 +10,7 @@ export const TOKENS = {
   ServiceHealth: Symbol('ServiceHealth'),
   ApiKeys: Symbol('ApiKeys'),
   AuditLog: Symbol('AuditLog'),
+  EventFeed: Symbol('EventFeed'),
   ExecutionWorker: Symbol('ExecutionWorker'),
   SchedulerLoop: Symbol('SchedulerLoop'),
   HttpApp: Symbol('HttpApp'),

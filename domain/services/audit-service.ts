@@ -3,10 +3,8 @@ import type { AuditLog, AuditPage } from '../ports/input/audit-log.js';
 import type { AuditQuery, AuditTrail } from '../ports/output/audit-trail.js';
 import type { Clock } from '../ports/output/clock.js';
 import type { IdGenerator } from '../ports/output/id-generator.js';
+import { sweepOlderThan } from './retention.js';
 
-/** How many events one sweep statement removes: small batches keep locks and transactions short. */
-const SWEEP_BATCH = 1000;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export class AuditService implements AuditLog {
   constructor(
@@ -28,13 +26,7 @@ export class AuditService implements AuditLog {
     return { events, next: { at: last.at, id: last.id } };
   }
 
-  async sweep(): Promise<number> {
-    const before = new Date(this.clock.now().getTime() - this.retentionDays * DAY_MS);
-    let removed = 0;
-    for (;;) {
-      const batch = await this.trail.removeOlderThan(before, SWEEP_BATCH);
-      removed += batch;
-      if (batch < SWEEP_BATCH) return removed;
-    }
+  sweep(): Promise<number> {
+    return sweepOlderThan((before, limit) => this.trail.removeOlderThan(before, limit), this.clock.now(), this.retentionDays);
   }
 }

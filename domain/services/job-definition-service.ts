@@ -1,4 +1,5 @@
 import type { AuditContext } from '../entities/audit.js';
+import { jobEvent } from '../entities/event.js';
 import { createJob, replaceJob, type Job, type JobDefinition } from '../entities/job.js';
 import { isEntityId } from '../entities/ids.js';
 import { JarLocationRefusedError, JobNotFoundError, JobVersionMismatchError } from '../errors.js';
@@ -25,6 +26,7 @@ export class JobDefinitionService implements JobDefinitions {
       resourceId: job.id,
       versionBefore: null,
       versionAfter: job.version,
+      events: [jobEvent('job.created', job, job.createdAt)],
     }));
     return job;
   }
@@ -58,7 +60,13 @@ export class JobDefinitionService implements JobDefinitions {
               }
               return replaceJob(current, definition, this.clock.now());
             }),
-          (job) => job && { resourceId: id, versionBefore: job.version - 1, versionAfter: job.version },
+          (job) =>
+            job && {
+              resourceId: id,
+              versionBefore: job.version - 1,
+              versionAfter: job.version,
+              events: [jobEvent('job.replaced', job, job.updatedAt)],
+            },
         )
       : undefined;
     if (!replaced) throw new JobNotFoundError(id);
@@ -72,8 +80,11 @@ export class JobDefinitionService implements JobDefinitions {
 
   async deleteJob(id: string, audit: AuditContext): Promise<void> {
     const current = await this.getJob(id);
-    const removed = await this.changes.run(audit, ({ jobs }) => jobs.remove(id, this.clock.now()), (done) =>
-      done ? { resourceId: id, versionBefore: current.version, versionAfter: null } : undefined,
+    const now = this.clock.now();
+    const removed = await this.changes.run(audit, ({ jobs }) => jobs.remove(id, now), (done) =>
+      done
+        ? { resourceId: id, versionBefore: current.version, versionAfter: null, events: [jobEvent('job.deleted', current, now)] }
+        : undefined,
     );
     if (!removed) throw new JobNotFoundError(id);
   }

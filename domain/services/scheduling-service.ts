@@ -1,5 +1,6 @@
 import { newExecution, skippedExecution, type Execution } from '../entities/execution.js';
 import type { AuditContext } from '../entities/audit.js';
+import { scheduleEvent, type NewEvent } from '../entities/event.js';
 import { isEntityId } from '../entities/ids.js';
 import type { Job } from '../entities/job.js';
 import {
@@ -72,8 +73,9 @@ export class SchedulingService implements JobSchedules {
     const now = this.clock.now();
     const { job, schedule } = await this.requireSchedule(jobId);
     const paused = pauseSchedule(schedule, note, now);
-    await this.save(audit, job, paused);
-    return this.view(paused, now);
+    const view = this.view(paused, now);
+    await this.save(audit, job, paused, [scheduleEvent('schedule.paused', view, now)]);
+    return view;
   }
 
   async resumeSchedule(jobId: string, audit: AuditContext): Promise<ScheduleView> {
@@ -81,13 +83,14 @@ export class SchedulingService implements JobSchedules {
     const { job, schedule } = await this.requireSchedule(jobId);
     // Ticks that fell in the pause are neither run nor counted as missed: the next tick is computed from now.
     const resumed = schedule.paused ? resumeSchedule(this.cron, schedule, now) : schedule;
-    await this.save(audit, job, resumed);
-    return this.view(resumed, now);
+    const view = this.view(resumed, now);
+    await this.save(audit, job, resumed, schedule.paused ? [scheduleEvent('schedule.resumed', view, now)] : []);
+    return view;
   }
 
-  /** Stores the schedule with the request's audit row, then tells every instance's scheduler. */
-  private async save(audit: AuditContext, job: Job, schedule: Schedule): Promise<void> {
-    await this.audited.aboutJob(audit, job, ({ schedules }) => schedules.save(schedule, this.dueAt(schedule)));
+  /** Stores the schedule with the request's audit row and its events, then tells every instance's scheduler. */
+  private async save(audit: AuditContext, job: Job, schedule: Schedule, events: NewEvent[] = []): Promise<void> {
+    await this.audited.aboutJob(audit, job, ({ schedules }) => schedules.save(schedule, this.dueAt(schedule)), events);
     await this.announce(job.id);
   }
 
@@ -137,7 +140,10 @@ export class SchedulingService implements JobSchedules {
       lastFireAt: outcome.fire ?? schedule.lastFireAt,
       counters,
     };
-    return { schedule: next, nextDueAt: this.dueAt(next), executions };
+    const missed = outcome.missed > 0
+      ? { count: outcome.missed, exact: outcome.missedExact, from: schedule.nextFireAt ?? now, until: now }
+      : null;
+    return { schedule: next, nextDueAt: this.dueAt(next), executions, missed };
   }
 
   /** Every instance's scheduler looks again now. The change is stored already: polling covers a lost signal. */

@@ -145,7 +145,7 @@ describe.each(backends)('firing schedules on $name', (backend) => {
         tick.activeExecutions > 1
           ? skippedExecution({ ...common, reason: { code: 'OVERLAP', message: 'still running' } })
           : newExecution({ ...common, trigger: 'schedule' });
-      return { schedule: { ...tick.schedule, nextFireAt: null }, nextDueAt: null, executions: [{ execution, exclusive: true }] };
+      return { schedule: { ...tick.schedule, nextFireAt: null }, nextDueAt: null, executions: [{ execution, exclusive: true }], missed: null };
     });
     expect(seen).toEqual([1, 2]);
     expect(stored.map((e) => [e.status, e.scheduledFor?.toISOString()])).toEqual([['SKIPPED', '2026-06-01T12:00:10.000Z']]);

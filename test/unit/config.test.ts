@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       apiKeysFile: null,
       authDisabled: false,
       auditRetentionDays: 90,
+      eventRetentionDays: 14,
       databaseTimeouts: { connectMs: 3000, statementMs: 5000 },
       healthProbeIntervalMs: 5000,
       healthProbeTimeoutMs: 2000,
@@ -83,6 +84,7 @@ describe('loadConfig', () => {
     { env: { LOG_LEVEL: 'loud' }, message: 'Invalid LOG_LEVEL="loud": must be one of fatal, error, warn, info, debug, trace, silent' },
     { env: { DATABASE_STATEMENT_TIMEOUT_MS: '0' }, message: 'Invalid DATABASE_STATEMENT_TIMEOUT_MS="0": must be a positive whole number of milliseconds' },
     { env: { DATABASE_CONNECT_TIMEOUT_MS: '1.5' }, message: 'Invalid DATABASE_CONNECT_TIMEOUT_MS="1.5": must be a positive whole number of milliseconds' },
+    { env: { EVENT_RETENTION_DAYS: '0' }, message: 'Invalid EVENT_RETENTION_DAYS="0": must be a positive whole number of days' },
     { env: { HEALTH_PROBE_TIMEOUT_MS: 'soon' }, message: 'Invalid HEALTH_PROBE_TIMEOUT_MS="soon": must be a positive whole number of milliseconds' },
     { env: { DATABASE_URL: 'postgres://app:pw@db:99999/jobs' }, message: 'Invalid DATABASE_URL="postgres://app:***@db:99999/jobs": must be a postgres:// or postgresql:// URL' },
   ])('rejects $env with one line naming the variable', ({ env, message }) => {

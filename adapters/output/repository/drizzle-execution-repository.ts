@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { eventTypeOfNewExecution, eventTypeOfStatusChange, runEvent } from '../../../domain/entities/event.js';
 import type { Execution } from '../../../domain/entities/execution.js';
 import { ExecutionAlreadyRetriedError, JobAlreadyRunningError } from '../../../domain/errors.js';
 import type {
@@ -9,6 +10,7 @@ import type {
 import type { AppDatabase } from './database.js';
 import { translateStorageError, violatedUniqueConstraint, withStorageErrors } from './database-errors.js';
 import { leaseColumns, releaseHeldLeases, renewHeldLeases, takeOverExpiredLeases, type LeaseTerms } from './execution-leases.js';
+import { changeWithEvent } from './event-outbox.js';
 import { activeExecution, executionRow, toExecution } from './execution-rows.js';
 import { jobExecutions } from './schema.js';
 
@@ -24,9 +26,9 @@ export class DrizzleExecutionRepository implements ExecutionRepository {
     const row = { ...executionRow(execution), exclusive: options.exclusive, ...leaseColumns(this.leaseTerms) };
     // A row a unique index refuses is left out rather than failing the statement, so that inside a transaction
     // the reads that tell which index refused it can still run.
-    const inserted = await withStorageErrors(() =>
-      this.db.insert(jobExecutions).values(row).onConflictDoNothing().returning({ id: jobExecutions.id }),
-    );
+    const insert = this.db.insert(jobExecutions).values(row).onConflictDoNothing().returning({ id: jobExecutions.id });
+    const event = runEvent(eventTypeOfNewExecution(execution), execution);
+    const inserted = await withStorageErrors(() => changeWithEvent(this.db, insert, event));
     if (inserted.length === 0) throw await this.refusalOf(execution);
   }
 
@@ -43,17 +45,18 @@ export class DrizzleExecutionRepository implements ExecutionRepository {
     const { leaseOwner, leaseUntil } = leaseColumns(this.leaseTerms);
     // A run leaving the queue is driven by the instance that starts it.
     const leaving = sql`${jobExecutions.status} = 'QUEUED'`;
+    const update = this.db
+      .update(jobExecutions)
+      .set({
+        ...changes,
+        revision: execution.revision + 1,
+        leaseOwner: sql`case when ${leaving} then ${leaseOwner} else ${jobExecutions.leaseOwner} end`,
+        leaseUntil: sql`case when ${leaving} then ${leaseUntil.toISOString()}::timestamptz else ${jobExecutions.leaseUntil} end`,
+      })
+      .where(and(eq(jobExecutions.id, execution.id), eq(jobExecutions.revision, execution.revision)))
+      .returning({ revision: jobExecutions.revision });
     try {
-      const [row] = await this.db
-        .update(jobExecutions)
-        .set({
-          ...changes,
-          revision: execution.revision + 1,
-          leaseOwner: sql`case when ${leaving} then ${leaseOwner} else ${jobExecutions.leaseOwner} end`,
-          leaseUntil: sql`case when ${leaving} then ${leaseUntil.toISOString()}::timestamptz else ${jobExecutions.leaseUntil} end`,
-        })
-        .where(and(eq(jobExecutions.id, execution.id), eq(jobExecutions.revision, execution.revision)))
-        .returning({ revision: jobExecutions.revision });
+      const [row] = await this.updateWithEvent(update, execution);
       // What was written is `execution` itself: reading the row back would only parse it again.
       return row && { ...execution, revision: row.revision };
     } catch (error) {
@@ -61,21 +64,35 @@ export class DrizzleExecutionRepository implements ExecutionRepository {
     }
   }
 
+  /**
+   * Runs `update` of `execution`'s row; when it moves the run into a status that makes an event, the event is
+   * stored by the same statement, only if the row was in another status before (a save may repeat a status).
+   */
+  private async updateWithEvent<Row>(update: { getSQL(): SQL } & PromiseLike<Row[]>, execution: Execution): Promise<Row[]> {
+    const type = eventTypeOfStatusChange(execution.status);
+    if (!type) return update;
+    const before = sql`(select ${jobExecutions.status} from ${jobExecutions} where ${jobExecutions.id} = ${execution.id})`;
+    return changeWithEvent<Row>(this.db, update, runEvent(type, execution), sql`${before} <> ${execution.status}`);
+  }
+
   async saveWithRetry(ended: Execution, retry: Execution): Promise<Execution | undefined> {
     const { id, jobId, createdAt, revision, ...changes } = executionRow(ended);
     return withStorageErrors(() =>
       this.db.transaction(async (tx) => {
-        const [row] = await tx
+        const update = tx
           .update(jobExecutions)
           .set({ ...changes, revision: ended.revision + 1 })
           .where(and(eq(jobExecutions.id, ended.id), eq(jobExecutions.revision, ended.revision)))
-          .returning();
+          .returning({ revision: jobExecutions.revision, exclusive: jobExecutions.exclusive });
+        const [row] = await new DrizzleExecutionRepository(tx, this.leaseTerms).updateWithEvent(update, ended);
         if (!row) return undefined;
-        await tx
+        const insert = tx
           .insert(jobExecutions)
           .values({ ...executionRow(retry), exclusive: row.exclusive, ...leaseColumns(this.leaseTerms) })
-          .onConflictDoNothing();
-        return toExecution(row);
+          .onConflictDoNothing()
+          .returning({ id: jobExecutions.id });
+        await changeWithEvent(tx, insert, runEvent(eventTypeOfNewExecution(retry), retry));
+        return { ...ended, revision: row.revision };
       }),
     );
   }

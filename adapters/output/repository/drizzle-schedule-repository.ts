@@ -58,8 +58,8 @@ export class DrizzleScheduleRepository implements ScheduleRepository {
         if (rows.length === 0) return [];
         const busy = await countBusyExecutions(tx, rows.map((row) => row.jobId));
         const ticks = rows.map((row) => dueTick(row, busy.get(row.jobId)));
-        // Every decision first (they need no I/O), then one insert of all the executions and one update of all the
-        // schedules: a claim is four statements whatever its size, and its locks are held that long only.
+        // Every decision first (they need no I/O), then one insert of all the executions with their events and one
+        // update of all the schedules: a claim is four statements whatever its size, and its locks are held that long.
         const outcomes = ticks.map(decide);
         const storedIds = new Set((await insertTickExecutions(tx, outcomes, this.leaseTerms)).map((row) => row.id));
         await this.recordRefusedTicks(tx, ticks, outcomes, storedIds, decide);
@@ -88,8 +88,10 @@ export class DrizzleScheduleRepository implements ScheduleRepository {
       if (outcome.executions.every(({ execution }) => storedIds.has(execution.id))) continue;
       if (await tickRecorded(tx, outcome)) continue;
       const tick = ticks[index]!;
-      outcomes[index] = decide({ ...tick, activeExecutions: tick.activeExecutions + 1 });
-      for (const row of await insertTickExecutions(tx, [outcomes[index]!], this.leaseTerms)) storedIds.add(row.id);
+      const redecided = decide({ ...tick, activeExecutions: tick.activeExecutions + 1 });
+      outcomes[index] = redecided;
+      // Its missed ticks were recorded with the first insert.
+      for (const row of await insertTickExecutions(tx, [{ ...redecided, missed: null }], this.leaseTerms)) storedIds.add(row.id);
     }
   }
 

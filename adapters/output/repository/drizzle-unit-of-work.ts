@@ -5,6 +5,7 @@ import { DrizzleAuditTrail } from './drizzle-audit-trail.js';
 import { DrizzleExecutionRepository } from './drizzle-execution-repository.js';
 import { DrizzleJobRepository } from './drizzle-job-repository.js';
 import { DrizzleScheduleRepository } from './drizzle-schedule-repository.js';
+import { DrizzleEventOutbox } from './event-outbox.js';
 import type { LeaseTerms } from './execution-leases.js';
 
 /** One database transaction, with repositories bound to it (a repository's own transactions become savepoints). */
@@ -22,6 +23,7 @@ export class DrizzleUnitOfWork implements UnitOfWork {
           executions: new DrizzleExecutionRepository(tx, this.leaseTerms),
           schedules: new DrizzleScheduleRepository(tx, this.leaseTerms),
           audit: new DrizzleAuditTrail(tx),
+          events: new DrizzleEventOutbox(tx),
         }),
       ),
     );

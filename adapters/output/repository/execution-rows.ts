@@ -5,7 +5,8 @@ import {
   type HistoryEntry,
   type StopRequest,
 } from '../../../domain/entities/execution.js';
-import type { AppDatabase } from './database.js';
+import { rowsOf, type AppDatabase } from './database.js';
+import { insertEventsSql } from './event-outbox.js';
 import { jobExecutions, type ExecutionRow, type StoredHistoryEntry, type StoredStopRequest } from './schema.js';
 
 /** The job_executions rows of executions under way (see ACTIVE_STATUSES). */
@@ -18,22 +19,26 @@ const columnNames = Object.fromEntries(
 /**
  * Inserts many executions in one statement with one parameter, a JSON array read back as job_executions rows: far
  * cheaper than thousands of bind parameters for a herd of ticks. An execution that would break a unique index (a
- * second execution of a tick, or of an active job) is left out. Resolves with the ids stored.
+ * second execution of a tick, or of an active job) is left out. The same statement stores `events` (see
+ * `eventJson`): those naming an `execution_id` only if that execution was stored. Resolves with the ids stored.
  */
 export async function insertManyExecutions(
   db: Pick<AppDatabase, 'execute'>,
   rows: (typeof jobExecutions.$inferInsert)[],
+  events: object[],
 ): Promise<{ id: string }[]> {
   const keys = Object.keys(rows[0]!) as (keyof ExecutionRow)[];
   const json = JSON.stringify(rows.map((row) => Object.fromEntries(keys.map((key) => [columnNames[key], row[key]]))));
   const columns = sql.join(keys.map((key) => sql.identifier(columnNames[key])), sql`, `);
-  const result = await db.execute<{ id: string }>(sql`
-    insert into ${jobExecutions} (${columns})
-    select ${columns} from jsonb_populate_recordset(null::${jobExecutions}, ${json}::jsonb)
-    on conflict do nothing
-    returning id`);
-  // postgres.js resolves with the rows, PGlite with a result holding them.
-  return Array.isArray(result) ? result : (result as unknown as { rows: { id: string }[] }).rows;
+  const result = await db.execute(sql`
+    with inserted as (
+      insert into ${jobExecutions} (${columns})
+      select ${columns} from jsonb_populate_recordset(null::${jobExecutions}, ${json}::jsonb)
+      on conflict do nothing
+      returning id
+    ), recorded as (${insertEventsSql(events, sql`select id from inserted`)})
+    select id from inserted`);
+  return rowsOf<{ id: string }>(result);
 }
 
 export function executionRow(execution: Execution): typeof jobExecutions.$inferInsert {

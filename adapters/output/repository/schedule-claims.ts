@@ -1,8 +1,10 @@
 import { and, asc, eq, inArray, isNotNull, lte, not, sql } from 'drizzle-orm';
+import { eventTypeOfNewExecution, runEvent, ticksMissedEvent } from '../../../domain/entities/event.js';
 import { ACTIVE_STATUSES } from '../../../domain/entities/execution.js';
 import type { TickOutcome } from '../../../domain/ports/output/schedule-repository.js';
 import type { AppDatabase } from './database.js';
 import { leaseColumns, type LeaseTerms } from './execution-leases.js';
+import { eventJson, insertEventsSql } from './event-outbox.js';
 import { activeExecution, executionRow, insertManyExecutions } from './execution-rows.js';
 import { jobExecutions, jobSchedules, type ScheduleRow } from './schema.js';
 
@@ -48,8 +50,9 @@ export async function countBusyExecutions(
 }
 
 /**
- * Stores the executions of every outcome, driven by this instance, in one statement. An execution a unique index
- * refuses is left out; resolves with the ids stored.
+ * Stores the executions of every outcome, driven by this instance, with their events and those of the ticks missed,
+ * in one statement. An execution a unique index refuses is left out, and its event with it; resolves with the ids
+ * stored.
  */
 export async function insertTickExecutions(
   tx: Pick<AppDatabase, 'execute'>,
@@ -57,12 +60,26 @@ export async function insertTickExecutions(
   terms: LeaseTerms,
 ): Promise<{ id: string }[]> {
   const executions = outcomes.flatMap((outcome) => outcome.executions);
-  if (executions.length === 0) return [];
+  const events = tickEvents(outcomes);
+  if (executions.length === 0) {
+    if (events.length > 0) await tx.execute(insertEventsSql(events));
+    return [];
+  }
   const lease = leaseColumns(terms);
-  return insertManyExecutions(
-    tx,
-    executions.map(({ execution, exclusive }) => ({ ...executionRow(execution), exclusive, ...lease })),
-  );
+  const rows = executions.map(({ execution, exclusive }) => ({ ...executionRow(execution), exclusive, ...lease }));
+  return insertManyExecutions(tx, rows, events);
+}
+
+/** Per schedule, in order: the ticks it missed, then the run of the tick it fired. */
+function tickEvents(outcomes: TickOutcome[]): object[] {
+  const events = outcomes.flatMap((outcome) => [
+    ...(outcome.missed ? [{ event: ticksMissedEvent(outcome.schedule.jobId, outcome.missed), executionId: null }] : []),
+    ...outcome.executions.map(({ execution }) => ({
+      event: runEvent(eventTypeOfNewExecution(execution), execution),
+      executionId: execution.id,
+    })),
+  ]);
+  return events.map(({ event, executionId }, ord) => eventJson(event, { ord, execution_id: executionId }));
 }
 
 /** Whether every tick of `outcome` already has its execution (stored by an earlier claim of the same tick). */

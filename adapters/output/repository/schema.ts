@@ -1,11 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type {
   ExecutionError,
   ExecutionStatus,
   ExecutionTrigger,
   RestoreSettings,
 } from '../../../domain/entities/execution.js';
+import type { EventType } from '../../../domain/entities/event.js';
 import type { ConfigValue } from '../../../domain/entities/job.js';
 import type { RetryPolicy } from '../../../domain/entities/retry-policy.js';
 import type { OverlapPolicy } from '../../../domain/entities/schedule.js';
@@ -214,6 +215,25 @@ export const auditEvents = pgTable(
 );
 
 export type AuditEventRow = typeof auditEvents.$inferSelect;
+
+/** The outbox: each event written in its change's transaction, `tx` that transaction's id (see event-outbox.ts). */
+export const events = pgTable(
+  'events',
+  {
+    seq: bigserial('seq', { mode: 'bigint' }).primaryKey(),
+    tx: bigint('tx', { mode: 'bigint' }).notNull().default(sql`pg_current_xact_id()::text::bigint`),
+    id: uuid('id').notNull().unique().defaultRandom(),
+    type: text('type').$type<EventType>().notNull(),
+    subject: uuid('subject').notNull(),
+    time: timestamptz('time').notNull(),
+    data: jsonb('data').notNull(),
+  },
+  (table) => [
+    index('events_order_idx').on(table.tx, table.seq),
+    index('events_subject_idx').on(table.subject, table.tx, table.seq),
+    index('events_time_idx').on(table.time),
+  ],
+);
 
 /** Secrets the service makes for itself and shares between replicas, such as the key that signs page tokens. */
 export const serviceSecrets = pgTable('service_secrets', {

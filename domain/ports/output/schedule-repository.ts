@@ -1,3 +1,4 @@
+import type { MissedTicks } from '../../entities/event.js';
 import type { Execution } from '../../entities/execution.js';
 import type { Schedule } from '../../entities/schedule.js';
 
@@ -16,6 +17,8 @@ export interface TickOutcome {
   /** When the schedule is due next: its next tick plus that tick's jitter. */
   nextDueAt: Date | null;
   executions: { execution: Execution; exclusive: boolean }[];
+  /** Ticks that will not run (an outage longer than the catch-up window): stored as a schedule.ticks_missed event. */
+  missed: MissedTicks | null;
 }
 
 export interface ScheduleRepository {
@@ -27,7 +30,8 @@ export interface ScheduleRepository {
   /**
    * In one transaction: locks up to `limit` schedules due at `now` that no other instance has locked, asks
    * `decide` what each due tick comes to, stores the runs (a run already stored for that tick and attempt is left
-   * alone) and the schedule's next tick. Resolves with the runs stored.
+   * alone) and the schedule's next tick, with the events of the runs stored and of the ticks missed. Resolves with
+   * the runs stored.
    */
   claimDue(now: Date, limit: number, decide: (tick: DueTick) => TickOutcome): Promise<Execution[]>;
   /** The earliest time any unpaused schedule is due, or null. */

@@ -1,4 +1,5 @@
 import type { AuditTrail } from './audit-trail.js';
+import type { EventOutbox } from './event-outbox.js';
 import type { ExecutionRepository } from './execution-repository.js';
 import type { JobRepository } from './job-repository.js';
 import type { ScheduleRepository } from './schedule-repository.js';
@@ -9,9 +10,10 @@ export interface TransactionRepositories {
   executions: ExecutionRepository;
   schedules: ScheduleRepository;
   audit: AuditTrail;
+  events: Pick<EventOutbox, 'append'>;
 }
 
-/** Several writes that commit together or not at all: a change and the audit row that records it. */
+/** Several writes that commit together or not at all: a change, the audit row that records it, and its events. */
 export interface UnitOfWork {
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws (the error goes on). */
   transaction<T>(work: (repositories: TransactionRepositories) => Promise<T>): Promise<T>;

@@ -11,6 +11,10 @@ export class FixedClock implements Clock {
   advance(ms: number): void {
     this.current = new Date(this.current.getTime() + ms);
   }
+
+  set(time: Date): void {
+    this.current = new Date(time);
+  }
 }
 
 /** UUIDs 00000000-0000-4000-8000-000000000001, ...2, ... in order. */

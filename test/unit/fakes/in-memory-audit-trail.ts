@@ -1,5 +1,6 @@
 import type { AuditEvent } from '../../../domain/entities/audit.js';
 import type { AuditQuery, AuditTrail } from '../../../domain/ports/output/audit-trail.js';
+import { InMemoryEventOutbox } from './in-memory-event-outbox.js';
 import type { TransactionRepositories, UnitOfWork } from '../../../domain/ports/output/unit-of-work.js';
 
 /** The AuditTrail contract in memory, for domain tests. */
@@ -41,8 +42,9 @@ export class InMemoryUnitOfWork implements UnitOfWork {
   }
 }
 
-/** A unit of work over the given in-memory repositories, with a fresh audit trail to look at. */
-export function inMemoryUnitOfWork(repositories: Omit<TransactionRepositories, 'audit'>) {
+/** A unit of work over the given in-memory repositories, with a fresh audit trail and outbox to look at. */
+export function inMemoryUnitOfWork(repositories: Omit<TransactionRepositories, 'audit' | 'events'>) {
   const trail = new InMemoryAuditTrail();
-  return { trail, unitOfWork: new InMemoryUnitOfWork({ ...repositories, audit: trail }) };
+  const outbox = new InMemoryEventOutbox();
+  return { trail, outbox, unitOfWork: new InMemoryUnitOfWork({ ...repositories, audit: trail, events: outbox }) };
 }

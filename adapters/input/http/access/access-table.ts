@@ -1,4 +1,5 @@
 import type * as auditRoutes from '../audit/routes.js';
+import type * as eventRoutes from '../events/routes.js';
 import type * as executionRoutes from '../executions/routes.js';
 import type * as healthRoutes from '../health/routes.js';
 import type * as jobRoutes from '../jobs/routes.js';
@@ -22,6 +23,7 @@ export const ACCESS: {
   executions: TableOf<typeof executionRoutes>;
   schedules: TableOf<typeof scheduleRoutes>;
   audit: TableOf<typeof auditRoutes>;
+  events: TableOf<typeof eventRoutes>;
   health: TableOf<typeof healthRoutes>;
 } = {
   jobs: {
@@ -47,6 +49,9 @@ export const ACCESS: {
   },
   audit: {
     listAuditEvents: { role: 'admin' },
+  },
+  events: {
+    listEvents: { role: 'viewer' },
   },
   health: {
     health: { role: 'public' },

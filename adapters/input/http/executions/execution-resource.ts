@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { durationMs, EXECUTION_STATUSES as STATUSES, type Execution } from '../../../../domain/entities/execution.js';
+import { EXECUTION_STATUSES as STATUSES, type Execution } from '../../../../domain/entities/execution.js';
+import { executionResource, iso } from '../../../../domain/entities/representations.js';
 import type { ExecutionSummary } from '../../../../domain/ports/output/execution-repository.js';
 
 export const ExecutionSchema = z
@@ -45,32 +46,9 @@ export const ExecutionListSchema = z
   .object({ executions: z.array(ExecutionSchema), nextContinuationToken: z.string().nullable() })
   .openapi('ExecutionList');
 
-/** A date as RFC 3339 UTC in a representation, or null. */
-export const iso = (date: Date | null) => date?.toISOString() ?? null;
-
+/** The execution as events carry it too (see representations.ts). */
 export function toExecutionResource(execution: Execution): z.infer<typeof ExecutionSchema> {
-  const submitted = execution.history.some((entry) => entry.status === 'SUBMITTING');
-  return {
-    id: execution.id,
-    jobId: execution.jobId,
-    trigger: execution.trigger,
-    attempt: execution.attempt,
-    scheduledFor: iso(execution.scheduledFor),
-    status: execution.status,
-    flinkJobId: submitted ? execution.flinkJobId : null,
-    flinkJarId: execution.flinkJarId,
-    savepointPath: execution.savepointPath,
-    restoredFrom: execution.restoredFrom?.savepointPath ?? null,
-    error: execution.error,
-    retryOf: execution.retryOf,
-    requestedBy: execution.requestedBy,
-    queuedUntil: iso(execution.queue?.notBefore ?? null),
-    createdAt: execution.createdAt.toISOString(),
-    startedAt: iso(execution.startedAt),
-    endedAt: iso(execution.endedAt),
-    durationMs: durationMs(execution),
-    history: execution.history.map((entry) => ({ ...entry, at: entry.at.toISOString() })),
-  };
+  return executionResource(execution);
 }
 
 export function toExecutionSummary(summary: ExecutionSummary): z.infer<typeof ExecutionSummarySchema> {

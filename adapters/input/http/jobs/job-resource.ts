@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { Job } from '../../../../domain/entities/job.js';
+import { jobDefinitionResource } from '../../../../domain/entities/representations.js';
 import type { ScheduleView } from '../../../../domain/ports/input/job-schedules.js';
 import type { ExecutionSummary } from '../../../../domain/ports/output/execution-repository.js';
 import { ExecutionSummarySchema, toExecutionSummary } from '../executions/execution-resource.js';
@@ -41,22 +42,7 @@ export function toJobResource(
   schedule: ScheduleView | undefined,
 ): JobResource {
   return {
-    id: job.id,
-    name: job.name,
-    description: job.description,
-    jarURL: job.jarURL,
-    entryClass: job.entryClass,
-    config: job.config,
-    args: job.args,
-    parallelism: job.parallelism,
-    flinkConfiguration: job.flinkConfiguration,
-    jarSha256: job.jarSha256,
-    timeoutSeconds: job.timeoutSeconds,
-    labels: job.labels,
-    retryPolicy: job.retryPolicy,
-    version: job.version,
-    createdAt: job.createdAt.toISOString(),
-    updatedAt: job.updatedAt.toISOString(),
+    ...jobDefinitionResource(job),
     lastExecution: lastExecution ? toExecutionSummary(lastExecution) : null,
     schedule: schedule ? toScheduleResource(schedule) : null,
   };

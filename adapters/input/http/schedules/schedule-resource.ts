@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { OVERLAP_POLICIES } from '../../../../domain/entities/schedule.js';
 import type { ScheduleView } from '../../../../domain/ports/input/job-schedules.js';
-import { iso } from '../executions/execution-resource.js';
+import { scheduleResource } from '../../../../domain/entities/representations.js';
 
 export const ScheduleSchema = z
   .object({
@@ -26,23 +26,5 @@ export const ScheduleSchema = z
   .openapi('Schedule');
 
 export function toScheduleResource({ schedule, nextRunTimes, ended }: ScheduleView): z.infer<typeof ScheduleSchema> {
-  return {
-    jobId: schedule.jobId,
-    cron: schedule.cron,
-    timezone: schedule.timezone,
-    overlapPolicy: schedule.overlapPolicy,
-    catchupWindowSeconds: schedule.catchupWindowSeconds,
-    jitterSeconds: schedule.jitterSeconds,
-    startAt: iso(schedule.startAt),
-    endAt: iso(schedule.endAt),
-    paused: schedule.paused,
-    pauseNote: schedule.pauseNote,
-    ended,
-    nextRunTimes: nextRunTimes.map((time) => time.toISOString()),
-    lastRunAt: iso(schedule.lastFireAt),
-    counters: schedule.counters,
-    createdAt: schedule.createdAt.toISOString(),
-    updatedAt: schedule.updatedAt.toISOString(),
-    version: schedule.version,
-  };
+  return scheduleResource(schedule, nextRunTimes, ended);
 }

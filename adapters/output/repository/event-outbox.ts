@@ -1,0 +1,102 @@
+import { and, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import type { NewEvent, StoredEvent } from '../../../domain/entities/event.js';
+import { UnknownEventPositionError } from '../../../domain/errors.js';
+import type { EventOutbox, EventQuery } from '../../../domain/ports/output/event-outbox.js';
+import { rowsOf, type AppDatabase } from './database.js';
+import { withStorageErrors } from './database-errors.js';
+import { events } from './schema.js';
+
+/*
+ * Order and visibility. `seq` is taken when a row is inserted, not when it commits, so a transaction that commits
+ * late can hold a smaller `seq` than events already read. Each row therefore keeps the id of its transaction
+ * (`tx`), events are read in (tx, seq) order, and only rows of transactions older than the oldest one still running
+ * (the snapshot's xmin) are shown: every transaction below that horizon has ended, so nothing can appear behind a
+ * position once it was read. An event shows as soon as the transactions that began before its own have ended.
+ */
+const visible = sql`${events.tx} < pg_snapshot_xmin(pg_current_snapshot())::text::bigint`;
+const DIGITS = /^[0-9]{1,19}$/;
+
+/** An event as a JSON row for the bulk statements below. */
+export function eventJson(event: NewEvent, extra: Record<string, unknown> = {}) {
+  return { ...extra, type: event.type, subject: event.subject, time: event.time.toISOString(), data: event.data };
+}
+
+/**
+ * Runs `change` (an insert or update ... returning) and, in the same statement, stores `event` once for each row it
+ * returned and, with `onlyIf`, only where that holds. Every part of the statement sees the database as it was
+ * before it, so `onlyIf` may read the old state of the row `change` writes. Resolves with the rows of `change`.
+ */
+export async function changeWithEvent<Row>(
+  db: Pick<AppDatabase, 'execute'>,
+  change: { getSQL(): SQL },
+  event: NewEvent,
+  onlyIf: SQL = sql`true`,
+): Promise<Row[]> {
+  const result = await db.execute(sql`
+    with changed as (${change.getSQL()}), recorded as (
+      insert into ${events} (type, subject, time, data)
+      select ${event.type}, ${event.subject}::uuid, ${event.time.toISOString()}::timestamptz, ${JSON.stringify(event.data)}::jsonb
+      from changed where ${onlyIf}
+    )
+    select * from changed`);
+  return rowsOf<Row>(result);
+}
+
+/**
+ * The insert of the events in `json` (see `eventJson`; `ord` gives their order) as SQL. With `insertedIds`, a
+ * query of the ids some statement stored, an event carrying an `execution_id` is kept only if it is one of those.
+ */
+export function insertEventsSql(json: object[], insertedIds?: SQL): SQL {
+  const kept = insertedIds ? sql`where e.execution_id is null or e.execution_id in (${insertedIds})` : sql``;
+  return sql`
+    insert into ${events} (type, subject, time, data)
+    select e.type, e.subject, e.time, e.data
+    from jsonb_to_recordset(${JSON.stringify(json)}::jsonb)
+      as e(ord integer, execution_id uuid, type text, subject uuid, time timestamptz, data jsonb)
+    ${kept}
+    order by e.ord`;
+}
+
+export class DrizzleEventOutbox implements EventOutbox {
+  constructor(private readonly db: AppDatabase) {}
+
+  async append(list: NewEvent[]): Promise<void> {
+    if (list.length === 0) return;
+    await withStorageErrors(() => this.db.execute(insertEventsSql(list.map((event, ord) => eventJson(event, { ord })))));
+  }
+
+  async list(query: EventQuery): Promise<StoredEvent[]> {
+    const conditions: SQL[] = [visible];
+    if (query.type) conditions.push(eq(events.type, query.type));
+    if (query.jobId) conditions.push(eq(events.subject, query.jobId));
+    if (query.after !== undefined) {
+      const position = await this.positionOf(query.after);
+      conditions.push(sql`(${events.tx}, ${events.seq}) > (${position.tx}, ${position.seq})`);
+    }
+    const rows = await withStorageErrors(() =>
+      this.db
+        .select()
+        .from(events)
+        .where(and(...conditions))
+        .orderBy(events.tx, events.seq)
+        .limit(query.limit),
+    );
+    return rows.map(({ seq, tx, ...event }) => ({ ...event, sequence: String(seq) }));
+  }
+
+  /** Where the event `after` names (by sequence or id) stands in the order. */
+  private async positionOf(after: string): Promise<{ tx: bigint; seq: bigint }> {
+    const where = DIGITS.test(after) ? eq(events.seq, BigInt(after)) : eq(events.id, after);
+    const [row] = await withStorageErrors(() => this.db.select({ tx: events.tx, seq: events.seq }).from(events).where(where));
+    if (!row) throw new UnknownEventPositionError(after);
+    return row;
+  }
+
+  async removeOlderThan(before: Date, limit: number): Promise<number> {
+    const oldest = this.db.select({ seq: events.seq }).from(events).where(lt(events.time, before)).orderBy(events.time).limit(limit);
+    return withStorageErrors(async () => {
+      const removed = await this.db.delete(events).where(inArray(events.seq, oldest)).returning({ seq: events.seq });
+      return removed.length;
+    });
+  }
+}

@@ -1,0 +1,117 @@
+import { durationMs, type Execution, type ExecutionError, type ExecutionStatus, type ExecutionTrigger } from './execution.js';
+import type { Job, JobDefinition } from './job.js';
+import type { OverlapPolicy, Schedule } from './schedule.js';
+
+/*
+ * Jobs, executions and schedules as the service shows them to the outside: the HTTP API serves them, and events carry
+ * them as their `data`. They live in the domain, not in the HTTP adapter, because events are written by the domain
+ * and by the repositories (which may not import an input adapter), and a webhook must show what the API shows.
+ */
+
+/** A date as RFC 3339 UTC in a representation, or null. */
+export const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+export interface ExecutionResource {
+  id: string;
+  jobId: string;
+  trigger: ExecutionTrigger;
+  attempt: number;
+  scheduledFor: string | null;
+  status: ExecutionStatus;
+  flinkJobId: string | null;
+  flinkJarId: string | null;
+  savepointPath: string | null;
+  restoredFrom: string | null;
+  error: ExecutionError | null;
+  retryOf: string | null;
+  requestedBy: string | null;
+  queuedUntil: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
+  history: { status: ExecutionStatus; at: string; detail?: string }[];
+}
+
+export function executionResource(execution: Execution): ExecutionResource {
+  const submitted = execution.history.some((entry) => entry.status === 'SUBMITTING');
+  return {
+    id: execution.id,
+    jobId: execution.jobId,
+    trigger: execution.trigger,
+    attempt: execution.attempt,
+    scheduledFor: iso(execution.scheduledFor),
+    status: execution.status,
+    flinkJobId: submitted ? execution.flinkJobId : null,
+    flinkJarId: execution.flinkJarId,
+    savepointPath: execution.savepointPath,
+    restoredFrom: execution.restoredFrom?.savepointPath ?? null,
+    error: execution.error,
+    retryOf: execution.retryOf,
+    requestedBy: execution.requestedBy,
+    queuedUntil: iso(execution.queue?.notBefore ?? null),
+    createdAt: execution.createdAt.toISOString(),
+    startedAt: iso(execution.startedAt),
+    endedAt: iso(execution.endedAt),
+    durationMs: durationMs(execution),
+    history: execution.history.map((entry) => ({ ...entry, at: entry.at.toISOString() })),
+  };
+}
+
+/** A job's definition and version; the API's job resource adds its last execution and its schedule. */
+export type JobDefinitionResource = JobDefinition & { id: string; version: number; createdAt: string; updatedAt: string };
+
+export function jobDefinitionResource(job: Job): JobDefinitionResource {
+  // Named field by field, so that a field added to Job is shown only when it is added here.
+  const { id, name, description, jarURL, entryClass, config, args, parallelism, flinkConfiguration } = job;
+  const { jarSha256, timeoutSeconds, labels, retryPolicy, version } = job;
+  return {
+    ...{ id, name, description, jarURL, entryClass, config, args, parallelism, flinkConfiguration },
+    ...{ jarSha256, timeoutSeconds, labels, retryPolicy, version },
+    createdAt: job.createdAt.toISOString(),
+    updatedAt: job.updatedAt.toISOString(),
+  };
+}
+
+export interface ScheduleResource {
+  jobId: string;
+  cron: string;
+  timezone: string;
+  overlapPolicy: OverlapPolicy;
+  catchupWindowSeconds: number;
+  jitterSeconds: number;
+  startAt: string | null;
+  endAt: string | null;
+  paused: boolean;
+  pauseNote: string | null;
+  ended: boolean;
+  nextRunTimes: string[];
+  lastRunAt: string | null;
+  counters: Schedule['counters'];
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+/** `nextRunTimes` and `ended` come from the cron calculator: the schedule alone does not know them. */
+export function scheduleResource(schedule: Schedule, nextRunTimes: Date[], ended: boolean): ScheduleResource {
+  return {
+    jobId: schedule.jobId,
+    cron: schedule.cron,
+    timezone: schedule.timezone,
+    overlapPolicy: schedule.overlapPolicy,
+    catchupWindowSeconds: schedule.catchupWindowSeconds,
+    jitterSeconds: schedule.jitterSeconds,
+    startAt: iso(schedule.startAt),
+    endAt: iso(schedule.endAt),
+    paused: schedule.paused,
+    pauseNote: schedule.pauseNote,
+    ended,
+    nextRunTimes: nextRunTimes.map((time) => time.toISOString()),
+    lastRunAt: iso(schedule.lastFireAt),
+    counters: schedule.counters,
+    createdAt: schedule.createdAt.toISOString(),
+    updatedAt: schedule.updatedAt.toISOString(),
+    version: schedule.version,
+  };
+}
