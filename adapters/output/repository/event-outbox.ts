@@ -15,6 +15,7 @@ import { events } from './schema.js';
  */
 const visible = sql`${events.tx} < pg_snapshot_xmin(pg_current_snapshot())::text::bigint`;
 const DIGITS = /^[0-9]{1,19}$/;
+const MAX_BIGINT = 2n ** 63n - 1n;
 
 /** An event as a JSON row for the bulk statements below. */
 export function eventJson(event: NewEvent, extra: Record<string, unknown> = {}) {
@@ -86,7 +87,10 @@ export class DrizzleEventOutbox implements EventOutbox {
 
   /** Where the event `after` names (by sequence or id) stands in the order. */
   private async positionOf(after: string): Promise<{ tx: bigint; seq: bigint }> {
-    const where = DIGITS.test(after) ? eq(events.seq, BigInt(after)) : eq(events.id, after);
+    const bySequence = DIGITS.test(after);
+    // A sequence past bigint's range names no event (and PostgreSQL would refuse to compare it).
+    if (bySequence && BigInt(after) > MAX_BIGINT) throw new UnknownEventPositionError(after);
+    const where = bySequence ? eq(events.seq, BigInt(after)) : eq(events.id, after);
     const [row] = await withStorageErrors(() => this.db.select({ tx: events.tx, seq: events.seq }).from(events).where(where));
     if (!row) throw new UnknownEventPositionError(after);
     return row;
