@@ -1,0 +1,119 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { requestsFor, routesOf, type FuzzRequest, type KnownValues, type Route } from '../support/fuzz-requests.js';
+import { testAppBackends, type TestApp } from '../support/http-app.js';
+import { SchemaValues } from '../support/schema-values.js';
+import { waitFor } from '../support/wait.js';
+
+/**
+ * Every route of the OpenAPI document, sent generated paths, query strings, headers and bodies: no answer is a
+ * 5xx, and every error is a problem document with a code. A failure prints the seed and the shrunk request.
+ */
+const SEED = 0x5eed;
+const RUNS_PER_ROUTE = 40;
+/**
+ * A route that declares no parameter and no body (`/health`) only sees undeclared query strings and headers, which
+ * every other route sees too; and `/health` asks Flink on every call, nearly a second when it is unreachable.
+ */
+const RUNS_PER_ROUTE_WITHOUT_INPUT = 5;
+const runsFor = (route: Route) => (route.parameters.length > 0 || route.body ? RUNS_PER_ROUTE : RUNS_PER_ROUTE_WITHOUT_INPUT);
+
+const backends = await testAppBackends();
+
+/** Deletions last, a job's after its schedule's, so that the other routes are sent ids that still exist. */
+const isDeletion = (route: Route) => (route.method === 'DELETE' ? route.path.length : 0);
+const deletionsLast = (routes: Route[]) =>
+  [...routes].sort((a, b) => Math.sign(isDeletion(a)) - Math.sign(isDeletion(b)) || isDeletion(b) - isDeletion(a));
+
+/** Jobs (one with a schedule and two failed executions, one deleted) and the token of a second page of every list. */
+async function knownValues(api: TestApp): Promise<KnownValues> {
+  const createJob = async (name: string): Promise<{ id: string }> => {
+    const body = { name, jarURL: '/jars/job.jar', entryClass: 'com.example.Main' };
+    return (await api.request('/api/v1/jobs', { method: 'POST', json: body })).json();
+  };
+  const [scheduled, plain, deleted] = [await createJob('fuzz-a'), await createJob('fuzz-b'), await createJob('fuzz-c')];
+  await api.request(`/api/v1/jobs/${scheduled.id}/schedule`, { method: 'POST', json: { cron: '0 0 * * * *' } });
+  await api.request(`/api/v1/jobs/${deleted.id}`, { method: 'DELETE' });
+  const executionIds: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const started = await (await api.request(`/api/v1/jobs/${scheduled.id}/start`, { method: 'POST' })).json();
+    await waitFor(async () => (await api.request(`/api/v1/executions/${started.id}`)).json(), (e) => e.status === 'FAILED');
+    executionIds.push(started.id);
+  }
+  const lists = {
+    '/api/v1/jobs': '/api/v1/jobs',
+    '/api/v1/jobs/{id}/executions': `/api/v1/jobs/${scheduled.id}/executions`,
+    '/api/v1/audit': '/api/v1/audit',
+  };
+  const pageTokens: Record<string, string> = {};
+  for (const [route, list] of Object.entries(lists)) {
+    pageTokens[route] = (await (await api.request(`${list}?limit=1`)).json()).nextContinuationToken;
+    expect(pageTokens[route], `a next page of ${list}`).toEqual(expect.any(String));
+  }
+  return { ids: { id: [scheduled.id, plain.id], executionId: executionIds }, goneIds: [deleted.id], pageTokens };
+}
+
+async function send(api: TestApp, request: FuzzRequest): Promise<Response> {
+  const body = typeof request.body === 'string' ? new TextEncoder().encode(request.body) : request.body;
+  return api.app.request(new Request(request.url, { method: request.method, headers: request.headers, body }));
+}
+
+/** The property: never a 5xx; an error is `application/problem+json` with a string `code`. */
+async function expectSoundAnswer(response: Response): Promise<void> {
+  const text = await response.text();
+  expect(response.status, `answered ${response.status}: ${text}`).toBeLessThan(500);
+  if (response.status < 400) return;
+  expect(response.headers.get('Content-Type'), `${response.status}: ${text}`).toBe('application/problem+json');
+  expect(JSON.parse(text), `${response.status}: ${text}`).toMatchObject({ code: expect.any(String) });
+}
+
+interface FuzzOutcome {
+  routes: Route[];
+  /** fast-check's report (seed, shrunk request, error) for each route that failed. */
+  failures: string[];
+  /** The statuses each route answered. */
+  statuses: Map<Route, number[]>;
+}
+
+/** Sends every route `runsFor(route)` generated requests and checks each answer. */
+async function fuzzEveryRoute(api: TestApp): Promise<FuzzOutcome> {
+  const document = await (await api.request('/openapi.json')).json();
+  const routes = deletionsLast(routesOf(document));
+  const known = await knownValues(api);
+  const schemaValues = new SchemaValues(document.components.schemas);
+  const failures: string[] = [];
+  const statuses = new Map<Route, number[]>();
+  for (const route of routes) {
+    const property = fc.asyncProperty(requestsFor(route, known, schemaValues), async (request) => {
+      const response = await send(api, request);
+      statuses.set(route, [...(statuses.get(route) ?? []), response.status]);
+      await expectSoundAnswer(response);
+    });
+    const details = await fc.check(property, { seed: SEED, numRuns: runsFor(route) });
+    if (details.failed) {
+      const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+      failures.push(`${route.method} ${route.path}\n${fc.defaultReportMessage(details)}\n${error}`);
+    }
+  }
+  return { routes, failures, statuses };
+}
+
+describe('every route fuzzed', () => {
+  it.for(backends)(
+    'on $name: generated paths, queries, headers and bodies get no 5xx, and every error is a problem',
+    { timeout: 120_000 },
+    async (backend, context) => {
+      if (backend.skipReason) context.skip(backend.skipReason);
+      const api = await backend.start();
+      try {
+        const { routes, failures, statuses } = await fuzzEveryRoute(api);
+        if (failures.length > 0) expect.fail(`${failures.length} routes failed:\n\n${failures.join('\n\n')}`);
+        // The generated requests get past validation to the work itself, not only to the first 400.
+        const unreached = routes.filter((route) => !statuses.get(route)?.some((status) => status < 300 || status === 409));
+        expect(unreached.map((route) => `${route.method} ${route.path}`)).toEqual([]);
+      } finally {
+        await api.close();
+      }
+    },
+  );
+});
