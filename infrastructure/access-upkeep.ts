@@ -3,7 +3,6 @@ import type { ApiKeyFile, ReloadOutcome } from '../adapters/output/keys/api-key-
 import type { AuditLog } from '../domain/ports/input/audit-log.js';
 import { startRetentionSweep } from './retention-sweep.js';
 
-
 /**
  * The background care of access control: the API keys file read again when it changes (or on `reloadKeys`, for
  * SIGHUP), keeping the last good set when it cannot be used; and the audit trail swept hourly (and at start) of
