@@ -17,6 +17,7 @@ import type { LeaseTerms } from '../adapters/output/repository/execution-leases.
 import { loadOrCreateSecret } from '../adapters/output/repository/service-secrets.js';
 import { SqlDatabaseStatus } from '../adapters/output/repository/sql-database-status.js';
 import { SqlScheduleSignal } from '../adapters/output/repository/sql-schedule-signal.js';
+import { SqlSchedulerTotals } from '../adapters/output/repository/sql-scheduler-totals.js';
 import { randomIds } from '../adapters/output/system/random-ids.js';
 import { systemClock } from '../adapters/output/system/system-clock.js';
 import type { Clock } from '../domain/ports/output/clock.js';
@@ -34,6 +35,8 @@ import { ConfigError, type AppConfig } from './config.js';
 import { openDatabase, type DatabaseLocation, type OpenedDatabase } from './database.js';
 import { ExecutionWorker } from './execution-worker.js';
 import { createHttpApp } from './http-app.js';
+import { createServiceMetrics } from './metrics/service-metrics.js';
+import { timeFlinkRequests } from './metrics/timed-flink-cluster.js';
 import { serviceVersion, shippedMigrationCount } from './project-files.js';
 import { SchedulerLoop } from './scheduler-loop.js';
 import { TOKENS } from './tokens.js';
@@ -91,8 +94,11 @@ function buildAdapters(config: AppConfig, database: OpenedDatabase, overrides: C
   // An execution's lease outlives a few missed renewals (one per worker poll); a dead instance's executions are
   // taken over when it runs out, at the next poll of a live one.
   const leases: LeaseTerms = { owner: config.instanceId, ttlMs: executionLeaseMs(config), clock };
+  const metrics = createServiceMetrics(new SqlSchedulerTotals(database.db), clock);
+  const timed = (flink: FlinkCluster) => timeFlinkRequests(flink, metrics.flinkRequests);
   return {
     clock,
+    metrics,
     ids: randomIds,
     jobs: new DrizzleJobRepository(database.db),
     unitOfWork: new DrizzleUnitOfWork(database.db, leases),
@@ -111,11 +117,12 @@ function buildAdapters(config: AppConfig, database: OpenedDatabase, overrides: C
       credentials: config.jarFetchCredentials,
       maxBytes: config.jarMaxBytes,
     }),
-    flink: overrides.flink ?? new FlinkRestCluster({ baseUrl: config.flinkJobManagerUrl }),
+    flink: timed(overrides.flink ?? new FlinkRestCluster({ baseUrl: config.flinkJobManagerUrl })),
     // The health probe's own client: one attempt, bounded by the probe timeout.
-    flinkProbe:
+    flinkProbe: timed(
       overrides.flink ??
-      new FlinkRestCluster({ baseUrl: config.flinkJobManagerUrl, requestTimeoutMs: config.healthProbeTimeoutMs, retries: 0 }),
+        new FlinkRestCluster({ baseUrl: config.flinkJobManagerUrl, requestTimeoutMs: config.healthProbeTimeoutMs, retries: 0 }),
+    ),
   };
 }
 
@@ -126,7 +133,7 @@ function buildServices(
   adapters: ReturnType<typeof buildAdapters> & { keys: ApiKeyFile | null },
   pageTokenKey: Buffer,
 ) {
-  const { clock, ids, jobs, schedules, cron, artifacts } = adapters;
+  const { clock, ids, jobs, schedules, cron, artifacts, metrics } = adapters;
   const changes = new AuditedChanges(adapters.unitOfWork, clock, ids);
   const access = new AccessService(adapters.keys);
   const auditLog = new AuditService(adapters.auditTrail, clock, ids, config.auditRetentionDays);
@@ -142,9 +149,9 @@ function buildServices(
   const jobSchedules = new SchedulingService(jobs, schedules, changes, cron, clock, ids, adapters.scheduleSignal);
   const health = new HealthService(adapters.databaseStatus, adapters.flinkProbe, serviceVersion);
   const worker = new ExecutionWorker(executions.leases, tasks, logger, config.flinkPollIntervalMs);
-  const scheduler = new SchedulerLoop(jobSchedules, executions.queue, clock, logger, config.schedulerPollIntervalMs);
+  const scheduler = new SchedulerLoop(jobSchedules, executions.queue, clock, logger, config.schedulerPollIntervalMs, metrics.fireLateness);
   const jobExecutions = executions.service;
-  const httpApp = createHttpApp({ jobDefinitions, jobExecutions, jobSchedules, health, access, auditLog, events, logger, pageTokenKey });
+  const httpApp = createHttpApp({ jobDefinitions, jobExecutions, jobSchedules, health, access, auditLog, events, logger, metrics, pageTokenKey });
   return { jobDefinitions, jobExecutions, jobSchedules, health, auditLog, events, worker, tasks, scheduler, httpApp };
 }
 

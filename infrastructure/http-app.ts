@@ -9,6 +9,7 @@ import { createEventsRouter } from '../adapters/input/http/events/router.js';
 import { createExecutionsRouter } from '../adapters/input/http/executions/router.js';
 import { createHealthRouter } from '../adapters/input/http/health/router.js';
 import { createJobsRouter } from '../adapters/input/http/jobs/router.js';
+import { createMetricsRouter } from '../adapters/input/http/metrics/router.js';
 import { createSchedulesRouter } from '../adapters/input/http/schedules/router.js';
 import { problemFor, problemResponse } from '../adapters/input/http/problem.js';
 import { rejectUnstorableQuery } from '../adapters/input/http/storable-input.js';
@@ -21,6 +22,8 @@ import type { JobExecutions } from '../domain/ports/input/job-executions.js';
 import type { JobSchedules } from '../domain/ports/input/job-schedules.js';
 import type { ServiceHealth } from '../domain/ports/input/service-health.js';
 import { requestContext } from './logging.js';
+import { timeHttpRequests } from './metrics/http-request-metrics.js';
+import type { ServiceMetrics } from './metrics/service-metrics.js';
 import { serviceVersion } from './project-files.js';
 
 export interface HttpAppDependencies {
@@ -32,6 +35,7 @@ export interface HttpAppDependencies {
   auditLog: AuditLog;
   events: EventFeed;
   logger: Logger;
+  metrics: Pick<ServiceMetrics, 'exposition' | 'httpRequests'>;
   /** The key page tokens are signed with: the same on every replica. */
   pageTokenKey: Uint8Array;
 }
@@ -71,12 +75,14 @@ export function createHttpApp(dependencies: HttpAppDependencies) {
   const { jobDefinitions, jobExecutions, jobSchedules, health, access, auditLog, logger } = dependencies;
   const pageTokens = new ContinuationTokens(dependencies.pageTokenKey);
   const app = new OpenAPIHono();
+  app.use('*', timeHttpRequests(dependencies.metrics.httpRequests));
   app.use('*', requestIdentity(logger));
   const auditFailed = (error: unknown) => logger.warn({ err: error }, 'could not record a refused request in the audit trail');
   app.use('*', recordRefusals(access, auditLog, auditFailed));
   app.use('/api/*', rejectUnstorableQuery);
 
   app.route('/', createHealthRouter(health, access));
+  app.route('/', createMetricsRouter(dependencies.metrics.exposition, access));
   app.route('/api/v1/jobs', createJobsRouter(jobDefinitions, jobExecutions, jobSchedules, pageTokens, access));
   app.route('/api/v1', createExecutionsRouter(jobExecutions, pageTokens, access));
   app.route('/api/v1', createSchedulesRouter(jobSchedules, access));

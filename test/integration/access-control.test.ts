@@ -16,7 +16,7 @@ type Caller = 'nobody' | 'stranger' | (typeof ROLES)[number];
 
 /**
  * The roles as the issue words them, independent of the permission table: probes and the API document are open,
- * every read needs a viewer, the controls of executions and schedules an operator, everything else an admin.
+ * every read (the Prometheus metrics too) needs a viewer, the controls of executions and schedules an operator, everything else an admin.
  */
 function roleBySpecification(method: string, path: string): keyof typeof RANK {
   if (['/health', '/livez', '/readyz'].includes(path)) return 'public';
@@ -82,6 +82,8 @@ describe.each(backends)('access control on $name', (backend) => {
       Object.entries(methods).map(([method, operation]) => ({ path, method: method.toUpperCase(), operation })),
     );
     expect(operations.length, 'the document lists the routes').toBeGreaterThanOrEqual(19);
+    // Metrics are guarded like any read, and listed so that this walk checks their guard.
+    expect(operations.map(({ method, path }) => `${method} ${path}`)).toContain('GET /metrics');
     for (const { path, method, operation } of operations) {
       const required = operation['x-required-role'] as keyof typeof RANK | undefined;
       expect(required, `${method} ${path} declares who may call it`).toBeOneOf(['public', ...ROLES]);

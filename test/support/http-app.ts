@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import type { DependencyContainer } from 'tsyringe';
 import { expect } from 'vitest';
 import type { AppConfig } from '../../infrastructure/config.js';
 import { loadConfig } from '../../infrastructure/config.js';
@@ -16,6 +17,8 @@ export type TestResponse = Omit<Response, 'json'> & { json(): Promise<any> };
 
 export interface TestApp {
   app: HttpApp;
+  /** The composition root the app came from: its loops, and the database it opened. */
+  container: DependencyContainer;
   /** Every JSON log line the app wrote. */
   logLines: Record<string, unknown>[];
   /** Sends a request; fails the test on any 500, which no input may cause. */
@@ -44,6 +47,7 @@ export async function startTestApp(
   const app = container.resolve<HttpApp>(TOKENS.HttpApp);
   return {
     app,
+    container,
     logLines,
     async request(path, init = {}) {
       const { json, ...rest } = init;

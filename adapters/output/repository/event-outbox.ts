@@ -13,7 +13,9 @@ import { events } from './schema.js';
  * (the snapshot's xmin) are shown: every transaction below that horizon has ended, so nothing can appear behind a
  * position once it was read. An event shows as soon as the transactions that began before its own have ended.
  */
-const visible = sql`${events.tx} < pg_snapshot_xmin(pg_current_snapshot())::text::bigint`;
+/** The visibility horizon: every transaction below it has ended. Rows at or past it are held back. */
+export const visibilityHorizon = sql`pg_snapshot_xmin(pg_current_snapshot())::text::bigint`;
+const visible = sql`${events.tx} < ${visibilityHorizon}`;
 const DIGITS = /^[0-9]{1,19}$/;
 const MAX_BIGINT = 2n ** 63n - 1n;
 

@@ -3,6 +3,7 @@ import type * as eventRoutes from '../events/routes.js';
 import type * as executionRoutes from '../executions/routes.js';
 import type * as healthRoutes from '../health/routes.js';
 import type * as jobRoutes from '../jobs/routes.js';
+import type * as metricsRoutes from '../metrics/routes.js';
 import type * as scheduleRoutes from '../schedules/routes.js';
 import type { RouteAccess } from './guard.js';
 
@@ -14,9 +15,9 @@ const audited = (role: RouteAccess['role'], action: string, resourceType: string
 });
 
 /**
- * Who may call each route: the one table of permissions. Reads need `viewer`; the controls of executions and
- * schedules `operator`; defining jobs and schedules, and reading the audit trail, `admin`. Every route must have
- * its line (the types insist), and every mutating route names its audit action.
+ * Who may call each route: the one table of permissions. Reads (`/metrics` too) need `viewer`; the controls of
+ * executions and schedules `operator`; defining jobs and schedules, and reading the audit trail, `admin`. Every
+ * route must have its line (the types insist), and every mutating route names its audit action.
  */
 export const ACCESS: {
   jobs: TableOf<typeof jobRoutes>;
@@ -25,6 +26,7 @@ export const ACCESS: {
   audit: TableOf<typeof auditRoutes>;
   events: TableOf<typeof eventRoutes>;
   health: TableOf<typeof healthRoutes>;
+  metrics: TableOf<typeof metricsRoutes>;
 } = {
   jobs: {
     createJob: audited('admin', 'job.create', 'job'),
@@ -57,5 +59,9 @@ export const ACCESS: {
     health: { role: 'public' },
     liveness: { role: 'public' },
     readiness: { role: 'public' },
+  },
+  // A read like any other: Prometheus sends a viewer's key as its bearer token.
+  metrics: {
+    readMetrics: { role: 'viewer' },
   },
 };
