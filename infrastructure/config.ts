@@ -68,6 +68,11 @@ const environmentSchema = z.object({
   DATABASE_STATEMENT_TIMEOUT_MS: positiveInteger('milliseconds').default(5000),
   HEALTH_PROBE_INTERVAL_MS: positiveInteger('milliseconds').default(5000),
   HEALTH_PROBE_TIMEOUT_MS: positiveInteger('milliseconds').default(2000),
+  EVENT_STREAM_POLL_INTERVAL_MS: positiveInteger('milliseconds').default(500),
+  EVENT_STREAM_HEARTBEAT_SECONDS: z.coerce
+    .number({ message: 'must be a number of seconds' })
+    .positive('must be a positive number of seconds')
+    .default(15),
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce
     .number({ message: 'must be a number of seconds' })
     .positive('must be a positive number of seconds')
@@ -107,6 +112,10 @@ export interface AppConfig {
   auditRetentionDays: number;
   /** How long events are kept in the outbox. */
   eventRetentionDays: number;
+  /** How often an open event stream that has read every stored event looks for new ones. */
+  eventStreamPollIntervalMs: number;
+  /** How often an open event stream sends a `: keep-alive` comment. */
+  eventStreamHeartbeatMs: number;
   /** PostgreSQL only: how long a connection attempt and a statement may take before the request fails with 503. */
   databaseTimeouts: { connectMs: number; statementMs: number };
   /** How often the dependencies are probed for /health, and how long Flink has to answer a probe. */
@@ -164,6 +173,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     authDisabled: settings.AUTH_DISABLED === 'true',
     auditRetentionDays: settings.AUDIT_RETENTION_DAYS,
     eventRetentionDays: settings.EVENT_RETENTION_DAYS,
+    eventStreamPollIntervalMs: settings.EVENT_STREAM_POLL_INTERVAL_MS,
+    eventStreamHeartbeatMs: settings.EVENT_STREAM_HEARTBEAT_SECONDS * 1000,
     databaseTimeouts: { connectMs: settings.DATABASE_CONNECT_TIMEOUT_MS, statementMs: settings.DATABASE_STATEMENT_TIMEOUT_MS },
     healthProbeIntervalMs: settings.HEALTH_PROBE_INTERVAL_MS,
     healthProbeTimeoutMs: settings.HEALTH_PROBE_TIMEOUT_MS,

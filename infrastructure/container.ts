@@ -26,6 +26,7 @@ import { AccessService } from '../domain/services/access-service.js';
 import { AuditService } from '../domain/services/audit-service.js';
 import { AuditedChanges } from '../domain/services/change-records.js';
 import { EventService } from '../domain/services/event-service.js';
+import { EventStreamService } from '../domain/services/event-stream-service.js';
 import { createExecutionUnits } from '../domain/services/executions/execution-units.js';
 import { HealthService } from '../domain/services/health-service.js';
 import { JobDefinitionService } from '../domain/services/job-definition-service.js';
@@ -78,6 +79,7 @@ export async function buildContainer(
     [TOKENS.ServiceHealth, services.health],
     [TOKENS.AuditLog, services.auditLog],
     [TOKENS.EventFeed, services.events],
+    [TOKENS.EventStream, services.eventStream],
     [TOKENS.ExecutionWorker, services.worker],
     [TOKENS.SchedulerLoop, services.scheduler],
     [TOKENS.HttpApp, services.httpApp],
@@ -138,6 +140,7 @@ function buildServices(
   const access = new AccessService(adapters.keys);
   const auditLog = new AuditService(adapters.auditTrail, clock, ids, config.auditRetentionDays);
   const events = new EventService(adapters.outbox, clock, config.eventRetentionDays);
+  const eventStream = new EventStreamService(adapters.outbox, adapters.executions, config.eventStreamPollIntervalMs);
   const tasks = new TaskQueue(logger);
   const executionSettings = {
     savepointDir: config.savepointDir,
@@ -151,8 +154,11 @@ function buildServices(
   const worker = new ExecutionWorker(executions.leases, tasks, logger, config.flinkPollIntervalMs);
   const scheduler = new SchedulerLoop(jobSchedules, executions.queue, clock, logger, config.schedulerPollIntervalMs, metrics.fireLateness);
   const jobExecutions = executions.service;
-  const httpApp = createHttpApp({ jobDefinitions, jobExecutions, jobSchedules, health, access, auditLog, events, logger, metrics, pageTokenKey });
-  return { jobDefinitions, jobExecutions, jobSchedules, health, auditLog, events, worker, tasks, scheduler, httpApp };
+  const streams = { stream: eventStream, heartbeatMs: config.eventStreamHeartbeatMs };
+  const httpApp = createHttpApp({
+    jobDefinitions, jobExecutions, jobSchedules, health, access, auditLog, events, streams, logger, metrics, pageTokenKey,
+  });
+  return { jobDefinitions, jobExecutions, jobSchedules, health, auditLog, events, eventStream, worker, tasks, scheduler, httpApp };
 }
 
 /** The API keys, when a keys file is configured; a file that cannot be used stops the start with one line. */

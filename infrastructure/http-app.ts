@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { recordRefusals } from '../adapters/input/http/access/refusals.js';
 import { createAuditRouter } from '../adapters/input/http/audit/router.js';
 import { ContinuationTokens } from '../adapters/input/http/continuation-token.js';
-import { createEventsRouter } from '../adapters/input/http/events/router.js';
+import { createEventsRouter, type EventStreamSettings } from '../adapters/input/http/events/router.js';
 import { createExecutionsRouter } from '../adapters/input/http/executions/router.js';
 import { createHealthRouter } from '../adapters/input/http/health/router.js';
 import { createJobsRouter } from '../adapters/input/http/jobs/router.js';
@@ -34,6 +34,8 @@ export interface HttpAppDependencies {
   access: AccessControl;
   auditLog: AuditLog;
   events: EventFeed;
+  /** The live event streams, and how often they send a heartbeat. */
+  streams: EventStreamSettings;
   logger: Logger;
   metrics: Pick<ServiceMetrics, 'exposition' | 'httpRequests'>;
   /** The key page tokens are signed with: the same on every replica. */
@@ -87,7 +89,7 @@ export function createHttpApp(dependencies: HttpAppDependencies) {
   app.route('/api/v1', createExecutionsRouter(jobExecutions, pageTokens, access));
   app.route('/api/v1', createSchedulesRouter(jobSchedules, access));
   app.route('/api/v1', createAuditRouter(auditLog, pageTokens, access));
-  app.route('/api/v1', createEventsRouter(dependencies.events, access));
+  app.route('/api/v1', createEventsRouter(dependencies.events, dependencies.streams, access));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { ApiKeyFile } from '../adapters/output/keys/api-key-file.js';
 import type { AuditLog } from '../domain/ports/input/audit-log.js';
 import type { EventFeed } from '../domain/ports/input/event-feed.js';
+import type { EventStream } from '../domain/ports/input/event-stream.js';
 import { startAccessUpkeep } from './access-upkeep.js';
 import { startRetentionSweep } from './retention-sweep.js';
 import type { AppConfig } from './config.js';
@@ -68,6 +69,8 @@ export async function startService(
     (stopping ??= (async () => {
       // No new connection from the signal on; requests already sent are still answered.
       const closed = connections.close(config.shutdownTimeoutMs);
+      // Event streams never finish on their own: end them, so their connections close with the idle ones.
+      container.resolve<EventStream>(TOKENS.EventStream).close();
       await unlisten().catch(() => undefined);
       upkeep.stop();
       stopEventSweep();

@@ -11,6 +11,7 @@ export const TOKENS = {
   ApiKeys: Symbol('ApiKeys'),
   AuditLog: Symbol('AuditLog'),
   EventFeed: Symbol('EventFeed'),
+  EventStream: Symbol('EventStream'),
   ExecutionWorker: Symbol('ExecutionWorker'),
   SchedulerLoop: Symbol('SchedulerLoop'),
   HttpApp: Symbol('HttpApp'),

@@ -29,6 +29,8 @@ describe('loadConfig', () => {
       authDisabled: false,
       auditRetentionDays: 90,
       eventRetentionDays: 14,
+      eventStreamPollIntervalMs: 500,
+      eventStreamHeartbeatMs: 15_000,
       databaseTimeouts: { connectMs: 3000, statementMs: 5000 },
       healthProbeIntervalMs: 5000,
       healthProbeTimeoutMs: 2000,

@@ -72,6 +72,7 @@ export class DrizzleEventOutbox implements EventOutbox {
     const conditions: SQL[] = [visible];
     if (query.type) conditions.push(eq(events.type, query.type));
     if (query.jobId) conditions.push(eq(events.subject, query.jobId));
+    if (query.executionId) conditions.push(sql`${events.type} like 'run.%' and ${events.data}->>'id' = ${query.executionId}`);
     if (query.after !== undefined) {
       const position = await this.positionOf(query.after);
       conditions.push(sql`(${events.tx}, ${events.seq}) > (${position.tx}, ${position.seq})`);

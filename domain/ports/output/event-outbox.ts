@@ -6,6 +6,8 @@ export interface EventQuery {
   type?: EventType;
   /** Events about this job. */
   jobId?: string;
+  /** Events about this execution (the `run.*` events that carry it). */
+  executionId?: string;
   limit: number;
 }
 

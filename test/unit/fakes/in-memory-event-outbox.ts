@@ -19,6 +19,7 @@ export class InMemoryEventOutbox implements EventOutbox {
     return this.events
       .slice(start)
       .filter((event) => (!query.type || event.type === query.type) && (!query.jobId || event.subject === query.jobId))
+      .filter((event) => !query.executionId || (event.type.startsWith('run.') && (event.data as { id?: string }).id === query.executionId))
       .slice(0, query.limit);
   }
 

@@ -54,6 +54,8 @@ export const ACCESS: {
   },
   events: {
     listEvents: { role: 'viewer' },
+    streamEvents: { role: 'viewer' },
+    followExecution: { role: 'viewer' },
   },
   health: {
     health: { role: 'public' },

@@ -4,15 +4,33 @@ import { pageQuery } from '../pagination.js';
 
 const SEQUENCE_OR_ID = /^([0-9]{1,19}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
-export const ListEventsQuerySchema = z.strictObject({
-  limit: pageQuery.limit,
-  after: z
-    .string()
-    .regex(SEQUENCE_OR_ID, "must be an event's sequence (decimal digits) or id (a UUID)")
-    .optional()
-    .openapi({ description: "Events after this one (its `sequence` or `id`); from the oldest stored when absent" }),
+const eventPosition = z.string().regex(SEQUENCE_OR_ID, "must be an event's sequence (decimal digits) or id (a UUID)");
+const after = eventPosition
+  .optional()
+  .openapi({ description: "Events after this one (its `sequence` or `id`); from the oldest stored when absent" });
+const filters = {
   type: z.enum(EVENT_TYPES).optional(),
   jobId: z.uuid('must be a job id (a UUID)').optional().openapi({ description: 'Events about this job' }),
+};
+
+export const ListEventsQuerySchema = z.strictObject({ limit: pageQuery.limit, after, ...filters });
+
+export const StreamEventsQuerySchema = z.strictObject({ after, ...filters });
+
+export const ExecutionEventsQuerySchema = z.strictObject({ after });
+
+/** A client reconnecting to an event stream says where it stopped; it takes precedence over `after`. */
+export const LastEventIdHeaders = z.object({
+  'last-event-id': eventPosition
+    .optional()
+    .openapi({ description: 'The `id:` of the last message received (`Last-Event-ID`; header names are case-insensitive)' }),
+});
+
+export const EventStreamSchema = z.string().openapi({
+  description:
+    'Server-Sent Events: one message per event (`id:` its sequence, `event:` its type, `data:` the CloudEvent as ' +
+    '`GET /api/v1/events` lists it), and `: keep-alive` comments while nothing happens',
+  example: 'id: 42\nevent: run.started\ndata: {"specversion":"1.0",...}\n\n',
 });
 
 export const CloudEventSchema = z

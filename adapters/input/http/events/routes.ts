@@ -1,8 +1,18 @@
 import { createRoute } from '@hono/zod-openapi';
+import { ExecutionIdParams } from '../path-params.js';
 import { jsonResponse, problemDoc } from '../responses.js';
-import { EventListSchema, ListEventsQuerySchema } from './event-resource.js';
+import {
+  EventListSchema,
+  EventStreamSchema,
+  ExecutionEventsQuerySchema,
+  LastEventIdHeaders,
+  ListEventsQuerySchema,
+  StreamEventsQuerySchema,
+} from './event-resource.js';
 
 /** The stored events, mounted at /api/v1. */
+
+const eventStream = (description: string) => ({ description, content: { 'text/event-stream': { schema: EventStreamSchema } } });
 
 export const listEvents = createRoute({
   method: 'get',
@@ -12,5 +22,32 @@ export const listEvents = createRoute({
   responses: {
     200: jsonResponse(EventListSchema, 'One page of events'),
     400: problemDoc('Bad filter, limit or `after`, or `after` names no stored event'),
+  },
+});
+
+export const streamEvents = createRoute({
+  method: 'get',
+  path: '/events/stream',
+  summary: 'The events as Server-Sent Events: the stored ones from `after` (or `Last-Event-ID`) on, then live',
+  description: 'Reconnecting with the `Last-Event-ID` header resumes after the last message received, with no gap.',
+  request: { query: StreamEventsQuerySchema, headers: LastEventIdHeaders },
+  responses: {
+    200: eventStream('The events, until the client disconnects or the service shuts down'),
+    400: problemDoc('Bad filter or position, or the position names no stored event'),
+  },
+});
+
+export const followExecution = createRoute({
+  method: 'get',
+  path: '/executions/{executionId}/events',
+  summary: "An execution's events as Server-Sent Events: its history, then live until it ends",
+  description:
+    'The stream closes after the terminal event (`run.succeeded`, `run.failed`, `run.stopped`, `run.skipped`). ' +
+    'Reconnecting with the `Last-Event-ID` header resumes after the last message received.',
+  request: { params: ExecutionIdParams, query: ExecutionEventsQuerySchema, headers: LastEventIdHeaders },
+  responses: {
+    200: eventStream("The execution's events"),
+    400: problemDoc('Bad position, or the position names no stored event'),
+    404: problemDoc('EXECUTION_NOT_FOUND'),
   },
 });
