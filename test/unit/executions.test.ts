@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canTransition, flinkJobIdFor, transition, type ExecutionStatus } from '../../domain/entities/execution.js';
+import { canTransition, flinkJobIdFor, transition, type Execution, type ExecutionStatus } from '../../domain/entities/execution.js';
 import { createJob, type JobDefinition } from '../../domain/entities/job.js';
 import {
   ArtifactError,
@@ -266,6 +266,10 @@ describe('following a run', () => {
   });
 });
 
+/** The details of an execution's STOPPING entries, in order. */
+const stoppingDetails = (execution: Execution | undefined) =>
+  execution!.history.filter((entry) => entry.status === 'STOPPING').map((entry) => entry.detail);
+
 describe('stopping a run', () => {
   it('answers JOB_NOT_RUNNING when nothing is active, and refuses a savepoint without a folder', async () => {
     const { service, job, startAndLaunch } = await setup();
@@ -309,6 +313,24 @@ describe('stopping a run', () => {
     await follower.followUp(execution.id);
     expect(flink.cancelled).toEqual([execution.flinkJobId]);
     expect(await executions.findById(execution.id)).toMatchObject({ status: 'STOPPED', savepointPath: null });
+    expect(stoppingDetails(await executions.findById(execution.id))).toEqual([
+      'stop with savepoint requested by test-key',
+      'savepoint not complete after 11 s; cancelling instead',
+    ]);
+  });
+
+  it('cancels when the savepoint fails, and says why in the history', async () => {
+    const { service, job, startAndLaunch, flink, follower, executions } = await setup({}, { savepointDir: 'file:///sp' });
+    const execution = await startAndLaunch();
+    await service.stopJob(job.id, {}, audit);
+    await follower.followUp(execution.id);
+    flink.savepoint = { kind: 'failed', cause: 'disk full' };
+    await follower.followUp(execution.id);
+    expect(flink.cancelled).toEqual([execution.flinkJobId]);
+    expect(stoppingDetails(await executions.findById(execution.id))).toEqual([
+      'stop with savepoint requested by test-key',
+      'savepoint failed: disk full; cancelling instead',
+    ]);
   });
 
   it('cancels straight away without a savepoint folder', async () => {
@@ -318,6 +340,15 @@ describe('stopping a run', () => {
     await follower.followUp(execution.id);
     expect(flink.savepointRequests).toEqual([]);
     expect(await executions.findById(execution.id)).toMatchObject({ status: 'STOPPED' });
+  });
+
+  it('records a cancel the user asked for as one STOPPING entry', async () => {
+    const { service, job, startAndLaunch, flink, follower, executions } = await setup({}, { savepointDir: 'file:///sp' });
+    const execution = await startAndLaunch();
+    await service.stopJob(job.id, { mode: 'cancel' }, audit);
+    await follower.followUp(execution.id);
+    expect(flink.cancelled).toEqual([execution.flinkJobId]);
+    expect(stoppingDetails(await executions.findById(execution.id))).toEqual(['cancel requested by test-key']);
   });
 
   it('ends a run stopped before submission STOPPED without calling Flink', async () => {

@@ -96,7 +96,8 @@ export class StopRules {
   async advance(execution: Execution): Promise<Execution | undefined> {
     const request = execution.stopRequest;
     if (!request || request.cancelRequestedAt) return execution;
-    if (request.mode === 'cancel') return this.cancelInstead(execution, request, 'cancel requested');
+    // The STOPPING entry of the request already says a cancel was asked for: no second entry.
+    if (request.mode === 'cancel') return this.cancel(execution, request);
     if (!request.savepointTriggerId) return this.triggerSavepoint(execution, request);
 
     const status = await this.flink.savepointStatus(execution.flinkJobId, request.savepointTriggerId);
@@ -104,10 +105,10 @@ export class StopRules {
       const saved = await this.executions.save({ ...execution, savepointPath: status.location });
       return saved ?? this.executions.findById(execution.id);
     }
-    if (status.kind === 'failed') return this.cancelInstead(execution, request, `savepoint failed: ${status.cause}`);
+    if (status.kind === 'failed') return this.cancel(execution, request, `savepoint failed: ${status.cause}`);
     const waited = this.clock.now().getTime() - request.requestedAt.getTime();
     if (waited >= this.settings.stopTimeoutMs) {
-      return this.cancelInstead(execution, request, `savepoint not complete after ${Math.round(waited / 1000)} s`);
+      return this.cancel(execution, request, `savepoint not complete after ${Math.round(waited / 1000)} s`);
     }
     return execution;
   }
@@ -121,13 +122,15 @@ export class StopRules {
     } catch (error) {
       const failure = executionErrorOf(error);
       if (failure.code === 'FLINK_UNREACHABLE') throw error;
-      return this.cancelInstead(execution, request, `savepoint could not be started: ${failure.message}`);
+      return this.cancel(execution, request, `savepoint could not be started: ${failure.message}`);
     }
   }
 
-  private async cancelInstead(execution: Execution, request: StopRequest, why: string): Promise<Execution | undefined> {
+  /** Cancels the job on Flink; `fallbackReason` says why a stop with savepoint is cancelled instead, in the history. */
+  private async cancel(execution: Execution, request: StopRequest, fallbackReason?: string): Promise<Execution | undefined> {
     await this.flink.cancel(execution.flinkJobId);
-    return this.saveStopRequest(execution, { ...request, cancelRequestedAt: this.clock.now() }, why);
+    const detail = fallbackReason && `${fallbackReason}; cancelling instead`;
+    return this.saveStopRequest(execution, { ...request, cancelRequestedAt: this.clock.now() }, detail);
   }
 
   private async saveStopRequest(execution: Execution, request: StopRequest, detail?: string): Promise<Execution | undefined> {
