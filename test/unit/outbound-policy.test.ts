@@ -36,6 +36,12 @@ describe('OutboundPolicy.refusalFor', () => {
     expect(policy.refusalFor(new URL(url))).toContain(reason);
   });
 
+  it('says in one sentence why a link-local address is refused', () => {
+    expect(policy.refusalFor(new URL('http://169.254.169.254/latest/meta-data'))).toBe(
+      "host '169.254.169.254' is a link-local address (169.254.0.0/16 or fe80::/10, where cloud metadata services answer), which is never allowed",
+    );
+  });
+
   it.each(['http://ci:hunter2@data-processor:8080/a.jar', 'http://hunter2@repo.example/a.jar', 'http://:hunter2@repo.example/'])(
     'refuses credentials in the URL without repeating them: %s',
     (url) => {
@@ -47,7 +53,9 @@ describe('OutboundPolicy.refusalFor', () => {
   );
 
   it('refuses a link-local address a host resolves to, and nothing else', () => {
-    expect(policy.addressRefusal('repo.example', '169.254.169.254')).toContain("host 'repo.example' resolves to 169.254.169.254");
+    expect(policy.addressRefusal('repo.example', '169.254.169.254')).toBe(
+      "host 'repo.example' resolves to 169.254.169.254, a link-local address (169.254.0.0/16 or fe80::/10, where cloud metadata services answer), which is never allowed",
+    );
     expect(policy.addressRefusal('repo.example', 'fe80::1')).toContain('link-local');
     expect(policy.addressRefusal('repo.example', '10.0.0.7')).toBeUndefined();
   });

@@ -23,8 +23,9 @@ export function isLinkLocal(address: string): boolean {
   return isIPv4(bare) && linkLocal.check(bare, 'ipv4');
 }
 
+/** Follows "host 'x' is" or "host 'x' resolves to y,", so that the refusal reads as one sentence. */
 const LINK_LOCAL_REASON =
-  'a link-local address (169.254.0.0/16 or fe80::/10, where cloud metadata services answer) is never allowed';
+  'a link-local address (169.254.0.0/16 or fe80::/10, where cloud metadata services answer), which is never allowed';
 
 export interface OutboundPolicyOptions {
   /** `host` or `host:port` entries (see OriginPattern), as `parseAllowedOrigins` returns them. */
@@ -68,7 +69,7 @@ export class OutboundPolicy {
 
   /** Why connecting to `address`, one of the addresses `host` resolved to, is refused; undefined if it is not. */
   addressRefusal(host: string, address: string): string | undefined {
-    return isLinkLocal(address) ? `host '${host}' resolves to ${address}, and ${LINK_LOCAL_REASON}` : undefined;
+    return isLinkLocal(address) ? `host '${host}' resolves to ${address}, ${LINK_LOCAL_REASON}` : undefined;
   }
 }
 
