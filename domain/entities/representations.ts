@@ -63,14 +63,22 @@ export type JobDefinitionResource = JobDefinition & { id: string; version: numbe
 
 export function jobDefinitionResource(job: Job): JobDefinitionResource {
   // Named field by field, so that a field added to Job is shown only when it is added here.
-  const { id, name, description, jarURL, entryClass, config, args, parallelism, flinkConfiguration } = job;
-  const { jarSha256, timeoutSeconds, labels, retryPolicy, version } = job;
+  const { id, name, description, jarURL, entryClass, args, parallelism, jarSha256, timeoutSeconds, retryPolicy, version } = job;
   return {
-    ...{ id, name, description, jarURL, entryClass, config, args, parallelism, flinkConfiguration },
-    ...{ jarSha256, timeoutSeconds, labels, retryPolicy, version },
+    ...{ id, name, description, jarURL, entryClass, config: byKey(job.config), args, parallelism },
+    ...{ flinkConfiguration: byKey(job.flinkConfiguration), jarSha256, timeoutSeconds, labels: byKey(job.labels) },
+    ...{ retryPolicy, version },
     createdAt: job.createdAt.toISOString(),
     updatedAt: job.updatedAt.toISOString(),
   };
+}
+
+/**
+ * A map with its keys in code-point order: the order sent is lost once stored (jsonb keeps its own, shortest key
+ * first), so a job reads the same in the answer to its create, on GET and in its events.
+ */
+function byKey<Value>(map: Record<string, Value>): Record<string, Value> {
+  return Object.fromEntries(Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 export interface ScheduleResource {

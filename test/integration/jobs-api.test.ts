@@ -124,6 +124,22 @@ describe('POST /api/v1/jobs', () => {
     expect((await (await api.request(`/api/v1/jobs/${created.id}`)).json()).retryPolicy).toEqual(expected);
   });
 
+  it('answers the maps of a job with their keys in the same (sorted) order on POST, GET, list and PUT', async () => {
+    const maps = { config: { zeta: 1, b: 'x', aa: true }, flinkConfiguration: { 'z.k': 'v', a: 'v' }, labels: { team: 'a', env: 'b' } };
+    const keysOf = (job: Record<string, Record<string, unknown>>) => ({
+      config: Object.keys(job.config!),
+      flinkConfiguration: Object.keys(job.flinkConfiguration!),
+      labels: Object.keys(job.labels!),
+    });
+    const sorted = { config: ['aa', 'b', 'zeta'], flinkConfiguration: ['a', 'z.k'], labels: ['env', 'team'] };
+    const created = await create({ ...validJob, ...maps });
+    expect(keysOf(created)).toEqual(sorted);
+    expect(keysOf(await (await api.request(`/api/v1/jobs/${created.id}`)).json())).toEqual(sorted);
+    expect(keysOf((await (await api.request('/api/v1/jobs')).json()).jobs[0])).toEqual(sorted);
+    const replaced = await api.request(`/api/v1/jobs/${created.id}`, { method: 'PUT', json: { ...validJob, ...maps } });
+    expect(keysOf(await replaced.json())).toEqual(sorted);
+  });
+
   it('suggests the field a snake_case typo meant', async () => {
     const response = await api.request('/api/v1/jobs', {
       method: 'POST',
