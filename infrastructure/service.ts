@@ -8,11 +8,11 @@ import type { EventFeed } from '../domain/ports/input/event-feed.js';
 import type { EventStream } from '../domain/ports/input/event-stream.js';
 import { startAccessUpkeep } from './access-upkeep.js';
 import { startRetentionSweep } from './retention-sweep.js';
-import type { AppConfig } from './config.js';
+import { ConfigError, type AppConfig } from './config.js';
 import { buildContainer, databaseOf, type ContainerOverrides } from './container.js';
 import type { ExecutionWorker } from './execution-worker.js';
 import { HealthProbeLoop } from './health-probe-loop.js';
-import { manageConnections } from './http-connections.js';
+import { manageConnections, type ServerConnections } from './http-connections.js';
 import type { SchedulerLoop } from './scheduler-loop.js';
 import type { HttpApp } from './http-app.js';
 import { TOKENS } from './tokens.js';
@@ -56,19 +56,12 @@ export async function startService(
   const healthProbe = new HealthProbeLoop(container.resolve<ServiceHealth>(TOKENS.ServiceHealth), logger, config.healthProbeIntervalMs);
   healthProbe.start();
 
-  const server = await new Promise<ServerType>((resolve, reject) => {
-    const started = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(started));
-    started.once('error', reject);
-  });
-  const connections = manageConnections(server as Server, logger);
-  const port = (server.address() as AddressInfo).port;
-  logger.info({ host: config.host, port, database: database.kind }, 'service listening');
-
+  let connections: ServerConnections | undefined;
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       // No new connection from the signal on; requests already sent are still answered.
-      const closed = connections.close(config.shutdownTimeoutMs);
+      const closed = connections?.close(config.shutdownTimeoutMs);
       // Event streams never finish on their own: end them, so their connections close with the idle ones.
       container.resolve<EventStream>(TOKENS.EventStream).close();
       await unlisten().catch(() => undefined);
@@ -82,5 +75,26 @@ export async function startService(
       await database.close();
       logger.info('service stopped');
     })());
+
+  // What started above is stopped again when the port cannot be had, so that the refusal leaves nothing behind.
+  const server = await listen(app, config).catch(async (error: unknown) => {
+    await stop().catch(() => undefined);
+    throw error;
+  });
+  connections = manageConnections(server as Server, logger);
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ host: config.host, port, database: database.kind }, 'service listening');
   return { port, stop, reloadKeys: upkeep.reloadKeys };
+}
+
+/** Listens on HOST:PORT; a port another process holds is a ConfigError (a setting to change), not a crash. */
+function listen(app: HttpApp, config: Pick<AppConfig, 'host' | 'port'>): Promise<ServerType> {
+  return new Promise<ServerType>((resolve, reject) => {
+    const started = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(started));
+    started.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRINUSE') return reject(error);
+      const where = `port ${config.port} on ${config.host}`;
+      reject(new ConfigError(`${where} is in use; set PORT to a free port, or stop the process that holds it`));
+    });
+  });
 }

@@ -61,6 +61,21 @@ describe('start-up with bad configuration', () => {
     expect(lines[0]).toMatch(new RegExp(`^Invalid ${variable}=`));
   });
 
+  it('exits 2 with one line naming the port and host when the port is in use, and leaves the folder free', async () => {
+    const holder = createServer();
+    await new Promise<void>((listening) => holder.listen(0, '127.0.0.1', listening));
+    const port = (holder.address() as AddressInfo).port;
+    const folder = await freshDataDir();
+    try {
+      const { code, stderr } = await runServiceToExit({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: folder });
+      expect(code).toBe(2);
+      expect(stderr).toBe(`port ${port} on 127.0.0.1 is in use; set PORT to a free port, or stop the process that holds it\n`);
+      await expect(stat(join(resolve(folder), 'pglite.lock'))).rejects.toThrow('ENOENT');
+    } finally {
+      await new Promise((closed) => holder.close(closed));
+    }
+  });
+
   it('exits 1 with a log line when PostgreSQL cannot be reached', async () => {
     const service = startServiceProcess({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' });
     await expect(service).rejects.toThrow(/exited with 1 before listening[\s\S]*service failed to start/);
