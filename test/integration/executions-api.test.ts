@@ -1,7 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { DrizzleExecutionRepository } from '../../adapters/output/repository/drizzle-execution-repository.js';
+import { systemClock } from '../../adapters/output/system/system-clock.js';
+import { skippedExecution } from '../../domain/entities/execution.js';
 import { loadConfig } from '../../infrastructure/config.js';
+import { databaseOf } from '../../infrastructure/container.js';
 import { waitFor } from '../support/wait.js';
 import { expectProblem, startTestApp, type TestApp } from '../support/http-app.js';
 
@@ -51,6 +56,23 @@ describe('POST /api/v1/jobs/:id/start', () => {
     const read = await (await api.request(`/api/v1/executions/${execution.id}`)).json();
     expect(['PENDING', 'DOWNLOADING']).toContain(read.status);
     expect((await (await api.request(`/api/v1/jobs/${job.id}`)).json()).lastExecution).toMatchObject({ id: execution.id });
+  });
+
+  it('serves as lastExecution the newest run that is not SKIPPED, in every job representation', async () => {
+    const job = await createJob();
+    const started = await (await api.request(`/api/v1/jobs/${job.id}/start`, { method: 'POST' })).json();
+    const reason = { code: 'OVERLAP', message: 'A run of the job was still active' };
+    const skipped = skippedExecution({ id: randomUUID(), jobId: job.id, scheduledFor: new Date(), reason, now: new Date(Date.now() + 1000) });
+    const leaseTerms = { owner: 'test', ttlMs: 60_000, clock: systemClock };
+    await new DrizzleExecutionRepository(databaseOf(api.container).db, leaseTerms).insert(skipped, { exclusive: false });
+
+    const got = await (await api.request(`/api/v1/jobs/${job.id}`)).json();
+    expect(got.lastExecution).toMatchObject({ id: started.id });
+    const listed = await (await api.request(`/api/v1/jobs?namePrefix=${got.name}`)).json();
+    expect(listed.jobs.map((one: { lastExecution: { id: string } }) => one.lastExecution.id)).toEqual([started.id]);
+    const put = { name: got.name, jarURL: jarUrl, entryClass: 'com.example.Other' };
+    const replaced = await (await api.request(`/api/v1/jobs/${job.id}`, { method: 'PUT', json: put })).json();
+    expect(replaced.lastExecution).toMatchObject({ id: started.id });
   });
 
   it('accepts restore options and records where the run restores from', async () => {
