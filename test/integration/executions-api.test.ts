@@ -41,6 +41,14 @@ async function createJob(extra: Record<string, unknown> = {}): Promise<{ id: str
   return response.json();
 }
 
+/** Stores a SKIPPED tick of the job straight in the database, as the scheduler records one. */
+async function storeSkippedRun(jobId: string, at: Date): Promise<string> {
+  const reason = { code: 'OVERLAP', message: 'A run of the job was still active' };
+  const skipped = skippedExecution({ id: randomUUID(), jobId, scheduledFor: at, reason, now: at });
+  const leaseTerms = { owner: 'test', ttlMs: 60_000, clock: systemClock };
+  await new DrizzleExecutionRepository(databaseOf(api.container).db, leaseTerms).insert(skipped, { exclusive: false });
+  return skipped.id;
+}
 
 describe('POST /api/v1/jobs/:id/start', () => {
   it('answers 202 with the PENDING run and its Location, then 409 naming it while it is active', async () => {
@@ -61,10 +69,7 @@ describe('POST /api/v1/jobs/:id/start', () => {
   it('serves as lastExecution the newest run that is not SKIPPED, in every job representation', async () => {
     const job = await createJob();
     const started = await (await api.request(`/api/v1/jobs/${job.id}/start`, { method: 'POST' })).json();
-    const reason = { code: 'OVERLAP', message: 'A run of the job was still active' };
-    const skipped = skippedExecution({ id: randomUUID(), jobId: job.id, scheduledFor: new Date(), reason, now: new Date(Date.now() + 1000) });
-    const leaseTerms = { owner: 'test', ttlMs: 60_000, clock: systemClock };
-    await new DrizzleExecutionRepository(databaseOf(api.container).db, leaseTerms).insert(skipped, { exclusive: false });
+    await storeSkippedRun(job.id, new Date(Date.now() + 1000));
 
     const got = await (await api.request(`/api/v1/jobs/${job.id}`)).json();
     expect(got.lastExecution).toMatchObject({ id: started.id });
@@ -260,6 +265,16 @@ describe('reading runs', () => {
     const job = await createJob();
     const response = await api.request(`/api/v1/jobs/${job.id}/executions?${query}`);
     expect(response.status).toBe(400);
+  });
+
+  it('answers 404 JOB_NOT_FOUND for the runs of a job that never existed, and keeps a deleted job’s runs readable', async () => {
+    await expectProblem(await api.request(`/api/v1/jobs/${randomUUID()}/executions`), 404, 'JOB_NOT_FOUND');
+    const job = await createJob();
+    const skippedId = await storeSkippedRun(job.id, new Date());
+    expect((await api.request(`/api/v1/jobs/${job.id}`, { method: 'DELETE' })).status).toBe(204);
+    const response = await api.request(`/api/v1/jobs/${job.id}/executions`);
+    expect(response.status).toBe(200);
+    expect((await response.json()).executions.map((run: { id: string }) => run.id)).toEqual([skippedId]);
   });
 
   it('answers 404 EXECUTION_NOT_FOUND for an unknown or malformed execution id', async () => {
