@@ -151,9 +151,9 @@ function hash32(text: string): number {
   return hash >>> 0;
 }
 
-/** Pausing stops ticks from firing; the note says why. */
-export function pauseSchedule(schedule: Schedule, note: string | null, now: Date): Schedule {
-  return { ...schedule, paused: true, pauseNote: note, updatedAt: now, version: schedule.version + 1 };
+/** Pausing stops ticks from firing; the note says why. A pause without a note keeps the one stored. */
+export function pauseSchedule(schedule: Schedule, note: string | undefined, now: Date): Schedule {
+  return { ...schedule, paused: true, pauseNote: note ?? schedule.pauseNote, updatedAt: now, version: schedule.version + 1 };
 }
 
 /**

@@ -69,7 +69,7 @@ export class SchedulingService implements JobSchedules {
     await this.announce(jobId);
   }
 
-  async pauseSchedule(jobId: string, note: string | null, audit: AuditContext): Promise<ScheduleView> {
+  async pauseSchedule(jobId: string, note: string | undefined, audit: AuditContext): Promise<ScheduleView> {
     const now = this.clock.now();
     const { job, schedule } = await this.requireSchedule(jobId);
     const paused = pauseSchedule(schedule, note, now);

@@ -4,7 +4,7 @@ import { DrizzleJarUploadRegistry } from '../../adapters/output/repository/drizz
 import { DrizzleJobRepository } from '../../adapters/output/repository/drizzle-job-repository.js';
 import { systemClock } from '../../adapters/output/system/system-clock.js';
 import { flinkJarUploads, jobExecutions, jobs } from '../../adapters/output/repository/schema.js';
-import { newExecution, retryExecution, transition, type Execution } from '../../domain/entities/execution.js';
+import { newExecution, retryExecution, skippedExecution, transition, type Execution } from '../../domain/entities/execution.js';
 import { SqlScheduleSignal } from '../../adapters/output/repository/sql-schedule-signal.js';
 import { FixedClock } from '../unit/fakes/fixed-clock.js';
 import { waitFor } from '../support/wait.js';
@@ -115,6 +115,8 @@ describe.each(backends)('execution persistence on $name', (backend) => {
     const done = await finish(await stored(0), 'file:///sp/old');
     await finish(await stored(5), 'file:///sp/new');
     const active = await stored(10);
+    const skipped = skippedExecution({ id: newId(), jobId: job.id, scheduledFor: at(20), reason: { code: 'OVERLAP', message: 'busy' }, now: at(20) });
+    await executions.insert(skipped, { exclusive: false });
     expect((await executions.renewLeases(10)).held.map((e) => e.id)).toEqual([active.id]);
     expect((await executions.findActiveForJob(job.id)).map((e) => e.id)).toEqual([active.id]);
     const latest = await executions.latestForJobs([job.id, newId()]);

@@ -1,7 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { DrizzleExecutionRepository } from '../../adapters/output/repository/drizzle-execution-repository.js';
+import { systemClock } from '../../adapters/output/system/system-clock.js';
+import { skippedExecution } from '../../domain/entities/execution.js';
 import { loadConfig } from '../../infrastructure/config.js';
+import { databaseOf } from '../../infrastructure/container.js';
 import { waitFor } from '../support/wait.js';
 import { expectProblem, startTestApp, type TestApp } from '../support/http-app.js';
 
@@ -36,6 +41,14 @@ async function createJob(extra: Record<string, unknown> = {}): Promise<{ id: str
   return response.json();
 }
 
+/** Stores a SKIPPED tick of the job straight in the database, as the scheduler records one. */
+async function storeSkippedRun(jobId: string, at: Date): Promise<string> {
+  const reason = { code: 'OVERLAP', message: 'A run of the job was still active' };
+  const skipped = skippedExecution({ id: randomUUID(), jobId, scheduledFor: at, reason, now: at });
+  const leaseTerms = { owner: 'test', ttlMs: 60_000, clock: systemClock };
+  await new DrizzleExecutionRepository(databaseOf(api.container).db, leaseTerms).insert(skipped, { exclusive: false });
+  return skipped.id;
+}
 
 describe('POST /api/v1/jobs/:id/start', () => {
   it('answers 202 with the PENDING run and its Location, then 409 naming it while it is active', async () => {
@@ -51,6 +64,20 @@ describe('POST /api/v1/jobs/:id/start', () => {
     const read = await (await api.request(`/api/v1/executions/${execution.id}`)).json();
     expect(['PENDING', 'DOWNLOADING']).toContain(read.status);
     expect((await (await api.request(`/api/v1/jobs/${job.id}`)).json()).lastExecution).toMatchObject({ id: execution.id });
+  });
+
+  it('serves as lastExecution the newest run that is not SKIPPED, in every job representation', async () => {
+    const job = await createJob();
+    const started = await (await api.request(`/api/v1/jobs/${job.id}/start`, { method: 'POST' })).json();
+    await storeSkippedRun(job.id, new Date(Date.now() + 1000));
+
+    const got = await (await api.request(`/api/v1/jobs/${job.id}`)).json();
+    expect(got.lastExecution).toMatchObject({ id: started.id });
+    const listed = await (await api.request(`/api/v1/jobs?namePrefix=${got.name}`)).json();
+    expect(listed.jobs.map((one: { lastExecution: { id: string } }) => one.lastExecution.id)).toEqual([started.id]);
+    const put = { name: got.name, jarURL: jarUrl, entryClass: 'com.example.Other' };
+    const replaced = await (await api.request(`/api/v1/jobs/${job.id}`, { method: 'PUT', json: put })).json();
+    expect(replaced.lastExecution).toMatchObject({ id: started.id });
   });
 
   it('accepts restore options and records where the run restores from', async () => {
@@ -238,6 +265,16 @@ describe('reading runs', () => {
     const job = await createJob();
     const response = await api.request(`/api/v1/jobs/${job.id}/executions?${query}`);
     expect(response.status).toBe(400);
+  });
+
+  it('answers 404 JOB_NOT_FOUND for the runs of a job that never existed, and keeps a deleted job’s runs readable', async () => {
+    await expectProblem(await api.request(`/api/v1/jobs/${randomUUID()}/executions`), 404, 'JOB_NOT_FOUND');
+    const job = await createJob();
+    const skippedId = await storeSkippedRun(job.id, new Date());
+    expect((await api.request(`/api/v1/jobs/${job.id}`, { method: 'DELETE' })).status).toBe(204);
+    const response = await api.request(`/api/v1/jobs/${job.id}/executions`);
+    expect(response.status).toBe(200);
+    expect((await response.json()).executions.map((run: { id: string }) => run.id)).toEqual([skippedId]);
   });
 
   it('answers 404 EXECUTION_NOT_FOUND for an unknown or malformed execution id', async () => {

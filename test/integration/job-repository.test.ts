@@ -148,6 +148,8 @@ describe.each(backends)('DrizzleJobRepository on $name', (backend) => {
     expect(await repository.list({ limit: 10 })).toEqual([]);
     const [kept] = await database.db.select().from(jobs).where(sql`${jobs.id} = ${job.id}`);
     expect(kept?.deletedAt).toEqual(at);
+    expect(await repository.everExisted(job.id)).toBe(true);
+    expect(await repository.everExisted('00000000-0000-4000-8000-999999999999')).toBe(false);
     expect(await repository.update(job.id, (current) => replaceJob(current, aJobDefinition({ name: 'gone' }), at))).toBeUndefined();
     await expect(repository.insert(aJob({ name: 'gone' }))).resolves.toBeUndefined();
   });

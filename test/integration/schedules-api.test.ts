@@ -130,6 +130,18 @@ describe('GET, DELETE, pause and resume', () => {
     expect(problem.errors).toEqual([{ path: 'NOTE', message: "unknown field; did you mean 'note'?" }]);
   });
 
+  it('keeps the stored note on a second pause without a body; a note replaces it', async () => {
+    const job = await createJob();
+    await setSchedule(job.id, { cron: '0 * * * * *' });
+    const pause = (init: RequestInit & { json?: unknown } = {}) =>
+      api.request(`/api/v1/jobs/${job.id}/schedule/pause`, { method: 'POST', ...init });
+    await pause({ json: { note: 'warehouse migration' } });
+    expect(await (await pause()).json()).toMatchObject({ paused: true, pauseNote: 'warehouse migration' });
+    expect(await (await pause({ json: {} })).json()).toMatchObject({ pauseNote: 'warehouse migration' });
+    expect(await (await api.request(`/api/v1/jobs/${job.id}/schedule`)).json()).toMatchObject({ pauseNote: 'warehouse migration' });
+    expect(await (await pause({ json: { note: 'cluster upgrade' } })).json()).toMatchObject({ pauseNote: 'cluster upgrade' });
+  });
+
   it('removes the schedule with its job', async () => {
     const job = await createJob();
     await setSchedule(job.id, { cron: '0 * * * * *' });

@@ -269,6 +269,10 @@ describe('pause and resume', () => {
     const paused = pauseSchedule(created, 'maintenance', at(10 * MINUTE));
     expect(paused).toMatchObject({ paused: true, pauseNote: 'maintenance', nextFireAt: at(HOUR), version: 2 });
 
+    // A second pause without a note keeps the stored one; a note replaces it.
+    expect(pauseSchedule(paused, undefined, at(11 * MINUTE))).toMatchObject({ pauseNote: 'maintenance', version: 3 });
+    expect(pauseSchedule(paused, 'upgrade', at(11 * MINUTE))).toMatchObject({ pauseNote: 'upgrade' });
+
     const resumedAt = at(30 * DAY + 10 * MINUTE);
     const resumed = resumeSchedule(calculator, paused, resumedAt);
     expect(resumed).toMatchObject({

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, ne, sql, type SQL } from 'drizzle-orm';
 import { eventTypeOfNewExecution, eventTypeOfStatusChange, runEvent } from '../../../domain/entities/event.js';
 import type { Execution } from '../../../domain/entities/execution.js';
 import { ExecutionAlreadyRetriedError, JobAlreadyRunningError } from '../../../domain/errors.js';
@@ -200,7 +200,8 @@ export class DrizzleExecutionRepository implements ExecutionRepository {
           endedAt: jobExecutions.endedAt,
         })
         .from(jobExecutions)
-        .where(inArray(jobExecutions.jobId, jobIds))
+        // A skipped tick is counted on the schedule; it is not the job's last execution.
+        .where(and(inArray(jobExecutions.jobId, jobIds), ne(jobExecutions.status, 'SKIPPED')))
         .orderBy(jobExecutions.jobId, desc(jobExecutions.createdAt), desc(jobExecutions.id));
       return new Map(rows.map(({ jobId, ...summary }) => [jobId, summary]));
     });

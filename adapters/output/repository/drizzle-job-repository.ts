@@ -27,6 +27,13 @@ export class DrizzleJobRepository implements JobRepository {
     });
   }
 
+  async everExisted(id: string): Promise<boolean> {
+    return withStorageErrors(async () => {
+      const [row] = await this.db.select({ id: jobs.id }).from(jobs).where(eq(jobs.id, id));
+      return row !== undefined;
+    });
+  }
+
   async list(query: JobQuery): Promise<Job[]> {
     const conditions: SQL[] = [live];
     if (query.after) {

@@ -16,7 +16,8 @@ export interface JobSchedules {
   setSchedule(jobId: string, definition: ScheduleDefinition, audit: AuditContext): Promise<ScheduleView>;
   getSchedule(jobId: string): Promise<ScheduleView>;
   deleteSchedule(jobId: string, audit: AuditContext): Promise<void>;
-  pauseSchedule(jobId: string, note: string | null, audit: AuditContext): Promise<ScheduleView>;
+  /** Pauses the schedule; without a note, the stored note stays. */
+  pauseSchedule(jobId: string, note: string | undefined, audit: AuditContext): Promise<ScheduleView>;
   resumeSchedule(jobId: string, audit: AuditContext): Promise<ScheduleView>;
   schedulesFor(jobIds: string[]): Promise<Map<string, ScheduleView>>;
   /** Claims the ticks due now (each by exactly one instance) and records their runs; resolves with them. */

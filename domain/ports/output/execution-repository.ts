@@ -59,6 +59,6 @@ export interface ExecutionRepository {
   findActiveForJob(jobId: string): Promise<Execution[]>;
   /** The savepoint taken most recently by any run of the job, if one was. */
   latestSavepoint(jobId: string): Promise<string | undefined>;
-  /** The newest execution of each given job. */
+  /** The newest execution of each given job that is not SKIPPED. */
   latestForJobs(jobIds: string[]): Promise<Map<string, ExecutionSummary>>;
 }

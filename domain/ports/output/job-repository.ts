@@ -17,7 +17,10 @@ export interface JobQuery {
 export interface JobRepository {
   /** Stores a new job. Throws JobNameTakenError when a live job already has its name. */
   insert(job: Job): Promise<void>;
+  /** The live job `id`; a deleted one is not found. */
   findById(id: string): Promise<Job | undefined>;
+  /** Whether job `id` was ever stored, deleted since or not: a deleted job's runs stay readable. */
+  everExisted(id: string): Promise<boolean>;
   /** Jobs in (name, id) order, at most `query.limit`. */
   list(query: JobQuery): Promise<Job[]>;
   /**

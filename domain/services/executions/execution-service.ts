@@ -75,7 +75,8 @@ export class ExecutionService implements JobExecutions {
     jobId: string,
     query: { limit: number; after?: ExecutionCursor; status?: ExecutionStatus },
   ): Promise<ExecutionPage> {
-    if (!isEntityId(jobId)) throw new JobNotFoundError(jobId);
+    // A deleted job's runs stay readable; a job that never existed has none to read.
+    if (!isEntityId(jobId) || !(await this.jobs.everExisted(jobId))) throw new JobNotFoundError(jobId);
     const rows = await this.executions.list({ jobId, ...query, limit: query.limit + 1 });
     if (rows.length <= query.limit) return { executions: rows };
     const executions = rows.slice(0, query.limit);

@@ -88,7 +88,7 @@ export class InMemoryExecutionRepository implements ExecutionRepository {
   async latestForJobs(jobIds: string[]): Promise<Map<string, ExecutionSummary>> {
     const latest = new Map<string, ExecutionSummary>();
     for (const row of [...this.rows.values()].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())) {
-      if (jobIds.includes(row.jobId)) latest.set(row.jobId, row);
+      if (jobIds.includes(row.jobId) && row.status !== 'SKIPPED') latest.set(row.jobId, row);
     }
     return latest;
   }

@@ -20,6 +20,10 @@ export class InMemoryJobRepository implements JobRepository {
     return job && !job.deletedAt ? structuredClone(job) : undefined;
   }
 
+  async everExisted(id: string): Promise<boolean> {
+    return this.rows.has(id);
+  }
+
   async list(query: JobQuery): Promise<Job[]> {
     const key = (job: { name: string; id: string }) => `${job.name}\u0000${job.id}`;
     return this.live()

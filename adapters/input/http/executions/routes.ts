@@ -49,7 +49,7 @@ export const listExecutions = createRoute({
   responses: {
     200: jsonResponse(ExecutionListSchema, 'One page of executions'),
     400: problemDoc('Bad limit, status or continuation token'),
-    404: problemDoc('JOB_NOT_FOUND (malformed id)'),
+    404: problemDoc('JOB_NOT_FOUND: the id is malformed or no job ever had it'),
   },
 });
 

@@ -25,7 +25,7 @@ export function deleteSchedule(schedules: JobSchedules): RouteHandler<typeof rou
 export function pauseSchedule(schedules: JobSchedules): RouteHandler<typeof routes.pauseSchedule> {
   return async (c) => {
     const { note } = c.req.valid('json');
-    const schedule = await schedules.pauseSchedule(c.req.valid('param').id, note ?? null, auditContext(c, 200));
+    const schedule = await schedules.pauseSchedule(c.req.valid('param').id, note, auditContext(c, 200));
     return c.json(toScheduleResource(schedule), 200);
   };
 }
