@@ -9,6 +9,7 @@ import type { Clock } from '../ports/output/clock.js';
 import type { IdGenerator } from '../ports/output/id-generator.js';
 import type { JobRepository } from '../ports/output/job-repository.js';
 import type { AuditedChanges } from './change-records.js';
+import { requireLiveJob } from './live-job.js';
 
 export class JobDefinitionService implements JobDefinitions {
   constructor(
@@ -31,10 +32,8 @@ export class JobDefinitionService implements JobDefinitions {
     return job;
   }
 
-  async getJob(id: string): Promise<Job> {
-    const job = isEntityId(id) ? await this.jobs.findById(id) : undefined;
-    if (!job) throw new JobNotFoundError(id);
-    return job;
+  getJob(id: string): Promise<Job> {
+    return requireLiveJob(this.jobs, id);
   }
 
   async listJobs(request: ListJobsRequest): Promise<JobPage> {

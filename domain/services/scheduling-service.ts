@@ -23,6 +23,7 @@ import type { ScheduleChangeSignal } from '../ports/output/schedule-change-signa
 import type { JobRepository } from '../ports/output/job-repository.js';
 import type { DueTick, ScheduleRepository, TickOutcome } from '../ports/output/schedule-repository.js';
 import type { AuditedChanges } from './change-records.js';
+import { requireLiveJob } from './live-job.js';
 
 /** How many due schedules one claim transaction takes at most. */
 const CLAIM_BATCH = 200;
@@ -166,10 +167,8 @@ export class SchedulingService implements JobSchedules {
     };
   }
 
-  private async requireJob(jobId: string): Promise<Job> {
-    const job = isEntityId(jobId) ? await this.jobs.findById(jobId) : undefined;
-    if (!job) throw new JobNotFoundError(jobId);
-    return job;
+  private requireJob(jobId: string): Promise<Job> {
+    return requireLiveJob(this.jobs, jobId);
   }
 
   private async requireSchedule(jobId: string): Promise<{ job: Job; schedule: Schedule }> {

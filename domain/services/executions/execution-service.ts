@@ -10,6 +10,7 @@ import type { IdGenerator } from '../../ports/output/id-generator.js';
 import type { JobRepository } from '../../ports/output/job-repository.js';
 import type { ScheduleRepository } from '../../ports/output/schedule-repository.js';
 import type { AuditedChanges } from '../change-records.js';
+import { requireLiveJob } from '../live-job.js';
 import type { ExecutionFollower } from './follower.js';
 import type { ExecutionLauncher } from './launcher.js';
 import type { ExecutionRetries } from './retries.js';
@@ -88,10 +89,8 @@ export class ExecutionService implements JobExecutions {
     return this.executions.latestForJobs(jobIds.filter(isEntityId));
   }
 
-  private async requireJob(jobId: string): Promise<Job> {
-    const job = isEntityId(jobId) ? await this.jobs.findById(jobId) : undefined;
-    if (!job) throw new JobNotFoundError(jobId);
-    return job;
+  private requireJob(jobId: string): Promise<Job> {
+    return requireLiveJob(this.jobs, jobId);
   }
 
   /** Executions of a job may overlap only when its schedule says `allow`; otherwise a start waits for none. */
