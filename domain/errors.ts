@@ -179,3 +179,36 @@ export class UnknownEventPositionError extends DomainError {
     super(`after: no stored event has the sequence or id '${after}' (events older than the retention are removed)`);
   }
 }
+
+export class WebhookNotFoundError extends DomainError {
+  readonly code = 'WEBHOOK_NOT_FOUND';
+
+  constructor(readonly webhookId: string) {
+    super(`Webhook '${webhookId}' does not exist`);
+  }
+}
+
+export class DeliveryNotFoundError extends DomainError {
+  readonly code = 'DELIVERY_NOT_FOUND';
+
+  constructor(readonly deliveryId: string) {
+    super(`Delivery '${deliveryId}' does not exist for this webhook, or its event is past retention`);
+  }
+}
+
+export class DeliveryInFlightError extends DomainError {
+  readonly code = 'DELIVERY_IN_FLIGHT';
+
+  constructor(readonly deliveryId: string) {
+    super(`The event of delivery '${deliveryId}' is still being delivered to this webhook; replay it once that ends`);
+  }
+}
+
+/** The message gives the reason only, never the URL: a webhook URL may carry a token in its path. */
+export class WebhookUrlRefusedError extends DomainError {
+  readonly code = 'WEBHOOK_URL_NOT_ALLOWED';
+
+  constructor(readonly reason: string) {
+    super(`url cannot be used: ${reason}`);
+  }
+}

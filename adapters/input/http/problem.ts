@@ -35,6 +35,10 @@ const STATUS_BY_CODE: Record<string, { status: ContentfulStatusCode; title: stri
   SAVEPOINT_DIR_NOT_CONFIGURED: { status: 409, title: 'No savepoint folder configured' },
   EXECUTION_NOT_FAILED: { status: 409, title: 'Execution did not fail' },
   EXECUTION_ALREADY_RETRIED: { status: 409, title: 'Execution already retried' },
+  WEBHOOK_NOT_FOUND: { status: 404, title: 'Webhook not found' },
+  DELIVERY_NOT_FOUND: { status: 404, title: 'Delivery not found' },
+  DELIVERY_IN_FLIGHT: { status: 409, title: 'Delivery still in flight' },
+  WEBHOOK_URL_NOT_ALLOWED: { status: 400, title: 'Webhook URL not allowed' },
 };
 
 export function problemResponse(c: Context, problem: Problem): Response {

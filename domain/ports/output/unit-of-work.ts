@@ -3,6 +3,7 @@ import type { EventOutbox } from './event-outbox.js';
 import type { ExecutionRepository } from './execution-repository.js';
 import type { JobRepository } from './job-repository.js';
 import type { ScheduleRepository } from './schedule-repository.js';
+import type { DeliveryLog, WebhookRepository } from './webhook-repository.js';
 
 /** The repositories as one transaction sees them. */
 export interface TransactionRepositories {
@@ -11,6 +12,8 @@ export interface TransactionRepositories {
   schedules: ScheduleRepository;
   audit: AuditTrail;
   events: Pick<EventOutbox, 'append'>;
+  webhooks: WebhookRepository;
+  deliveries: DeliveryLog;
 }
 
 /** Several writes that commit together or not at all: a change, the audit row that records it, and its events. */

@@ -43,8 +43,27 @@ export class InMemoryUnitOfWork implements UnitOfWork {
 }
 
 /** A unit of work over the given in-memory repositories, with a fresh audit trail and outbox to look at. */
-export function inMemoryUnitOfWork(repositories: Omit<TransactionRepositories, 'audit' | 'events'>) {
+export function inMemoryUnitOfWork(
+  repositories: Omit<TransactionRepositories, 'audit' | 'events' | 'webhooks' | 'deliveries'> &
+    Partial<Pick<TransactionRepositories, 'webhooks' | 'deliveries'>>,
+) {
   const trail = new InMemoryAuditTrail();
   const outbox = new InMemoryEventOutbox();
-  return { trail, outbox, unitOfWork: new InMemoryUnitOfWork({ ...repositories, audit: trail, events: outbox }) };
+  const unitOfWork = new InMemoryUnitOfWork({
+    webhooks: notInThisTest('webhooks'),
+    deliveries: notInThisTest('deliveries'),
+    ...repositories,
+    audit: trail,
+    events: outbox,
+  });
+  return { trail, outbox, unitOfWork };
+}
+
+/** A repository the test under way has no use for: any call fails it loudly. */
+function notInThisTest<T extends object>(name: string): T {
+  return new Proxy({} as T, {
+    get: (_target, method) => () => {
+      throw new Error(`${name}.${String(method)} was called, but this test gave no ${name} repository`);
+    },
+  });
 }
