@@ -1,4 +1,4 @@
-import type { StoredEvent } from './event.js';
+import { cloudEvent, EVENT_SOURCE, type StoredEvent } from './event.js';
 
 /** What a user defines: where to send, and which events (by type glob and by the job's labels). */
 export interface WebhookDefinition {
@@ -135,4 +135,20 @@ export function judgeAttempt(
   const wait =
     result.retryAfterMs !== undefined ? Math.min(result.retryAfterMs, longest) : Math.round(delay * (0.8 + 0.4 * random));
   return { status: 'failed', nextAttemptAt: new Date(now.getTime() + wait) };
+}
+
+/** The body of a delivery: the event in CloudEvents 1.0 structured JSON, as the event feed lists it. */
+export function deliveryBody(event: StoredEvent | TestEvent): string {
+  if (event.type !== WEBHOOK_TEST_EVENT) return JSON.stringify(cloudEvent(event as StoredEvent));
+  const { id, type, time, data } = event as TestEvent;
+  return JSON.stringify({
+    specversion: '1.0',
+    id,
+    type,
+    source: EVENT_SOURCE,
+    subject: data.webhookId,
+    time: time.toISOString(),
+    datacontenttype: 'application/json',
+    data,
+  });
 }

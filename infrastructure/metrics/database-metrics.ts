@@ -58,6 +58,22 @@ export function registerDatabaseMetrics(registry: Registry, source: SchedulerTot
       this.set(Math.max(0, age));
     },
   });
+  new Gauge({
+    name: 'flink_scheduler_webhook_deliveries_waiting',
+    help: 'Webhook deliveries waiting for their first attempt or a retry, on every replica; from the database',
+    registers: [registry],
+    async collect() {
+      this.set((await read()).deliveries.waiting);
+    },
+  });
+  new Gauge({
+    name: 'flink_scheduler_webhook_dead_letters',
+    help: 'Webhook deliveries given up on after their last attempt (replay them), kept for EVENT_RETENTION_DAYS; from the database',
+    registers: [registry],
+    async collect() {
+      this.set((await read()).deliveries.dead);
+    },
+  });
 }
 
 /** `source.read()`, shared by every caller while one read is under way (the collectors of one scrape run together). */

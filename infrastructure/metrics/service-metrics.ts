@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { MetricsExposition } from '../../adapters/input/http/metrics/handlers.js';
 import type { Clock } from '../../domain/ports/output/clock.js';
 import type { SchedulerTotalsSource } from '../../domain/ports/output/scheduler-totals.js';
@@ -13,13 +13,24 @@ export interface ServiceMetrics {
   flinkRequests: Histogram<'operation' | 'outcome'>;
   /** Per process: the replica that claimed a tick observes how late it stored the tick's execution. */
   fireLateness: Histogram;
+  /** Per process: each attempt is made by one replica, so the sum over replicas counts every attempt once. */
+  webhookDeliveries: Counter<'outcome'>;
 }
 
 export function createServiceMetrics(totals: SchedulerTotalsSource, clock: Clock): ServiceMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   registerDatabaseMetrics(registry, totals, clock);
+  const webhookDeliveries = new Counter({
+    name: 'flink_scheduler_webhook_deliveries_total',
+    help: 'Webhook delivery attempts by outcome: succeeded, failed (a retry follows) or dead (the last attempt, or 410 Gone)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  // Every outcome shows from the start, at 0, so that an alert on its increase has a series to look at.
+  for (const outcome of ['succeeded', 'failed', 'dead']) webhookDeliveries.inc({ outcome }, 0);
   return {
+    webhookDeliveries,
     exposition: { contentType: registry.contentType, text: () => registry.metrics() },
     httpRequests: new Histogram({
       name: 'http_server_request_duration_seconds',

@@ -1,10 +1,11 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { ACTIVE_STATUSES, isTerminal } from '../../../domain/entities/execution.js';
 import type { EndedRuns, SchedulerTotals, SchedulerTotalsSource } from '../../../domain/ports/output/scheduler-totals.js';
 import { rowsOf, type AppDatabase } from './database.js';
 import { withStorageErrors } from './database-errors.js';
 import { visibilityHorizon } from './event-outbox.js';
 import { events, jobExecutions, jobSchedules } from './schema.js';
+import { webhookDeliveries } from './webhook-tables.js';
 
 /** A SKIPPED run's reason is its error code; other runs have none (the group stays one per status and trigger). */
 const skipReason = sql<string | null>`case when ${jobExecutions.status} = 'SKIPPED' then ${jobExecutions.error}->>'code' end`;
@@ -40,16 +41,21 @@ export class SqlSchedulerTotals implements SchedulerTotalsSource {
       .groupBy(jobExecutions.status, jobExecutions.trigger, skipReason);
   }
 
-  private async readScalars(): Promise<Pick<SchedulerTotals, 'ticksMissed' | 'oldestHeldBackEventAt'>> {
+  private async readScalars(): Promise<Omit<SchedulerTotals, 'ended' | 'active'>> {
+    const countOf = (statuses: SQL) => sql`(select count(*)::float8 from ${webhookDeliveries} where ${webhookDeliveries.status} in ${statuses})`;
     const result = await this.db.execute(sql`
       select
         (select coalesce(sum(${jobSchedules.ticksMissed}), 0)::float8 from ${jobSchedules}) as ticks_missed,
-        (select (extract(epoch from min(${events.time})) * 1000)::float8 from ${events} where ${heldBack}) as held_back_ms`);
-    const [row] = rowsOf<{ ticks_missed: number | string; held_back_ms: number | string | null }>(result);
+        (select (extract(epoch from min(${events.time})) * 1000)::float8 from ${events} where ${heldBack}) as held_back_ms,
+        ${countOf(sql`('pending', 'failed')`)} as waiting,
+        ${countOf(sql`('dead')`)} as dead`);
+    type Row = { ticks_missed: number | string; held_back_ms: number | string | null; waiting: number | string; dead: number | string };
+    const [row] = rowsOf<Row>(result);
     const heldBackMs = row?.held_back_ms ?? null;
     return {
       ticksMissed: Number(row?.ticks_missed ?? 0),
       oldestHeldBackEventAt: heldBackMs === null ? null : new Date(Number(heldBackMs)),
+      deliveries: { waiting: Number(row?.waiting ?? 0), dead: Number(row?.dead ?? 0) },
     };
   }
 }

@@ -22,6 +22,8 @@ export interface SchedulerTotals {
    * that began before its own and is still open. Null when every committed event is visible.
    */
   oldestHeldBackEventAt: Date | null;
+  /** Webhook deliveries not done yet (waiting for an attempt or a retry), and those given up on (dead letters). */
+  deliveries: { waiting: number; dead: number };
 }
 
 /** Reads the totals metrics report, at the moment they are asked for. */
