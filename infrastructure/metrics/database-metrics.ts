@@ -58,6 +58,11 @@ export function registerDatabaseMetrics(registry: Registry, source: SchedulerTot
       this.set(Math.max(0, age));
     },
   });
+  registerDeliveryMetrics(registry, read);
+}
+
+/** The webhook deliveries' backlog, as every replica sees it. */
+function registerDeliveryMetrics(registry: Registry, read: () => Promise<SchedulerTotals>): void {
   new Gauge({
     name: 'flink_scheduler_webhook_deliveries_waiting',
     help: 'Webhook deliveries waiting for their first attempt or a retry, on every replica; from the database',
