@@ -14,5 +14,7 @@ export const TOKENS = {
   EventStream: Symbol('EventStream'),
   ExecutionWorker: Symbol('ExecutionWorker'),
   SchedulerLoop: Symbol('SchedulerLoop'),
+  WebhookWorker: Symbol('WebhookWorker'),
+  Webhooks: Symbol('Webhooks'),
   HttpApp: Symbol('HttpApp'),
 } as const;

@@ -8,6 +8,7 @@ import { waitFor } from '../support/wait.js';
 import { createScratchDatabase } from '../../scripts/scratch-database.js';
 import { postgresSkipReason } from '../support/databases.js';
 import { callService, startServiceProcess, type ServiceProcess } from '../support/service-process.js';
+import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 const skipReason = await postgresSkipReason();
 const SCHEDULES = 50;
@@ -34,18 +35,24 @@ describe.skipIf(skipReason)('three replicas on one PostgreSQL', () => {
   });
 
   it(
-    'fire every tick of 50 every-second schedules exactly once over 30 s, while one replica is killed and restarted',
+    'fire every tick of 50 every-second schedules exactly once over 30 s, and deliver every event once, in order per job, while one replica is killed and restarted',
     async () => {
+      const receiver = await WebhookReceiver.start();
       const env = {
         DATABASE_URL: scratch.url,
         // Runs fail at once (nothing listens on port 1): the count of runs per tick is the point here.
         JAR_ALLOWED_HOSTS: '127.0.0.1:1',
         FLINK_JOBMANAGER_URL: 'http://127.0.0.1:9',
         SCHEDULER_POLL_INTERVAL_MS: '500',
+        WEBHOOK_ALLOWED_HOSTS: receiver.origin,
+        // The killed replica's claims run out 12 s after they were made.
+        WEBHOOK_TIMEOUT_SECONDS: '2',
       };
       replicas.push(...(await Promise.all([1, 2, 3].map(() => startServiceProcess(env)))));
 
       const api = replicas[0]!.baseUrl;
+      const hook = await callService(api, 'POST', '/api/v1/webhooks', { url: receiver.url, eventTypes: ['*'] });
+      expect(hook.status).toBe(201);
       for (let i = 0; i < SCHEDULES; i++) {
         const job = await fetch(`${api}/api/v1/jobs`, {
           method: 'POST',
@@ -80,11 +87,13 @@ describe.skipIf(skipReason)('three replicas on one PostgreSQL', () => {
         const duplicated = perTick.filter((row) => row.runs !== 1);
         expect(duplicated, 'ticks with more than one run').toEqual([]);
         expect(perTick.length, 'ticks with a run').toBe(SCHEDULES * WINDOW_SECONDS);
+        await expectEveryEventDelivered(database, receiver);
       } finally {
         await database.close();
+        await receiver.down();
       }
     },
-    120_000,
+    150_000,
   );
 
   it('takes over the runs of a replica killed with SIGKILL within 10 s, and resumes their launch', async () => {
@@ -161,3 +170,24 @@ describe.skipIf(skipReason)('three replicas on one PostgreSQL', () => {
     }
   }, 60_000);
 });
+
+/**
+ * Every event stored by now reaches the receiver: each `webhook-id` answered 2xx once at least (a repeat after the
+ * take-over is allowed: at least once), and the first receipts of each job's events come in the outbox's order.
+ */
+async function expectEveryEventDelivered(database: Awaited<ReturnType<typeof openDatabase>>, receiver: WebhookReceiver) {
+  const result = await database.db.execute(sql`select id::text as id, subject::text as subject from events order by tx, seq`);
+  type EventRow = { id: string; subject: string };
+  const stored: EventRow[] = Array.isArray(result) ? result : (result as unknown as { rows: EventRow[] }).rows;
+  expect(stored.length).toBeGreaterThan(SCHEDULES * WINDOW_SECONDS);
+  const ids = new Set(stored.map((event) => event.id));
+  const arrived = () => receiver.accepted().filter((delivery) => ids.has(delivery.id));
+  await waitFor(async () => arrived().length, (count) => count === ids.size, 60_000, `all ${ids.size} events delivered`);
+  const bySubject = (list: { id: string; subject: string }[]) => {
+    const groups = new Map<string, string[]>();
+    for (const { id, subject } of list) groups.set(subject, [...(groups.get(subject) ?? []), id]);
+    return groups;
+  };
+  const deliveredOrder = bySubject(arrived().map((delivery) => ({ id: delivery.id, subject: delivery.event.subject })));
+  expect(deliveredOrder).toEqual(bySubject(stored));
+}
