@@ -38,7 +38,7 @@ export async function checkedAddresses(url: URL, lookup: HostLookup, policy: Out
     throw new AddressCheckError(false, describe(error), { cause: error });
   }
   for (const { address } of addresses) {
-    const refusal = policy.addressRefusal(host, address);
+    const refusal = policy.addressRefusal(url, address);
     if (refusal !== undefined) throw new AddressCheckError(true, refusal);
   }
   if (addresses.length === 0) throw new AddressCheckError(false, `host '${host}' has no address`);
