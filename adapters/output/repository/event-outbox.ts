@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt, not, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { NewEvent, StoredEvent } from '../../../domain/entities/event.js';
 import { UnknownEventPositionError } from '../../../domain/errors.js';
 import type { EventOutbox, EventQuery } from '../../../domain/ports/output/event-outbox.js';
@@ -103,12 +103,12 @@ export class DrizzleEventOutbox implements EventOutbox {
 
   async removeOlderThan(before: Date, limit: number): Promise<number> {
     // Webhooks still need an event not fanned out yet, or one a delivery is still trying to send.
-    const neededByWebhooks = sql`(${events.tx}, ${events.seq}) > ${dispatchPosition} or exists (
+    const unneededByWebhooks = sql`(${events.tx}, ${events.seq}) <= ${dispatchPosition} and not exists (
       select 1 from ${webhookDeliveries} d where d.event_id = ${events.id} and d.status in ('pending', 'failed'))`;
     const oldest = this.db
       .select({ seq: events.seq })
       .from(events)
-      .where(and(lt(events.time, before), not(neededByWebhooks)))
+      .where(and(lt(events.time, before), unneededByWebhooks))
       .orderBy(events.time)
       .limit(limit);
     return withStorageErrors(async () => {
