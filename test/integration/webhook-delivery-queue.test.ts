@@ -126,7 +126,8 @@ describe.each(backends)('webhook delivery queue on $name', (backend) => {
       let late = '';
       await database.db.transaction(async (tx) => {
         await new DrizzleEventOutbox(tx).append([{ type: 'job.created', subject: job, time: t0, data: {} }]);
-        [{ id: late }] = (await tx.select({ id: events.id }).from(events)) as [{ id: string }];
+        const [held] = await tx.select({ id: events.id }).from(events);
+        late = held!.id;
         await fixtures.event('job.replaced', job);
         expect(await queue.dispatch(10, t0)).toBe(0);
       });
