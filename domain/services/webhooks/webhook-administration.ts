@@ -17,7 +17,7 @@ import type { WebhookSender } from '../../ports/output/webhook-sender.js';
 import type { TransactionRepositories } from '../../ports/output/unit-of-work.js';
 import type { AuditedChanges, ChangeRecord } from '../change-records.js';
 
-/** The most events one replay-since queues; the caller asks again from the last one's time for more. */
+/** The most events one replay-since queues; a call made while those are in flight skips them and queues the next. */
 export const REPLAY_SINCE_LIMIT = 10_000;
 
 const TEST_MESSAGE = 'A test event from the Flink job scheduler: this webhook is reachable and its signature can be checked.';
