@@ -5,6 +5,7 @@ import { DrizzleAuditTrail } from './drizzle-audit-trail.js';
 import { DrizzleExecutionRepository } from './drizzle-execution-repository.js';
 import { DrizzleJobRepository } from './drizzle-job-repository.js';
 import { DrizzleScheduleRepository } from './drizzle-schedule-repository.js';
+import { DrizzleDeliveryLog, DrizzleWebhookRepository } from './drizzle-webhook-repository.js';
 import { DrizzleEventOutbox } from './event-outbox.js';
 import type { LeaseTerms } from './execution-leases.js';
 
@@ -24,6 +25,8 @@ export class DrizzleUnitOfWork implements UnitOfWork {
           schedules: new DrizzleScheduleRepository(tx, this.leaseTerms),
           audit: new DrizzleAuditTrail(tx),
           events: new DrizzleEventOutbox(tx),
+          webhooks: new DrizzleWebhookRepository(tx),
+          deliveries: new DrizzleDeliveryLog(tx),
         }),
       ),
     );

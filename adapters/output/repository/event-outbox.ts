@@ -5,6 +5,8 @@ import type { EventOutbox, EventQuery } from '../../../domain/ports/output/event
 import { rowsOf, type AppDatabase } from './database.js';
 import { withStorageErrors } from './database-errors.js';
 import { events } from './schema.js';
+import { dispatchPosition } from './webhook-rows.js';
+import { webhookDeliveries } from './webhook-tables.js';
 
 /*
  * Order and visibility. `seq` is taken when a row is inserted, not when it commits, so a transaction that commits
@@ -100,7 +102,15 @@ export class DrizzleEventOutbox implements EventOutbox {
   }
 
   async removeOlderThan(before: Date, limit: number): Promise<number> {
-    const oldest = this.db.select({ seq: events.seq }).from(events).where(lt(events.time, before)).orderBy(events.time).limit(limit);
+    // Webhooks still need an event not fanned out yet, or one a delivery is still trying to send.
+    const unneededByWebhooks = sql`(${events.tx}, ${events.seq}) <= ${dispatchPosition} and not exists (
+      select 1 from ${webhookDeliveries} d where d.event_id = ${events.id} and d.status in ('pending', 'failed'))`;
+    const oldest = this.db
+      .select({ seq: events.seq })
+      .from(events)
+      .where(and(lt(events.time, before), unneededByWebhooks))
+      .orderBy(events.time)
+      .limit(limit);
     return withStorageErrors(async () => {
       const removed = await this.db.delete(events).where(inArray(events.seq, oldest)).returning({ seq: events.seq });
       return removed.length;

@@ -23,6 +23,9 @@ export interface EventOutbox {
    * UnknownEventPositionError when no stored event has the position `after` names.
    */
   list(query: EventQuery): Promise<StoredEvent[]>;
-  /** Removes up to `limit` events older than `before`; resolves with how many it removed. */
+  /**
+   * Removes up to `limit` events older than `before`, except those webhooks still need (not fanned out to them
+   * yet, or with a delivery pending or failed); resolves with how many it removed.
+   */
   removeOlderThan(before: Date, limit: number): Promise<number>;
 }
