@@ -3,6 +3,8 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { defaultAllowedHosts, parseAllowedHosts } from '../adapters/output/artifacts/jar-location.js';
 import { OutboundCredentials, readOutboundCredentials } from '../adapters/output/outbound/outbound-credentials.js';
+import { parseWebhookAllowedHosts } from '../adapters/output/webhooks/webhook-policy.js';
+import { parseDurations } from './durations.js';
 import { redactCredentials } from './redaction.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -30,6 +32,10 @@ function parsedBy<T>(parse: (value: string) => T, prefix = '') {
 function positiveInteger(unit: string) {
   const message = `must be a positive whole number of ${unit}`;
   return z.coerce.number({ message }).int(message).positive(message);
+}
+
+function positiveNumber(unit: string) {
+  return z.coerce.number({ message: `must be a number of ${unit}` }).positive(`must be a positive number of ${unit}`);
 }
 
 const environmentSchema = z.object({
@@ -69,14 +75,15 @@ const environmentSchema = z.object({
   HEALTH_PROBE_INTERVAL_MS: positiveInteger('milliseconds').default(5000),
   HEALTH_PROBE_TIMEOUT_MS: positiveInteger('milliseconds').default(2000),
   EVENT_STREAM_POLL_INTERVAL_MS: positiveInteger('milliseconds').default(500),
-  EVENT_STREAM_HEARTBEAT_SECONDS: z.coerce
-    .number({ message: 'must be a number of seconds' })
-    .positive('must be a positive number of seconds')
-    .default(15),
-  SHUTDOWN_TIMEOUT_SECONDS: z.coerce
-    .number({ message: 'must be a number of seconds' })
-    .positive('must be a positive number of seconds')
-    .default(10),
+  EVENT_STREAM_HEARTBEAT_SECONDS: positiveNumber('seconds').default(15),
+  SHUTDOWN_TIMEOUT_SECONDS: positiveNumber('seconds').default(10),
+  WEBHOOK_ALLOWED_HOSTS: parsedBy(parseWebhookAllowedHosts, 'must be a comma-separated list of hosts or *: ').prefault('*'),
+  WEBHOOK_TIMEOUT_SECONDS: positiveNumber('seconds').default(15),
+  WEBHOOK_RETRY_SCHEDULE: parsedBy(
+    parseDurations,
+    'must be a comma-separated list of durations with a unit (ms, s, m, h), each longer than 0: ',
+  ).prefault('5s,30s,2m,10m,30m,1h,3h,6h'),
+  WEBHOOK_POLL_INTERVAL_MS: positiveInteger('milliseconds').default(250),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -121,6 +128,14 @@ export interface AppConfig {
   /** How often the dependencies are probed for /health, and how long Flink has to answer a probe. */
   healthProbeIntervalMs: number;
   healthProbeTimeoutMs: number;
+  /** `*` (any public host) and `host` / `host:port` entries a webhook URL may name; loopback and private only listed. */
+  webhookAllowedHosts: string[];
+  /** Limit for one delivery attempt: connecting, the response and the first KiB of its body. */
+  webhookTimeoutMs: number;
+  /** The wait before each retry of a failed delivery; its length is the number of retries. */
+  webhookRetryDelaysMs: number[];
+  /** How often the webhook dispatcher looks for due deliveries. */
+  webhookPollIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -178,5 +193,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseTimeouts: { connectMs: settings.DATABASE_CONNECT_TIMEOUT_MS, statementMs: settings.DATABASE_STATEMENT_TIMEOUT_MS },
     healthProbeIntervalMs: settings.HEALTH_PROBE_INTERVAL_MS,
     healthProbeTimeoutMs: settings.HEALTH_PROBE_TIMEOUT_MS,
+    webhookAllowedHosts: settings.WEBHOOK_ALLOWED_HOSTS,
+    webhookTimeoutMs: Math.ceil(settings.WEBHOOK_TIMEOUT_SECONDS * 1000),
+    webhookRetryDelaysMs: settings.WEBHOOK_RETRY_SCHEDULE,
+    webhookPollIntervalMs: settings.WEBHOOK_POLL_INTERVAL_MS,
   };
 }

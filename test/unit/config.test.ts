@@ -34,6 +34,10 @@ describe('loadConfig', () => {
       databaseTimeouts: { connectMs: 3000, statementMs: 5000 },
       healthProbeIntervalMs: 5000,
       healthProbeTimeoutMs: 2000,
+      webhookAllowedHosts: ['*'],
+      webhookTimeoutMs: 15_000,
+      webhookRetryDelaysMs: [5000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000, 10_800_000, 21_600_000],
+      webhookPollIntervalMs: 250,
       instanceId: expect.stringMatching(new RegExp(`^${hostname()}:${process.pid}:[0-9a-f]{6}$`)),
     });
     expect(loadConfig({}).instanceId, 'two processes on one host are told apart').not.toBe(loadConfig({}).instanceId);
@@ -70,6 +74,21 @@ describe('loadConfig', () => {
     expect([config.healthProbeIntervalMs, config.healthProbeTimeoutMs]).toEqual([10_000, 750]);
   });
 
+  it('reads the webhook settings', () => {
+    const config = loadConfig({
+      WEBHOOK_ALLOWED_HOSTS: ' * , Hooks.Internal:8443,127.0.0.1:9000',
+      WEBHOOK_TIMEOUT_SECONDS: '2.5',
+      WEBHOOK_RETRY_SCHEDULE: ' 500ms, 1.5s ,2m,1h,',
+      WEBHOOK_POLL_INTERVAL_MS: '100',
+    });
+    expect(config.webhookAllowedHosts).toEqual(['*', 'hooks.internal:8443', '127.0.0.1:9000']);
+    expect(config.webhookTimeoutMs).toBe(2500);
+    expect(config.webhookRetryDelaysMs).toEqual([500, 1500, 120_000, 3_600_000]);
+    expect(config.webhookPollIntervalMs).toBe(100);
+    expect(loadConfig({ WEBHOOK_ALLOWED_HOSTS: 'hooks.internal' }).webhookAllowedHosts, 'no * unless listed').toEqual(['hooks.internal']);
+    expect(loadConfig({ WEBHOOK_RETRY_SCHEDULE: '10s' }).webhookRetryDelaysMs).toEqual([10_000]);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(8080);
     expect(loadConfig({ DATABASE_URL: '' }).database.kind).toBe('pglite');
@@ -89,6 +108,19 @@ describe('loadConfig', () => {
     { env: { EVENT_RETENTION_DAYS: '0' }, message: 'Invalid EVENT_RETENTION_DAYS="0": must be a positive whole number of days' },
     { env: { HEALTH_PROBE_TIMEOUT_MS: 'soon' }, message: 'Invalid HEALTH_PROBE_TIMEOUT_MS="soon": must be a positive whole number of milliseconds' },
     { env: { DATABASE_URL: 'postgres://app:pw@db:99999/jobs' }, message: 'Invalid DATABASE_URL="postgres://app:***@db:99999/jobs": must be a postgres:// or postgresql:// URL' },
+    { env: { WEBHOOK_ALLOWED_HOSTS: '*,a b' }, message: "Invalid WEBHOOK_ALLOWED_HOSTS=\"*,a b\": must be a comma-separated list of hosts or *: WEBHOOK_ALLOWED_HOSTS entry 'a b' is not a host name, IP address or host:port" },
+    { env: { WEBHOOK_TIMEOUT_SECONDS: '0' }, message: 'Invalid WEBHOOK_TIMEOUT_SECONDS="0": must be a positive number of seconds' },
+    { env: { WEBHOOK_POLL_INTERVAL_MS: '-5' }, message: 'Invalid WEBHOOK_POLL_INTERVAL_MS="-5": must be a positive whole number of milliseconds' },
+    ...[
+      ['5s,30', "'30' is not a duration such as 500ms, 30s, 2m or 1h"],
+      ['5s,0m', "'0m' is not longer than 0"],
+      ['5s,-1s', "'-1s' is not a duration such as 500ms, 30s, 2m or 1h"],
+      ['1d', "'1d' is not a duration such as 500ms, 30s, 2m or 1h"],
+      [',', 'no duration given'],
+    ].map(([value, reason]) => ({
+      env: { WEBHOOK_RETRY_SCHEDULE: value! },
+      message: `Invalid WEBHOOK_RETRY_SCHEDULE=${JSON.stringify(value)}: must be a comma-separated list of durations with a unit (ms, s, m, h), each longer than 0: ${reason}`,
+    })),
   ])('rejects $env with one line naming the variable', ({ env, message }) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(message));
   });

@@ -1,14 +1,14 @@
 import { ArtifactError } from '../../../domain/errors.js';
 import type { ArtifactSource, LocalArtifact } from '../../../domain/ports/output/artifact-source.js';
 import { OutboundCredentials } from '../outbound/outbound-credentials.js';
-import { systemLookup, type HostLookup } from './checked-addresses.js';
+import { systemLookup, type HostLookup } from '../outbound/checked-addresses.js';
 import { shown } from './download-errors.js';
 import { JarCache } from './jar-cache.js';
 import { saveJar } from './jar-download.js';
 import { jarOutboundPolicy, JarLocator } from './jar-location.js';
 import { requestJar, type JarRequestOptions } from './jar-request.js';
 
-export type { HostLookup } from './checked-addresses.js';
+export type { HostLookup } from '../outbound/checked-addresses.js';
 export { defaultAllowedHosts, parseAllowedHosts } from './jar-location.js';
 
 export interface HttpArtifactSourceOptions {

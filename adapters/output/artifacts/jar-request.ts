@@ -3,8 +3,8 @@ import https from 'node:https';
 import { ArtifactError } from '../../../domain/errors.js';
 import type { OutboundCredentials } from '../outbound/outbound-credentials.js';
 import type { OutboundPolicy } from '../outbound/outbound-policy.js';
-import { checkedAddresses, pinnedTo, type HostLookup } from './checked-addresses.js';
-import { downloadFailed, NO_HTTP_RESPONSE, shown } from './download-errors.js';
+import { checkedAddresses, pinnedTo, type HostLookup } from '../outbound/checked-addresses.js';
+import { addressCheckFailed, downloadFailed, NO_HTTP_RESPONSE, shown } from './download-errors.js';
 
 export interface JarRequestOptions {
   /** Every redirect target, and every address connected to, must pass it. */
@@ -60,7 +60,9 @@ export async function requestJar(
  * same NO_HTTP_RESPONSE, so an error does not tell a closed port from a silent one.
  */
 async function get(url: URL, download: AbortController, options: JarRequestOptions): Promise<IncomingMessage> {
-  const addresses = await checkedAddresses(url, options.lookup, options.policy);
+  const addresses = await checkedAddresses(url, options.lookup, options.policy).catch((error: unknown) => {
+    throw addressCheckFailed(url, error);
+  });
   const client = url.protocol === 'https:' ? https : http;
   const authorization = options.credentials.authorizationFor(url);
   return new Promise((resolve, reject) => {

@@ -1,8 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
-import { ArtifactError } from '../../../domain/errors.js';
-import type { OutboundPolicy } from '../outbound/outbound-policy.js';
-import { downloadFailed, shown } from './download-errors.js';
+import type { OutboundPolicy } from './outbound-policy.js';
 
 /** All addresses of a host name, as `dns.lookup(hostname, { all: true })` gives them. */
 export type HostLookup = (hostname: string) => Promise<LookupAddress[]>;
@@ -12,7 +10,23 @@ export const systemLookup: HostLookup = (hostname) =>
     dnsLookup(hostname, { all: true }, (error, addresses) => (error ? reject(error) : resolve(addresses)));
   });
 
-/** The addresses to connect to for `url`, every one of them allowed by the policy. */
+/**
+ * Why there is nothing to connect to for a URL: the policy refuses an address its host resolves to (`refused`), or
+ * the host does not resolve. The message names the host, never the URL, so each caller words its own error.
+ */
+export class AddressCheckError extends Error {
+  override readonly name = 'AddressCheckError';
+
+  constructor(
+    readonly refused: boolean,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** The addresses to connect to for `url`, every one of them allowed by the policy; throws AddressCheckError. */
 export async function checkedAddresses(url: URL, lookup: HostLookup, policy: OutboundPolicy): Promise<LookupAddress[]> {
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const family = isIP(host);
@@ -21,14 +35,18 @@ export async function checkedAddresses(url: URL, lookup: HostLookup, policy: Out
   try {
     addresses = await lookup(host);
   } catch (error) {
-    throw downloadFailed(url, error, error);
+    throw new AddressCheckError(false, describe(error), { cause: error });
   }
   for (const { address } of addresses) {
-    const refusal = policy.addressRefusal(host, address);
-    if (refusal !== undefined) throw new ArtifactError('JAR_URL_NOT_ALLOWED', `${shown(url)} is not allowed: ${refusal}`);
+    const refusal = policy.addressRefusal(url, address);
+    if (refusal !== undefined) throw new AddressCheckError(true, refusal);
   }
-  if (addresses.length === 0) throw downloadFailed(url, `host '${host}' has no address`);
+  if (addresses.length === 0) throw new AddressCheckError(false, `host '${host}' has no address`);
   return addresses;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message || String((error as { code?: unknown }).code) : String(error);
 }
 
 /** Answers the socket's own lookup with the addresses already checked, whatever DNS would say now. */
