@@ -14,7 +14,6 @@ import type { Clock } from '../../ports/output/clock.js';
 import type { IdGenerator } from '../../ports/output/id-generator.js';
 import type { DeliveryLog, DeliveryQuery, WebhookRepository } from '../../ports/output/webhook-repository.js';
 import type { WebhookSender } from '../../ports/output/webhook-sender.js';
-import type { TransactionRepositories } from '../../ports/output/unit-of-work.js';
 import type { AuditedChanges, ChangeRecord } from '../change-records.js';
 
 /** The most events one replay-since queues; a call made while those are in flight skips them and queues the next. */
@@ -110,32 +109,22 @@ export class WebhookAdministrationService implements WebhookAdministration {
   }
 
   async replay(webhookId: string, deliveryId: string, audit: AuditContext): Promise<Delivery> {
-    const delivery = await this.changes.run(
-      audit,
-      async (repositories) => {
-        await requireWebhook(repositories, webhookId);
-        const replayed = isEntityId(deliveryId)
-          ? await repositories.deliveries.replay(webhookId, deliveryId, this.ids.newId(), this.clock.now())
-          : undefined;
-        if (replayed === 'in-flight') throw new DeliveryInFlightError(deliveryId);
-        if (!replayed) throw new DeliveryNotFoundError(deliveryId);
-        return replayed;
-      },
-      () => changeOf(webhookId),
-    );
+    const delivery = await this.queueFor(audit, webhookId, async (deliveries) => {
+      const replayed = isEntityId(deliveryId)
+        ? await deliveries.replay(webhookId, deliveryId, this.ids.newId(), this.clock.now())
+        : undefined;
+      if (replayed === 'in-flight') throw new DeliveryInFlightError(deliveryId);
+      if (!replayed) throw new DeliveryNotFoundError(deliveryId);
+      return replayed;
+    });
     this.wake();
     return delivery;
   }
 
+  /** Recorded even when nothing was queued: the request was allowed and carried out. */
   async replaySince(webhookId: string, since: Date, audit: AuditContext): Promise<number> {
-    const queued = await this.changes.run(
-      audit,
-      async (repositories) => {
-        await requireWebhook(repositories, webhookId);
-        return repositories.deliveries.replaySince(webhookId, since, this.clock.now(), REPLAY_SINCE_LIMIT);
-      },
-      // Recorded even when nothing was queued: the request was allowed and carried out.
-      () => changeOf(webhookId),
+    const queued = await this.queueFor(audit, webhookId, (deliveries) =>
+      deliveries.replaySince(webhookId, since, this.clock.now(), REPLAY_SINCE_LIMIT),
     );
     if (queued > 0) this.wake();
     return queued;
@@ -144,27 +133,29 @@ export class WebhookAdministrationService implements WebhookAdministration {
   async sendTest(webhookId: string, audit: AuditContext): Promise<Delivery> {
     const now = this.clock.now();
     const event: TestEvent = { id: this.ids.newId(), type: WEBHOOK_TEST_EVENT, time: now, data: { webhookId, message: TEST_MESSAGE } };
-    const delivery = await this.changes.run(
+    const delivery = await this.queueFor(audit, webhookId, (deliveries) => deliveries.enqueueTest(webhookId, this.ids.newId(), event, now));
+    this.wake();
+    return delivery;
+  }
+
+  /**
+   * Queues deliveries to an existing webhook, with the audit row. The webhook is read in the change's own
+   * transaction: the non-transactional repository would wait on that transaction's locks.
+   */
+  private queueFor<T>(audit: AuditContext, webhookId: string, queue: (deliveries: DeliveryLog) => Promise<T>): Promise<T> {
+    return this.changes.run(
       audit,
-      async (repositories) => {
-        await requireWebhook(repositories, webhookId);
-        return repositories.deliveries.enqueueTest(webhookId, this.ids.newId(), event, now);
+      async ({ webhooks, deliveries }) => {
+        const webhook = isEntityId(webhookId) ? await webhooks.get(webhookId) : undefined;
+        if (!webhook) throw new WebhookNotFoundError(webhookId);
+        return queue(deliveries);
       },
       () => changeOf(webhookId),
     );
-    this.wake();
-    return delivery;
   }
 
   private checkUrl(url: string): void {
     const refusal = this.sender.refusalFor(url);
     if (refusal) throw new WebhookUrlRefusedError(refusal);
   }
-}
-
-/** Read in the change's own transaction: the non-transactional repository would wait on the transaction's locks. */
-async function requireWebhook({ webhooks }: TransactionRepositories, id: string): Promise<Webhook> {
-  const webhook = isEntityId(id) ? await webhooks.get(id) : undefined;
-  if (!webhook) throw new WebhookNotFoundError(id);
-  return webhook;
 }
