@@ -193,6 +193,31 @@ describe.each(backends)('/api/v1/webhooks on $name', (backend) => {
     await api.request(`/api/v1/jobs/${job.id}`, { method: 'DELETE' });
   });
 
+  it('records each change in the audit trail under its action, naming the webhook and never a secret', async () => {
+    const webhook = await create();
+    const path = `/api/v1/webhooks/${webhook.id}`;
+    await api.request(path, { method: 'PUT', json: { ...validWebhook, description: 'v2' } });
+    const { secret } = await (await post(`${path}/rotate-secret`)).json();
+    const delivery = await (await post(`${path}/test`)).json();
+    await post(`${path}/deliveries/${delivery.id}/replay`);
+    await post(`${path}/replay?since=2026-01-01T00:00:00Z`);
+    await api.request(path, { method: 'DELETE' });
+    const audit = await (await api.request(`/api/v1/audit?resourceId=${webhook.id}&limit=200`)).json();
+    // Two rows may share a millisecond, so `at` alone cannot order them: compared as a set.
+    const rows = audit.events.map((event: any) => `${event.action} ${event.outcome} ${event.resourceType}`).sort();
+    expect(rows).toEqual([
+      'webhook.create 201 webhook',
+      'webhook.delete 204 webhook',
+      'webhook.replace 200 webhook',
+      'webhook.replay 202 webhook',
+      'webhook.replay 409 webhook',
+      'webhook.rotate_secret 200 webhook',
+      'webhook.test 202 webhook',
+    ]);
+    expect(JSON.stringify(audit)).not.toContain(webhook.secret);
+    expect(JSON.stringify(audit)).not.toContain(secret);
+  });
+
   it.each([
     ['url missing', { url: undefined }, 'url'],
     ['a url that is not http', { url: 'ftp://hooks.example.com/x' }, 'url'],
