@@ -12,6 +12,7 @@ import { DrizzleJarUploadRegistry } from '../adapters/output/repository/drizzle-
 import { DrizzleJobRepository } from '../adapters/output/repository/drizzle-job-repository.js';
 import { DrizzleScheduleRepository } from '../adapters/output/repository/drizzle-schedule-repository.js';
 import { DrizzleUnitOfWork } from '../adapters/output/repository/drizzle-unit-of-work.js';
+import { DrizzleDeliveryLog, DrizzleWebhookRepository } from '../adapters/output/repository/drizzle-webhook-repository.js';
 import { DrizzleEventOutbox } from '../adapters/output/repository/event-outbox.js';
 import type { LeaseTerms } from '../adapters/output/repository/execution-leases.js';
 import { loadOrCreateSecret } from '../adapters/output/repository/service-secrets.js';
@@ -20,6 +21,8 @@ import { SqlScheduleSignal } from '../adapters/output/repository/sql-schedule-si
 import { SqlSchedulerTotals } from '../adapters/output/repository/sql-scheduler-totals.js';
 import { randomIds } from '../adapters/output/system/random-ids.js';
 import { systemClock } from '../adapters/output/system/system-clock.js';
+import { HttpWebhookSender } from '../adapters/output/webhooks/http-webhook-sender.js';
+import { webhookOutboundPolicy } from '../adapters/output/webhooks/webhook-policy.js';
 import type { Clock } from '../domain/ports/output/clock.js';
 import type { FlinkCluster } from '../domain/ports/output/flink-cluster.js';
 import { AccessService } from '../domain/services/access-service.js';
@@ -31,6 +34,7 @@ import { createExecutionUnits } from '../domain/services/executions/execution-un
 import { HealthService } from '../domain/services/health-service.js';
 import { JobDefinitionService } from '../domain/services/job-definition-service.js';
 import { SchedulingService } from '../domain/services/scheduling-service.js';
+import { WebhookAdministrationService } from '../domain/services/webhooks/webhook-administration.js';
 import { TaskQueue } from './background-tasks.js';
 import { ConfigError, type AppConfig } from './config.js';
 import { openDatabase, type DatabaseLocation, type OpenedDatabase } from './database.js';
@@ -110,6 +114,13 @@ function buildAdapters(config: AppConfig, database: OpenedDatabase, overrides: C
     schedules: new DrizzleScheduleRepository(database.db, leases),
     scheduleSignal: new SqlScheduleSignal(database.db, database.listen),
     uploads: new DrizzleJarUploadRegistry(database.db),
+    webhooks: new DrizzleWebhookRepository(database.db),
+    deliveryLog: new DrizzleDeliveryLog(database.db),
+    webhookSender: new HttpWebhookSender({
+      policy: webhookOutboundPolicy(config.webhookAllowedHosts),
+      timeoutMs: config.webhookTimeoutMs,
+      now: () => clock.now(),
+    }),
     databaseStatus: new SqlDatabaseStatus(database.db, shippedMigrationCount()),
     cron: new CronerCalculator(),
     artifacts: new HttpArtifactSource({
@@ -154,9 +165,10 @@ function buildServices(
   const worker = new ExecutionWorker(executions.leases, tasks, logger, config.flinkPollIntervalMs);
   const scheduler = new SchedulerLoop(jobSchedules, executions.queue, clock, logger, config.schedulerPollIntervalMs, metrics.fireLateness);
   const jobExecutions = executions.service;
+  const webhooks = new WebhookAdministrationService(adapters.webhooks, adapters.deliveryLog, changes, adapters.webhookSender, clock, ids);
   const streams = { stream: eventStream, heartbeatMs: config.eventStreamHeartbeatMs };
   const httpApp = createHttpApp({
-    jobDefinitions, jobExecutions, jobSchedules, health, access, auditLog, events, streams, logger, metrics, pageTokenKey,
+    jobDefinitions, jobExecutions, jobSchedules, health, access, auditLog, events, webhooks, streams, logger, metrics, pageTokenKey,
   });
   return { jobDefinitions, jobExecutions, jobSchedules, health, auditLog, events, eventStream, worker, tasks, scheduler, httpApp };
 }

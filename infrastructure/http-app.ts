@@ -14,6 +14,7 @@ import { createSchedulesRouter } from '../adapters/input/http/schedules/router.j
 import { problemFor, problemResponse } from '../adapters/input/http/problem.js';
 import { rejectUnstorableQuery } from '../adapters/input/http/storable-input.js';
 import { unmatchedRoute } from '../adapters/input/http/unmatched-route.js';
+import { createWebhooksRouter } from '../adapters/input/http/webhooks/router.js';
 import type { AccessControl } from '../domain/ports/input/access-control.js';
 import type { AuditLog } from '../domain/ports/input/audit-log.js';
 import type { EventFeed } from '../domain/ports/input/event-feed.js';
@@ -21,6 +22,7 @@ import type { JobDefinitions } from '../domain/ports/input/job-definitions.js';
 import type { JobExecutions } from '../domain/ports/input/job-executions.js';
 import type { JobSchedules } from '../domain/ports/input/job-schedules.js';
 import type { ServiceHealth } from '../domain/ports/input/service-health.js';
+import type { WebhookAdministration } from '../domain/ports/input/webhooks.js';
 import { requestContext } from './logging.js';
 import { timeHttpRequests } from './metrics/http-request-metrics.js';
 import type { ServiceMetrics } from './metrics/service-metrics.js';
@@ -34,6 +36,7 @@ export interface HttpAppDependencies {
   access: AccessControl;
   auditLog: AuditLog;
   events: EventFeed;
+  webhooks: WebhookAdministration;
   /** The live event streams, and how often they send a heartbeat. */
   streams: EventStreamSettings;
   logger: Logger;
@@ -90,6 +93,7 @@ export function createHttpApp(dependencies: HttpAppDependencies) {
   app.route('/api/v1', createSchedulesRouter(jobSchedules, access));
   app.route('/api/v1', createAuditRouter(auditLog, pageTokens, access));
   app.route('/api/v1', createEventsRouter(dependencies.events, dependencies.streams, access));
+  app.route('/api/v1', createWebhooksRouter(dependencies.webhooks, pageTokens, access));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',

@@ -25,7 +25,21 @@ const isDeletion = (route: Route) => (route.method === 'DELETE' ? route.path.len
 const deletionsLast = (routes: Route[]) =>
   [...routes].sort((a, b) => Math.sign(isDeletion(a)) - Math.sign(isDeletion(b)) || isDeletion(b) - isDeletion(a));
 
-/** Jobs (one with a schedule and two failed executions, one deleted) and the token of a second page of every list. */
+/** Two webhooks, the first with two test deliveries (still pending, so a replay of one is a 409), and one deleted. */
+async function knownWebhooks(api: TestApp) {
+  const createWebhook = async (): Promise<{ id: string }> => {
+    const body = { url: 'https://hooks.example.com/fuzz', eventTypes: ['run.*'] };
+    return (await api.request('/api/v1/webhooks', { method: 'POST', json: body })).json();
+  };
+  const [first, second, deleted] = [await createWebhook(), await createWebhook(), await createWebhook()];
+  await api.request(`/api/v1/webhooks/${deleted.id}`, { method: 'DELETE' });
+  const deliveryIds: string[] = [];
+  for (let i = 0; i < 2; i++) deliveryIds.push((await (await api.request(`/api/v1/webhooks/${first.id}/test`, { method: 'POST' })).json()).id);
+  const lists = { '/api/v1/webhooks': '/api/v1/webhooks', '/api/v1/webhooks/{id}/deliveries': `/api/v1/webhooks/${first.id}/deliveries` };
+  return { ids: { id: [first.id, second.id], deliveryId: deliveryIds }, goneId: deleted.id, lists };
+}
+
+/** Jobs (one with a schedule and two failed executions, one deleted), webhooks, and the token of a second page of every list. */
 async function knownValues(api: TestApp): Promise<KnownValues> {
   const createJob = async (name: string): Promise<{ id: string }> => {
     const body = { name, jarURL: '/jars/job.jar', entryClass: 'com.example.Main' };
@@ -40,17 +54,24 @@ async function knownValues(api: TestApp): Promise<KnownValues> {
     await waitFor(async () => (await api.request(`/api/v1/executions/${started.id}`)).json(), (e) => e.status === 'FAILED');
     executionIds.push(started.id);
   }
+  const webhooks = await knownWebhooks(api);
   const lists = {
     '/api/v1/jobs': '/api/v1/jobs',
     '/api/v1/jobs/{id}/executions': `/api/v1/jobs/${scheduled.id}/executions`,
     '/api/v1/audit': '/api/v1/audit',
+    ...webhooks.lists,
   };
   const pageTokens: Record<string, string> = {};
   for (const [route, list] of Object.entries(lists)) {
     pageTokens[route] = (await (await api.request(`${list}?limit=1`)).json()).nextContinuationToken;
     expect(pageTokens[route], `a next page of ${list}`).toEqual(expect.any(String));
   }
-  return { ids: { id: [scheduled.id, plain.id], executionId: executionIds }, goneIds: [deleted.id], pageTokens };
+  return {
+    ids: { id: [scheduled.id, plain.id], executionId: executionIds },
+    idsUnder: { '/api/v1/webhooks': webhooks.ids },
+    goneIds: [deleted.id, webhooks.goneId],
+    pageTokens,
+  };
 }
 
 async function send(api: TestApp, request: FuzzRequest): Promise<Response> {

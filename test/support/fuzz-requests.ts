@@ -50,6 +50,8 @@ export function routesOf(document: OpenApiDocument): Route[] {
 export interface KnownValues {
   /** Ids that exist, by the name of the path parameter they go in (`id`, `executionId`). */
   ids: Record<string, string[]>;
+  /** Ids for the routes under a path prefix, by parameter name, before `ids`: `{id}` of /webhooks is a webhook's. */
+  idsUnder?: Record<string, Record<string, string[]>>;
   /** Ids of things that existed and were deleted. */
   goneIds: string[];
   /** A next-page token of a query without filters, by the path of the list that issued it. */
@@ -186,9 +188,11 @@ function queries(route: Route, known: KnownValues): fc.Arbitrary<string> {
 // Paths and headers.
 
 /** Plain: an id that exists. Hostile: an id of something else or of something gone, a random UUID, any text. */
-function pathValues(known: KnownValues, name: string): fc.Arbitrary<string> {
-  const everyId = [...Object.values(known.ids).flat(), ...known.goneIds];
-  const real = fc.constantFrom(...(known.ids[name] ?? everyId));
+function pathValues(known: KnownValues, name: string, routePath: string): fc.Arbitrary<string> {
+  const scoped = Object.entries(known.idsUnder ?? {}).find(([prefix]) => routePath.startsWith(prefix))?.[1] ?? {};
+  const everyScoped = Object.values(known.idsUnder ?? {}).flatMap((ids) => Object.values(ids).flat());
+  const everyId = [...Object.values(known.ids).flat(), ...everyScoped, ...known.goneIds];
+  const real = fc.constantFrom(...(scoped[name] ?? known.ids[name] ?? everyId));
   const hostile = fc.oneof(
     fc.constantFrom(...everyId),
     real.map((id) => id.toUpperCase()),
@@ -213,7 +217,7 @@ function headers(): fc.Arbitrary<Record<string, string>> {
 export function requestsFor(route: Route, known: KnownValues, schemaValues: SchemaValues): fc.Arbitrary<FuzzRequest> {
   const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
   const path = fc
-    .tuple(...names.map((name) => pathValues(known, name)))
+    .tuple(...names.map((name) => pathValues(known, name, route.path)))
     .map((values) => names.reduce((text, name, index) => text.replace(`{${name}}`, values[index]!), route.path));
   const body =
     route.method === 'GET' || route.method === 'HEAD'

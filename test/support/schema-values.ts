@@ -20,6 +20,8 @@ export interface Schema {
   maximum?: number;
   minLength?: number;
   maxLength?: number;
+  minItems?: number;
+  maxItems?: number;
   exclusiveMinimum?: number;
 }
 
@@ -89,8 +91,12 @@ export class SchemaValues {
         return orHostile(fc.double({ min, max, noNaN: true }), hostileNumber);
       case 'string':
         return orHostile(plausibleText(schema), hostileText);
-      case 'array':
-        return fc.array(valid ? this.valid(schema.items ?? {}) : this.hostile(schema.items ?? {}), { maxLength: 5 });
+      case 'array': {
+        // A valid array has as many items as the schema asks (a webhook names at least one event type).
+        const minLength = valid ? Math.min(schema.minItems ?? 0, 5) : 0;
+        const items = valid ? this.valid(schema.items ?? {}) : this.hostile(schema.items ?? {});
+        return fc.array(items, { minLength, maxLength: Math.max(minLength, Math.min(schema.maxItems ?? 5, 5)) });
+      }
       case 'object':
         return this.object(schema, valid);
       default:

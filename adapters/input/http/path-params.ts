@@ -6,3 +6,10 @@ export const JobIdParams = z.object({ id: z.string().openapi({ param: { name: 'i
 export const ExecutionIdParams = z.object({
   executionId: z.string().openapi({ param: { name: 'executionId', in: 'path' }, format: 'uuid' }),
 });
+
+/** `{id}` of /webhooks/{id}/...: any string, like a job's, so that a malformed id reads as not found. */
+export const WebhookIdParams = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, format: 'uuid' }) });
+
+export const DeliveryIdParams = WebhookIdParams.extend({
+  deliveryId: z.string().openapi({ param: { name: 'deliveryId', in: 'path' }, format: 'uuid' }),
+});

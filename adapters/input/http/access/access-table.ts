@@ -5,6 +5,7 @@ import type * as healthRoutes from '../health/routes.js';
 import type * as jobRoutes from '../jobs/routes.js';
 import type * as metricsRoutes from '../metrics/routes.js';
 import type * as scheduleRoutes from '../schedules/routes.js';
+import type * as webhookRoutes from '../webhooks/routes.js';
 import type { RouteAccess } from './guard.js';
 
 type TableOf<Routes> = { readonly [Name in keyof Routes]: RouteAccess };
@@ -16,8 +17,9 @@ const audited = (role: RouteAccess['role'], action: string, resourceType: string
 
 /**
  * Who may call each route: the one table of permissions. Reads (`/metrics` too) need `viewer`; the controls of
- * executions and schedules `operator`; defining jobs and schedules, and reading the audit trail, `admin`. Every
- * route must have its line (the types insist), and every mutating route names its audit action.
+ * executions and schedules `operator`; defining jobs and schedules, and reading the audit trail, `admin`. Webhooks
+ * are `admin` even to read: a webhook URL can itself be a credential (a chat hook's is). Every route must have its
+ * line (the types insist), and every mutating route names its audit action.
  */
 export const ACCESS: {
   jobs: TableOf<typeof jobRoutes>;
@@ -27,6 +29,7 @@ export const ACCESS: {
   events: TableOf<typeof eventRoutes>;
   health: TableOf<typeof healthRoutes>;
   metrics: TableOf<typeof metricsRoutes>;
+  webhooks: TableOf<typeof webhookRoutes>;
 } = {
   jobs: {
     createJob: audited('admin', 'job.create', 'job'),
@@ -65,5 +68,18 @@ export const ACCESS: {
   // A read like any other: Prometheus sends a viewer's key as its bearer token.
   metrics: {
     readMetrics: { role: 'viewer' },
+  },
+  webhooks: {
+    createWebhook: audited('admin', 'webhook.create', 'webhook'),
+    listWebhooks: { role: 'admin' },
+    getWebhook: { role: 'admin' },
+    replaceWebhook: audited('admin', 'webhook.replace', 'webhook'),
+    deleteWebhook: audited('admin', 'webhook.delete', 'webhook'),
+    rotateWebhookSecret: audited('admin', 'webhook.rotate_secret', 'webhook'),
+    listDeliveries: { role: 'admin' },
+    getDelivery: { role: 'admin' },
+    replayDelivery: audited('admin', 'webhook.replay', 'webhook'),
+    replayEventsSince: audited('admin', 'webhook.replay', 'webhook'),
+    sendTestEvent: audited('admin', 'webhook.test', 'webhook'),
   },
 };

@@ -1,0 +1,62 @@
+import { z } from '@hono/zod-openapi';
+import { iso } from '../../../../domain/entities/representations.js';
+import { DELIVERY_STATUSES, type Delivery } from '../../../../domain/entities/webhook.js';
+
+const DeliveryAttemptSchema = z
+  .object({
+    at: z.string().openapi({ format: 'date-time' }),
+    statusCode: z.number().int().nullable().openapi({ description: 'Null when no HTTP response came' }),
+    durationMs: z.number().int(),
+    responseExcerpt: z.string().nullable().openapi({ description: 'The first KiB of the response body' }),
+    error: z.string().nullable().openapi({ description: 'Why the attempt did not succeed; null for a 2xx' }),
+  })
+  .openapi('DeliveryAttempt');
+
+export const DeliverySchema = z
+  .object({
+    id: z.uuid(),
+    webhookId: z.uuid(),
+    eventId: z.string().openapi({ description: 'The `webhook-id` header: the same for every attempt and replay' }),
+    eventType: z.string(),
+    jobId: z.string().nullable().openapi({ description: 'The job the event is about; null for a test event' }),
+    status: z.enum(DELIVERY_STATUSES),
+    attempts: z.array(DeliveryAttemptSchema),
+    nextAttemptAt: z.string().nullable().openapi({ format: 'date-time', description: 'Null once succeeded or dead' }),
+    createdAt: z.string().openapi({ format: 'date-time' }),
+    updatedAt: z.string().openapi({ format: 'date-time' }),
+  })
+  .openapi('Delivery');
+
+export const DeliveryListSchema = z
+  .object({ deliveries: z.array(DeliverySchema), nextContinuationToken: z.string().nullable() })
+  .openapi('DeliveryList');
+
+export const ReplayedEventsSchema = z
+  .object({
+    queued: z
+      .number()
+      .int()
+      .openapi({ description: 'At most 10000 a call; a call made while those are in flight skips them and queues the next' }),
+  })
+  .openapi('ReplayedEvents');
+
+export function toDeliveryResource(delivery: Delivery): z.infer<typeof DeliverySchema> {
+  return {
+    id: delivery.id,
+    webhookId: delivery.webhookId,
+    eventId: delivery.eventId,
+    eventType: delivery.eventType,
+    jobId: delivery.jobId,
+    status: delivery.status,
+    attempts: delivery.attempts.map(({ at, statusCode, durationMs, responseExcerpt, error }) => ({
+      at: at.toISOString(),
+      statusCode,
+      durationMs,
+      responseExcerpt,
+      error,
+    })),
+    nextAttemptAt: iso(delivery.nextAttemptAt),
+    createdAt: delivery.createdAt.toISOString(),
+    updatedAt: delivery.updatedAt.toISOString(),
+  };
+}
