@@ -14,6 +14,7 @@ import { DrizzleScheduleRepository } from '../adapters/output/repository/drizzle
 import { DrizzleUnitOfWork } from '../adapters/output/repository/drizzle-unit-of-work.js';
 import { DrizzleDeliveryLog, DrizzleWebhookRepository } from '../adapters/output/repository/drizzle-webhook-repository.js';
 import { DrizzleEventOutbox } from '../adapters/output/repository/event-outbox.js';
+import { DrizzleDeliveryQueue } from '../adapters/output/repository/webhook-delivery-queue.js';
 import type { LeaseTerms } from '../adapters/output/repository/execution-leases.js';
 import { loadOrCreateSecret } from '../adapters/output/repository/service-secrets.js';
 import { SqlDatabaseStatus } from '../adapters/output/repository/sql-database-status.js';
@@ -44,6 +45,7 @@ import { createServiceMetrics } from './metrics/service-metrics.js';
 import { timeFlinkRequests } from './metrics/timed-flink-cluster.js';
 import { serviceVersion, shippedMigrationCount } from './project-files.js';
 import { SchedulerLoop } from './scheduler-loop.js';
+import { createWebhookWorker } from './webhook-worker.js';
 import { TOKENS } from './tokens.js';
 
 export interface ContainerOverrides {
@@ -86,6 +88,7 @@ export async function buildContainer(
     [TOKENS.EventStream, services.eventStream],
     [TOKENS.ExecutionWorker, services.worker],
     [TOKENS.SchedulerLoop, services.scheduler],
+    [TOKENS.WebhookWorker, services.webhookWorker],
     [TOKENS.HttpApp, services.httpApp],
   ];
   for (const [token, value] of values) container.register(token, { useValue: value });
@@ -116,6 +119,7 @@ function buildAdapters(config: AppConfig, database: OpenedDatabase, overrides: C
     uploads: new DrizzleJarUploadRegistry(database.db),
     webhooks: new DrizzleWebhookRepository(database.db),
     deliveryLog: new DrizzleDeliveryLog(database.db),
+    deliveryQueue: new DrizzleDeliveryQueue(database.db),
     webhookSender: new HttpWebhookSender({
       policy: webhookOutboundPolicy(config.webhookAllowedHosts),
       timeoutMs: config.webhookTimeoutMs,
@@ -165,12 +169,17 @@ function buildServices(
   const worker = new ExecutionWorker(executions.leases, tasks, logger, config.flinkPollIntervalMs);
   const scheduler = new SchedulerLoop(jobSchedules, executions.queue, clock, logger, config.schedulerPollIntervalMs, metrics.fireLateness);
   const jobExecutions = executions.service;
-  const webhooks = new WebhookAdministrationService(adapters.webhooks, adapters.deliveryLog, changes, adapters.webhookSender, clock, ids);
+  const webhookWorker = createWebhookWorker(config, logger, {
+    queue: adapters.deliveryQueue, sender: adapters.webhookSender, clock, attempts: metrics.webhookDeliveries,
+  });
+  const webhooks = new WebhookAdministrationService(
+    adapters.webhooks, adapters.deliveryLog, changes, adapters.webhookSender, clock, ids, () => webhookWorker.wake(),
+  );
   const streams = { stream: eventStream, heartbeatMs: config.eventStreamHeartbeatMs };
   const httpApp = createHttpApp({
     jobDefinitions, jobExecutions, jobSchedules, health, access, auditLog, events, webhooks, streams, logger, metrics, pageTokenKey,
   });
-  return { jobDefinitions, jobExecutions, jobSchedules, health, auditLog, events, eventStream, worker, tasks, scheduler, httpApp };
+  return { jobDefinitions, jobExecutions, jobSchedules, health, auditLog, events, eventStream, worker, tasks, scheduler, webhookWorker, httpApp };
 }
 
 /** The API keys, when a keys file is configured; a file that cannot be used stops the start with one line. */

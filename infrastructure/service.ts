@@ -14,6 +14,7 @@ import type { ExecutionWorker } from './execution-worker.js';
 import { HealthProbeLoop } from './health-probe-loop.js';
 import { manageConnections, type ServerConnections } from './http-connections.js';
 import type { SchedulerLoop } from './scheduler-loop.js';
+import type { WebhookWorker } from './webhook-worker.js';
 import type { HttpApp } from './http-app.js';
 import { TOKENS } from './tokens.js';
 import { checkUnauthenticatedAccess } from './unauthenticated-access.js';
@@ -53,6 +54,9 @@ export async function startService(
     logger,
   );
   const stopEventSweep = startRetentionSweep('events', () => container.resolve<EventFeed>(TOKENS.EventFeed).sweep(), logger);
+  const webhookWorker = container.resolve<WebhookWorker>(TOKENS.WebhookWorker);
+  webhookWorker.start();
+  const stopDeliverySweep = startRetentionSweep('webhook deliveries', () => webhookWorker.sweep(), logger);
   const healthProbe = new HealthProbeLoop(container.resolve<ServiceHealth>(TOKENS.ServiceHealth), logger, config.healthProbeIntervalMs);
   healthProbe.start();
 
@@ -67,11 +71,14 @@ export async function startService(
       await unlisten().catch(() => undefined);
       upkeep.stop();
       stopEventSweep();
+      stopDeliverySweep();
       await scheduler.stop();
       healthProbe.stop();
       await closed;
       // Whatever is still under way after this is resumed from the database at the next start.
       await worker.stop(config.shutdownTimeoutMs);
+      // Deliveries still under way then are handed back for another instance to send again.
+      await webhookWorker.stop(config.shutdownTimeoutMs);
       await database.close();
       logger.info('service stopped');
     })());

@@ -37,7 +37,7 @@ describe.each(backends)('webhook deliveries on $name', (backend) => {
     receiver.received.length = 0;
   });
   afterAll(async () => {
-    await worker?.stop();
+    await worker?.stop(5_000);
     await api?.close();
     await receiver?.down();
   });
@@ -58,7 +58,7 @@ describe.each(backends)('webhook deliveries on $name', (backend) => {
   const replaceJob = (id: string, name: string, jar: string) =>
     api.request(`/api/v1/jobs/${id}`, { method: 'PUT', json: { name, jarURL: `/jars/${jar}`, entryClass: 'com.example.Main' } });
   const storedEvents = async (type?: string) => {
-    const page = await (await api.request(`/api/v1/events?limit=1000${type ? `&type=${type}` : ''}`)).json();
+    const page = await (await api.request(`/api/v1/events?limit=200${type ? `&type=${type}` : ''}`)).json();
     return page.events as { id: string; type: string; subject: string }[];
   };
 

@@ -140,7 +140,7 @@ function deliveryWith(queue: ScriptedQueue, answers: Record<string, SendResult |
   const errors: unknown[] = [];
   let settled = 0;
   const sender = { send: async (message: WebhookMessage) => (sent.push(message), answers[message.id]!) };
-  const settings = { owner: 'me', retryDelaysMs: delays, leaseMs: 30_000, concurrency: 2, dispatchBatch: 100 };
+  const settings = { owner: 'me', retryDelaysMs: delays, leaseMs: 30_000, concurrency: 2, dispatchBatch: 100, retentionDays: 14 };
   const observer = { attempted: (o: AttemptOutcome) => outcomes.push(o), settled: () => settled++, failed: (e: unknown) => errors.push(e) };
   const delivery = new WebhookDelivery(queue, sender, new FixedClock(now), settings, observer, () => 0.5);
   return { delivery, sent, outcomes, errors, settled: () => settled };
@@ -151,7 +151,7 @@ describe('a delivery round', () => {
     const queue = new ScriptedQueue([claimed('a'), claimed('b', 3)]);
     const run = deliveryWith(queue, { 'event-a': answer(200), 'event-b': answer(500) });
     expect(await run.delivery.round()).toBe(true);
-    await run.delivery.stop();
+    await run.delivery.stop(5_000);
     expect(run.sent.map((m) => [m.id, m.url, JSON.parse(m.body).id])).toEqual([
       ['event-a', 'https://hooks.example.com/in', 'event-a'],
       ['event-b', 'https://hooks.example.com/in', 'event-b'],
@@ -169,7 +169,7 @@ describe('a delivery round', () => {
     const queue = new ScriptedQueue([claimed('a')]);
     const run = deliveryWith(queue, { 'event-a': answer(410) });
     await run.delivery.round();
-    await run.delivery.stop();
+    await run.delivery.stop(5_000);
     expect(queue.recorded[0]).toMatchObject({ status: 'dead', disableWebhook: expect.stringContaining('410 Gone') });
   });
 
@@ -183,7 +183,7 @@ describe('a delivery round', () => {
     expect(await run.delivery.round()).toBe(false);
     expect(queue.claims).toEqual([{ owner: 'me', limit: 2 }]);
     answerSlow(answer(200));
-    await run.delivery.stop();
+    await run.delivery.stop(5_000);
     await run.delivery.round();
     expect(queue.claims).toEqual([{ owner: 'me', limit: 2 }, { owner: 'me', limit: 2 }]);
   });
@@ -195,7 +195,7 @@ describe('a delivery round', () => {
     };
     const run = deliveryWith(queue, { 'event-a': answer(200) });
     await run.delivery.round();
-    await run.delivery.stop();
+    await run.delivery.stop(5_000);
     expect(run.errors.map((e) => (e as Error).message)).toEqual(['database down']);
     expect(run.outcomes).toEqual([]);
   });

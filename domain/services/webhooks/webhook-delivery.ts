@@ -2,6 +2,7 @@ import { deliveryBody, judgeAttempt, type ClaimedDelivery, type DeliveryAttempt,
 import type { Clock } from '../../ports/output/clock.js';
 import type { DeliveryQueue } from '../../ports/output/webhook-repository.js';
 import type { WebhookSender } from '../../ports/output/webhook-sender.js';
+import { sweepOlderThan } from '../retention.js';
 
 export interface DeliverySettings {
   /** This instance's name on the deliveries it claims. */
@@ -14,6 +15,8 @@ export interface DeliverySettings {
   concurrency: number;
   /** How many events one dispatch fans out. */
   dispatchBatch: number;
+  /** How long succeeded and dead deliveries are kept (EVENT_RETENTION_DAYS). */
+  retentionDays: number;
 }
 
 /** How an attempt ended, for the deliveries counter. */
@@ -56,10 +59,21 @@ export class WebhookDelivery {
     return dispatched > 0 || claimed.length > 0;
   }
 
-  /** Waits for the deliveries under way, then hands back the claims of any still unrecorded. */
-  async stop(): Promise<void> {
-    await Promise.allSettled([...this.inFlight]);
+  /**
+   * Waits up to `waitMs` for the deliveries under way, then hands back the claims of any still unrecorded: another
+   * instance sends them again (at least once), rather than after their claims run out.
+   */
+  async stop(waitMs: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)));
+    await Promise.race([Promise.allSettled([...this.inFlight]), waited]);
+    clearTimeout(timer);
     await this.queue.release(this.settings.owner);
+  }
+
+  /** Removes the succeeded and dead deliveries past their retention; resolves with how many. */
+  sweep(): Promise<number> {
+    return sweepOlderThan((before, limit) => this.queue.removeSettledBefore(before, limit), this.clock.now(), this.settings.retentionDays);
   }
 
   get busy(): number {
