@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
+import type { DependencyContainer } from 'tsyringe';
 import type { Logger } from 'pino';
 import type { ApiKeyFile } from '../adapters/output/keys/api-key-file.js';
 import type { AuditLog } from '../domain/ports/input/audit-log.js';
@@ -43,22 +44,7 @@ export async function startService(
   const worker = container.resolve<ExecutionWorker>(TOKENS.ExecutionWorker);
   // Runs left unfinished by an earlier process are picked up before new requests arrive.
   await worker.start();
-  const scheduler = container.resolve<SchedulerLoop>(TOKENS.SchedulerLoop);
-  scheduler.start();
-  // A schedule changed on any replica: look at once rather than at the next poll.
-  const scheduleChanges = container.resolve<ScheduleChangeFeed>(TOKENS.ScheduleChanges);
-  const unlisten = await scheduleChanges.subscribe(() => scheduler.wake());
-  const upkeep = startAccessUpkeep(
-    container.isRegistered(TOKENS.ApiKeys) ? container.resolve<ApiKeyFile>(TOKENS.ApiKeys) : null,
-    container.resolve<AuditLog>(TOKENS.AuditLog),
-    logger,
-  );
-  const stopEventSweep = startRetentionSweep('events', () => container.resolve<EventFeed>(TOKENS.EventFeed).sweep(), logger);
-  const webhookWorker = container.resolve<WebhookWorker>(TOKENS.WebhookWorker);
-  webhookWorker.start();
-  const stopDeliverySweep = startRetentionSweep('webhook deliveries', () => webhookWorker.sweep(), logger);
-  const healthProbe = new HealthProbeLoop(container.resolve<ServiceHealth>(TOKENS.ServiceHealth), logger, config.healthProbeIntervalMs);
-  healthProbe.start();
+  const loops = await startLoops(container, config, logger);
 
   let connections: ServerConnections | undefined;
   let stopping: Promise<void> | undefined;
@@ -68,17 +54,12 @@ export async function startService(
       const closed = connections?.close(config.shutdownTimeoutMs);
       // Event streams never finish on their own: end them, so their connections close with the idle ones.
       container.resolve<EventStream>(TOKENS.EventStream).close();
-      await unlisten().catch(() => undefined);
-      upkeep.stop();
-      stopEventSweep();
-      stopDeliverySweep();
-      await scheduler.stop();
-      healthProbe.stop();
+      await loops.stop();
       await closed;
       // Whatever is still under way after this is resumed from the database at the next start.
       await worker.stop(config.shutdownTimeoutMs);
       // Deliveries still under way then are handed back for another instance to send again.
-      await webhookWorker.stop(config.shutdownTimeoutMs);
+      await loops.webhookWorker.stop(config.shutdownTimeoutMs);
       await database.close();
       logger.info('service stopped');
     })());
@@ -91,7 +72,42 @@ export async function startService(
   connections = manageConnections(server as Server, logger);
   const port = (server.address() as AddressInfo).port;
   logger.info({ host: config.host, port, database: database.kind }, 'service listening');
-  return { port, stop, reloadKeys: upkeep.reloadKeys };
+  return { port, stop, reloadKeys: loops.upkeep.reloadKeys };
+}
+
+/**
+ * The loops every replica runs beside the execution worker: the scheduler (woken by schedule changes on any
+ * replica), webhook delivery, key and retention upkeep, and the health probe. `stop` ends all but webhook delivery,
+ * which the caller stops last, once requests are answered.
+ */
+async function startLoops(container: DependencyContainer, config: AppConfig, logger: Logger) {
+  const scheduler = container.resolve<SchedulerLoop>(TOKENS.SchedulerLoop);
+  scheduler.start();
+  const unlisten = await container.resolve<ScheduleChangeFeed>(TOKENS.ScheduleChanges).subscribe(() => scheduler.wake());
+  const upkeep = startAccessUpkeep(
+    container.isRegistered(TOKENS.ApiKeys) ? container.resolve<ApiKeyFile>(TOKENS.ApiKeys) : null,
+    container.resolve<AuditLog>(TOKENS.AuditLog),
+    logger,
+  );
+  const webhookWorker = container.resolve<WebhookWorker>(TOKENS.WebhookWorker);
+  webhookWorker.start();
+  const sweeps = [
+    startRetentionSweep('events', () => container.resolve<EventFeed>(TOKENS.EventFeed).sweep(), logger),
+    startRetentionSweep('webhook deliveries', () => webhookWorker.sweep(), logger),
+  ];
+  const healthProbe = new HealthProbeLoop(container.resolve<ServiceHealth>(TOKENS.ServiceHealth), logger, config.healthProbeIntervalMs);
+  healthProbe.start();
+  return {
+    upkeep,
+    webhookWorker,
+    async stop() {
+      await unlisten().catch(() => undefined);
+      upkeep.stop();
+      for (const stopSweep of sweeps) stopSweep();
+      await scheduler.stop();
+      healthProbe.stop();
+    },
+  };
 }
 
 /** Listens on HOST:PORT; a port another process holds is a ConfigError (a setting to change), not a crash. */
