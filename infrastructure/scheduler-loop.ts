@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { JobSchedules } from '../domain/ports/input/job-schedules.js';
 import type { QueuedExecutions } from '../domain/ports/input/queued-executions.js';
 import type { Clock } from '../domain/ports/output/clock.js';
+import { WakeableLoop } from './wakeable-loop.js';
 
 /** How soon to look again at ticks that are due but locked by another instance. */
 const RECHECK_MS = 20;
@@ -14,11 +15,8 @@ const RECHECK_MS = 20;
  * safety net. Croner only computes times; which tick is due, and who handles it, lives in the database.
  */
 export class SchedulerLoop {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
-  /** A wake that came while a round was under way: the next round starts right after it. */
-  private wokenDuringRound = false;
+  private readonly loop = new WakeableLoop(() => this.round());
+  private stopping = false;
 
   constructor(
     private readonly schedules: JobSchedules,
@@ -31,60 +29,41 @@ export class SchedulerLoop {
   ) {}
 
   start(): void {
-    this.stopped = false;
-    this.wake();
+    this.stopping = false;
+    this.loop.start();
   }
 
   /** Looks for due ticks now (after a schedule change on this instance, for instance). */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.wokenDuringRound = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.round(), 0);
+    this.loop.wake();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    this.stopping = true;
+    await this.loop.stop();
   }
 
-  private async round(): Promise<void> {
-    if (this.running || this.stopped) return;
+  /** One round: fire what is due, start what is queued; resolves with how long to wait before the next. */
+  private async round(): Promise<number> {
     let delay = this.pollIntervalMs;
-    this.running = (async () => {
-      try {
-        // A full batch may mean more is due: claim again straight away.
-        for (let claimed = await this.fire(); claimed > 0 && !this.stopped; claimed = await this.fire());
-        // Still due now means another instance holds it (or died holding it: its locks go with its connection).
-        const next = await this.schedules.nextDueAt();
-        if (next) delay = Math.max(RECHECK_MS, Math.min(delay, next.getTime() - this.clock.now().getTime()));
-      } catch (error) {
-        this.logger.warn({ err: error }, 'firing due ticks failed; trying again at the next round');
-      }
-      try {
-        const started = await this.queue.startDue();
-        if (started.length > 0 && this.logger.isLevelEnabled('info')) {
-          this.logger.info({ executions: started.map((e) => ({ id: e.id, jobId: e.jobId, trigger: e.trigger })) }, 'queued executions started');
-        }
-      } catch (error) {
-        this.logger.warn({ err: error }, 'starting queued executions failed; trying again at the next round');
-      }
-    })();
-    await this.running;
-    this.running = undefined;
-    if (this.wokenDuringRound) {
-      this.wokenDuringRound = false;
-      delay = 0;
+    try {
+      // A full batch may mean more is due: claim again straight away.
+      for (let claimed = await this.fire(); claimed > 0 && !this.stopping; claimed = await this.fire());
+      // Still due now means another instance holds it (or died holding it: its locks go with its connection).
+      const next = await this.schedules.nextDueAt();
+      if (next) delay = Math.max(RECHECK_MS, Math.min(delay, next.getTime() - this.clock.now().getTime()));
+    } catch (error) {
+      this.logger.warn({ err: error }, 'firing due ticks failed; trying again at the next round');
     }
-    if (!this.stopped) {
-      clearTimeout(this.timer);
-      this.timer = setTimeout(() => void this.round(), delay);
-      this.timer.unref();
+    try {
+      const started = await this.queue.startDue();
+      if (started.length > 0 && this.logger.isLevelEnabled('info')) {
+        this.logger.info({ executions: started.map((e) => ({ id: e.id, jobId: e.jobId, trigger: e.trigger })) }, 'queued executions started');
+      }
+    } catch (error) {
+      this.logger.warn({ err: error }, 'starting queued executions failed; trying again at the next round');
     }
+    return delay;
   }
 
   /** Claims one batch of due ticks; resolves with how many executions it recorded. */

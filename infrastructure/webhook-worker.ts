@@ -5,6 +5,7 @@ import type { DeliveryQueue } from '../domain/ports/output/webhook-repository.js
 import type { WebhookSender } from '../domain/ports/output/webhook-sender.js';
 import { WebhookDelivery } from '../domain/services/webhooks/webhook-delivery.js';
 import type { AppConfig } from './config.js';
+import { WakeableLoop } from './wakeable-loop.js';
 
 /** How many deliveries one instance sends at once. */
 const CONCURRENCY = 16;
@@ -21,10 +22,7 @@ const AFTER_FAILURE_MS = 1000;
  * delivery settled, a replay or test was asked for here). Every replica runs one; the store decides which claims what.
  */
 export class WebhookWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
-  private wokenDuringRound = false;
+  private readonly loop = new WakeableLoop(() => this.round());
 
   constructor(
     private readonly delivery: WebhookDelivery,
@@ -33,17 +31,11 @@ export class WebhookWorker {
   ) {}
 
   start(): void {
-    this.stopped = false;
-    this.wake();
+    this.loop.start();
   }
 
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.wokenDuringRound = true;
-      return;
-    }
-    this.schedule(0);
+    this.loop.wake();
   }
 
   /** Removes the succeeded and dead deliveries past their retention. */
@@ -53,39 +45,20 @@ export class WebhookWorker {
 
   /** Stops the rounds and waits up to `timeoutMs` for the deliveries under way. */
   async stop(timeoutMs: number): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
     await this.delivery
       .stop(timeoutMs)
       .catch((error: unknown) => this.logger.warn({ err: error }, 'could not hand the webhook deliveries back; their claims run out'));
   }
 
-  private schedule(delayMs: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.round(), delayMs);
-    this.timer.unref();
-  }
-
-  private async round(): Promise<void> {
-    if (this.running || this.stopped) return;
-    let delay = this.pollIntervalMs;
-    this.running = this.delivery.round().then(
-      (foundWork) => {
-        if (foundWork) delay = 0;
-      },
-      (error: unknown) => {
-        delay = Math.max(delay, AFTER_FAILURE_MS);
-        this.logger.warn({ err: error }, 'webhook delivery round failed; trying again shortly');
-      },
-    );
-    await this.running;
-    this.running = undefined;
-    if (this.wokenDuringRound) {
-      this.wokenDuringRound = false;
-      delay = 0;
+  /** One round; resolves with how long to wait: not at all after one that found work. */
+  private async round(): Promise<number> {
+    try {
+      return (await this.delivery.round()) ? 0 : this.pollIntervalMs;
+    } catch (error) {
+      this.logger.warn({ err: error }, 'webhook delivery round failed; trying again shortly');
+      return Math.max(this.pollIntervalMs, AFTER_FAILURE_MS);
     }
-    if (!this.stopped) this.schedule(delay);
   }
 }
 

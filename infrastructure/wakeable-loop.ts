@@ -1,0 +1,55 @@
+/**
+ * Runs `round` again and again, one at a time: after each, it waits the delay the round resolved with, or less when
+ * woken. A wake during a round starts the next one right after it; a round that throws is the round's own business
+ * (it catches and says how long to wait). `stop` waits for the round under way.
+ */
+export class WakeableLoop {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+  private wokenDuringRound = false;
+
+  constructor(private readonly round: () => Promise<number>) {}
+
+  start(): void {
+    this.stopped = false;
+    this.wake();
+  }
+
+  /** Starts a round now, or right after the one under way. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.wokenDuringRound = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(delayMs: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.next(), delayMs);
+    this.timer.unref();
+  }
+
+  private async next(): Promise<void> {
+    if (this.running || this.stopped) return;
+    let delay = 0;
+    this.running = this.round().then((ms) => {
+      delay = ms;
+    });
+    await this.running;
+    this.running = undefined;
+    if (this.wokenDuringRound) {
+      this.wokenDuringRound = false;
+      delay = 0;
+    }
+    if (!this.stopped) this.schedule(delay);
+  }
+}
