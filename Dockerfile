@@ -10,7 +10,10 @@ COPY cmd ./cmd
 COPY domain ./domain
 COPY adapters ./adapters
 COPY infrastructure ./infrastructure
-RUN npm run build
+# One full compile into an empty dist/. `npm run build` is the incremental build of a working copy: it prunes the
+# output of deleted sources with scripts/prune-dist.mjs (not in the build context) and keeps tsc's build info in
+# dist/, neither of which a fresh stage needs, nor the image.
+RUN npx tsc -p tsconfig.json
 
 # Runtime dependencies only.
 FROM node:24-bookworm-slim AS runtime-deps
