@@ -1,0 +1,121 @@
+/**
+ * What each scenario of bench/webhook-lag.ts stands on: a scratch PostgreSQL database, a JAR served from loopback,
+ * the receiver, ONE compiled instance (no-op Flink, LOG_LEVEL=warn, the receiver's host:port its only allowed
+ * webhook host), a webhook for `run.*` and the jobs with their schedules, all created through the instance's API
+ * (no API keys are configured, so no credentials). `teardown` undoes whatever was set up, also after a failure.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres, { type Sql } from 'postgres';
+import { startJarServer } from '../scripts/jar-server.js';
+import { createScratchDatabase } from '../scripts/scratch-database.js';
+import { BENCH_APPLICATION } from './database-cpu.js';
+import { startInstance, type Instance } from './instances.js';
+import { note } from './report.js';
+import { BenchReceiver } from './webhook-receiver.js';
+
+export interface RigOptions {
+  /** Names the scenario in notes, job names and the instance's folder. */
+  name: string;
+  /** How many jobs get the schedule `* * * * * *` with overlap policy `allow`. */
+  jobs: number;
+  /** Settings the instance gets beyond the usual ones, e.g. WEBHOOK_RETRY_SCHEDULE. */
+  env?: Record<string, string>;
+  nodeArgs?: string[];
+}
+
+export interface Rig {
+  instance: Instance;
+  receiver: BenchReceiver;
+  /** The benchmark's own connection to the scratch database (two at most), named BENCH_APPLICATION. */
+  sql: Sql;
+  /** When the schedules were all set, in epoch ms. */
+  loadSince: number;
+  teardown(): Promise<void>;
+}
+
+/** The rigs not torn down yet, for an interrupted run to tear down. */
+const standing = new Set<Rig>();
+
+export async function tearDownAll(): Promise<void> {
+  await Promise.all([...standing].map((rig) => rig.teardown()));
+}
+
+/** Sets a rig up; on a failure halfway, what was set up is undone before the error is passed on. */
+export async function startRig(options: RigOptions): Promise<Rig> {
+  const undo: Array<() => Promise<unknown>> = [];
+  let tornDown: Promise<void> | undefined;
+  const teardown = () =>
+    (tornDown ??= (async () => {
+      for (const step of undo.reverse()) await step().catch((error: unknown) => note(`${options.name}: teardown: ${String(error)}`));
+    })());
+  try {
+    const rig = await setUp(options, undo);
+    const standingRig: Rig = { ...rig, teardown: () => teardown().finally(() => standing.delete(standingRig)) };
+    standing.add(standingRig);
+    return standingRig;
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+}
+
+async function setUp(options: RigOptions, undo: Array<() => Promise<unknown>>): Promise<Omit<Rig, 'teardown'>> {
+  const scratch = await createScratchDatabase();
+  undo.push(() => scratch.drop());
+  const dir = await mkdtemp(join(tmpdir(), `fjs-bench-webhooks-${options.name}-`));
+  undo.push(() => rm(dir, { recursive: true, force: true }));
+  const jarBytes = randomBytes(4096);
+  await writeFile(join(dir, 'bench.jar'), jarBytes);
+  const jars = await startJarServer(join(dir, 'bench.jar'));
+  undo.push(() => jars.close());
+  const receiver = await BenchReceiver.start();
+  undo.push(() => receiver.down());
+  const instance = await startInstance(options.name, {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: scratch.url,
+    DATA_DIR: join(dir, options.name),
+    DATA_PROCESSOR_URL: jars.url,
+    // Never called: the no-op port stands in for it.
+    FLINK_JOBMANAGER_URL: 'http://127.0.0.1:9',
+    LOG_LEVEL: 'warn',
+    WEBHOOK_ALLOWED_HOSTS: receiver.origin,
+    ...options.env,
+  }, options.nodeArgs);
+  undo.push(() => instance.stop());
+  const sql = postgres(scratch.url, { max: 2, onnotice: () => {}, connection: { application_name: BENCH_APPLICATION } });
+  undo.push(() => sql.end({ timeout: 5 }));
+
+  const api = apiOf(instance.port);
+  await api('/api/v1/webhooks', { url: receiver.url, eventTypes: ['run.*'], description: 'bench' });
+  const jarSha256 = createHash('sha256').update(jarBytes).digest('hex');
+  for (let i = 0; i < options.jobs; i++) {
+    const job = (await api('/api/v1/jobs', {
+      name: `${options.name}-${i}`,
+      jarURL: '/jars/bench.jar',
+      entryClass: 'com.example.Bench',
+      jarSha256,
+      labels: { bench: options.name },
+    })) as { id: string };
+    await api(`/api/v1/jobs/${job.id}/schedule`, { cron: '* * * * * *', overlapPolicy: 'allow' });
+  }
+  note(`${options.name}: instance up (pid ${instance.pid}), webhook for run.* and ${options.jobs} jobs every second`);
+  return { instance, receiver, sql, loadSince: Date.now() };
+}
+
+/** POSTs JSON to the instance's API; resolves with the answer's JSON, or fails with its status and body. */
+function apiOf(port: number) {
+  return async (path: string, body: unknown): Promise<unknown> => {
+    const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${text}`);
+    return JSON.parse(text) as unknown;
+  };
+}
