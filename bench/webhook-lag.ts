@@ -53,6 +53,7 @@ for (const name of chosen) {
 const common = {
   jobs: 17,
   warmUpMs: 10_000,
+  oldEvents: Number(process.env.BENCH_OLD_EVENTS ?? 0),
   nodeArgs: (process.env.BENCH_INSTANCE_NODE_ARGS ?? '').split(' ').filter(Boolean),
 };
 const run: Record<Scenario, () => Promise<Row[]>> = {

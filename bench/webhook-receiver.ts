@@ -78,6 +78,13 @@ export class BenchReceiver {
     return first;
   }
 
+  /** How many ids first arrived in [from, to] (epoch ms). */
+  arrivedBetween(from: number, to: number): number {
+    let count = 0;
+    for (const { firstAt } of this.receipts.values()) if (firstAt >= from && firstAt <= to) count++;
+    return count;
+  }
+
   private record(id: string, body: string, at: number): void {
     const known = this.receipts.get(id);
     if (known) {

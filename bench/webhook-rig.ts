@@ -21,6 +21,11 @@ export interface RigOptions {
   name: string;
   /** How many jobs get the schedule `* * * * * *` with overlap policy `allow`. */
   jobs: number;
+  /**
+   * Events from a day before, delivered long since, stored ahead of the load: the events table of a service some
+   * time into its retention (EVENT_RETENTION_DAYS) rather than an empty one.
+   */
+  oldEvents?: number;
   /** Settings the instance gets beyond the usual ones, e.g. WEBHOOK_RETRY_SCHEDULE. */
   env?: Record<string, string>;
   nodeArgs?: string[];
@@ -31,8 +36,12 @@ export interface Rig {
   receiver: BenchReceiver;
   /** The benchmark's own connection to the scratch database (two at most), named BENCH_APPLICATION. */
   sql: Sql;
+  /** Just before the webhook was created, in epoch ms: the events it is to receive are from then on. */
+  webhookSince: number;
   /** When the schedules were all set, in epoch ms. */
   loadSince: number;
+  /** The instance's unlabelled metrics (GET /metrics), by name. */
+  metrics(): Promise<Map<string, number>>;
   teardown(): Promise<void>;
 }
 
@@ -89,7 +98,9 @@ async function setUp(options: RigOptions, undo: Array<() => Promise<unknown>>): 
   const sql = postgres(scratch.url, { max: 2, onnotice: () => {}, connection: { application_name: BENCH_APPLICATION } });
   undo.push(() => sql.end({ timeout: 5 }));
 
+  if (options.oldEvents) await storeOldEvents(sql, options.oldEvents);
   const api = apiOf(instance.port);
+  const webhookSince = Date.now();
   await api('/api/v1/webhooks', { url: receiver.url, eventTypes: ['run.*'], description: 'bench' });
   const jarSha256 = createHash('sha256').update(jarBytes).digest('hex');
   for (let i = 0; i < options.jobs; i++) {
@@ -103,7 +114,30 @@ async function setUp(options: RigOptions, undo: Array<() => Promise<unknown>>): 
     await api(`/api/v1/jobs/${job.id}/schedule`, { cron: '* * * * * *', overlapPolicy: 'allow' });
   }
   note(`${options.name}: instance up (pid ${instance.pid}), webhook for run.* and ${options.jobs} jobs every second`);
-  return { instance, receiver, sql, loadSince: Date.now() };
+  return { instance, receiver, sql, webhookSince, loadSince: Date.now(), metrics: () => metricsOf(instance.port) };
+}
+
+/** Stores `count` run.succeeded events of a day before and waits until the dispatcher has passed them (no webhook yet). */
+async function storeOldEvents(sql: Sql, count: number): Promise<void> {
+  await sql`
+    insert into events (type, subject, time, data)
+    select 'run.succeeded', gen_random_uuid(), now() - interval '1 day' + g * interval '1 ms', '{"status": "SUCCEEDED"}'::jsonb
+    from generate_series(1, ${count}) g`;
+  await sql`analyze events`;
+  for (let passed = false; !passed; await new Promise((resolve) => setTimeout(resolve, 250))) {
+    const [row] = await sql<{ passed: boolean }[]>`
+      select (d.tx, d.seq) >= (e.tx, e.seq) as passed from webhook_dispatch d, (select tx, seq from events order by tx desc, seq desc limit 1) e`;
+    passed = row!.passed;
+  }
+}
+
+async function metricsOf(port: number): Promise<Map<string, number>> {
+  const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+  const text = await response.text();
+  if (!response.ok) throw new Error(`GET /metrics: ${response.status} ${text}`);
+  const values = new Map<string, number>();
+  for (const [, name, value] of text.matchAll(/^([a-zA-Z_:][a-zA-Z0-9_:]*) (\S+)$/gm)) values.set(name!, Number(value));
+  return values;
 }
 
 /** POSTs JSON to the instance's API; resolves with the answer's JSON, or fails with its status and body. */

@@ -10,6 +10,8 @@ export interface LagSettings {
   jobs: number;
   warmUpMs: number;
   seconds: number;
+  /** See RigOptions.oldEvents. */
+  oldEvents: number;
   nodeArgs: string[];
 }
 
@@ -40,8 +42,9 @@ export function notReceived(receiver: BenchReceiver, stored: StoredEvent[]): Sto
 }
 
 export async function lagScenario(settings: LagSettings): Promise<Row[]> {
-  const scenario = `lag: ${settings.jobs} jobs x "* * * * * *" (overlap allow), ${settings.seconds} s`;
-  const rig = await startRig({ name: 'lag', jobs: settings.jobs, nodeArgs: settings.nodeArgs });
+  const aged = settings.oldEvents ? `, ${settings.oldEvents} older events` : '';
+  const scenario = `lag: ${settings.jobs} jobs x "* * * * * *" (overlap allow), ${settings.seconds} s${aged}`;
+  const rig = await startRig({ name: 'lag', jobs: settings.jobs, oldEvents: settings.oldEvents, nodeArgs: settings.nodeArgs });
   const databaseCpu = new DatabaseCpu(rig.sql);
   try {
     await sleep(rig.loadSince + settings.warmUpMs - Date.now());
@@ -50,8 +53,11 @@ export async function lagScenario(settings: LagSettings): Promise<Row[]> {
     const to = from + settings.seconds * 1000;
     note(`lag: window open for ${settings.seconds} s`);
     const usage = watchUsage([rig.instance]);
+    // Reading the metrics resets the event-loop delay histogram: the next reading covers the window.
+    await rig.metrics();
     await sleep(to - Date.now());
     const { cpuPercent, peakRss } = usage();
+    const loopDelay = await rig.metrics();
     const databaseSeconds = await databaseCpu.seconds();
     // The floors are taken under the same load, once the window has closed, so that they do not disturb it.
     const posts = await loopbackPosts(rig.receiver.url, rig.receiver.sampleBody ?? '{}', FLOOR_CALLS);
@@ -63,6 +69,12 @@ export async function lagScenario(settings: LagSettings): Promise<Row[]> {
       await lagSplitRow(scenario, rig, from, to),
       { scenario, metric: `floor: bare loopback POST p50 / p99 (${FLOOR_CALLS} calls)`, measured: `${ms(percentile(posts, 0.5))} / ${ms(percentile(posts, 0.99))}`, goal: '' },
       { scenario, metric: `floor: PostgreSQL select 1 p50 / p99 (${FLOOR_CALLS} calls)`, measured: `${ms(percentile(roundTrips, 0.5))} / ${ms(percentile(roundTrips, 0.99))}`, goal: '' },
+      {
+        scenario,
+        metric: 'instance event-loop delay p50 / p99 / max',
+        measured: ['p50', 'p99', 'max'].map((what) => ms((loopDelay.get(`nodejs_eventloop_lag_${what}_seconds`) ?? Number.NaN) * 1000)).join(' / '),
+        goal: '',
+      },
       { scenario, metric: 'instance CPU (% of one core)', measured: `${cpuPercent[0]!.toFixed(1)} %`, goal: '' },
       { scenario, metric: 'instance RSS idle / peak', measured: `${mib(rig.instance.idleRss)} / ${mib(peakRss[0]!)}`, goal: '' },
       { scenario, metric: 'PostgreSQL CPU for the instance (% of one core)', measured: databaseSeconds === undefined ? 'not readable' : perSecond(databaseSeconds), goal: '' },
