@@ -45,11 +45,11 @@ export interface Rig {
   teardown(): Promise<void>;
 }
 
-/** The rigs not torn down yet, for an interrupted run to tear down. */
-const standing = new Set<Rig>();
+/** For each rig set up or being set up: what an interrupted run calls to undo it. */
+const standing = new Set<() => Promise<void>>();
 
 export async function tearDownAll(): Promise<void> {
-  await Promise.all([...standing].map((rig) => rig.teardown()));
+  await Promise.all([...standing].map((undoRig) => undoRig()));
 }
 
 /** Sets a rig up; on a failure halfway, what was set up is undone before the error is passed on. */
@@ -59,12 +59,15 @@ export async function startRig(options: RigOptions): Promise<Rig> {
   const teardown = () =>
     (tornDown ??= (async () => {
       for (const step of undo.reverse()) await step().catch((error: unknown) => note(`${options.name}: teardown: ${String(error)}`));
+      standing.delete(interrupted);
     })());
+  const settingUp = setUp(options, undo);
+  // A set-up still under way settles first (an instance killed by the interrupt fails it soon), so nothing it
+  // makes afterwards is left behind.
+  const interrupted = () => settingUp.then(teardown, teardown);
+  standing.add(interrupted);
   try {
-    const rig = await setUp(options, undo);
-    const standingRig: Rig = { ...rig, teardown: () => teardown().finally(() => standing.delete(standingRig)) };
-    standing.add(standingRig);
-    return standingRig;
+    return { ...(await settingUp), teardown };
   } catch (error) {
     await teardown();
     throw error;

@@ -71,7 +71,7 @@ export async function lagScenario(settings: LagSettings): Promise<Row[]> {
       { scenario, metric: `floor: PostgreSQL select 1 p50 / p99 (${FLOOR_CALLS} calls)`, measured: `${ms(percentile(roundTrips, 0.5))} / ${ms(percentile(roundTrips, 0.99))}`, goal: '' },
       {
         scenario,
-        metric: 'instance event-loop delay p50 / p99 / max',
+        metric: 'instance event-loop delay p50 / p99 / max (10 ms sampling)',
         measured: ['p50', 'p99', 'max'].map((what) => ms((loopDelay.get(`nodejs_eventloop_lag_${what}_seconds`) ?? Number.NaN) * 1000)).join(' / '),
         goal: '',
       },
