@@ -45,6 +45,23 @@ export interface Rig {
   teardown(): Promise<void>;
 }
 
+export interface StoredEvent {
+  id: string;
+  type: string;
+}
+
+/** The run.* events whose `time` lies in [from, to). */
+export function runEventsBetween(rig: Rig, from: number, to: number): Promise<StoredEvent[]> {
+  return rig.sql<StoredEvent[]>`
+    select id::text, type from events
+    where type like 'run.%' and time >= ${new Date(from)} and time < ${new Date(to)}`;
+}
+
+/** The stored events the receiver has not answered 2xx yet. */
+export function notReceived(receiver: BenchReceiver, stored: StoredEvent[]): StoredEvent[] {
+  return stored.filter((event) => !receiver.receipts.has(event.id));
+}
+
 /** For each rig set up or being set up: what an interrupted run calls to undo it. */
 const standing = new Set<() => Promise<void>>();
 

@@ -4,7 +4,7 @@ import { databaseRoundTrips, loopbackPosts } from './floors.js';
 import { watchUsage } from './instances.js';
 import { mib, ms, note, percentile, type Row } from './report.js';
 import type { BenchReceiver } from './webhook-receiver.js';
-import { startRig, type Rig } from './webhook-rig.js';
+import { notReceived, runEventsBetween, startRig, type Rig, type StoredEvent } from './webhook-rig.js';
 
 export interface LagSettings {
   jobs: number;
@@ -23,23 +23,6 @@ const FLOOR_CALLS = 200;
 const SETTLE_LIMIT_MS = 30_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-
-export interface StoredEvent {
-  id: string;
-  type: string;
-}
-
-/** The run.* events whose `time` lies in [from, to). */
-export function runEventsBetween(rig: Rig, from: number, to: number): Promise<StoredEvent[]> {
-  return rig.sql<StoredEvent[]>`
-    select id::text, type from events
-    where type like 'run.%' and time >= ${new Date(from)} and time < ${new Date(to)}`;
-}
-
-/** The stored events the receiver has not answered 2xx yet. */
-export function notReceived(receiver: BenchReceiver, stored: StoredEvent[]): StoredEvent[] {
-  return stored.filter((event) => !receiver.receipts.has(event.id));
-}
 
 export async function lagScenario(settings: LagSettings): Promise<Row[]> {
   const aged = settings.oldEvents ? `, ${settings.oldEvents} older events` : '';
@@ -63,7 +46,7 @@ export async function lagScenario(settings: LagSettings): Promise<Row[]> {
     const posts = await loopbackPosts(rig.receiver.url, rig.receiver.sampleBody ?? '{}', FLOOR_CALLS);
     const roundTrips = await databaseRoundTrips(rig.sql, FLOOR_CALLS);
     const stored = await settled(rig, from, to);
-    const perSecond = (seconds: number) => `${((seconds / (settings.seconds)) * 100).toFixed(1)} %`;
+    const ofOneCore = (seconds: number) => `${((seconds / settings.seconds) * 100).toFixed(1)} %`;
     return [
       ...lagRows(scenario, rig.receiver, stored),
       await lagSplitRow(scenario, rig, from, to),
@@ -77,7 +60,7 @@ export async function lagScenario(settings: LagSettings): Promise<Row[]> {
       },
       { scenario, metric: 'instance CPU (% of one core)', measured: `${cpuPercent[0]!.toFixed(1)} %`, goal: '' },
       { scenario, metric: 'instance RSS idle / peak', measured: `${mib(rig.instance.idleRss)} / ${mib(peakRss[0]!)}`, goal: '' },
-      { scenario, metric: 'PostgreSQL CPU for the instance (% of one core)', measured: databaseSeconds === undefined ? 'not readable' : perSecond(databaseSeconds), goal: '' },
+      { scenario, metric: 'PostgreSQL CPU for the instance (% of one core)', measured: databaseSeconds === undefined ? 'not readable' : ofOneCore(databaseSeconds), goal: '' },
     ];
   } finally {
     databaseCpu.stop();

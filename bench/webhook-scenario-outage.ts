@@ -6,8 +6,7 @@
 import { DatabaseCpu } from './database-cpu.js';
 import { processUsage, watchUsage } from './instances.js';
 import { MIB, mib, note, type Row } from './report.js';
-import { notReceived, runEventsBetween } from './webhook-scenario-lag.js';
-import { startRig, type Rig } from './webhook-rig.js';
+import { notReceived, runEventsBetween, startRig, type Rig } from './webhook-rig.js';
 
 export interface OutageSettings {
   jobs: number;
