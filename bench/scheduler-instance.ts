@@ -1,7 +1,7 @@
 /**
- * One instance of the service with the no-op Flink port, for the three-instance scenario of bench/scheduler.ts, which
- * starts it as `node --import tsx bench/scheduler-instance.ts` with the service's usual environment (DATABASE_URL,
- * PORT=0, ...). Prints `{"port":N}` once listening; stops cleanly on SIGTERM.
+ * One instance of the service with the no-op Flink port, for the benchmarks: bench/instances.ts compiles it and
+ * starts it as a process of its own with the service's usual environment (DATABASE_URL, PORT=0, ...). Prints
+ * `{"port":N}` once listening; stops cleanly on SIGTERM.
  */
 import { loadConfig } from '../infrastructure/config.js';
 import { createLogger } from '../infrastructure/logging.js';

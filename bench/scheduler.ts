@@ -31,27 +31,21 @@
  * with the default scheduler and Flink poll intervals and LOG_LEVEL=warn. A `* * * * * *` job whose run is still
  * active at its next tick gets a SKIPPED run for that tick (overlap policy `skip`): that is a run of the tick too.
  */
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import postgres from 'postgres';
-import { RETRY_DEFAULTS } from '../domain/entities/retry-policy.js';
-import { SCHEDULE_DEFAULTS } from '../domain/entities/schedule.js';
-import type { AuditContext } from '../domain/entities/audit.js';
-import type { JobDefinitions } from '../domain/ports/input/job-definitions.js';
-import type { JobSchedules } from '../domain/ports/input/job-schedules.js';
 import { loadConfig } from '../infrastructure/config.js';
 import { buildContainer, databaseOf } from '../infrastructure/container.js';
 import { createLogger } from '../infrastructure/logging.js';
-import { TOKENS } from '../infrastructure/tokens.js';
 import { startJarServer } from '../scripts/jar-server.js';
 import { createScratchDatabase } from '../scripts/scratch-database.js';
+import { compileInstance, startInstance as startProcess, watchUsage } from './instances.js';
 import { NoopFlinkCluster } from './noop-flink-cluster.js';
+import { machine, MIB, mib, ms, note, printTable, type Row } from './report.js';
+import { caughtUp, createScheduledJobs, removeSchedules } from './scheduler-jobs.js';
+import { claimRows, exactlyOnce, latenessRows, runsOfTicks, statusMix, type TickRun } from './scheduler-runs.js';
 
 const SCENARIOS = ['single', 'herd', 'replicas'] as const;
 type Scenario = (typeof SCENARIOS)[number];
@@ -67,34 +61,12 @@ const SINGLE_SCHEDULES = 10_000;
 const HERD_SCHEDULES = 1_000;
 const REPLICA_SCHEDULES = 1_000;
 const REPLICAS = 3;
-/** How many jobs are created at once: enough to keep the container's 10 connections busy. */
-const CREATE_CONCURRENCY = 16;
 /** How long after a window closes its last ticks may still be written. */
 const SETTLE_MS = 3000;
-/** Longest wait for the start-up burst to clear before a window opens. */
-const CATCH_UP_MS = 15_000;
-const MIB = 1024 * 1024;
 
-const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-const note = (message: string) => console.error(`[${new Date().toISOString().slice(11, 23)}] ${message}`);
 /** The first whole second at least `leadMs` from now. */
 const wholeSecondAfter = (leadMs: number) => Math.ceil((Date.now() + leadMs) / 1000) * 1000;
-
-interface Row {
-  scenario: string;
-  metric: string;
-  measured: string;
-  goal: string;
-  met?: boolean;
-}
-
-function percentile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
-
-const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Set-up shared by the scenarios: the database, the JAR server, and a container whose use cases create schedules.
@@ -128,243 +100,11 @@ const version = (await sql<{ server_version: string }[]>`show server_version`)[0
 // When each run row was really written (created_at is the time its claim began); dropped at the end.
 await sql`alter table job_executions add column if not exists bench_written_at timestamptz default clock_timestamp()`;
 
-/** The benchmark sets its jobs up as an admin key would, each change with its audit row. */
-const BENCH_AUDIT: AuditContext = {
-  actor: { name: 'bench', role: 'admin' },
-  action: 'bench.setup',
-  resourceType: 'job',
-  requestId: 'bench',
-  sourceAddress: null,
-  reason: null,
-  outcome: 201,
-};
-
-/** Creates `count` jobs, each with the schedule `cronOf(i)`; resolves with their ids in order. */
-async function createScheduledJobs(prefix: string, count: number, cronOf: (i: number) => string): Promise<string[]> {
-  const definitions = setup.resolve<JobDefinitions>(TOKENS.JobDefinitions);
-  const schedules = setup.resolve<JobSchedules>(TOKENS.JobSchedules);
-  const ids: string[] = new Array(count);
-  const started = performance.now();
-  let next = 0;
-  const createSome = async () => {
-    for (let i = next++; i < count; i = next++) {
-      const job = await definitions.createJob({
-        name: `${prefix}-${Date.now()}-${i}`,
-        description: null,
-        jarURL: '/jars/bench.jar',
-        entryClass: 'com.example.Bench',
-        config: {},
-        args: [],
-        parallelism: null,
-        flinkConfiguration: {},
-        jarSha256,
-        timeoutSeconds: null,
-        labels: { bench: prefix },
-        retryPolicy: { ...RETRY_DEFAULTS },
-      }, BENCH_AUDIT);
-      await schedules.setSchedule(job.id, { ...SCHEDULE_DEFAULTS, cron: cronOf(i) }, BENCH_AUDIT);
-      ids[i] = job.id;
-    }
-  };
-  await Promise.all(Array.from({ length: CREATE_CONCURRENCY }, createSome));
-  note(`${prefix}: ${count} jobs with schedules created in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  return ids;
-}
-
-/**
- * Waits until none of these schedules has a tick due for more than half a second (the start-up burst is over), or
- * until `CATCH_UP_MS` have passed: an instance that cannot keep up never gets there, and the window shows it.
- */
-async function caughtUp(label: string, jobIds: string[]): Promise<void> {
-  const deadline = Date.now() + CATCH_UP_MS;
-  let due = 0;
-  for (let quiet = 0; quiet < 2 && Date.now() < deadline; await sleep(250)) {
-    due = (await sql<{ due: number }[]>`
-      select count(*)::int as due from job_schedules
-      where job_id = any(${jobIds}::uuid[]) and next_due_at < now() - interval '500 milliseconds'`)[0]!.due;
-    quiet = due === 0 ? quiet + 1 : 0;
-  }
-  if (due > 0) note(`${label}: still ${due} schedules more than 0.5 s overdue after ${CATCH_UP_MS / 1000} s; measuring anyway`);
-}
-
-/** Stops these schedules firing in later scenarios (the runs stay, for the record). */
-async function removeSchedules(jobIds: string[]): Promise<void> {
-  await sql`delete from job_schedules where job_id = any(${jobIds}::uuid[])`;
-}
-
-interface TickRun {
-  job_id: string;
-  tick: Date;
-  status: string;
-  /** When the claim that stored the run began (its created_at), in epoch ms. */
-  claimed_ms: number;
-  late_ms: number;
-  written_ms: number;
-}
-
-function runsOfTicks(jobIds: string[], from: number, to: number): Promise<TickRun[]> {
-  return sql<TickRun[]>`
-    select job_id, scheduled_for as tick, status,
-           extract(epoch from created_at)::float8 * 1000 as claimed_ms,
-           extract(epoch from created_at - scheduled_for)::float8 * 1000 as late_ms,
-           extract(epoch from bench_written_at - scheduled_for)::float8 * 1000 as written_ms
-    from job_executions
-    where job_id = any(${jobIds}::uuid[])
-      and scheduled_for >= ${new Date(from)} and scheduled_for < ${new Date(to)}`;
-}
-
-/** Runs per (job, tick): how many ticks had more than one, and how many of `expected` had none. */
-function exactlyOnce(runs: TickRun[], expected: number): { duplicates: number; missed: number } {
-  const perTick = new Map<string, number>();
-  for (const run of runs) {
-    const key = `${run.job_id}|${run.tick.getTime()}`;
-    perTick.set(key, (perTick.get(key) ?? 0) + 1);
-  }
-  const duplicates = [...perTick.values()].filter((n) => n > 1).length;
-  return { duplicates, missed: expected - perTick.size };
-}
-
-function statusMix(runs: TickRun[]): string {
-  const counts = new Map<string, number>();
-  for (const run of runs) counts.set(run.status, (counts.get(run.status) ?? 0) + 1);
-  return [...counts].map(([status, n]) => `${status} ${n}`).join(', ');
-}
-
-function latenessRows(scenario: string, runs: TickRun[], goal?: number): Row[] {
-  const rows: Row[] = [];
-  for (const [what, of] of [
-    ['lateness (created_at)', (run: TickRun) => run.late_ms],
-    ['lateness (row written)', (run: TickRun) => run.written_ms],
-  ] as const) {
-    const sorted = runs.map(of).sort((a, b) => a - b);
-    const p99 = percentile(sorted, 0.99);
-    rows.push(
-      { scenario, metric: `${what} p50`, measured: ms(percentile(sorted, 0.5)), goal: '' },
-      goal === undefined
-        ? { scenario, metric: `${what} p99`, measured: ms(p99), goal: '' }
-        : { scenario, metric: `${what} p99`, measured: ms(p99), goal: `<= ${goal} ms`, met: p99 <= goal },
-      { scenario, metric: `${what} max`, measured: ms(sorted[sorted.length - 1] ?? Number.NaN), goal: '' },
-    );
-  }
-  return rows;
-}
-
-/**
- * What the claim transactions did, from the runs they stored: the runs of one claim share its created_at, and
- * their written times show how long it took to reach the first insert and how long each further row took.
- */
-function claimRows(scenario: string, runs: TickRun[]): Row[] {
-  const claims = new Map<number, TickRun[]>();
-  for (const run of runs) claims.set(run.claimed_ms, [...(claims.get(run.claimed_ms) ?? []), run]);
-  const sizes: number[] = [];
-  const toFirst: number[] = [];
-  const perRow: number[] = [];
-  for (const [claimed, batch] of claims) {
-    const written = batch.map((run) => run.tick.getTime() + run.written_ms - claimed).sort((a, b) => a - b);
-    sizes.push(batch.length);
-    toFirst.push(written[0]!);
-    if (batch.length >= 10) perRow.push((written[written.length - 1]! - written[0]!) / (batch.length - 1));
-  }
-  const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 0.5);
-  return [
-    {
-      scenario,
-      metric: 'claims: count, median rows',
-      measured: `${claims.size}, ${median(sizes)}`,
-      goal: '',
-    },
-    {
-      scenario,
-      metric: 'claims: median ms to 1st row, per row',
-      measured: `${median(toFirst).toFixed(1)}, ${perRow.length ? median(perRow).toFixed(2) : '-'}`,
-      goal: '',
-    },
-  ];
-}
-
-interface Instance {
-  pid: number;
-  /** Resident memory right after start-up, before any schedule exists. */
-  idleRss: number;
-  stop(): Promise<void>;
-}
-
 /** Extra node arguments for the instances, e.g. `--cpu-prof --cpu-prof-dir=prof` to profile them. */
 const instanceNodeArgs = (process.env.BENCH_INSTANCE_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
-/**
- * The instances run compiled, as the service does after `npm start`, not under tsx (whose loader and esbuild
- * service add about 70 MiB of RSS): bench/scheduler-instance.ts and what it imports are compiled once first.
- */
-const instanceEntry = join(projectRoot, 'dist', 'bench-instance', 'bench', 'scheduler-instance.js');
-async function compileInstance(): Promise<void> {
-  const tsc = spawn(process.execPath, [join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(projectRoot, 'bench', 'tsconfig.instance.json')], {
-    cwd: projectRoot,
-    stdio: 'inherit',
-  });
-  const [code] = await once(tsc, 'exit');
-  if (code !== 0) throw new Error(`compiling bench/scheduler-instance.ts failed (exit ${code})`);
-}
-
-/** Starts the compiled bench/scheduler-instance.ts in a process of its own; resolves once it listens and has settled. */
-async function startInstance(name: string): Promise<Instance> {
-  const child = spawn(
-    process.execPath,
-    [...instanceNodeArgs, instanceEntry],
-    {
-      cwd: projectRoot,
-      env: { PATH: process.env.PATH ?? '', ...serviceEnv(join(dir, name)) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const exited = once(child, 'exit');
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (/^\{"port":\d+\}$/m.test(output)) resolve();
-    });
-    void exited.then(() => reject(new Error(`instance ${name} exited before listening:\n${output}`)));
-  });
-  await sleep(1000);
-  return {
-    pid: child.pid!,
-    idleRss: processUsage(child.pid!).rss,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-/** CPU seconds (user + system, what process.cpuUsage counts) and resident bytes of a process, from /proc. */
-function processUsage(pid: number): { cpuSeconds: number; rss: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name, from field 3 (state) on: utime and stime are fields 14 and 15, in 1/100 s.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const rss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
-  return { cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100, rss };
-}
-
-/** Samples the instances' CPU and resident memory over a window. */
-function watchUsage(instances: Instance[]): () => { cpuPercent: number[]; peakRss: number[] } {
-  const started = performance.now();
-  const before = instances.map((instance) => processUsage(instance.pid));
-  const peakRss = before.map((usage) => usage.rss);
-  const sampler = setInterval(() => {
-    instances.forEach((instance, n) => (peakRss[n] = Math.max(peakRss[n]!, processUsage(instance.pid).rss)));
-  }, 200);
-  return () => {
-    clearInterval(sampler);
-    const seconds = (performance.now() - started) / 1000;
-    const cpuPercent = instances.map(
-      (instance, n) => ((processUsage(instance.pid).cpuSeconds - before[n]!.cpuSeconds) / seconds) * 100,
-    );
-    return { cpuPercent, peakRss };
-  };
-}
-
-const mib = (bytes: number) => `${(bytes / MIB).toFixed(0)} MiB`;
+/** Starts one instance (see bench/instances.ts) with its own JAR cache. */
+const startInstance = (name: string) => startProcess(name, serviceEnv(join(dir, name)), instanceNodeArgs);
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -373,8 +113,8 @@ async function single(): Promise<Row[]> {
   const instance = await startInstance('single');
   let jobIds: string[] = [];
   try {
-    jobIds = await createScheduledJobs('single', SINGLE_SCHEDULES, (i) => `${i % 60} * * * * *`);
-    await caughtUp('single', jobIds);
+    jobIds = await createScheduledJobs(setup, jarSha256, { prefix: 'single', count: SINGLE_SCHEDULES, cronOf: (i) => `${i % 60} * * * * *` });
+    await caughtUp(sql, 'single', jobIds);
     const from = wholeSecondAfter(2000);
     const to = from + singleSeconds * 1000;
     await sleep(from - Date.now());
@@ -384,7 +124,7 @@ async function single(): Promise<Row[]> {
     const { cpuPercent, peakRss } = usage();
     await sleep(SETTLE_MS);
 
-    const runs = await runsOfTicks(jobIds, from, to);
+    const runs = await runsOfTicks(sql, jobIds, from, to);
     let expected = 0;
     for (let i = 0; i < SINGLE_SCHEDULES; i++) {
       for (let second = from / 1000; second < to / 1000; second++) if (second % 60 === i % 60) expected++;
@@ -402,7 +142,7 @@ async function single(): Promise<Row[]> {
     ];
   } finally {
     await instance.stop();
-    await removeSchedules(jobIds);
+    await removeSchedules(sql, jobIds);
   }
 }
 
@@ -411,8 +151,8 @@ async function herd(): Promise<Row[]> {
   const instance = await startInstance('herd');
   let jobIds: string[] = [];
   try {
-    jobIds = await createScheduledJobs('herd', HERD_SCHEDULES, () => '0 * * * * *');
-    await caughtUp('herd', jobIds);
+    jobIds = await createScheduledJobs(setup, jarSha256, { prefix: 'herd', count: HERD_SCHEDULES, cronOf: () => '0 * * * * *' });
+    await caughtUp(sql, 'herd', jobIds);
     // The next minute at least 3 s away, so the instance is idle before it.
     const first = Math.ceil((Date.now() + 3000) / 60_000) * 60_000;
     const rows: Row[] = [];
@@ -421,7 +161,7 @@ async function herd(): Promise<Row[]> {
       await sleep(tick - Date.now() + 1000);
       let runs: TickRun[] = [];
       for (const deadline = tick + 15_000; Date.now() < deadline; await sleep(200)) {
-        runs = await runsOfTicks(jobIds, tick, tick + 1);
+        runs = await runsOfTicks(sql, jobIds, tick, tick + 1);
         if (runs.length >= HERD_SCHEDULES) break;
       }
       const last = Math.max(...runs.map((run) => run.late_ms));
@@ -438,7 +178,7 @@ async function herd(): Promise<Row[]> {
     return rows;
   } finally {
     await instance.stop();
-    await removeSchedules(jobIds);
+    await removeSchedules(sql, jobIds);
   }
 }
 
@@ -447,8 +187,8 @@ async function replicas(): Promise<Row[]> {
   const instances = await Promise.all(Array.from({ length: REPLICAS }, (_, n) => startInstance(`replica-${n + 1}`)));
   let jobIds: string[] = [];
   try {
-    jobIds = await createScheduledJobs('replicas', REPLICA_SCHEDULES, () => '* * * * * *');
-    await caughtUp('replicas', jobIds);
+    jobIds = await createScheduledJobs(setup, jarSha256, { prefix: 'replicas', count: REPLICA_SCHEDULES, cronOf: () => '* * * * * *' });
+    await caughtUp(sql, 'replicas', jobIds);
     const from = wholeSecondAfter(2000);
     const to = from + replicaSeconds * 1000;
     await sleep(from - Date.now());
@@ -458,7 +198,7 @@ async function replicas(): Promise<Row[]> {
     const { cpuPercent, peakRss } = usage();
     await sleep(SETTLE_MS);
 
-    const runs = await runsOfTicks(jobIds, from, to);
+    const runs = await runsOfTicks(sql, jobIds, from, to);
     const expected = REPLICA_SCHEDULES * replicaSeconds;
     const { duplicates, missed } = exactlyOnce(runs, expected);
     note(`replicas: ${runs.length} runs of ${expected} ticks (${statusMix(runs)})`);
@@ -472,7 +212,7 @@ async function replicas(): Promise<Row[]> {
     ];
   } finally {
     await Promise.all(instances.map((instance) => instance.stop()));
-    await removeSchedules(jobIds);
+    await removeSchedules(sql, jobIds);
   }
 }
 
@@ -493,15 +233,4 @@ try {
   await scratch?.drop();
 }
 
-console.log(
-  `\nScheduler, PostgreSQL ${version}, Node ${process.version}, ${cpus().length} CPU cores ` +
-    `(1-minute load average ${load} at the start; other work may share them)\n`,
-);
-const widths = [0, 0, 0, 0, 0];
-const cells = rows.map((row) => [row.scenario, row.metric, row.measured, row.goal, row.met === undefined ? '' : row.met ? 'yes' : 'NO']);
-const header = ['scenario', 'metric', 'measured', 'goal', 'met?'];
-for (const line of [header, ...cells]) line.forEach((cell, i) => (widths[i] = Math.max(widths[i]!, cell.length)));
-const format = (line: string[]) => `| ${line.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
-console.log(format(header));
-console.log(format(widths.map((width) => '-'.repeat(width))));
-for (const line of cells) console.log(format(line));
+printTable(`Scheduler, PostgreSQL ${version}, ${machine(load)}`, rows);
