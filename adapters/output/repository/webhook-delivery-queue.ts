@@ -1,5 +1,4 @@
-import { and, asc, eq, getTableColumns, inArray, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { and, asc, eq, getTableColumns, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { ClaimedDelivery, DeliveryAttempt, DeliveryStatus } from '../../../domain/entities/webhook.js';
 import type { DeliveryQueue } from '../../../domain/ports/output/webhook-repository.js';
 import { rowsOf, type AppDatabase } from './database.js';
@@ -9,7 +8,28 @@ import { events } from './schema.js';
 import { insertDeliveriesSql, storedAttempt, toDelivery, toStoredEvent, toTestEvent, unfinishedDelivery } from './webhook-rows.js';
 import { webhookDeliveries as d, webhookDispatch, webhooks } from './webhook-tables.js';
 
-const earlier = alias(d, 'earlier');
+/**
+ * The head of each (webhook, job) queue of unfinished deliveries. The pairs are found by skipping through the order
+ * index (one probe per pair, however many deliveries wait behind each: a receiver down for hours leaves long queues
+ * behind few heads), then each pair's first delivery in outbox order.
+ */
+const queueHeads = sql`
+  with recursive pair as (
+    (select webhook_id, job_id from ${d}
+     where status in ('pending', 'failed') and job_id is not null
+     order by webhook_id, job_id limit 1)
+    union all
+    select following.webhook_id, following.job_id from pair cross join lateral (
+      select webhook_id, job_id from ${d}
+      where status in ('pending', 'failed') and job_id is not null and (webhook_id, job_id) > (pair.webhook_id, pair.job_id)
+      order by webhook_id, job_id limit 1
+    ) following
+  )
+  select (
+    select head.id from ${d} head
+    where head.webhook_id = pair.webhook_id and head.job_id = pair.job_id and head.status in ('pending', 'failed')
+    order by head.event_tx, head.event_seq limit 1
+  ) from pair`;
 
 export class DrizzleDeliveryQueue implements DeliveryQueue {
   constructor(private readonly db: AppDatabase) {}
@@ -145,19 +165,9 @@ export class DrizzleDeliveryQueue implements DeliveryQueue {
  * whether its event is gone. Rows another instance is claiming right now are skipped, not waited for.
  */
 function pickDueDeliveries(db: AppDatabase, now: Date, limit: number) {
-  // A job's events reach a webhook in order: a delivery waits while an earlier one of the same job is unfinished,
-  // claimed by someone or waiting for its retry. Test deliveries belong to no job and wait for nothing.
-  const waitsForEarlier = db
-    .select({ id: earlier.id })
-    .from(earlier)
-    .where(
-      and(
-        eq(earlier.webhookId, d.webhookId),
-        eq(earlier.jobId, d.jobId),
-        sql`${earlier.status} in ('pending', 'failed')`,
-        sql`(${earlier.eventTx}, ${earlier.eventSeq}) < (${d.eventTx}, ${d.eventSeq})`,
-      ),
-    );
+  // A job's events reach a webhook in order: only the head of each (webhook, job) queue, its unfinished delivery
+  // earliest in the outbox order, may go (whether claimed by someone or waiting for its retry, it holds the others
+  // back). Test deliveries belong to no job and wait for nothing.
   return db.$with('picked').as(
     db
       .select({
@@ -173,7 +183,7 @@ function pickDueDeliveries(db: AppDatabase, now: Date, limit: number) {
           lte(d.nextAttemptAt, now),
           or(isNull(d.leaseUntil), lt(d.leaseUntil, now)),
           eq(webhooks.enabled, true),
-          or(isNull(d.jobId), notExists(waitsForEarlier)),
+          or(isNull(d.jobId), sql`${d.id} in (${queueHeads})`),
         ),
       )
       .orderBy(asc(d.nextAttemptAt), asc(d.id))
