@@ -14,8 +14,8 @@ const DISPATCH_BATCH = 500;
 /** How much longer than an attempt may take a claim lasts: an instance that died holding it is waited for that long. */
 const CLAIM_MARGIN_MS = 10_000;
 
-/** How long to wait after a round failed (the database is down, say) before the next. */
-const AFTER_FAILURE_MS = 1000;
+/** How long to wait after a round failed (the database is down, say) before the next: no use asking every poll. */
+const AFTER_FAILURE_MS = 5000;
 
 /**
  * Runs delivery rounds: straight after one that found work, else every `pollIntervalMs`, or at once when woken (a
