@@ -19,7 +19,9 @@ RUN npx tsc -p tsconfig.json
 FROM node:24-bookworm-slim AS runtime-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+COPY scripts/patch-postgres.mjs ./scripts/
+# Install scripts stay off; the one this project needs (the postgres.js guard, see the script) runs on its own.
+RUN npm ci --omit=dev --ignore-scripts && node scripts/patch-postgres.mjs && npm cache clean --force
 
 FROM node:24-bookworm-slim
 # A container is reached from outside its loopback, so the image listens on every address, and then the service

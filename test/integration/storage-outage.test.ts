@@ -42,10 +42,6 @@ describe.skipIf(skipReason)('a PostgreSQL outage', () => {
       DATABASE_STATEMENT_TIMEOUT_MS: String(STATEMENT_TIMEOUT_MS),
       HEALTH_PROBE_INTERVAL_MS: '200',
       FLINK_JOBMANAGER_URL: 'http://127.0.0.1:9',
-      // This suite is about requests during an outage. The webhook worker's rounds would add statements cut off
-      // mid-write, which can hit postgres.js 3.4.9's unguarded write after a close (porsager/postgres#1208), an
-      // uncaught TypeError in the test process; until that is fixed upstream, the worker stays quiet here.
-      WEBHOOK_POLL_INTERVAL_MS: '600000',
     });
     const sink = new Writable({
       write(chunk, _encoding, done) {
