@@ -140,18 +140,47 @@ describe('starting a run', () => {
     expect((await executions.findById(third.id))!.flinkJarId).not.toBe(first.flinkJarId);
   });
 
-  it('saves the statuses of steps that need no external call in one write, still all in the history', async () => {
-    const { startAndLaunch, flink, follower, artifacts, executions } = await setup({ jarSha256: 'a'.repeat(64) });
+  it('stores a run whose JAR is cached and on Flink at SUBMITTING in its first write, then only runs it', async () => {
+    const { startAndLaunch, service, job, flink, follower, artifacts, executions, uploads, dispatched } = await setup({
+      jarSha256: 'a'.repeat(64),
+    });
     const first = await startAndLaunch();
     flink.jobs.set(first.flinkJobId, 'finished');
     await follower.followUp(first.id);
-    const second = await startAndLaunch();
+
+    const lookups = { finds: 0, states: 0 };
+    const find = uploads.find.bind(uploads);
+    uploads.find = (...args) => (lookups.finds++, find(...args));
+    const jobState = flink.jobState.bind(flink);
+    flink.jobState = (...args) => (lookups.states++, jobState(...args));
+    const stored = await service.startJob(job.id, {}, audit);
+    expect(stored).toMatchObject({ status: 'SUBMITTING', flinkJarId: first.flinkJarId });
+    expect((await executions.findById(stored.id))!.status).toBe('SUBMITTING');
+    await dispatched.runRecorded();
+    const second = (await executions.findById(stored.id))!;
     expect(artifacts.fetched).toHaveLength(1);
     expect(flink.uploads).toHaveLength(1);
-    const history = (await executions.findById(second.id))!.history;
-    expect(history.map((h) => h.status)).toEqual(['PENDING', 'DOWNLOADING', 'UPLOADING', 'SUBMITTING', 'RUNNING']);
-    // PENDING (insert), the three launch steps (one save), RUNNING (one save).
-    expect(second.revision).toBe(2);
+    expect(second.history.map((h) => h.status)).toEqual(['PENDING', 'DOWNLOADING', 'UPLOADING', 'SUBMITTING', 'RUNNING']);
+    expect(second.revision).toBe(1); // SUBMITTING (insert), RUNNING (one save)
+    // The upload was known from the first launch, and a run stored a moment ago is not looked for on Flink.
+    expect(lookups).toEqual({ finds: 0, states: 0 });
+    expect(flink.runs.map((run) => run.jobId)).toEqual([first.flinkJobId, second.flinkJobId]);
+  });
+
+  it('uploads again when the upload it knew of is gone from Flink, and remembers the new one', async () => {
+    const { startAndLaunch, flink, follower } = await setup({ jarSha256: 'a'.repeat(64) });
+    const first = await startAndLaunch();
+    flink.jobs.set(first.flinkJobId, 'finished');
+    await follower.followUp(first.id);
+    flink.jars.clear(); // another replica replaced the upload, or the JobManager restarted
+    const second = await startAndLaunch();
+    expect(second.status).toBe('RUNNING');
+    expect(flink.uploads).toHaveLength(2);
+    flink.jobs.set(second.flinkJobId, 'finished');
+    await follower.followUp(second.id);
+    const third = await startAndLaunch();
+    expect(third.flinkJarId).toBe(second.flinkJarId);
+    expect(flink.uploads).toHaveLength(2);
   });
 
   it('deletes the JAR a job uploaded before once new content supersedes it', async () => {

@@ -33,18 +33,23 @@ export class ExecutionService implements JobExecutions {
 
   async startJob(jobId: string, options: StartOptions, audit: AuditContext): Promise<Execution> {
     const job = await this.requireJob(jobId);
-    const execution = newExecution({
+    // Read before the transaction: inside it, only its own repositories may be used.
+    const [restoredFrom, exclusive, ready] = await Promise.all([
+      this.restoreSettings(jobId, options),
+      this.exclusive(jobId),
+      this.launcher.ready(job),
+    ]);
+    const created = newExecution({
       id: this.ids.newId(),
       jobId,
       trigger: 'manual',
-      restoredFrom: await this.restoreSettings(jobId, options),
+      restoredFrom,
       requestedBy: audit.actor.name,
       now: this.clock.now(),
     });
-    // Read before the transaction: inside it, only its own repositories may be used.
-    const exclusive = await this.exclusive(jobId);
+    const execution = ready ? this.launcher.readied(created, ready) : created;
     await this.changes.aboutJob(audit, job, ({ executions }) => executions.insert(execution, { exclusive }));
-    this.launcher.start(execution.id, { execution, job });
+    this.launcher.start(execution.id, { execution, job, ready });
     return execution;
   }
 

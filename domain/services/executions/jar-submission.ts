@@ -11,6 +11,13 @@ import type { JarUploadRegistry } from '../../ports/output/jar-upload-registry.j
  * the upload) and running it. A run whose answer was lost, or whose JAR the JobManager lost, is sorted out here.
  */
 export class JarSubmission {
+  /**
+   * Flink jar ids by JAR content, as this process last learnt them, so a launch with a known upload reads no row.
+   * One that went stale (another replica replaced the upload, the JobManager lost it) fails its run, and `submit`
+   * uploads again.
+   */
+  private readonly known = new Map<string, string>();
+
   constructor(
     private readonly flink: FlinkCluster,
     private readonly uploads: JarUploadRegistry,
@@ -18,8 +25,12 @@ export class JarSubmission {
   ) {}
 
   /** The jar id of an earlier upload of this JAR content to the cluster, if Flink was given it already. */
-  uploaded(artifact: LocalArtifact): Promise<string | undefined> {
-    return this.uploads.find(artifact.sha256, this.flink.address);
+  async uploaded(artifact: LocalArtifact): Promise<string | undefined> {
+    const known = this.known.get(artifact.sha256);
+    if (known) return known;
+    const found = await this.uploads.find(artifact.sha256, this.flink.address);
+    if (found) this.known.set(artifact.sha256, found);
+    return found;
   }
 
   /** Uploads the JAR, remembers it for later executions, and removes the uploads of this job it supersedes. */
@@ -32,6 +43,8 @@ export class JarSubmission {
       jobId: job.id,
       at: this.clock.now(),
     });
+    this.known.set(artifact.sha256, jarId);
+    for (const [sha256, known] of this.known) if (superseded.includes(known)) this.known.delete(sha256);
     // Old uploads of this job's JAR only take disk space on the JobManager now.
     for (const old of superseded) await this.flink.deleteJar(old).catch(() => undefined);
     return jarId;
@@ -60,6 +73,7 @@ export class JarSubmission {
       }
       // The JobManager restarted since the upload and lost the JAR: upload again and submit once more.
       if (!(await this.flink.hasJar(jarId).catch(() => true))) {
+        this.known.delete(artifact.sha256);
         await this.uploads.forget(jarId, this.flink.address);
         const fresh = await this.upload(artifact, job);
         await this.flink.run({ ...request, jarId: fresh });

@@ -7,7 +7,7 @@ import {
 } from '../../entities/execution.js';
 import type { Job } from '../../entities/job.js';
 import { executionErrorOf } from '../../errors.js';
-import type { ArtifactSource } from '../../ports/output/artifact-source.js';
+import type { ArtifactSource, LocalArtifact } from '../../ports/output/artifact-source.js';
 import type { BackgroundTasks } from '../../ports/output/background-tasks.js';
 import type { Clock } from '../../ports/output/clock.js';
 import type { ExecutionRepository } from '../../ports/output/execution-repository.js';
@@ -20,10 +20,18 @@ import type { JarSubmission } from './jar-submission.js';
 /** The statuses a launch walks through, in order. */
 const LAUNCH_PATH: readonly ExecutionStatus[] = ['PENDING', 'DOWNLOADING', 'UPLOADING', 'SUBMITTING', 'RUNNING'];
 
+/** A launch with nothing to do before the run call: the JAR is cached and Flink holds it under `jarId`. */
+export interface LaunchReady {
+  artifact: LocalArtifact;
+  jarId: string;
+}
+
 /** What a new execution brings along, so that its launch need not read it (and its job) back. */
 export interface Started {
   execution: Execution;
   job?: Job;
+  /** Given when the execution was stored at SUBMITTING already (see `readied`). */
+  ready?: LaunchReady;
 }
 
 /**
@@ -50,6 +58,25 @@ export class ExecutionLauncher {
     this.tasks.run(executionId, 'launch', () => this.launch(executionId, started));
   }
 
+  /** Whether a launch of `job` could go straight to the run call; undefined when it has a step to take first. */
+  async ready(job: Job): Promise<LaunchReady | undefined> {
+    // A JAR location the policy refuses is not ready: the launch itself fails it, with the reason.
+    const artifact = await this.artifacts.cached(job.jarURL, job.jarSha256).catch(() => undefined);
+    const jarId = artifact && (await this.submission.uploaded(artifact));
+    return artifact && jarId ? { artifact, jarId } : undefined;
+  }
+
+  /**
+   * A new execution moved to SUBMITTING before it is first stored, when its launch is `ready`: the one write that
+   * stores it also announces the run call, instead of a second write after it.
+   */
+  readied(execution: Execution, ready: LaunchReady): Execution {
+    return walkedTo(execution, 'SUBMITTING', this.clock.now(), {
+      details: uploadDetails(ready.artifact),
+      flinkJarId: ready.jarId,
+    });
+  }
+
   /** Resumes the launch of an execution this instance took over, unless a launch of it is under way here. */
   resume(executionId: string): void {
     if (!this.tasks.isBusy(executionId)) this.start(executionId);
@@ -70,8 +97,9 @@ export class ExecutionLauncher {
         await this.ending.fail(executionId, { code: 'JOB_NOT_FOUND', message });
         return;
       }
-      if (execution.status === 'SUBMITTING' && (await this.reattached(execution))) return;
-      await this.walk(execution, job);
+      // Stored at SUBMITTING by this process a moment ago, it cannot be on Flink yet.
+      if (execution.status === 'SUBMITTING' && !started?.ready && (await this.reattached(execution))) return;
+      await this.walk(execution, job, started?.ready);
     } catch (error) {
       await this.ending.fail(executionId, executionErrorOf(error));
     }
@@ -89,16 +117,16 @@ export class ExecutionLauncher {
    * The steps themselves. A status is saved before the external call it announces; steps that need no external
    * call (a cached JAR, a JAR Flink already has) are not separate writes: their statuses are saved with the next.
    */
-  private async walk(execution: Execution, job: Job): Promise<void> {
+  private async walk(execution: Execution, job: Job, ready?: LaunchReady): Promise<void> {
     let next: Execution | undefined = execution;
-    let artifact = await this.artifacts.cached(job.jarURL, job.jarSha256);
+    let artifact = ready?.artifact ?? (await this.artifacts.cached(job.jarURL, job.jarSha256));
     if (!artifact) {
       next = await this.advance(next, 'DOWNLOADING');
       if (!next) return;
       artifact = await this.artifacts.fetch(job.jarURL, job.jarSha256);
     }
-    const details = { UPLOADING: `${artifact.sizeBytes} bytes, sha256 ${artifact.sha256}` };
-    let jarId = await this.submission.uploaded(artifact);
+    const details = uploadDetails(artifact);
+    let jarId = ready?.jarId ?? (await this.submission.uploaded(artifact));
     if (!jarId) {
       next = await this.advance(next, 'UPLOADING', { details });
       if (!next) return;
@@ -118,7 +146,7 @@ export class ExecutionLauncher {
   private async advance(
     execution: Execution,
     to: ExecutionStatus,
-    changes: { details?: Partial<Record<ExecutionStatus, string>>; flinkJarId?: string } = {},
+    changes: LaunchChanges = {},
   ): Promise<Execution | undefined> {
     let current: Execution | undefined = execution;
     while (current && !isTerminal(current.status)) {
@@ -126,22 +154,33 @@ export class ExecutionLauncher {
         if (!mayBeOnFlink(current)) await this.ending.end(current, 'STOPPED', { detail: 'stopped before submission' });
         return undefined;
       }
-      const from = LAUNCH_PATH.indexOf(current.status);
-      const target = LAUNCH_PATH.indexOf(to);
-      if (from >= target) return current;
-      const now = this.clock.now();
-      const moved = LAUNCH_PATH.slice(from + 1, target + 1).reduce(
-        (step, status) =>
-          transition(step, status, now, {
-            detail: changes.details?.[status],
-            flinkJarId: status === to ? changes.flinkJarId : undefined,
-          }),
-        current,
-      );
-      const saved = await this.executions.save(moved);
+      if (LAUNCH_PATH.indexOf(current.status) >= LAUNCH_PATH.indexOf(to)) return current;
+      const saved = await this.executions.save(walkedTo(current, to, this.clock.now(), changes));
       if (saved) return saved;
       current = await this.executions.findById(execution.id);
     }
     return undefined;
   }
+}
+
+interface LaunchChanges {
+  details?: Partial<Record<ExecutionStatus, string>>;
+  flinkJarId?: string;
+}
+
+/** `execution` moved along the launch path to `to`, through every status between, all stamped `now`. */
+function walkedTo(execution: Execution, to: ExecutionStatus, now: Date, changes: LaunchChanges): Execution {
+  const from = LAUNCH_PATH.indexOf(execution.status);
+  return LAUNCH_PATH.slice(from + 1, LAUNCH_PATH.indexOf(to) + 1).reduce(
+    (step, status) =>
+      transition(step, status, now, {
+        detail: changes.details?.[status],
+        flinkJarId: status === to ? changes.flinkJarId : undefined,
+      }),
+    execution,
+  );
+}
+
+function uploadDetails(artifact: LocalArtifact): Partial<Record<ExecutionStatus, string>> {
+  return { UPLOADING: `${artifact.sizeBytes} bytes, sha256 ${artifact.sha256}` };
 }
