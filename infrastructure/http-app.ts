@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { recordRefusals } from '../adapters/input/http/access/refusals.js';
 import { createAuditRouter } from '../adapters/input/http/audit/router.js';
 import { ContinuationTokens } from '../adapters/input/http/continuation-token.js';
+import { createDocsRouter } from '../adapters/input/http/docs/router.js';
 import { createEventsRouter, type EventStreamSettings } from '../adapters/input/http/events/router.js';
 import { createExecutionsRouter } from '../adapters/input/http/executions/router.js';
 import { createHealthRouter } from '../adapters/input/http/health/router.js';
@@ -88,6 +89,7 @@ export function createHttpApp(dependencies: HttpAppDependencies) {
 
   app.route('/', createHealthRouter(health, access));
   app.route('/', createMetricsRouter(dependencies.metrics.exposition, access));
+  app.route('/', createDocsRouter(access));
   app.route('/api/v1/jobs', createJobsRouter(jobDefinitions, jobExecutions, jobSchedules, pageTokens, access));
   app.route('/api/v1', createExecutionsRouter(jobExecutions, pageTokens, access));
   app.route('/api/v1', createSchedulesRouter(jobSchedules, access));

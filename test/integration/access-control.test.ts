@@ -112,6 +112,33 @@ describe.each(backends)('access control on $name', (backend) => {
     }
   });
 
+  it.skipIf(backend.skipReason)('serves the API reference without a key, from its own files only, and leads there from /', async () => {
+    const home = await send('nobody', 'GET', '/');
+    expect(home.status).toBe(302);
+    expect(home.headers.get('Location')).toBe('/docs');
+    const page = await send('nobody', 'GET', '/docs');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('Content-Type')).toMatch(/^text\/html/);
+    expect(page.headers.get('Content-Security-Policy')).toContain("script-src 'self'");
+    const html = await page.text();
+    // Every file the page names is served here (no CDN): each answers 200 with its type and content.
+    const loaded = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => new URL(match[1]!, 'http://x/docs').pathname);
+    expect(loaded.sort()).toEqual(['/docs/favicon-32x32.png', '/docs/start.js', '/docs/swagger-ui-bundle.js', '/docs/swagger-ui.css']);
+    for (const path of loaded) {
+      const file = await send('nobody', 'GET', path);
+      expect(file.status, path).toBe(200);
+      expect(file.headers.get('Content-Type'), path).toMatch(/^(text\/css|text\/javascript|image\/png)/);
+      expect((await file.arrayBuffer()).byteLength, path).toBeGreaterThan(100);
+    }
+    expect(await (await send('nobody', 'GET', '/docs/start.js')).text()).toContain("url: 'openapi.json'");
+    // Nothing else of the package, and no way out of it.
+    for (const path of ['/docs/index.html', '/docs/package.json', '/docs/..%2Fpackage.json', '/docs/%2E%2E%2F%2E%2E%2Fpackage.json']) {
+      const refused = await send('nobody', 'GET', path);
+      expect(refused.status, path).toBe(404);
+      expect(refused.headers.get('Content-Type'), path).toBe('application/problem+json');
+    }
+  });
+
   it.skipIf(backend.skipReason)('records every mutating request of a session, allowed or refused, and nothing else', async () => {
     const jarURL = `http://127.0.0.1:${jarPort}/jars/session.jar`;
     const definition = { name: `session-${backend.name}`, jarURL, entryClass: 'com.example.Main' };

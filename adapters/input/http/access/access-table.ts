@@ -1,4 +1,5 @@
 import type * as auditRoutes from '../audit/routes.js';
+import type * as docsRoutes from '../docs/routes.js';
 import type * as eventRoutes from '../events/routes.js';
 import type * as executionRoutes from '../executions/routes.js';
 import type * as healthRoutes from '../health/routes.js';
@@ -28,6 +29,7 @@ export const ACCESS: {
   audit: TableOf<typeof auditRoutes>;
   events: TableOf<typeof eventRoutes>;
   health: TableOf<typeof healthRoutes>;
+  docs: TableOf<typeof docsRoutes>;
   metrics: TableOf<typeof metricsRoutes>;
   webhooks: TableOf<typeof webhookRoutes>;
 } = {
@@ -64,6 +66,12 @@ export const ACCESS: {
     health: { role: 'public' },
     liveness: { role: 'public' },
     readiness: { role: 'public' },
+  },
+  // The reference page and its files: what the page shows is `/openapi.json`, public too.
+  docs: {
+    home: { role: 'public' },
+    reference: { role: 'public' },
+    referenceFile: { role: 'public' },
   },
   // A read like any other: Prometheus sends a viewer's key as its bearer token.
   metrics: {
