@@ -25,6 +25,9 @@ job_id=$(curl -fsS -X POST "http://127.0.0.1:$port/api/v1/jobs" -H 'Content-Type
   -d '{"name":"start-check","jarURL":"/jars/x.jar","entryClass":"com.example.Main"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).id')
 curl -fsS "http://127.0.0.1:$port/api/v1/jobs/$job_id" >/dev/null
 echo "created and read job $job_id"
+curl -fsS "http://127.0.0.1:$port/docs" | grep -q 'docs/swagger-ui-bundle.js'
+curl -fsS "http://127.0.0.1:$port/docs/swagger-ui-bundle.js" -o /dev/null
+echo "served the API reference at /docs"
 
 kill -TERM -- "-$pid"
 status=0
