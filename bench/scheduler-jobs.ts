@@ -75,7 +75,10 @@ export async function caughtUp(sql: Sql, label: string, jobIds: string[]): Promi
   if (due > 0) note(`${label}: still ${due} schedules more than 0.5 s overdue after ${CATCH_UP_MS / 1000} s; measuring anyway`);
 }
 
-/** Stops these schedules firing in later scenarios (the runs stay, for the record). */
-export async function removeSchedules(sql: Sql, jobIds: string[]): Promise<void> {
-  await sql`delete from job_schedules where job_id = any(${jobIds}::uuid[])`;
+/**
+ * Deletes these jobs, with their schedules and runs: a later scenario neither fires their ticks nor takes over and
+ * launches their runs still active (the rows of a window are counted before this).
+ */
+export async function removeJobs(sql: Sql, jobIds: string[]): Promise<void> {
+  await sql`delete from jobs where id = any(${jobIds}::uuid[])`;
 }

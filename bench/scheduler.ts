@@ -47,7 +47,7 @@ import { createScratchDatabase } from '../scripts/scratch-database.js';
 import { compileInstance, startInstance as startProcess, watchUsage } from './instances.js';
 import { NoopFlinkCluster } from './noop-flink-cluster.js';
 import { machine, MIB, mib, ms, note, printTable, type Row } from './report.js';
-import { caughtUp, createScheduledJobs, removeSchedules } from './scheduler-jobs.js';
+import { caughtUp, createScheduledJobs, removeJobs } from './scheduler-jobs.js';
 import { claimRows, exactlyOnce, latenessRows, runsOfTicks, statusMix, tickSummary, type TickRun } from './scheduler-runs.js';
 
 const SCENARIOS = ['single', 'herd1k', 'herd10k', 'spread'] as const;
@@ -143,7 +143,7 @@ async function single(): Promise<Row[]> {
     ];
   } finally {
     await instance.stop();
-    await removeSchedules(sql, jobIds);
+    await removeJobs(sql, jobIds);
   }
 }
 
@@ -191,7 +191,7 @@ async function herd(count: number, goalMs: number): Promise<Row[]> {
     return rows;
   } finally {
     await instance.stop();
-    await removeSchedules(sql, jobIds);
+    await removeJobs(sql, jobIds);
   }
 }
 
@@ -234,7 +234,7 @@ async function spread(): Promise<Row[]> {
     ];
   } finally {
     await Promise.all(instances.map((instance) => instance.stop()));
-    await removeSchedules(sql, jobIds);
+    await removeJobs(sql, jobIds);
   }
 }
 

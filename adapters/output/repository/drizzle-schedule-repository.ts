@@ -20,6 +20,8 @@ export class DrizzleScheduleRepository implements ScheduleRepository {
     private readonly db: AppDatabase,
     /** Executions this instance records for due ticks are driven by it. */
     private readonly leaseTerms: LeaseTerms,
+    /** Where claims run: connections of their own, so that no other work delays a tick (`db` by default). */
+    private readonly claims: AppDatabase = db,
   ) {}
 
   async find(jobId: string): Promise<Schedule | undefined> {
@@ -53,7 +55,7 @@ export class DrizzleScheduleRepository implements ScheduleRepository {
 
   async claimDue(now: Date, limit: number, decide: (tick: DueTick) => TickOutcome): Promise<Execution[]> {
     return withStorageErrors(() =>
-      this.db.transaction(async (tx) => {
+      this.claims.transaction(async (tx) => {
         const rows = await lockDueSchedules(tx, now, limit);
         if (rows.length === 0) return [];
         const busy = await countBusyExecutions(tx, rows.map((row) => row.jobId));
@@ -99,7 +101,7 @@ export class DrizzleScheduleRepository implements ScheduleRepository {
 
   async nextDueAt(): Promise<Date | null> {
     return withStorageErrors(async () => {
-      const [row] = await this.db
+      const [row] = await this.claims
         .select({ next: min(jobSchedules.nextDueAt) })
         .from(jobSchedules)
         .where(and(not(jobSchedules.paused), isNotNull(jobSchedules.nextDueAt)));
