@@ -44,11 +44,12 @@ import { buildContainer, databaseOf } from '../infrastructure/container.js';
 import { createLogger } from '../infrastructure/logging.js';
 import { startJarServer } from '../scripts/jar-server.js';
 import { createScratchDatabase } from '../scripts/scratch-database.js';
-import { compileInstance, startInstance as startProcess, watchUsage } from './instances.js';
+import { BENCH_APPLICATION, DatabaseCpu } from './database-cpu.js';
+import { compileInstance, processUsage, startInstance as startProcess, watchUsage } from './instances.js';
 import { NoopFlinkCluster } from './noop-flink-cluster.js';
 import { machine, MIB, mib, ms, note, printTable, type Row } from './report.js';
 import { caughtUp, createScheduledJobs, removeJobs } from './scheduler-jobs.js';
-import { claimRows, exactlyOnce, latenessRows, runsOfTicks, statusMix, tickSummary, type TickRun } from './scheduler-runs.js';
+import { claimRows, exactlyOnce, latenessRows, runsOfTicks, statusMix, tickSummary } from './scheduler-runs.js';
 
 const SCENARIOS = ['single', 'herd1k', 'herd10k', 'spread'] as const;
 type Scenario = (typeof SCENARIOS)[number];
@@ -99,7 +100,7 @@ const serviceEnv = (dataDir: string): Record<string, string> => ({
 const setup = await buildContainer(loadConfig(serviceEnv(join(dir, 'setup'))), createLogger('warn'), {
   flink: new NoopFlinkCluster(),
 });
-const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
+const sql = postgres(databaseUrl, { max: 2, onnotice: () => {}, connection: { application_name: BENCH_APPLICATION } });
 const version = (await sql<{ server_version: string }[]>`show server_version`)[0]!.server_version;
 // When each run row was really written (created_at is the time its claim began); dropped at the end.
 await sql`alter table job_executions add column if not exists bench_written_at timestamptz default clock_timestamp()`;
@@ -157,6 +158,13 @@ function spreadTicks(count: number, from: number, to: number): number {
   return expected;
 }
 
+/** How many runs of these jobs the tick has. */
+async function storedRuns(jobIds: string[], tick: number): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`
+    select count(*)::int as n from job_executions where job_id = any(${jobIds}::uuid[]) and scheduled_for = ${new Date(tick)}`;
+  return row!.n;
+}
+
 /** `count` schedules due at the same two seconds, 15 s apart: how soon after each tick its last run is written. */
 async function herd(count: number, goalMs: number): Promise<Row[]> {
   const instance = await startInstance(`herd-${count}`);
@@ -171,12 +179,18 @@ async function herd(count: number, goalMs: number): Promise<Row[]> {
     const rows: Row[] = [];
     for (const tick of [first, first + HERD_GAP_S * 1000]) {
       note(`herd: waiting for the tick at ${new Date(tick).toISOString()}`);
-      await sleep(tick - Date.now() + 1000);
-      let runs: TickRun[] = [];
-      for (const deadline = tick + 15_000; Date.now() < deadline; await sleep(200)) {
-        runs = await runsOfTicks(sql, jobIds, tick, tick + 1);
-        if (runs.length >= count) break;
+      await sleep(tick - Date.now() - 300);
+      // What the herd costs, whatever else the machine runs: the CPU of the instance and of its database sessions
+      // from just before the tick until its runs are all there (and a little after: the launches begin then).
+      const databaseCpu = new DatabaseCpu(sql);
+      await databaseCpu.start();
+      const instanceCpu = processUsage(instance.pid).cpuSeconds;
+      for (const deadline = tick + 15_000; Date.now() < deadline; await sleep(25)) {
+        if ((await storedRuns(jobIds, tick)) >= count) break;
       }
+      const cpuMs = ((processUsage(instance.pid).cpuSeconds - instanceCpu) + ((await databaseCpu.seconds()) ?? Number.NaN)) * 1000;
+      databaseCpu.stop();
+      const runs = await runsOfTicks(sql, jobIds, tick, tick + 1);
       const lastWritten = Math.max(...runs.map((run) => run.written_ms));
       const firstWritten = Math.min(...runs.map((run) => run.written_ms));
       const at = new Date(tick).toISOString().slice(11, 19);
@@ -184,6 +198,7 @@ async function herd(count: number, goalMs: number): Promise<Row[]> {
         { scenario, metric: `${at} runs stored`, measured: `${runs.length}`, goal: `${count}`, met: runs.length === count },
         { scenario, metric: `${at} tick -> first run written`, measured: ms(firstWritten), goal: '' },
         { scenario, metric: `${at} tick -> last run written`, measured: ms(lastWritten), goal: `<= ${goalMs} ms`, met: lastWritten <= goalMs },
+        { scenario, metric: `${at} CPU of instance + its db sessions until then`, measured: ms(cpuMs), goal: '' },
         ...claimRows(scenario, runs).map((row) => ({ ...row, metric: `${at} ${row.metric}` })),
       );
       note(`herd: ${runs.length} runs (${statusMix(runs)}), last written ${ms(lastWritten)} after the tick`);
@@ -208,8 +223,12 @@ async function spread(): Promise<Row[]> {
     await sleep(from - Date.now());
     note(`spread: window open for ${spreadSeconds} s`);
     const usage = watchUsage(instances);
+    const databaseCpu = new DatabaseCpu(sql);
+    await databaseCpu.start();
     await sleep(to - Date.now());
     const { cpuPercent, peakRss } = usage();
+    const databasePercent = (((await databaseCpu.seconds()) ?? Number.NaN) / spreadSeconds) * 100;
+    databaseCpu.stop();
     await sleep(SETTLE_MS);
 
     const summary = await tickSummary(sql, jobIds, from, to);
@@ -224,6 +243,7 @@ async function spread(): Promise<Row[]> {
       { scenario, metric: 'lateness (row written) p99', measured: ms(p99), goal: '<= 100 ms', met: p99 <= 100 },
       { scenario, metric: 'lateness (row written) max', measured: ms(max), goal: '' },
       { scenario, metric: 'CPU per instance (% of one core)', measured: cpuPercent.map((p) => `${p.toFixed(0)} %`).join(', '), goal: '' },
+      { scenario, metric: 'CPU of their database sessions (% of one core)', measured: `${databasePercent.toFixed(0)} %`, goal: '' },
       {
         scenario,
         metric: 'RSS per instance (max sampled)',
