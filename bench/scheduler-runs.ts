@@ -92,3 +92,39 @@ export function claimRows(scenario: string, runs: TickRun[]): Row[] {
     },
   ];
 }
+
+/** What `tickSummary` reports: counted in the database, for windows with too many runs to fetch. */
+export interface TickSummary {
+  runs: number;
+  /** Distinct (job, tick) pairs with a run. */
+  ticks: number;
+  /** Ticks with more than one run. */
+  duplicates: number;
+  /** Lateness of the row written (`bench_written_at` - tick): p50, p99, max, in ms. */
+  written: { p50: number; p99: number; max: number };
+  statuses: string;
+}
+
+/** The runs of these jobs' ticks in [from, to), summarised by the database. */
+export async function tickSummary(sql: Sql, jobIds: string[], from: number, to: number): Promise<TickSummary> {
+  const [row] = await sql<{ runs: number; ticks: number; duplicates: number; p50: number; p99: number; max: number; statuses: string }[]>`
+    with runs as (
+      select job_id, scheduled_for, status, extract(epoch from bench_written_at - scheduled_for)::float8 * 1000 as written_ms
+      from job_executions
+      where job_id = any(${jobIds}::uuid[]) and scheduled_for >= ${new Date(from)} and scheduled_for < ${new Date(to)}
+    ), per_tick as (select count(*) as n from runs group by job_id, scheduled_for)
+    select (select count(*) from runs)::int as runs,
+           (select count(*) from per_tick)::int as ticks,
+           (select count(*) from per_tick where n > 1)::int as duplicates,
+           (select percentile_disc(0.5) within group (order by written_ms) from runs) as p50,
+           (select percentile_disc(0.99) within group (order by written_ms) from runs) as p99,
+           (select max(written_ms) from runs) as max,
+           (select string_agg(status || ' ' || n, ', ') from (select status, count(*) as n from runs group by status) s) as statuses`;
+  return {
+    runs: row!.runs,
+    ticks: row!.ticks,
+    duplicates: row!.duplicates,
+    written: { p50: Number(row!.p50), p99: Number(row!.p99), max: Number(row!.max) },
+    statuses: row!.statuses ?? '',
+  };
+}

@@ -114,7 +114,7 @@ function buildAdapters(config: AppConfig, database: OpenedDatabase, overrides: C
     auditTrail: new DrizzleAuditTrail(database.db),
     outbox: new DrizzleEventOutbox(database.db),
     executions: new DrizzleExecutionRepository(database.db, leases),
-    schedules: new DrizzleScheduleRepository(database.db, leases),
+    schedules: new DrizzleScheduleRepository(database.db, leases, database.claims),
     scheduleSignal: new SqlScheduleSignal(database.db, database.listen),
     uploads: new DrizzleJarUploadRegistry(database.db),
     webhooks: new DrizzleWebhookRepository(database.db),

@@ -17,11 +17,19 @@ export type DatabaseLocation = AppConfig['database'] | { kind: 'pglite'; dataDir
 
 export interface OpenedDatabase {
   db: AppDatabase;
+  /**
+   * Connections of the scheduler's claims alone (the same database as `db`): a herd's launches and follow-ups keep
+   * `db`'s pool busy, and a claim queued behind them fires its ticks late. On PGlite, `db` itself.
+   */
+  claims: AppDatabase;
   kind: 'postgres' | 'pglite';
   /** LISTEN on one session (postgres.js keeps its listening connection up), for the schedule change signal. */
   listen: Notifications;
   close(): Promise<void>;
 }
+
+/** One per claim the scheduler runs at once (see infrastructure/scheduler-loop.ts). */
+const CLAIM_CONNECTIONS = 2;
 
 /** Any fixed number works, as long as every instance of the service uses the same one. */
 const MIGRATION_LOCK_KEY = 727_401_913;
@@ -34,14 +42,18 @@ export async function openDatabase(location: DatabaseLocation, timeouts?: Databa
   if (location.kind === 'postgres') {
     await migratePostgresDatabase(location.url, timeouts?.connectMs);
     const client = postgresClient(location.url, 10, timeouts);
+    const claimsClient = postgresClient(location.url, CLAIM_CONNECTIONS, timeouts);
     return {
       db: drizzlePostgres({ client, schema }),
+      claims: drizzlePostgres({ client: claimsClient, schema }),
       kind: 'postgres',
       listen: async (channel, onNotify) => {
         const { unlisten } = await client.listen(channel, onNotify);
         return unlisten;
       },
-      close: () => client.end({ timeout: 5 }),
+      close: async () => {
+        await Promise.all([client.end({ timeout: 5 }), claimsClient.end({ timeout: 5 })]);
+      },
     };
   }
   let dataDir: string | undefined;
@@ -65,6 +77,7 @@ export async function openDatabase(location: DatabaseLocation, timeouts?: Databa
   });
   return {
     db,
+    claims: db,
     kind: 'pglite',
     listen: async (channel, onNotify) => {
       const unlisten = await client.listen(channel, onNotify);

@@ -2,10 +2,25 @@ import type { Logger } from 'pino';
 import type { JobSchedules } from '../domain/ports/input/job-schedules.js';
 import type { QueuedExecutions } from '../domain/ports/input/queued-executions.js';
 import type { Clock } from '../domain/ports/output/clock.js';
+import type { Execution } from '../domain/entities/execution.js';
 import { WakeableLoop } from './wakeable-loop.js';
 
 /** How soon to look again at ticks that are due but locked by another instance. */
 const RECHECK_MS = 20;
+
+/**
+ * How many claims run at once. Each is one transaction on a connection of its own (SKIP LOCKED keeps their rows
+ * apart): while the database stores one claim's runs, this process decides the next claim's ticks.
+ */
+const PARALLEL_CLAIMS = 2;
+
+/**
+ * Claim sizes: the first claim of a round is small, so the first runs of a herd are stored soon; each further one
+ * is twice as large, up to the last size, so a large herd pays the fixed cost of a transaction (its round trips,
+ * its commit) a few times, not once per hundred ticks.
+ */
+const FIRST_CLAIM = 100;
+const LARGEST_CLAIM = 1600;
 
 /**
  * Fires due ticks: sleeps until the earliest due tick (never longer than `pollIntervalMs`), claims what is due, and
@@ -46,15 +61,23 @@ export class SchedulerLoop {
   /** One round: fire what is due, start what is queued; resolves with how long to wait before the next. */
   private async round(): Promise<number> {
     let delay = this.pollIntervalMs;
+    const fired: Execution[] = [];
     try {
-      // A full batch may mean more is due: claim again straight away.
-      for (let claimed = await this.fire(); claimed > 0 && !this.stopping; claimed = await this.fire());
+      // Every claimer is waited for, even after one failed: what the others recorded is launched below.
+      const claimers = await Promise.allSettled(Array.from({ length: PARALLEL_CLAIMS }, () => this.fireAllDue(fired)));
+      const failed = claimers.find((claimer) => claimer.status === 'rejected');
+      if (failed) throw failed.reason;
       // Still due now means another instance holds it (or died holding it: its locks go with its connection).
       const next = await this.schedules.nextDueAt();
-      if (next) delay = Math.max(RECHECK_MS, Math.min(delay, next.getTime() - this.clock.now().getTime()));
+      if (next) {
+        const untilDue = next.getTime() - this.clock.now().getTime();
+        delay = untilDue > 0 ? Math.min(delay, untilDue) : RECHECK_MS;
+      }
     } catch (error) {
       this.logger.warn({ err: error }, 'firing due ticks failed; trying again at the next round');
     }
+    // Launched once every due tick is recorded: a herd's launches would otherwise slow its later claims down.
+    this.queue.startFired(fired);
     try {
       const started = await this.queue.startDue();
       if (started.length > 0 && this.logger.isLevelEnabled('info')) {
@@ -66,12 +89,20 @@ export class SchedulerLoop {
     return delay;
   }
 
-  /** Claims one batch of due ticks; resolves with how many executions it recorded. */
-  private async fire(): Promise<number> {
-    const executions = await this.schedules.fireDueTicks();
+  /** Claims batch after batch of due ticks until none is left, adding the executions recorded to `fired`. */
+  private async fireAllDue(fired: Execution[]): Promise<void> {
+    // A batch with runs may mean more is due: claim again straight away.
+    for (let limit = FIRST_CLAIM; !this.stopping; limit = Math.min(2 * limit, LARGEST_CLAIM)) {
+      if ((await this.fire(fired, limit)) === 0) return;
+    }
+  }
+
+  /** Claims up to `limit` due ticks, adding the executions recorded to `fired`; resolves with how many there were. */
+  private async fire(fired: Execution[], limit: number): Promise<number> {
+    const executions = await this.schedules.fireDueTicks(limit);
     const stored = this.clock.now().getTime();
     for (const { scheduledFor } of executions) if (scheduledFor) this.fireLateness.observe((stored - scheduledFor.getTime()) / 1000);
-    this.queue.startFired(executions);
+    fired.push(...executions);
     if (executions.length > 0 && this.logger.isLevelEnabled('info')) {
       this.logger.info(
         { executions: executions.map((e) => ({ id: e.id, jobId: e.jobId, scheduledFor: e.scheduledFor, status: e.status })) },

@@ -25,7 +25,7 @@ import type { DueTick, ScheduleRepository, TickOutcome } from '../ports/output/s
 import type { AuditedChanges } from './change-records.js';
 import { requireLiveJob } from './live-job.js';
 
-/** How many due schedules one claim transaction takes at most. */
+/** How many due schedules one claim transaction takes at most, unless told otherwise. */
 const CLAIM_BATCH = 200;
 
 export class SchedulingService implements JobSchedules {
@@ -101,9 +101,9 @@ export class SchedulingService implements JobSchedules {
     return new Map([...found].map(([jobId, schedule]) => [jobId, this.view(schedule, now)]));
   }
 
-  async fireDueTicks(): Promise<Execution[]> {
+  async fireDueTicks(limit = CLAIM_BATCH): Promise<Execution[]> {
     const now = this.clock.now();
-    return this.schedules.claimDue(now, CLAIM_BATCH, (tick) => this.decide(tick, now));
+    return this.schedules.claimDue(now, limit, (tick) => this.decide(tick, now));
   }
 
   nextDueAt(): Promise<Date | null> {

@@ -60,6 +60,30 @@ describe('next tick', () => {
   });
 });
 
+describe('ticks asked for again (answered from the cache of computed ticks)', () => {
+  it('gives the same tick for the same question, and each caller a Date of its own', () => {
+    const fresh = new CronerCalculator();
+    const after = new Date('2026-01-01T12:00:30.000Z');
+    const first = fresh.nextAfter('0 * * * * *', 'UTC', after)!;
+    first.setTime(0);
+    expect(fresh.nextAfter('0 * * * * *', 'UTC', after)?.toISOString()).toBe('2026-01-01T12:01:00.000Z');
+  });
+
+  it('keeps questions about different zones, patterns and instants apart', () => {
+    const fresh = new CronerCalculator();
+    const after = new Date('2026-01-01T12:00:30.000Z');
+    expect(fresh.nextAfter('0 0 * * * *', 'UTC', after)?.toISOString()).toBe('2026-01-01T13:00:00.000Z');
+    expect(fresh.nextAfter('0 0 * * * *', 'Asia/Kolkata', after)?.toISOString()).toBe('2026-01-01T12:30:00.000Z');
+    expect(fresh.nextAfter('0 * * * * *', 'UTC', after)?.toISOString()).toBe('2026-01-01T12:01:00.000Z');
+    expect(fresh.nextAfter('0 0 * * * *', 'UTC', new Date('2026-01-01T13:00:00.000Z'))?.toISOString()).toBe('2026-01-01T14:00:00.000Z');
+  });
+
+  it('still refuses a pattern it cannot read, however often it is asked', () => {
+    const fresh = new CronerCalculator();
+    for (let i = 0; i < 2; i++) expect(() => fresh.nextAfter('61 * * * *', 'UTC', new Date())).toThrow(/out of range/);
+  });
+});
+
 describe('daylight saving time in Europe/Berlin, 2026', () => {
   // Spring: on 2026-03-29 the clock jumps from 02:00 CET (01:00 UTC) to 03:00 CEST.
   // Autumn: on 2026-10-25 it goes back from 03:00 CEST (01:00 UTC) to 02:00 CET, so 02:00-03:00 happens twice.

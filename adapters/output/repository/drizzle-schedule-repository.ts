@@ -7,9 +7,9 @@ import { withStorageErrors } from './database-errors.js';
 import type { LeaseTerms } from './execution-leases.js';
 import {
   countBusyExecutions,
+  claimedSchedulesSql,
   insertTickExecutions,
   lockDueSchedules,
-  saveClaimedSchedules,
   tickRecorded,
   type BusyExecutions,
 } from './schedule-claims.js';
@@ -20,6 +20,8 @@ export class DrizzleScheduleRepository implements ScheduleRepository {
     private readonly db: AppDatabase,
     /** Executions this instance records for due ticks are driven by it. */
     private readonly leaseTerms: LeaseTerms,
+    /** Where claims run: connections of their own, so that no other work delays a tick (`db` by default). */
+    private readonly claims: AppDatabase = db,
   ) {}
 
   async find(jobId: string): Promise<Schedule | undefined> {
@@ -53,17 +55,18 @@ export class DrizzleScheduleRepository implements ScheduleRepository {
 
   async claimDue(now: Date, limit: number, decide: (tick: DueTick) => TickOutcome): Promise<Execution[]> {
     return withStorageErrors(() =>
-      this.db.transaction(async (tx) => {
+      this.claims.transaction(async (tx) => {
         const rows = await lockDueSchedules(tx, now, limit);
         if (rows.length === 0) return [];
         const busy = await countBusyExecutions(tx, rows.map((row) => row.jobId));
         const ticks = rows.map((row) => dueTick(row, busy.get(row.jobId)));
-        // Every decision first (they need no I/O), then one insert of all the executions with their events and one
-        // update of all the schedules: a claim is four statements whatever its size, and its locks are held that long.
+        // Every decision first (they need no I/O), then one statement that inserts all the executions with their
+        // events and updates all the schedules: a claim is three statements whatever its size, and its locks are
+        // held that long.
         const outcomes = ticks.map(decide);
-        const storedIds = new Set((await insertTickExecutions(tx, outcomes, this.leaseTerms)).map((row) => row.id));
+        const stored = await insertTickExecutions(tx, outcomes, this.leaseTerms, claimedSchedulesSql(outcomes));
+        const storedIds = new Set(stored.map((row) => row.id));
         await this.recordRefusedTicks(tx, ticks, outcomes, storedIds, decide);
-        await saveClaimedSchedules(tx, outcomes);
         return outcomes.flatMap((outcome) =>
           outcome.executions.map(({ execution }) => execution).filter((execution) => storedIds.has(execution.id)),
         );
@@ -90,14 +93,15 @@ export class DrizzleScheduleRepository implements ScheduleRepository {
       const tick = ticks[index]!;
       const redecided = decide({ ...tick, activeExecutions: tick.activeExecutions + 1 });
       outcomes[index] = redecided;
-      // Its missed ticks were recorded with the first insert.
-      for (const row of await insertTickExecutions(tx, [{ ...redecided, missed: null }], this.leaseTerms)) storedIds.add(row.id);
+      // Its missed ticks were recorded with the first insert; its schedule is stored again with the new counters.
+      const again = await insertTickExecutions(tx, [{ ...redecided, missed: null }], this.leaseTerms, claimedSchedulesSql([redecided]));
+      for (const row of again) storedIds.add(row.id);
     }
   }
 
   async nextDueAt(): Promise<Date | null> {
     return withStorageErrors(async () => {
-      const [row] = await this.db
+      const [row] = await this.claims
         .select({ next: min(jobSchedules.nextDueAt) })
         .from(jobSchedules)
         .where(and(not(jobSchedules.paused), isNotNull(jobSchedules.nextDueAt)));

@@ -1,4 +1,4 @@
-import { getTableColumns, inArray, sql } from 'drizzle-orm';
+import { getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import {
   ACTIVE_STATUSES,
   type Execution,
@@ -20,12 +20,14 @@ const columnNames = Object.fromEntries(
  * Inserts many executions in one statement with one parameter, a JSON array read back as job_executions rows: far
  * cheaper than thousands of bind parameters for a herd of ticks. An execution that would break a unique index (a
  * second execution of a tick, or of an active job) is left out. The same statement stores `events` (see
- * `eventJson`): those naming an `execution_id` only if that execution was stored. Resolves with the ids stored.
+ * `eventJson`): those naming an `execution_id` only if that execution was stored, and runs `alongside`, a further
+ * change that does not depend on what was inserted (one round trip instead of two). Resolves with the ids stored.
  */
 export async function insertManyExecutions(
   db: Pick<AppDatabase, 'execute'>,
   rows: (typeof jobExecutions.$inferInsert)[],
   events: object[],
+  alongside?: SQL,
 ): Promise<{ id: string }[]> {
   const keys = Object.keys(rows[0]!) as (keyof ExecutionRow)[];
   const json = JSON.stringify(rows.map((row) => Object.fromEntries(keys.map((key) => [columnNames[key], row[key]]))));
@@ -36,7 +38,7 @@ export async function insertManyExecutions(
       select ${columns} from jsonb_populate_recordset(null::${jobExecutions}, ${json}::jsonb)
       on conflict do nothing
       returning id
-    ), recorded as (${insertEventsSql(events, sql`select id from inserted`)})
+    ), recorded as (${insertEventsSql(events, sql`select id from inserted`)})${alongside ? sql`, alongside as (${alongside})` : sql``}
     select id from inserted`);
   return rowsOf<{ id: string }>(result);
 }

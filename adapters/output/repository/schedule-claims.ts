@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, lte, not, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, lte, not, sql, type SQL } from 'drizzle-orm';
 import { eventTypeOfNewExecution, runEvent, ticksMissedEvent } from '../../../domain/entities/event.js';
 import { ACTIVE_STATUSES } from '../../../domain/entities/execution.js';
 import type { TickOutcome } from '../../../domain/ports/output/schedule-repository.js';
@@ -44,30 +44,33 @@ export async function countBusyExecutions(
       waiting: sql<number>`count(*) filter (where ${jobExecutions.status} = 'QUEUED')`.mapWith(Number),
     })
     .from(jobExecutions)
-    .where(and(inArray(jobExecutions.jobId, jobIds), inArray(jobExecutions.status, ['QUEUED', ...ACTIVE_STATUSES])))
+    // One array parameter, not one per job: the same statement text, prepared once, for every claim size.
+    .where(and(sql`${jobExecutions.jobId} = any(${`{${jobIds.join(',')}}`}::uuid[])`, inArray(jobExecutions.status, ['QUEUED', ...ACTIVE_STATUSES])))
     .groupBy(jobExecutions.jobId);
   return new Map(rows.map(({ jobId, ...busy }) => [jobId, busy]));
 }
 
 /**
  * Stores the executions of every outcome, driven by this instance, with their events and those of the ticks missed,
- * in one statement. An execution a unique index refuses is left out, and its event with it; resolves with the ids
- * stored.
+ * and with `alongside` (see `claimedSchedulesSql`), in one statement. An execution a unique index refuses is left
+ * out, and its event with it; resolves with the ids stored.
  */
 export async function insertTickExecutions(
   tx: Pick<AppDatabase, 'execute'>,
   outcomes: TickOutcome[],
   terms: LeaseTerms,
+  alongside?: SQL,
 ): Promise<{ id: string }[]> {
   const executions = outcomes.flatMap((outcome) => outcome.executions);
   const events = tickEvents(outcomes);
   if (executions.length === 0) {
     if (events.length > 0) await tx.execute(insertEventsSql(events));
+    if (alongside) await tx.execute(alongside);
     return [];
   }
   const lease = leaseColumns(terms);
   const rows = executions.map(({ execution, exclusive }) => ({ ...executionRow(execution), exclusive, ...lease }));
-  return insertManyExecutions(tx, rows, events);
+  return insertManyExecutions(tx, rows, events, alongside);
 }
 
 /** Per schedule, in order: the ticks it missed, then the run of the tick it fired. */
@@ -101,8 +104,8 @@ export async function tickRecorded(tx: Pick<AppDatabase, 'select'>, outcome: Tic
   return true;
 }
 
-/** Stores what claims change in each schedule (next tick, last tick, counters), all in one statement. */
-export async function saveClaimedSchedules(tx: Pick<AppDatabase, 'execute'>, outcomes: TickOutcome[]): Promise<void> {
+/** The update of what claims change in each schedule (next tick, last tick, counters), all in one statement. */
+export function claimedSchedulesSql(outcomes: TickOutcome[]): SQL {
   const changes = outcomes.map(({ schedule, nextDueAt }) => ({
     job_id: schedule.jobId,
     next_fire_at: schedule.nextFireAt?.toISOString() ?? null,
@@ -112,12 +115,12 @@ export async function saveClaimedSchedules(tx: Pick<AppDatabase, 'execute'>, out
     ticks_skipped: schedule.counters.ticksSkipped,
     ticks_missed: schedule.counters.ticksMissed,
   }));
-  await tx.execute(sql`
+  return sql`
     update ${jobSchedules} as s
     set next_fire_at = c.next_fire_at, next_due_at = c.next_due_at, last_fire_at = c.last_fire_at,
         runs_started = c.runs_started, ticks_skipped = c.ticks_skipped, ticks_missed = c.ticks_missed
     from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb) as c(
       job_id uuid, next_fire_at timestamptz, next_due_at timestamptz, last_fire_at timestamptz,
       runs_started integer, ticks_skipped integer, ticks_missed integer)
-    where s.job_id = c.job_id`);
+    where s.job_id = c.job_id`;
 }

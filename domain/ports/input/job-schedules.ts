@@ -20,8 +20,11 @@ export interface JobSchedules {
   pauseSchedule(jobId: string, note: string | undefined, audit: AuditContext): Promise<ScheduleView>;
   resumeSchedule(jobId: string, audit: AuditContext): Promise<ScheduleView>;
   schedulesFor(jobIds: string[]): Promise<Map<string, ScheduleView>>;
-  /** Claims the ticks due now (each by exactly one instance) and records their runs; resolves with them. */
-  fireDueTicks(): Promise<Execution[]>;
+  /**
+   * Claims up to `limit` ticks due now (each by exactly one instance) and records their runs in one transaction;
+   * resolves with them.
+   */
+  fireDueTicks(limit?: number): Promise<Execution[]>;
   /** When the next tick of any schedule is due, for the loop's timer. */
   nextDueAt(): Promise<Date | null>;
 }
