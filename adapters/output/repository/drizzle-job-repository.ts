@@ -9,6 +9,24 @@ import { jobNameOrder, jobSchedules, jobs, type JobRow } from './schema.js';
 
 const live = isNull(jobs.deletedAt);
 
+/** Which live jobs a listing finds, from where its page starts. */
+export function jobListFilter(query: JobQuery): SQL | undefined {
+  const conditions: SQL[] = [live];
+  if (query.after) {
+    conditions.push(sql`(${jobNameOrder}, ${jobs.id}) > (${query.after.name}, ${query.after.id})`);
+  }
+  if (query.labels && Object.keys(query.labels).length > 0) {
+    conditions.push(sql`${jobs.labels} @> ${JSON.stringify(query.labels)}::jsonb`);
+  }
+  if (query.namePrefix) {
+    conditions.push(sql`starts_with(${jobs.name}, ${query.namePrefix})`);
+  }
+  return and(...conditions);
+}
+
+/** Listings order by name in byte order, then id: the keyset their pages continue from. */
+export const jobListOrder = [asc(jobNameOrder), asc(jobs.id)];
+
 export class DrizzleJobRepository implements JobRepository {
   constructor(private readonly db: AppDatabase) {}
 
@@ -35,22 +53,12 @@ export class DrizzleJobRepository implements JobRepository {
   }
 
   async list(query: JobQuery): Promise<Job[]> {
-    const conditions: SQL[] = [live];
-    if (query.after) {
-      conditions.push(sql`(${jobNameOrder}, ${jobs.id}) > (${query.after.name}, ${query.after.id})`);
-    }
-    if (query.labels && Object.keys(query.labels).length > 0) {
-      conditions.push(sql`${jobs.labels} @> ${JSON.stringify(query.labels)}::jsonb`);
-    }
-    if (query.namePrefix) {
-      conditions.push(sql`starts_with(${jobs.name}, ${query.namePrefix})`);
-    }
     return withStorageErrors(async () => {
       const rows = await this.db
         .select()
         .from(jobs)
-        .where(and(...conditions))
-        .orderBy(asc(jobNameOrder), asc(jobs.id))
+        .where(jobListFilter(query))
+        .orderBy(...jobListOrder)
         .limit(query.limit);
       return rows.map(toJob);
     });
@@ -117,7 +125,7 @@ function toRow(job: Job): typeof jobs.$inferInsert {
   };
 }
 
-function toJob(row: JobRow): Job {
+export function toJob(row: JobRow): Job {
   return {
     id: row.id,
     name: row.name,
