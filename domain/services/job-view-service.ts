@@ -6,14 +6,19 @@ import type { Clock } from '../ports/output/clock.js';
 import type { CronCalculator } from '../ports/output/cron-calculator.js';
 import type { JobViewReader, StoredJobView } from '../ports/output/job-view-reader.js';
 import { keysetPage } from './keyset-page.js';
+import { NextRunTimes } from './next-run-times.js';
 import { scheduleView } from './schedule-view.js';
 
 export class JobViewService implements JobViews {
+  private readonly nextRuns: NextRunTimes;
+
   constructor(
     private readonly reader: JobViewReader,
-    private readonly cron: CronCalculator,
+    cron: CronCalculator,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.nextRuns = new NextRunTimes(cron);
+  }
 
   async getJobView(id: string): Promise<JobView> {
     const stored = isEntityId(id) ? await this.reader.findView(id) : undefined;
@@ -29,6 +34,6 @@ export class JobViewService implements JobViews {
   }
 
   private view({ job, lastExecution, schedule }: StoredJobView, now: Date): JobView {
-    return { job, lastExecution, schedule: schedule && scheduleView(this.cron, schedule, now) };
+    return { job, lastExecution, schedule: schedule && scheduleView((s, at) => this.nextRuns.after(s, at), schedule, now) };
   }
 }

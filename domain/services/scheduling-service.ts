@@ -23,7 +23,7 @@ import type { JobRepository } from '../ports/output/job-repository.js';
 import type { DueTick, ScheduleRepository, TickOutcome } from '../ports/output/schedule-repository.js';
 import type { AuditedChanges } from './change-records.js';
 import { requireLiveJob } from './live-job.js';
-import { scheduleView } from './schedule-view.js';
+import { computedRunTimes, scheduleView } from './schedule-view.js';
 
 /** How many due schedules one claim transaction takes at most. */
 const CLAIM_BATCH = 200;
@@ -159,7 +159,7 @@ export class SchedulingService implements JobSchedules {
   }
 
   private view(schedule: Schedule, now: Date): ScheduleView {
-    return scheduleView(this.cron, schedule, now);
+    return scheduleView(computedRunTimes(this.cron), schedule, now);
   }
 
   private requireJob(jobId: string): Promise<Job> {

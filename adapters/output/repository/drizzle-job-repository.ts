@@ -9,19 +9,35 @@ import { jobNameOrder, jobSchedules, jobs, type JobRow } from './schema.js';
 
 const live = isNull(jobs.deletedAt);
 
-/** Which live jobs a listing finds, from where its page starts. */
-export function jobListFilter(query: JobQuery): SQL | undefined {
+/** Which of a listing's filters a query uses: listings with the same shape are the same statement. */
+export function jobListShape(query: JobQuery): string {
+  const labels = query.labels !== undefined && Object.keys(query.labels).length > 0;
+  return `${query.after ? 'after' : ''}:${labels ? 'labels' : ''}:${query.namePrefix ? 'prefix' : ''}`;
+}
+
+/**
+ * Which live jobs a listing of this shape finds, from where its page starts, with placeholders for the values
+ * (`jobListValues`): the statement text depends on the shape only, so it can be prepared once.
+ */
+export function jobListFilter(shape: string): SQL | undefined {
   const conditions: SQL[] = [live];
-  if (query.after) {
-    conditions.push(sql`(${jobNameOrder}, ${jobs.id}) > (${query.after.name}, ${query.after.id})`);
+  if (shape.includes('after')) {
+    conditions.push(sql`(${jobNameOrder}, ${jobs.id}) > (${sql.placeholder('afterName')}, ${sql.placeholder('afterId')})`);
   }
-  if (query.labels && Object.keys(query.labels).length > 0) {
-    conditions.push(sql`${jobs.labels} @> ${JSON.stringify(query.labels)}::jsonb`);
-  }
-  if (query.namePrefix) {
-    conditions.push(sql`starts_with(${jobs.name}, ${query.namePrefix})`);
-  }
+  if (shape.includes('labels')) conditions.push(sql`${jobs.labels} @> ${sql.placeholder('labels')}::jsonb`);
+  if (shape.includes('prefix')) conditions.push(sql`starts_with(${jobs.name}, ${sql.placeholder('namePrefix')})`);
   return and(...conditions);
+}
+
+/** The values of `jobListFilter`'s placeholders, and the page size. */
+export function jobListValues(query: JobQuery): Record<string, unknown> {
+  return {
+    afterName: query.after?.name,
+    afterId: query.after?.id,
+    labels: JSON.stringify(query.labels ?? {}),
+    namePrefix: query.namePrefix,
+    limit: query.limit,
+  };
 }
 
 /** Listings order by name in byte order, then id: the keyset their pages continue from. */
@@ -57,9 +73,10 @@ export class DrizzleJobRepository implements JobRepository {
       const rows = await this.db
         .select()
         .from(jobs)
-        .where(jobListFilter(query))
+        .where(jobListFilter(jobListShape(query)))
         .orderBy(...jobListOrder)
-        .limit(query.limit);
+        .limit(sql.placeholder('limit'))
+        .execute(jobListValues(query));
       return rows.map(toJob);
     });
   }

@@ -3,7 +3,7 @@ import type { JobQuery } from '../../../domain/ports/output/job-repository.js';
 import type { JobViewReader, StoredJobView } from '../../../domain/ports/output/job-view-reader.js';
 import type { AppDatabase } from './database.js';
 import { withStorageErrors } from './database-errors.js';
-import { jobListFilter, jobListOrder, toJob } from './drizzle-job-repository.js';
+import { jobListFilter, jobListOrder, jobListShape, jobListValues, toJob } from './drizzle-job-repository.js';
 import { toSchedule } from './drizzle-schedule-repository.js';
 import { jobExecutions, jobs, jobSchedules } from './schema.js';
 
@@ -13,6 +13,7 @@ import { jobExecutions, jobs, jobSchedules } from './schema.js';
  */
 export class DrizzleJobViewReader implements JobViewReader {
   private readonly byId;
+  private readonly listings = new Map<string, ReturnType<DrizzleJobViewReader['prepareListing']>>();
 
   constructor(private readonly db: AppDatabase) {
     // Built once: the statement stays the same, only the id changes.
@@ -30,12 +31,27 @@ export class DrizzleJobViewReader implements JobViewReader {
 
   async listViews(query: JobQuery): Promise<StoredJobView[]> {
     return withStorageErrors(async () => {
-      const rows = await this.views()
-        .where(jobListFilter(query))
-        .orderBy(...jobListOrder)
-        .limit(query.limit);
+      const rows = await this.listing(jobListShape(query)).execute(jobListValues(query));
       return rows.map(toView);
     });
+  }
+
+  /** The listing statement of this shape, prepared at its first use (there are eight shapes). */
+  private listing(shape: string) {
+    let statement = this.listings.get(shape);
+    if (!statement) {
+      statement = this.prepareListing(shape);
+      this.listings.set(shape, statement);
+    }
+    return statement;
+  }
+
+  private prepareListing(shape: string) {
+    return this.views()
+      .where(jobListFilter(shape))
+      .orderBy(...jobListOrder)
+      .limit(sql.placeholder('limit'))
+      .prepare(`job_views_${shape.replaceAll(':', '_')}`);
   }
 
   private views() {
