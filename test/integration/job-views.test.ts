@@ -1,9 +1,11 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CronerCalculator } from '../../adapters/output/cron/croner-calculator.js';
 import { DrizzleExecutionRepository } from '../../adapters/output/repository/drizzle-execution-repository.js';
 import { DrizzleJobRepository } from '../../adapters/output/repository/drizzle-job-repository.js';
 import { DrizzleJobViewReader } from '../../adapters/output/repository/drizzle-job-view-reader.js';
 import { DrizzleScheduleRepository } from '../../adapters/output/repository/drizzle-schedule-repository.js';
+import { rowsOf } from '../../adapters/output/repository/database.js';
 import { jobExecutions, jobs } from '../../adapters/output/repository/schema.js';
 import { systemClock } from '../../adapters/output/system/system-clock.js';
 import type { ExecutionStatus } from '../../domain/entities/execution.js';
@@ -171,6 +173,11 @@ describe.each(backends)('jobs with their last execution and schedule on $name', 
     expect(first).toEqual(await viewsFromSeparateReads(team7.slice(0, 3)));
     expect(second).toEqual(await viewsFromSeparateReads(team7.slice(3)));
     expect(second.map((view) => view.job.name)).toEqual(['etl-6']);
+  });
+
+  it('indexes label pairs for containment, so a filter reads only the rows with the pair', async () => {
+    const result = await database.db.execute(sql`select indexdef from pg_indexes where indexname = 'jobs_labels_idx'`);
+    expect(rowsOf<{ indexdef: string }>(result)[0]?.indexdef).toMatch(/USING gin \(labels jsonb_path_ops\)/);
   });
 
   it('pages through the service with a cursor that ends on the last page', async () => {

@@ -5,9 +5,12 @@ import { JobNameTakenError } from '../../../domain/errors.js';
 import type { JobQuery, JobRepository } from '../../../domain/ports/output/job-repository.js';
 import type { AppDatabase } from './database.js';
 import { translateStorageError, violatedUniqueConstraint, withStorageErrors } from './database-errors.js';
-import { jobNameOrder, jobSchedules, jobs, type JobRow } from './schema.js';
+import { jobSchedules, jobs, type JobRow } from './schema.js';
 
 const live = isNull(jobs.deletedAt);
+
+/** The listing order key, by name in byte order (see `jobs_live_name_id_idx`); keyset pagination compares against it. */
+const jobNameOrder = sql`${jobs.name} collate "C"`;
 
 /** Which of a listing's filters a query uses: listings with the same shape are the same statement. */
 export function jobListShape(query: JobQuery): string {
@@ -40,7 +43,7 @@ export function jobListValues(query: JobQuery): Record<string, unknown> {
   };
 }
 
-/** Listings order by name in byte order, then id: the keyset their pages continue from. */
+/** Listings order by name, then id: the keyset their pages continue from. */
 export const jobListOrder = [asc(jobNameOrder), asc(jobs.id)];
 
 export class DrizzleJobRepository implements JobRepository {
