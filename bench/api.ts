@@ -4,7 +4,7 @@
  * each instance's own `/readyz` (a health check of the database: `select 1` and a count of the applied
  * migrations), and a bare Hono route answering the same JSON as GET /api/v1/jobs/:id in a process of its own.
  *
- *   npx tsx bench/api.ts                  # about 4 minutes
+ *   npx tsx bench/api.ts                  # about 5 minutes
  *   BENCH_SECONDS=10                      # each measurement (after BENCH_WARMUP_SECONDS=2 of warm-up)
  *   BENCH_CONNECTIONS=64
  *   BENCH_PGLITE=0                        # leave out the embedded PGlite rows
@@ -85,6 +85,8 @@ interface Reads {
   job: Measured;
   page: Measured;
   labelled: Measured;
+  /** `team:t7` and `tier:gold`: no job has both. */
+  unmatched: Measured;
 }
 
 async function measureReads(base: string, jobId: string): Promise<Reads> {
@@ -93,6 +95,7 @@ async function measureReads(base: string, jobId: string): Promise<Reads> {
     job: await measure(`${base}/api/v1/jobs/${jobId}`),
     page: await measure(`${base}/api/v1/jobs?limit=50`),
     labelled: await measure(`${base}/api/v1/jobs?limit=50&label=team:t7`),
+    unmatched: await measure(`${base}/api/v1/jobs?limit=50&label=team:t7&label=tier:gold`),
   };
 }
 
@@ -110,6 +113,7 @@ function readRows(size: string, reads: Reads): Row[] {
     row('GET /api/v1/jobs/:id', reads.job, '≥ 70 % of /readyz, p99 ≤ 20 ms', ratio(reads.job) >= 0.7 && reads.job.p99 <= 20),
     row('GET /api/v1/jobs?limit=50', reads.page, '≥ 50 % of /readyz', ratio(reads.page) >= 0.5),
     row('GET /api/v1/jobs?limit=50&label=team:t7', reads.labelled, '≥ 50 % of /readyz', ratio(reads.labelled) >= 0.5),
+    row('GET /api/v1/jobs?limit=50&label=team:t7&label=tier:gold (no job)', reads.unmatched, ''),
   ];
 }
 
@@ -159,6 +163,8 @@ async function main(): Promise<void> {
   instances.length = 0;
   const pglite = withPglite ? await pgliteReads() : [];
   const slowdown = smallReads.labelled.rps / largeReads.labelled.rps;
+  const filterCost = largeReads.page.rps / largeReads.labelled.rps;
+  const unmatchedSlowdown = smallReads.unmatched.rps / largeReads.unmatched.rps;
   const rows: Row[] = [
     ...readRows('100 jobs', smallReads),
     ...readRows('100,000 jobs', largeReads),
@@ -168,6 +174,19 @@ async function main(): Promise<void> {
       measured: `${slowdown.toFixed(2)}× (${rps(smallReads.labelled.rps)} → ${rps(largeReads.labelled.rps)}; 2 vs 50 jobs a page)`,
       goal: '≤ 1.5×',
       met: slowdown <= 1.5,
+    },
+    {
+      scenario: 'label=team:t7 page vs the first page, both 100,000 jobs and 50 a page',
+      metric: 'slowdown',
+      measured: `${filterCost.toFixed(2)}×`,
+      goal: '',
+    },
+    {
+      scenario: 'label filter matching no job, 100,000 vs 100 jobs',
+      metric: 'slowdown',
+      measured: `${unmatchedSlowdown.toFixed(2)}× (${rps(smallReads.unmatched.rps)} → ${rps(largeReads.unmatched.rps)})`,
+      goal: '≤ 1.5×',
+      met: unmatchedSlowdown <= 1.5,
     },
     {
       scenario: 'bare Hono route, the same JSON as GET /api/v1/jobs/:id',
