@@ -24,7 +24,8 @@ export interface Instance {
 const STOP_LIMIT_MS = 30_000;
 
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-const instanceEntry = join(projectRoot, 'dist', 'bench-instance', 'bench', 'scheduler-instance.js');
+const compiledBench = join(projectRoot, 'dist', 'bench-instance', 'bench');
+const instanceEntry = join(compiledBench, 'scheduler-instance.js');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /** Instances still running: killed when this process exits, however it exits, so none outlives a failed run. */
@@ -42,12 +43,25 @@ export async function compileInstance(): Promise<void> {
   if (code !== 0) throw new Error(`compiling bench/scheduler-instance.ts failed (exit ${code})`);
 }
 
+export interface InstanceOptions {
+  /** Another compiled script of bench/ (listed in bench/tsconfig.instance.json) that prints `{"port":N}` too. */
+  script?: string;
+  /** What it writes to stdout after listening (its log lines): to this process's stderr, or dropped. */
+  output?: 'forward' | 'discard';
+}
+
 /**
  * Starts the compiled instance with `env` (and PATH) as its whole environment and `nodeArgs` before the script;
  * resolves once it listens and has settled for a second. What it logs after that goes to this process's stderr.
  */
-export async function startInstance(name: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<Instance> {
-  const child = spawn(process.execPath, [...nodeArgs, instanceEntry], {
+export async function startInstance(
+  name: string,
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+  options: InstanceOptions = {},
+): Promise<Instance> {
+  const entry = options.script ? join(compiledBench, options.script) : instanceEntry;
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
     cwd: projectRoot,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -61,7 +75,7 @@ export async function startInstance(name: string, env: Record<string, string>, n
       const found = /^\{"port":(\d+)\}$/m.exec(output);
       if (!found) return;
       child.stdout!.off('data', listening);
-      child.stdout!.on('data', (later: Buffer) => process.stderr.write(later));
+      child.stdout!.on('data', (later: Buffer) => options.output !== 'discard' && process.stderr.write(later));
       resolve(Number(found[1]));
     };
     child.stdout!.on('data', listening);

@@ -10,6 +10,7 @@ import { DrizzleAuditTrail } from '../adapters/output/repository/drizzle-audit-t
 import { DrizzleExecutionRepository } from '../adapters/output/repository/drizzle-execution-repository.js';
 import { DrizzleJarUploadRegistry } from '../adapters/output/repository/drizzle-jar-upload-registry.js';
 import { DrizzleJobRepository } from '../adapters/output/repository/drizzle-job-repository.js';
+import { DrizzleJobViewReader } from '../adapters/output/repository/drizzle-job-view-reader.js';
 import { DrizzleScheduleRepository } from '../adapters/output/repository/drizzle-schedule-repository.js';
 import { DrizzleUnitOfWork } from '../adapters/output/repository/drizzle-unit-of-work.js';
 import { DrizzleDeliveryLog, DrizzleWebhookRepository } from '../adapters/output/repository/drizzle-webhook-repository.js';
@@ -34,6 +35,7 @@ import { EventStreamService } from '../domain/services/event-stream-service.js';
 import { createExecutionUnits } from '../domain/services/executions/execution-units.js';
 import { HealthService } from '../domain/services/health-service.js';
 import { JobDefinitionService } from '../domain/services/job-definition-service.js';
+import { JobViewService } from '../domain/services/job-view-service.js';
 import { SchedulingService } from '../domain/services/scheduling-service.js';
 import { WebhookAdministrationService } from '../domain/services/webhooks/webhook-administration.js';
 import { TaskQueue } from './background-tasks.js';
@@ -110,6 +112,7 @@ function buildAdapters(config: AppConfig, database: OpenedDatabase, overrides: C
     metrics,
     ids: randomIds,
     jobs: new DrizzleJobRepository(database.db),
+    jobViewReader: new DrizzleJobViewReader(database.db),
     unitOfWork: new DrizzleUnitOfWork(database.db, leases),
     auditTrail: new DrizzleAuditTrail(database.db),
     outbox: new DrizzleEventOutbox(database.db),
@@ -164,6 +167,7 @@ function buildServices(
   };
   const executions = createExecutionUnits({ ...adapters, tasks }, executionSettings);
   const jobDefinitions = new JobDefinitionService(jobs, changes, clock, ids, artifacts);
+  const jobViews = new JobViewService(adapters.jobViewReader, cron, clock);
   const jobSchedules = new SchedulingService(jobs, schedules, changes, cron, clock, ids, adapters.scheduleSignal);
   const health = new HealthService(adapters.databaseStatus, adapters.flinkProbe, serviceVersion);
   const worker = new ExecutionWorker(executions.leases, tasks, logger, config.flinkPollIntervalMs);
@@ -177,7 +181,7 @@ function buildServices(
   );
   const streams = { stream: eventStream, heartbeatMs: config.eventStreamHeartbeatMs };
   const httpApp = createHttpApp({
-    jobDefinitions, jobExecutions, jobSchedules, health, access, auditLog, events, webhooks, streams, logger, metrics, pageTokenKey,
+    jobDefinitions, jobExecutions, jobSchedules, jobViews, health, access, auditLog, events, webhooks, streams, logger, metrics, pageTokenKey,
   });
   return { jobDefinitions, jobExecutions, jobSchedules, health, auditLog, events, eventStream, worker, tasks, scheduler, webhookWorker, httpApp };
 }

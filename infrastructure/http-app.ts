@@ -22,6 +22,7 @@ import type { EventFeed } from '../domain/ports/input/event-feed.js';
 import type { JobDefinitions } from '../domain/ports/input/job-definitions.js';
 import type { JobExecutions } from '../domain/ports/input/job-executions.js';
 import type { JobSchedules } from '../domain/ports/input/job-schedules.js';
+import type { JobViews } from '../domain/ports/input/job-views.js';
 import type { ServiceHealth } from '../domain/ports/input/service-health.js';
 import type { WebhookAdministration } from '../domain/ports/input/webhooks.js';
 import { requestContext } from './logging.js';
@@ -33,6 +34,7 @@ export interface HttpAppDependencies {
   jobDefinitions: JobDefinitions;
   jobExecutions: JobExecutions;
   jobSchedules: JobSchedules;
+  jobViews: JobViews;
   health: ServiceHealth;
   access: AccessControl;
   auditLog: AuditLog;
@@ -90,7 +92,7 @@ export function createHttpApp(dependencies: HttpAppDependencies) {
   app.route('/', createHealthRouter(health, access));
   app.route('/', createMetricsRouter(dependencies.metrics.exposition, access));
   app.route('/', createDocsRouter(access));
-  app.route('/api/v1/jobs', createJobsRouter(jobDefinitions, jobExecutions, jobSchedules, pageTokens, access));
+  app.route('/api/v1/jobs', createJobsRouter(jobDefinitions, dependencies.jobViews, jobExecutions, jobSchedules, pageTokens, access));
   app.route('/api/v1', createExecutionsRouter(jobExecutions, pageTokens, access));
   app.route('/api/v1', createSchedulesRouter(jobSchedules, access));
   app.route('/api/v1', createAuditRouter(auditLog, pageTokens, access));

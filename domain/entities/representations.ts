@@ -62,12 +62,23 @@ export function executionResource(execution: Execution): ExecutionResource {
 export type JobDefinitionResource = JobDefinition & { id: string; version: number; createdAt: string; updatedAt: string };
 
 export function jobDefinitionResource(job: Job): JobDefinitionResource {
-  // Named field by field, so that a field added to Job is shown only when it is added here.
-  const { id, name, description, jarURL, entryClass, args, parallelism, jarSha256, timeoutSeconds, retryPolicy, version } = job;
+  // Named field by field, so that a field added to Job is shown only when it is added here; one literal, so that
+  // every resource has the same shape (this runs for each job of each read).
   return {
-    ...{ id, name, description, jarURL, entryClass, config: byKey(job.config), args, parallelism },
-    ...{ flinkConfiguration: byKey(job.flinkConfiguration), jarSha256, timeoutSeconds, labels: byKey(job.labels) },
-    ...{ retryPolicy, version },
+    id: job.id,
+    name: job.name,
+    description: job.description,
+    jarURL: job.jarURL,
+    entryClass: job.entryClass,
+    config: byKey(job.config),
+    args: job.args,
+    parallelism: job.parallelism,
+    flinkConfiguration: byKey(job.flinkConfiguration),
+    jarSha256: job.jarSha256,
+    timeoutSeconds: job.timeoutSeconds,
+    labels: byKey(job.labels),
+    retryPolicy: job.retryPolicy,
+    version: job.version,
     createdAt: job.createdAt.toISOString(),
     updatedAt: job.updatedAt.toISOString(),
   };
@@ -78,7 +89,9 @@ export function jobDefinitionResource(job: Job): JobDefinitionResource {
  * first), so a job reads the same in the answer to its create, on GET and in its events.
  */
 function byKey<Value>(map: Record<string, Value>): Record<string, Value> {
-  return Object.fromEntries(Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const keys = Object.keys(map);
+  if (keys.length < 2) return map;
+  return Object.fromEntries(keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((key) => [key, map[key]!]));
 }
 
 export interface ScheduleResource {

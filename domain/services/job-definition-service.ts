@@ -9,6 +9,7 @@ import type { Clock } from '../ports/output/clock.js';
 import type { IdGenerator } from '../ports/output/id-generator.js';
 import type { JobRepository } from '../ports/output/job-repository.js';
 import type { AuditedChanges } from './change-records.js';
+import { keysetPage } from './keyset-page.js';
 import { requireLiveJob } from './live-job.js';
 
 export class JobDefinitionService implements JobDefinitions {
@@ -37,12 +38,9 @@ export class JobDefinitionService implements JobDefinitions {
   }
 
   async listJobs(request: ListJobsRequest): Promise<JobPage> {
-    // One row more than asked tells whether another page follows.
     const rows = await this.jobs.list({ ...request, limit: request.limit + 1 });
-    if (rows.length <= request.limit) return { jobs: rows };
-    const jobs = rows.slice(0, request.limit);
-    const last = jobs[jobs.length - 1]!;
-    return { jobs, next: { name: last.name, id: last.id } };
+    const page = keysetPage(rows, request.limit, (job) => ({ name: job.name, id: job.id }));
+    return page.next ? { jobs: page.rows, next: page.next } : { jobs: page.rows };
   }
 
   async replaceJob(id: string, definition: JobDefinition, audit: AuditContext, expectedVersion?: number): Promise<Job> {

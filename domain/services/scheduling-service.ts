@@ -6,7 +6,6 @@ import type { Job } from '../entities/job.js';
 import {
   createSchedule,
   jitterFor,
-  nextRunTimes,
   overlapAction,
   pauseSchedule,
   resumeSchedule,
@@ -24,6 +23,7 @@ import type { JobRepository } from '../ports/output/job-repository.js';
 import type { DueTick, ScheduleRepository, TickOutcome } from '../ports/output/schedule-repository.js';
 import type { AuditedChanges } from './change-records.js';
 import { requireLiveJob } from './live-job.js';
+import { computedRunTimes, scheduleView } from './schedule-view.js';
 
 /** How many due schedules one claim transaction takes at most, unless told otherwise. */
 const CLAIM_BATCH = 200;
@@ -159,12 +159,7 @@ export class SchedulingService implements JobSchedules {
   }
 
   private view(schedule: Schedule, now: Date): ScheduleView {
-    const ended = schedule.nextFireAt === null;
-    return {
-      schedule,
-      nextRunTimes: schedule.paused || ended ? [] : nextRunTimes(this.cron, schedule, now),
-      ended,
-    };
+    return scheduleView(computedRunTimes(this.cron), schedule, now);
   }
 
   private requireJob(jobId: string): Promise<Job> {

@@ -5,9 +5,46 @@ import { JobNameTakenError } from '../../../domain/errors.js';
 import type { JobQuery, JobRepository } from '../../../domain/ports/output/job-repository.js';
 import type { AppDatabase } from './database.js';
 import { translateStorageError, violatedUniqueConstraint, withStorageErrors } from './database-errors.js';
-import { jobNameOrder, jobSchedules, jobs, type JobRow } from './schema.js';
+import { jobSchedules, jobs, type JobRow } from './schema.js';
 
 const live = isNull(jobs.deletedAt);
+
+/** The listing order key, by name in byte order (see `jobs_live_name_id_idx`); keyset pagination compares against it. */
+const jobNameOrder = sql`${jobs.name} collate "C"`;
+
+/** Which of a listing's filters a query uses: listings with the same shape are the same statement. */
+export function jobListShape(query: JobQuery): string {
+  const labels = query.labels !== undefined && Object.keys(query.labels).length > 0;
+  return `${query.after ? 'after' : ''}:${labels ? 'labels' : ''}:${query.namePrefix ? 'prefix' : ''}`;
+}
+
+/**
+ * Which live jobs a listing of this shape finds, from where its page starts, with placeholders for the values
+ * (`jobListValues`): the statement text depends on the shape only, so it can be prepared once.
+ */
+export function jobListFilter(shape: string): SQL | undefined {
+  const conditions: SQL[] = [live];
+  if (shape.includes('after')) {
+    conditions.push(sql`(${jobNameOrder}, ${jobs.id}) > (${sql.placeholder('afterName')}, ${sql.placeholder('afterId')})`);
+  }
+  if (shape.includes('labels')) conditions.push(sql`${jobs.labels} @> ${sql.placeholder('labels')}::jsonb`);
+  if (shape.includes('prefix')) conditions.push(sql`starts_with(${jobs.name}, ${sql.placeholder('namePrefix')})`);
+  return and(...conditions);
+}
+
+/** The values of `jobListFilter`'s placeholders, and the page size. */
+export function jobListValues(query: JobQuery): Record<string, unknown> {
+  return {
+    afterName: query.after?.name,
+    afterId: query.after?.id,
+    labels: JSON.stringify(query.labels ?? {}),
+    namePrefix: query.namePrefix,
+    limit: query.limit,
+  };
+}
+
+/** Listings order by name, then id: the keyset their pages continue from. */
+export const jobListOrder = [asc(jobNameOrder), asc(jobs.id)];
 
 export class DrizzleJobRepository implements JobRepository {
   constructor(private readonly db: AppDatabase) {}
@@ -35,23 +72,14 @@ export class DrizzleJobRepository implements JobRepository {
   }
 
   async list(query: JobQuery): Promise<Job[]> {
-    const conditions: SQL[] = [live];
-    if (query.after) {
-      conditions.push(sql`(${jobNameOrder}, ${jobs.id}) > (${query.after.name}, ${query.after.id})`);
-    }
-    if (query.labels && Object.keys(query.labels).length > 0) {
-      conditions.push(sql`${jobs.labels} @> ${JSON.stringify(query.labels)}::jsonb`);
-    }
-    if (query.namePrefix) {
-      conditions.push(sql`starts_with(${jobs.name}, ${query.namePrefix})`);
-    }
     return withStorageErrors(async () => {
       const rows = await this.db
         .select()
         .from(jobs)
-        .where(and(...conditions))
-        .orderBy(asc(jobNameOrder), asc(jobs.id))
-        .limit(query.limit);
+        .where(jobListFilter(jobListShape(query)))
+        .orderBy(...jobListOrder)
+        .limit(sql.placeholder('limit'))
+        .execute(jobListValues(query));
       return rows.map(toJob);
     });
   }
@@ -117,7 +145,7 @@ function toRow(job: Job): typeof jobs.$inferInsert {
   };
 }
 
-function toJob(row: JobRow): Job {
+export function toJob(row: JobRow): Job {
   return {
     id: row.id,
     name: row.name,

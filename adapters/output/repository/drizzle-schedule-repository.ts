@@ -138,7 +138,7 @@ function toRow(schedule: Schedule, nextDueAt: Date | null): typeof jobSchedules.
   };
 }
 
-function toSchedule(row: ScheduleRow): Schedule {
+export function toSchedule(row: ScheduleRow): Schedule {
   return {
     jobId: row.jobId,
     cron: row.cron,

@@ -46,7 +46,9 @@ export const jobs = pgTable(
     index('jobs_live_name_id_idx')
       .on(sql`${table.name} collate "C"`, table.id)
       .where(sql`${table.deletedAt} is null`),
-    index('jobs_labels_idx').using('gin', table.labels),
+    // Label filters are containment only: jsonb_path_ops keeps each key-value pair as one entry (jsonb_ops also reads
+    // the key's). Written through: GIN's pending list of recent inserts is read by every filter until a vacuum.
+    index('jobs_labels_idx').using('gin', table.labels.op('jsonb_path_ops')).with({ fastupdate: false }),
   ],
 );
 
@@ -242,8 +244,5 @@ export const serviceSecrets = pgTable('service_secrets', {
   value: text('value').notNull(),
   createdAt: timestamptz('created_at').notNull(),
 });
-
-/** The listing order key; keyset pagination compares against it. */
-export const jobNameOrder = sql`${jobs.name} collate "C"`;
 
 export type JobRow = typeof jobs.$inferSelect;

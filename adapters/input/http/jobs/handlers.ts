@@ -3,13 +3,14 @@ import type { Job } from '../../../../domain/entities/job.js';
 import type { JobDefinitions } from '../../../../domain/ports/input/job-definitions.js';
 import type { JobExecutions } from '../../../../domain/ports/input/job-executions.js';
 import type { JobSchedules } from '../../../../domain/ports/input/job-schedules.js';
+import type { JobViews } from '../../../../domain/ports/input/job-views.js';
 import type { ContinuationTokens } from '../continuation-token.js';
 import { HttpProblem } from '../problem.js';
 import { auditContext } from '../request-context.js';
-import { toJobResource, type JobResource } from './job-resource.js';
+import { toJobResource, toJobViewResource, type JobResource } from './job-resource.js';
 import type * as routes from './routes.js';
 
-/** Jobs as served: each with a summary of its newest execution and its schedule. */
+/** Jobs just written, as served: each with a summary of its newest execution and its schedule. */
 export type JobResources = (jobs: Job[]) => Promise<JobResource[]>;
 
 export function jobResources(
@@ -34,11 +35,7 @@ export function createJob(jobDefinitions: JobDefinitions): RouteHandler<typeof r
 
 const PagePosition = z.object({ name: z.string(), id: z.uuid() });
 
-export function listJobs(
-  jobDefinitions: JobDefinitions,
-  toResources: JobResources,
-  pageTokens: ContinuationTokens,
-): RouteHandler<typeof routes.listJobs> {
+export function listJobs(jobViews: JobViews, pageTokens: ContinuationTokens): RouteHandler<typeof routes.listJobs> {
   return async (c) => {
     const query = c.req.valid('query');
     const labels = Object.fromEntries(query.label);
@@ -46,18 +43,17 @@ export function listJobs(
     const after = query.continuationToken
       ? pageTokens.decode(query.continuationToken, filters, PagePosition)
       : undefined;
-    const page = await jobDefinitions.listJobs({ limit: query.limit, after, labels, namePrefix: query.namePrefix });
+    const page = await jobViews.listJobViews({ limit: query.limit, after, labels, namePrefix: query.namePrefix });
     const nextContinuationToken = page.next ? pageTokens.encode(page.next, filters) : null;
-    return c.json({ jobs: await toResources(page.jobs), nextContinuationToken }, 200);
+    return c.json({ jobs: page.jobs.map(toJobViewResource), nextContinuationToken }, 200);
   };
 }
 
-export function getJob(jobDefinitions: JobDefinitions, toResources: JobResources): RouteHandler<typeof routes.getJob> {
+export function getJob(jobViews: JobViews): RouteHandler<typeof routes.getJob> {
   return async (c) => {
-    const job = await jobDefinitions.getJob(c.req.valid('param').id);
-    c.header('ETag', `"${job.version}"`);
-    const [resource] = await toResources([job]);
-    return c.json(resource!, 200);
+    const view = await jobViews.getJobView(c.req.valid('param').id);
+    c.header('ETag', `"${view.job.version}"`);
+    return c.json(toJobViewResource(view), 200);
   };
 }
 

@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { Job } from '../../../../domain/entities/job.js';
 import { jobDefinitionResource } from '../../../../domain/entities/representations.js';
 import type { ScheduleView } from '../../../../domain/ports/input/job-schedules.js';
+import type { JobView } from '../../../../domain/ports/input/job-views.js';
 import type { ExecutionSummary } from '../../../../domain/ports/output/execution-repository.js';
 import { ExecutionSummarySchema, toExecutionSummary } from '../executions/execution-resource.js';
 import { ScheduleSchema, toScheduleResource } from '../schedules/schedule-resource.js';
@@ -46,4 +47,8 @@ export function toJobResource(
     lastExecution: lastExecution ? toExecutionSummary(lastExecution) : null,
     schedule: schedule ? toScheduleResource(schedule) : null,
   };
+}
+
+export function toJobViewResource({ job, lastExecution, schedule }: JobView): JobResource {
+  return toJobResource(job, lastExecution ?? undefined, schedule ?? undefined);
 }

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { AppDatabase } from '../../adapters/output/repository/database.js';
+import { jobExecutions } from '../../adapters/output/repository/schema.js';
+import { databaseOf } from '../../infrastructure/container.js';
+import { testAppBackends, type TestApp } from '../support/http-app.js';
+
+const backends = await testAppBackends();
+
+/**
+ * Counts the statements the app sends to its database: postgres.js sends each through `unsafe`, PGlite through
+ * `query` (drizzle's sessions call the client's method at each execution, so wrapping it on the instance sees all).
+ */
+function countStatements(db: AppDatabase): { since(): string[]; reset(): void } {
+  const client = (db as unknown as { $client: Record<string, (...args: unknown[]) => unknown> }).$client;
+  const method = typeof client.unsafe === 'function' ? 'unsafe' : 'query';
+  const original = client[method]!;
+  let sent: string[] = [];
+  client[method] = function (this: unknown, ...args: unknown[]) {
+    sent.push(String(args[0]));
+    return original.apply(this, args);
+  };
+  return { since: () => sent, reset: () => (sent = []) };
+}
+
+describe.each(backends)('statements per job read on $name', (backend) => {
+  let api: TestApp;
+  let statements: ReturnType<typeof countStatements>;
+  let jobIds: string[];
+
+  beforeAll(async () => {
+    if (backend.skipReason) return;
+    api = await backend.start();
+    jobIds = [];
+    for (let i = 0; i < 5; i++) {
+      const body = { name: `read-${i}`, jarURL: '/jars/job.jar', entryClass: 'com.example.Main', labels: { team: 't7' } };
+      const job = await (await api.request('/api/v1/jobs', { method: 'POST', json: body })).json();
+      jobIds.push(job.id);
+      const schedule = { cron: '0 0 * * *', timezone: 'UTC' };
+      expect((await api.request(`/api/v1/jobs/${job.id}/schedule`, { method: 'POST', json: schedule })).status).toBe(200);
+    }
+    const db = databaseOf(api.container).db;
+    await db.insert(jobExecutions).values({
+      id: '00000000-0000-4000-8000-0000000000e1',
+      jobId: jobIds[0]!,
+      trigger: 'manual',
+      attempt: 1,
+      status: 'SUCCEEDED',
+      exclusive: false,
+      flinkJobId: 'f'.repeat(32),
+      history: [],
+      createdAt: new Date('2026-05-01T00:00:00.000Z'),
+    });
+    statements = countStatements(db);
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+  beforeEach((context) => {
+    if (backend.skipReason) context.skip(backend.skipReason);
+    statements.reset();
+  });
+
+  it('reads a job with its last execution and schedule in one statement', async () => {
+    const response = await api.request(`/api/v1/jobs/${jobIds[0]}`);
+    const job = await response.json();
+    expect(job.lastExecution).toMatchObject({ id: '00000000-0000-4000-8000-0000000000e1', status: 'SUCCEEDED' });
+    expect(job.schedule).toMatchObject({ cron: '0 0 * * *', nextRunTimes: expect.any(Array) });
+    expect(statements.since()).toHaveLength(1);
+  });
+
+  it('reads a page of jobs, filtered or not, in one statement each', async () => {
+    const all = await (await api.request('/api/v1/jobs?limit=3')).json();
+    expect(all.jobs).toHaveLength(3);
+    expect(all.jobs.every((job: { schedule: unknown }) => job.schedule !== null)).toBe(true);
+    const next = await (await api.request(`/api/v1/jobs?limit=3&continuationToken=${all.nextContinuationToken}`)).json();
+    expect(next.jobs).toHaveLength(2);
+    const filtered = await (await api.request('/api/v1/jobs?limit=50&label=team:t7&namePrefix=read-')).json();
+    expect(filtered.jobs).toHaveLength(5);
+    expect(statements.since()).toHaveLength(3);
+  });
+
+  it('answers an unknown job with 404 after one statement, and a malformed id with none', async () => {
+    expect((await api.request('/api/v1/jobs/00000000-0000-4000-8000-00000000dead')).status).toBe(404);
+    expect((await api.request('/api/v1/jobs/not-a-job')).status).toBe(404);
+    expect(statements.since()).toHaveLength(1);
+  });
+});
