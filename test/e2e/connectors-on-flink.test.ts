@@ -45,7 +45,7 @@ describe.skipIf(skipReason)('jobs using the connectors a Flink distribution ship
       FLINK_JOBMANAGER_URL: TEST_FLINK_URL,
       DATA_PROCESSOR_URL: jars.url,
       FLINK_POLL_INTERVAL_MS: '300',
-    });
+    }, 90_000);
   });
 
   afterAll(async () => {
