@@ -104,8 +104,13 @@ major_version() { echo "${FLINK_VERSION%%.*}"; }
 
 # ---------------------------------------------------------------- classpath
 
+# The lib/ folder is resolved again whenever pom.xml changes (its checksum is kept in .complete).
+lib_stamp() { cksum <"$SCRIPT_DIR/pom.xml" | cut -d' ' -f1; }
+
+lib_is_current() { [[ -f "$LIB_DIR/.complete" && "$(cat "$LIB_DIR/.complete")" == "$(lib_stamp)" ]]; }
+
 resolve_lib() {
-  if [[ -f "$LIB_DIR/.complete" ]]; then
+  if lib_is_current; then
     return 0
   fi
   mkdir -p "$WORK_DIR"
@@ -114,7 +119,7 @@ resolve_lib() {
   if command -v flock >/dev/null 2>&1; then
     flock -w 900 8 || die "timed out waiting for $WORK_DIR/.lib.lock"
   fi
-  if [[ -f "$LIB_DIR/.complete" ]]; then
+  if lib_is_current; then
     exec 8>&-
     return 0
   fi
@@ -133,7 +138,7 @@ resolve_lib() {
     die "could not resolve Flink $FLINK_VERSION from Maven (see $mvn_log)"
   fi
   [[ -n "$(ls "$LIB_DIR"/flink-runtime-web-*.jar 2>/dev/null)" ]] || die "flink-runtime-web missing in $LIB_DIR"
-  touch "$LIB_DIR/.complete"
+  lib_stamp >"$LIB_DIR/.complete"
   exec 8>&-
 }
 
