@@ -149,6 +149,18 @@ export class InvalidScheduleError extends DomainError {
   }
 }
 
+/** A purge that cannot be carried out as asked, naming the field and why. */
+export class InvalidPurgeError extends DomainError {
+  readonly code = 'VALIDATION_FAILED';
+
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+  }
+}
+
 export class ExecutionNotFailedError extends DomainError {
   readonly code = 'EXECUTION_NOT_FAILED';
 

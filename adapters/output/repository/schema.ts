@@ -15,7 +15,8 @@ const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode
 
 /**
  * Job definitions. A deleted job keeps its row (with `deleted_at` set) so that the runs recorded for it stay
- * queryable and keep pointing at the definition they ran; only a purge removes it. Names are unique among
+ * queryable and keep pointing at the definition they ran; the retention sweep removes it once they are all gone
+ * (execution-retention-sql.ts, which `jobs_deleted_idx` serves). Names are unique among
  * live jobs only, so a deleted job's name can be used again.
  */
 export const jobs = pgTable(
@@ -47,6 +48,7 @@ export const jobs = pgTable(
       .on(sql`${table.name} collate "C"`, table.id)
       .where(sql`${table.deletedAt} is null`),
     index('jobs_labels_idx').using('gin', table.labels),
+    index('jobs_deleted_idx').on(table.deletedAt).where(sql`${table.deletedAt} is not null`),
   ],
 );
 
@@ -57,10 +59,7 @@ export interface StoredHistoryEntry {
   detail?: string;
 }
 
-export interface StoredQueueTerms {
-  notBefore: string | null;
-  stopActive: boolean;
-}
+export type StoredQueueTerms = { notBefore: string | null; stopActive: boolean };
 
 export interface StoredStopRequest {
   mode: 'savepoint' | 'cancel';
@@ -121,6 +120,7 @@ export const jobExecutions = pgTable(
       .where(sql`${table.scheduledFor} is not null`),
     uniqueIndex('job_executions_one_retry_per_run').on(table.retryOf).where(sql`${table.retryOf} is not null`),
     index('job_executions_queued_idx').on(table.createdAt).where(sql`${table.status} = 'QUEUED'`),
+    index('job_executions_created_idx').on(table.createdAt),
   ],
 );
 
