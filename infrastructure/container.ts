@@ -73,6 +73,7 @@ export async function buildContainer(
   const keys = await openApiKeys(config);
   const database = await openDatabase(overrides.database ?? config.database, config.databaseTimeouts);
   const adapters = { ...buildAdapters(config, database, overrides), keys };
+  await adapters.artifacts.tidyCache();
   const pageTokenKey = await loadOrCreateSecret(database.db, PAGE_TOKEN_KEY, adapters.clock.now());
   const services = buildServices(config, logger, adapters, pageTokenKey);
   const container = rootContainer.createChildContainer();
@@ -137,6 +138,7 @@ function buildAdapters(config: AppConfig, database: OpenedDatabase, overrides: C
       allowedHosts: config.jarAllowedHosts,
       credentials: config.jarFetchCredentials,
       maxBytes: config.jarMaxBytes,
+      cacheMaxBytes: config.jarCacheMaxBytes,
     }),
     flink: timed(overrides.flink ?? new FlinkRestCluster({ baseUrl: config.flinkJobManagerUrl })),
     // The health probe's own client: one attempt, bounded by the probe timeout.

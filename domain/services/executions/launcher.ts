@@ -7,7 +7,7 @@ import {
 } from '../../entities/execution.js';
 import type { Job } from '../../entities/job.js';
 import { executionErrorOf } from '../../errors.js';
-import type { ArtifactSource } from '../../ports/output/artifact-source.js';
+import type { ArtifactSource, LocalArtifact } from '../../ports/output/artifact-source.js';
 import type { BackgroundTasks } from '../../ports/output/background-tasks.js';
 import type { Clock } from '../../ports/output/clock.js';
 import type { ExecutionRepository } from '../../ports/output/execution-repository.js';
@@ -97,6 +97,16 @@ export class ExecutionLauncher {
       if (!next) return;
       artifact = await this.artifacts.fetch(job.jarURL, job.jarSha256);
     }
+    try {
+      await this.submitArtifact(next, job, artifact);
+    } finally {
+      // Held by the cache from the lookup until Flink has it: never removed to make room meanwhile.
+      this.artifacts.release(artifact);
+    }
+  }
+
+  private async submitArtifact(execution: Execution, job: Job, artifact: LocalArtifact): Promise<void> {
+    let next: Execution | undefined = execution;
     const details = { UPLOADING: `${artifact.sizeBytes} bytes, sha256 ${artifact.sha256}` };
     let jarId = await this.submission.uploaded(artifact);
     if (!jarId) {
