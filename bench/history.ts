@@ -1,0 +1,138 @@
+/**
+ * Bounded history: every-second schedules on one instance (the compiled service with the no-op Flink port, see
+ * bench/instances.ts) on PostgreSQL, with the run retention set short, while the row count and the size of
+ * job_executions are sampled. After the first retention period both should stay flat; without retention the rows
+ * would grow by one per schedule and second, and that unbounded count is printed beside them as the limit.
+ *
+ *   npx tsx bench/history.ts                  # 1,000 schedules for 10 minutes, retention 2 minutes
+ *   BENCH_SCHEDULES=200                       # how many `* * * * * *` schedules
+ *   BENCH_SECONDS=240                         # how long they run
+ *   BENCH_RETENTION_SECONDS=60                # EXECUTION_RETENTION_DAYS, as a fraction of a day
+ *   BENCH_SAMPLE_SECONDS=15                   # how often rows and size are sampled
+ *   BENCH_SWEEP_INTERVAL_MS=10000             # EXECUTION_SWEEP_INTERVAL_MS of the instance
+ *   DATABASE_URL=postgres://...               # default: a scratch database on TEST_DATABASE_URL's server
+ *
+ * Size is pg_total_relation_size (table, TOAST and indexes): rows removed leave space autovacuum hands back to new
+ * rows, so the size levels off a little above what the rows need. Events (the outbox) are sampled too: they are kept
+ * EVENT_RETENTION_DAYS (whole days) and are not what this benchmark bounds.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { loadConfig } from '../infrastructure/config.js';
+import { buildContainer, databaseOf } from '../infrastructure/container.js';
+import { createLogger } from '../infrastructure/logging.js';
+import { startJarServer } from '../scripts/jar-server.js';
+import { createScratchDatabase } from '../scripts/scratch-database.js';
+import { compileInstance, startInstance, watchUsage } from './instances.js';
+import { NoopFlinkCluster } from './noop-flink-cluster.js';
+import { machine, mib, note, printTable, type Row } from './report.js';
+import { createScheduledJobs, removeSchedules } from './scheduler-jobs.js';
+
+const schedules = Number(process.env.BENCH_SCHEDULES ?? 1000);
+const seconds = Number(process.env.BENCH_SECONDS ?? 600);
+const retentionSeconds = Number(process.env.BENCH_RETENTION_SECONDS ?? 120);
+const sampleSeconds = Number(process.env.BENCH_SAMPLE_SECONDS ?? 15);
+const sweepIntervalMs = Number(process.env.BENCH_SWEEP_INTERVAL_MS ?? 10_000);
+/** How far above the count at the end of the first retention period the rows may go and still count as flat. */
+const FLAT_MARGIN = 1.2;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+interface Sample {
+  second: number;
+  rows: number;
+  bytes: number;
+  events: number;
+}
+
+const scratch = process.env.DATABASE_URL ? undefined : await createScratchDatabase();
+const databaseUrl = process.env.DATABASE_URL ?? scratch!.url;
+const dir = await mkdtemp(join(tmpdir(), 'fjs-bench-history-'));
+const jarPath = join(dir, 'bench.jar');
+const jarBytes = randomBytes(4096);
+await writeFile(jarPath, jarBytes);
+const jarSha256 = createHash('sha256').update(jarBytes).digest('hex');
+const jars = await startJarServer(jarPath);
+const load = loadavg()[0]!.toFixed(2);
+
+const serviceEnv = (dataDir: string): Record<string, string> => ({
+  PORT: '0',
+  HOST: '127.0.0.1',
+  DATABASE_URL: databaseUrl,
+  DATA_DIR: dataDir,
+  DATA_PROCESSOR_URL: jars.url,
+  FLINK_JOBMANAGER_URL: 'http://127.0.0.1:9',
+  LOG_LEVEL: 'warn',
+  EXECUTION_RETENTION_DAYS: String(retentionSeconds / 86_400),
+  EXECUTION_SWEEP_INTERVAL_MS: String(sweepIntervalMs),
+});
+
+const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+const setup = await buildContainer(loadConfig(serviceEnv(join(dir, 'setup'))), createLogger('warn'), { flink: new NoopFlinkCluster() });
+
+async function sample(startedAt: number): Promise<Sample> {
+  const [row] = await sql<{ rows: number; bytes: string; events: number }[]>`
+    select (select count(*)::int from job_executions) as rows,
+      pg_total_relation_size('job_executions') as bytes,
+      (select count(*)::int from events) as events`;
+  return { second: Math.round((Date.now() - startedAt) / 1000), rows: row!.rows, bytes: Number(row!.bytes), events: row!.events };
+}
+
+function printSamples(samples: Sample[]): void {
+  console.log(`\njob_executions while ${schedules} every-second schedules run, retention ${retentionSeconds} s\n`);
+  console.log('| second | rows | without retention | table size | events |');
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const s of samples) {
+    console.log(`| ${s.second} | ${s.rows} | ${schedules * s.second} | ${mib(s.bytes)} | ${s.events} |`);
+  }
+}
+
+/** The verdict: from one retention period (plus a sweep) on, rows and size no higher than FLAT_MARGIN x there. */
+function verdict(samples: Sample[], cpuPercent: number, rss: number): Row[] {
+  const settleSecond = retentionSeconds + sweepIntervalMs / 1000 + sampleSeconds;
+  const after = samples.filter((s) => s.second >= settleSecond);
+  const first = after[0];
+  const last = samples[samples.length - 1]!;
+  if (!first || after.length < 2) throw new Error(`run longer than ${settleSecond} s to see the history level off`);
+  const maxRows = Math.max(...after.map((s) => s.rows));
+  const maxBytes = Math.max(...after.map((s) => s.bytes));
+  const scenario = `${schedules} x "* * * * * *", ${seconds} s, retention ${retentionSeconds} s`;
+  const bound = schedules * (retentionSeconds + sweepIntervalMs / 1000);
+  return [
+    { scenario, metric: `rows at ${first.second} s -> highest after -> at the end`, measured: `${first.rows} -> ${maxRows} -> ${last.rows}`, goal: `highest <= ${FLAT_MARGIN} x first`, met: maxRows <= FLAT_MARGIN * first.rows },
+    { scenario, metric: 'rows at the end / schedules x (retention + sweep interval)', measured: (last.rows / bound).toFixed(2), goal: '<= 1.1', met: last.rows <= 1.1 * bound },
+    { scenario, metric: 'rows at the end / rows without retention', measured: (last.rows / (schedules * last.second)).toFixed(3), goal: 'well under 1' },
+    { scenario, metric: `table size at ${first.second} s -> highest after -> at the end`, measured: `${mib(first.bytes)} -> ${mib(maxBytes)} -> ${mib(last.bytes)}`, goal: `highest <= ${FLAT_MARGIN} x first`, met: maxBytes <= FLAT_MARGIN * first.bytes },
+    { scenario, metric: 'instance CPU, peak RSS', measured: `${cpuPercent.toFixed(0)} %, ${mib(rss)}`, goal: '' },
+  ];
+}
+
+await compileInstance();
+const instance = await startInstance('history', serviceEnv(join(dir, 'history')));
+let jobIds: string[] = [];
+try {
+  jobIds = await createScheduledJobs(setup, jarSha256, { prefix: 'history', count: schedules, cronOf: () => '* * * * * *' });
+  const startedAt = Date.now();
+  const usage = watchUsage([instance]);
+  const samples: Sample[] = [];
+  for (let next = startedAt; next <= startedAt + seconds * 1000; next += sampleSeconds * 1000) {
+    await sleep(next - Date.now());
+    samples.push(await sample(startedAt));
+    const s = samples[samples.length - 1]!;
+    note(`${s.second} s: ${s.rows} runs, ${mib(s.bytes)}, ${s.events} events`);
+  }
+  const { cpuPercent, peakRss } = usage();
+  printSamples(samples);
+  printTable(`Bounded history, PostgreSQL; ${machine(load)}`, verdict(samples, cpuPercent[0]!, peakRss[0]!));
+} finally {
+  await removeSchedules(sql, jobIds).catch(() => undefined);
+  await instance.stop();
+  await databaseOf(setup).close();
+  await sql.end({ timeout: 5 });
+  await jars.close();
+  await scratch?.drop();
+  await rm(dir, { recursive: true, force: true });
+}
