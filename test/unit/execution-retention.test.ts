@@ -52,6 +52,10 @@ class ScriptedHistory implements ExecutionHistory {
     this.asked.push({ rule, limit, after });
     return this.batches.shift() ?? { removed: 0, nextJobId: null };
   }
+  reclaimed = 0;
+  async reclaimSpace() {
+    this.reclaimed++;
+  }
   async countRemovable(runs: RemovableRuns) {
     this.purges.push({ runs, dryRun: true });
     return 3;
@@ -84,6 +88,25 @@ describe('ExecutionRetentionService', () => {
     expect(await aService(history).service.sweep()).toBe(1015);
     expect(history.asked.map((call) => call.after)).toEqual([null, null, 'a', 'b']);
     expect(history.asked[0]!.rule).toEqual({ before: new Date(now.getTime() - 60_000), keepPerJob: 10 });
+  });
+
+  it('hands the space back once this replica removed 10,000 rows since it last did', async () => {
+    const full = { removed: 1000, nextJobId: null };
+    const history = new ScriptedHistory([
+      ...Array<SweptBatch>(6).fill(full),
+      { removed: 0, nextJobId: null },
+      ...Array<SweptBatch>(3).fill(full),
+      { removed: 999, nextJobId: null },
+      { removed: 1, nextJobId: null },
+      { removed: 500, nextJobId: null },
+    ]);
+    const { service } = aService(history);
+    expect([await service.sweep(), await service.sweep()]).toEqual([6000, 3999]);
+    expect(history.reclaimed).toBe(0);
+    await service.sweep();
+    expect(history.reclaimed).toBe(1);
+    await service.sweep();
+    expect(history.reclaimed).toBe(1);
   });
 
   it('stops at once when another replica holds the sweep', async () => {

@@ -14,6 +14,11 @@ export interface ExecutionHistory {
    * nothing, while another holds the sweep.
    */
   sweepBatch(rule: RetentionRule, limit: number, afterJobId: string | null): Promise<SweptBatch | null>;
+  /**
+   * Hands the space of removed runs back for new ones and refreshes the planner's statistics (VACUUM ANALYZE):
+   * embedded PGlite runs no autovacuum, and a server's may be off or behind a sweep of every-second schedules.
+   */
+  reclaimSpace(): Promise<void>;
   /** How many runs `runs` names that may be removed. */
   countRemovable(runs: RemovableRuns): Promise<number>;
   /** Removes the runs `runs` names that may be removed; resolves with how many. */

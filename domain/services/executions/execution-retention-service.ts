@@ -15,8 +15,12 @@ import type { AuditedChanges } from '../change-records.js';
 
 /** How many rows one sweep batch removes: small batches keep locks and transactions short. */
 const SWEEP_BATCH = 1000;
+/** How many rows this replica removes between two reclaims of their space. */
+const RECLAIM_AFTER = 10_000;
 
 export class ExecutionRetentionService implements ExecutionRetention {
+  private removedSinceReclaim = 0;
+
   constructor(
     private readonly history: ExecutionHistory,
     private readonly jobs: JobRepository,
@@ -38,11 +42,22 @@ export class ExecutionRetentionService implements ExecutionRetention {
     return { removed, dryRun };
   }
 
+  /** Sweeps, and now and then (every RECLAIM_AFTER rows this replica removed) hands their space back. */
+  async sweep(): Promise<number> {
+    const removed = await this.sweepBatches();
+    this.removedSinceReclaim += removed;
+    if (this.removedSinceReclaim >= RECLAIM_AFTER) {
+      this.removedSinceReclaim = 0;
+      await this.history.reclaimSpace();
+    }
+    return removed;
+  }
+
   /**
    * Batch after batch until one comes back short with every job looked at. Stops at once when another replica
    * holds the sweep: that one goes on with it.
    */
-  async sweep(): Promise<number> {
+  private async sweepBatches(): Promise<number> {
     const rule = retentionRuleAt(this.clock.now(), this.settings);
     let removed = 0;
     let afterJobId: string | null = null;
