@@ -44,6 +44,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.
 interface Sample {
   second: number;
   rows: number;
+  /** Runs written since the table was made (its insert counter): what it would hold without retention. */
+  written: number;
   bytes: number;
   events: number;
 }
@@ -74,19 +76,21 @@ const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
 const setup = await buildContainer(loadConfig(serviceEnv(join(dir, 'setup'))), createLogger('warn'), { flink: new NoopFlinkCluster() });
 
 async function sample(startedAt: number): Promise<Sample> {
-  const [row] = await sql<{ rows: number; bytes: string; events: number }[]>`
+  const [row] = await sql<{ rows: number; written: string; bytes: string; events: number }[]>`
     select (select count(*)::int from job_executions) as rows,
+      (select n_tup_ins from pg_stat_user_tables where relname = 'job_executions') as written,
       pg_total_relation_size('job_executions') as bytes,
       (select count(*)::int from events) as events`;
-  return { second: Math.round((Date.now() - startedAt) / 1000), rows: row!.rows, bytes: Number(row!.bytes), events: row!.events };
+  const second = Math.round((Date.now() - startedAt) / 1000);
+  return { second, rows: row!.rows, written: Number(row!.written), bytes: Number(row!.bytes), events: row!.events };
 }
 
 function printSamples(samples: Sample[]): void {
   console.log(`\njob_executions while ${schedules} every-second schedules run, retention ${retentionSeconds} s\n`);
-  console.log('| second | rows | without retention | table size | events |');
+  console.log('| second | rows | runs written (rows without retention) | table size | events |');
   console.log('| --- | --- | --- | --- | --- |');
   for (const s of samples) {
-    console.log(`| ${s.second} | ${s.rows} | ${schedules * s.second} | ${mib(s.bytes)} | ${s.events} |`);
+    console.log(`| ${s.second} | ${s.rows} | ${s.written} | ${mib(s.bytes)} | ${s.events} |`);
   }
 }
 
@@ -103,11 +107,14 @@ function verdict(samples: Sample[], cpuPercent: number, rss: number): Row[] {
   const maxRows = Math.max(...after.map((s) => s.rows));
   const maxBytes = Math.max(...after.map((s) => s.bytes));
   const scenario = `${schedules} x "* * * * * *", ${seconds} s, retention ${retentionSeconds} s`;
-  const bound = schedules * (retentionSeconds + sweepIntervalMs / 1000);
+  // What the retention should leave: the runs written in its period (plus a sweep interval), at the rate measured.
+  const rate = (last.written - first.written) / (last.second - first.second);
+  const bound = rate * (retentionSeconds + sweepIntervalMs / 1000);
   return [
     { scenario, metric: `rows at ${first.second} s -> highest after -> at the end`, measured: `${first.rows} -> ${maxRows} -> ${last.rows}`, goal: `highest <= ${FLAT_MARGIN} x first`, met: maxRows <= FLAT_MARGIN * first.rows },
-    { scenario, metric: 'rows at the end / schedules x (retention + sweep interval)', measured: (last.rows / bound).toFixed(2), goal: '<= 1.1', met: last.rows <= 1.1 * bound },
-    { scenario, metric: 'rows at the end / rows without retention', measured: (last.rows / (schedules * last.second)).toFixed(3), goal: 'well under 1' },
+    { scenario, metric: 'runs written a second (the schedules ask for one each)', measured: `${rate.toFixed(0)} (${((rate / schedules) * 100).toFixed(0)} %)`, goal: '' },
+    { scenario, metric: 'rows at the end / runs written in (retention + sweep interval)', measured: (last.rows / bound).toFixed(2), goal: '<= 1.1', met: last.rows <= 1.1 * bound },
+    { scenario, metric: 'rows at the end / runs written (rows without retention)', measured: (last.rows / last.written).toFixed(3), goal: 'well under 1' },
     { scenario, metric: `table size at ${first.second} s -> highest after -> at the end`, measured: `${mib(first.bytes)} -> ${mib(maxBytes)} -> ${mib(last.bytes)}`, goal: `highest <= ${FLAT_MARGIN} x first`, met: maxBytes <= FLAT_MARGIN * first.bytes },
     { scenario, metric: 'instance CPU, peak RSS', measured: `${cpuPercent.toFixed(0)} %, ${mib(rss)}`, goal: '' },
   ];
