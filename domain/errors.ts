@@ -137,29 +137,23 @@ export class ScheduleNotFoundError extends DomainError {
   }
 }
 
+/** A field of a request the domain refuses (beyond its schema), naming the field and why. */
+export abstract class InvalidFieldError extends DomainError {
+  readonly code = 'VALIDATION_FAILED';
+
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+  }
+}
+
 /** A schedule that cannot be used, naming the field and why (a cron that never fires, an unknown zone...). */
-export class InvalidScheduleError extends DomainError {
-  readonly code = 'VALIDATION_FAILED';
+export class InvalidScheduleError extends InvalidFieldError {}
 
-  constructor(
-    readonly field: string,
-    readonly reason: string,
-  ) {
-    super(`${field}: ${reason}`);
-  }
-}
-
-/** A purge that cannot be carried out as asked, naming the field and why. */
-export class InvalidPurgeError extends DomainError {
-  readonly code = 'VALIDATION_FAILED';
-
-  constructor(
-    readonly field: string,
-    readonly reason: string,
-  ) {
-    super(`${field}: ${reason}`);
-  }
-}
+/** A purge that cannot be carried out as asked (a `before` in the future). */
+export class InvalidPurgeError extends InvalidFieldError {}
 
 export class ExecutionNotFailedError extends DomainError {
   readonly code = 'EXECUTION_NOT_FAILED';
