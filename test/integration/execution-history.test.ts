@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DrizzleExecutionHistory } from '../../adapters/output/repository/drizzle-execution-history.js';
+import type { RunPosition, SweptBatch } from '../../domain/ports/output/execution-history.js';
 import { DrizzleJobRepository } from '../../adapters/output/repository/drizzle-job-repository.js';
 import { executionRow } from '../../adapters/output/repository/execution-rows.js';
 import { jobExecutions, jobs } from '../../adapters/output/repository/schema.js';
@@ -58,18 +59,25 @@ describe.each(backends)('execution retention on $name', (backend) => {
     return rows.map((row) => row.id);
   }
 
-  /** Sweeps as the service does: batch after batch, until one comes back short with every job looked at. */
-  async function sweepAll(before: Date, keepPerJob: number, limit = 1000): Promise<number> {
+  /** Walks batch after batch from where the last one said, until one says it was the last. */
+  async function walk<P>(step: (after: P | null) => Promise<SweptBatch<P> | null>): Promise<number> {
     let removed = 0;
-    let after: string | null = null;
-    for (;;) {
-      const batch = await history.sweepBatch({ before, keepPerJob }, limit, after);
+    for (let after: P | null = null; ; ) {
+      const batch = await step(after);
       if (!batch) throw new Error('the sweep was held by someone else');
       removed += batch.removed;
-      if (batch.removed >= limit) continue;
-      if (batch.nextJobId === null) return removed;
-      after = batch.nextJobId;
+      if (batch.next === null) return removed;
+      after = batch.next;
     }
+  }
+
+  /** Sweeps as the service does: old runs, runs past the count, then deleted jobs left without runs. */
+  async function sweepAll(before: Date, keepPerJob: number, limit = 1000): Promise<number> {
+    const old = await walk<RunPosition>((after) => history.sweepOldRuns(before, limit, after));
+    const counted = await walk<string>((after) => history.sweepRunsPastCount(keepPerJob, limit, after));
+    let jobsRemoved = 0;
+    for (let batch = limit; batch >= limit; jobsRemoved += batch) batch = (await history.sweepDeletedJobs(before, limit))!;
+    return old + counted + jobsRemoved;
   }
 
   it('removes finished runs past the age, never an active or queued one, nor the newest of a job', async () => {
@@ -81,7 +89,7 @@ describe.each(backends)('execution retention on $name', (backend) => {
     const onlyRun = await aRun(lone, 6, 'SUCCEEDED');
     const recent = await aRun(job, 200, 'SUCCEEDED');
 
-    expect(await sweepAll(at(100), 1000)).toBe(3);
+    expect(await sweepAll(at(100), 1000, 2), 'in batches of 2, walking past the runs kept').toBe(3);
     await history.reclaimSpace();
     expect(await remaining()).toEqual([running, queued, onlyRun, recent].sort());
     expect(await remaining()).not.toContain(old[0]);
@@ -140,11 +148,13 @@ describe.each(backends)('execution retention on $name', (backend) => {
         await new Promise<void>((resolve) => (release = resolve));
       });
       await held;
-      expect(await history.sweepBatch({ before: at(100), keepPerJob: 1000 }, 1000, null)).toBeNull();
+      expect(await history.sweepOldRuns(at(100), 1000, null)).toBeNull();
+      expect(await history.sweepRunsPastCount(1, 1000, null)).toBeNull();
+      expect(await history.sweepDeletedJobs(at(100), 1000)).toBeNull();
       expect(await remaining()).toHaveLength(2);
       release();
       await holder;
-      expect(await history.sweepBatch({ before: at(100), keepPerJob: 1000 }, 1000, null)).toEqual({ removed: 1, nextJobId: null });
+      expect(await history.sweepOldRuns(at(100), 1000, null)).toEqual({ removed: 1, next: null });
     });
 
     it('two sweepers at once remove each run once, without deadlock or error', async () => {
@@ -160,15 +170,15 @@ describe.each(backends)('execution retention on $name', (backend) => {
       const sweeper = (of: DrizzleExecutionHistory) => async () => {
         let removed = 0;
         for (let round = 0; round < 200; round++) {
-          const batch = await of.sweepBatch({ before: at(1000), keepPerJob: 100 }, 50, null);
+          const batch = await of.sweepRunsPastCount(100, 50, null);
           if (batch) removed += batch.removed;
           if (batch && batch.removed === 0) return removed;
         }
         return removed;
       };
       const [one, two] = await Promise.all([sweeper(history)(), sweeper(other)()]);
-      expect(one + two).toBe(3 * 399);
-      expect(await remaining()).toHaveLength(3);
+      expect(one + two).toBe(3 * 300);
+      expect(await remaining()).toHaveLength(300);
     });
   }
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { removableRunsOf, retentionRuleAt, type RemovableRuns, type RetentionRule } from '../../domain/entities/execution-retention.js';
+import { removableRunsOf, retentionRuleAt, type RemovableRuns } from '../../domain/entities/execution-retention.js';
 import { createJob } from '../../domain/entities/job.js';
 import { InvalidPurgeError, JobNotFoundError } from '../../domain/errors.js';
-import type { ExecutionHistory, SweptBatch } from '../../domain/ports/output/execution-history.js';
+import type { ExecutionHistory, RunPosition, SweptBatch } from '../../domain/ports/output/execution-history.js';
 import { AuditedChanges } from '../../domain/services/change-records.js';
 import { ExecutionRetentionService } from '../../domain/services/executions/execution-retention-service.js';
 import { anAuditContext } from '../support/audit-contexts.js';
@@ -41,18 +41,32 @@ describe('retentionRuleAt', () => {
   });
 });
 
+type Batch<P> = SweptBatch<P> | null;
+
 /** A history that hands out the batches it is given, and remembers how it was asked. */
 class ScriptedHistory implements ExecutionHistory {
-  readonly asked: { rule: RetentionRule; limit: number; after: string | null }[] = [];
+  readonly asked: string[] = [];
   readonly purges: { runs: RemovableRuns; dryRun: boolean }[] = [];
-
-  constructor(private readonly batches: (SweptBatch | null)[]) {}
-
-  async sweepBatch(rule: RetentionRule, limit: number, after: string | null) {
-    this.asked.push({ rule, limit, after });
-    return this.batches.shift() ?? { removed: 0, nextJobId: null };
-  }
   reclaimed = 0;
+
+  constructor(
+    private readonly old: Batch<RunPosition>[],
+    private readonly counted: Batch<string>[] = [],
+    private readonly deletedJobs: (number | null)[] = [],
+  ) {}
+
+  async sweepOldRuns(_before: Date, _limit: number, after: RunPosition | null) {
+    this.asked.push(`old after ${after?.id ?? 'start'}`);
+    return this.old.length ? this.old.shift()! : { removed: 0, next: null };
+  }
+  async sweepRunsPastCount(keep: number, _limit: number, after: string | null) {
+    this.asked.push(`count ${keep} after ${after ?? 'start'}`);
+    return this.counted.length ? this.counted.shift()! : { removed: 0, next: null };
+  }
+  async sweepDeletedJobs() {
+    this.asked.push('deleted jobs');
+    return this.deletedJobs.length ? this.deletedJobs.shift()! : 0;
+  }
   async reclaimSpace() {
     this.reclaimed++;
   }
@@ -66,6 +80,8 @@ class ScriptedHistory implements ExecutionHistory {
   }
 }
 
+const position = (id: string): RunPosition => ({ createdAt: now, id });
+
 function aService(history: ScriptedHistory) {
   const jobs = new InMemoryJobRepository();
   const executions = new InMemoryExecutionRepository();
@@ -78,27 +94,33 @@ function aService(history: ScriptedHistory) {
 }
 
 describe('ExecutionRetentionService', () => {
-  it('sweeps a full batch again at the same job, then goes on after the job a short batch names, until the last', async () => {
-    const history = new ScriptedHistory([
-      { removed: 1000, nextJobId: 'a' },
-      { removed: 10, nextJobId: 'a' },
-      { removed: 0, nextJobId: 'b' },
-      { removed: 5, nextJobId: null },
+  it('walks old runs, then runs past the count per job, then deleted jobs, each from where the last batch said', async () => {
+    const history = new ScriptedHistory(
+      [{ removed: 1000, next: position('r1') }, { removed: 10, next: null }],
+      [{ removed: 1000, next: 'a' }, { removed: 5, next: 'b' }, { removed: 0, next: null }],
+      [1000, 7],
+    );
+    expect(await aService(history).service.sweep()).toBe(3022);
+    expect(history.asked).toEqual([
+      'old after start',
+      'old after r1',
+      'count 10 after start',
+      'count 10 after a',
+      'count 10 after b',
+      'deleted jobs',
+      'deleted jobs',
     ]);
-    expect(await aService(history).service.sweep()).toBe(1015);
-    expect(history.asked.map((call) => call.after)).toEqual([null, null, 'a', 'b']);
-    expect(history.asked[0]!.rule).toEqual({ before: new Date(now.getTime() - 60_000), keepPerJob: 10 });
   });
 
   it('hands the space back once this replica removed 10,000 rows since it last did', async () => {
-    const full = { removed: 1000, nextJobId: null };
+    const full = { removed: 1000, next: position('r') };
     const history = new ScriptedHistory([
-      ...Array<SweptBatch>(6).fill(full),
-      { removed: 0, nextJobId: null },
-      ...Array<SweptBatch>(3).fill(full),
-      { removed: 999, nextJobId: null },
-      { removed: 1, nextJobId: null },
-      { removed: 500, nextJobId: null },
+      ...Array<SweptBatch<RunPosition>>(5).fill(full),
+      { removed: 1000, next: null },
+      ...Array<SweptBatch<RunPosition>>(3).fill(full),
+      { removed: 999, next: null },
+      { removed: 1, next: null },
+      { removed: 500, next: null },
     ]);
     const { service } = aService(history);
     expect([await service.sweep(), await service.sweep()]).toEqual([6000, 3999]);
@@ -110,9 +132,9 @@ describe('ExecutionRetentionService', () => {
   });
 
   it('stops at once when another replica holds the sweep', async () => {
-    const history = new ScriptedHistory([{ removed: 1000, nextJobId: 'a' }, null, { removed: 1, nextJobId: null }]);
+    const history = new ScriptedHistory([{ removed: 1000, next: position('r1') }, null, { removed: 1, next: null }]);
     expect(await aService(history).service.sweep()).toBe(1000);
-    expect(history.asked).toHaveLength(2);
+    expect(history.asked).toEqual(['old after start', 'old after r1']);
   });
 
   it('purges (or counts, in a dry run) in a transaction that records the audit row', async () => {

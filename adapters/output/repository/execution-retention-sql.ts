@@ -31,16 +31,26 @@ export function namedBy(runs: RemovableRuns): SQL {
   return sql`e.created_at < ${runs.before.toISOString()}::timestamptz ${ofJob} and ${removable}`;
 }
 
-/** Removes up to `limit` removable runs created before `before`, oldest first; selects `n`, how many. */
-export function removeOlderRuns(before: Date, limit: number): SQL {
+/**
+ * Looks at the `limit` oldest runs created before `before` and after `after` (in (created_at, id) order: a walk
+ * down the created_at index that stops at `limit`, whatever the table holds) and removes those that may go.
+ * Selects `n`, how many, and `last_at`/`last_id`, the last run looked at, or nulls when fewer than `limit` were left.
+ */
+export function removeOlderRuns(before: Date, limit: number, after: { createdAt: Date; id: string } | null): SQL {
+  const from = after ? sql`and (created_at, id) > (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)` : sql``;
   return sql`
-    with doomed as (
-      select e.id from job_executions e
-      where e.created_at < ${before.toISOString()}::timestamptz and ${removable}
-      order by e.created_at limit ${limit}
+    with looked as materialized (
+      select id, created_at from job_executions
+      where created_at < ${before.toISOString()}::timestamptz ${from}
+      order by created_at, id limit ${limit}
+    ), doomed as (
+      select e.id from job_executions e where e.id in (select id from looked) and ${removable}
       for update of e skip locked
     ), removed as (delete from job_executions where id in (select id from doomed) returning 1)
-    select count(*)::int as n from removed`;
+    select (select count(*) from removed)::int as n, last.created_at as last_at, last.id as last_id
+    from (select 1) one left join (
+      select created_at, id from looked order by created_at desc, id desc limit 1
+    ) last on (select count(*) from looked) = ${limit}`;
 }
 
 /**
@@ -48,10 +58,10 @@ export function removeOlderRuns(before: Date, limit: number): SQL {
  * `keep` (found by skipping `keep` entries of the job's newest-first index). Selects `n`, how many, and `last`, the
  * last job looked at, or null when fewer than `jobs` were left.
  */
-export function removeRunsPastCount(keep: number, limit: number, afterJobId: string | null, jobs: number): SQL {
+export function removeRunsPastCount(keep: number, limit: number, afterJobId: string, jobs: number): SQL {
   return sql`
     with chunk as (
-      select id from jobs where (${afterJobId}::uuid is null or id > ${afterJobId}::uuid) order by id limit ${jobs}
+      select id from jobs where id > ${afterJobId}::uuid order by id limit ${jobs}
     ), cut as (
       select c.id as job_id, x.created_at, x.id from chunk c cross join lateral (
         select created_at, id from job_executions where job_id = c.id order by created_at desc, id desc offset ${keep} limit 1

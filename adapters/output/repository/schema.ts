@@ -120,7 +120,7 @@ export const jobExecutions = pgTable(
       .where(sql`${table.scheduledFor} is not null`),
     uniqueIndex('job_executions_one_retry_per_run').on(table.retryOf).where(sql`${table.retryOf} is not null`),
     index('job_executions_queued_idx').on(table.createdAt).where(sql`${table.status} = 'QUEUED'`),
-    index('job_executions_created_idx').on(table.createdAt),
+    index('job_executions_created_idx').on(table.createdAt, table.id),
   ],
 );
 

@@ -9,7 +9,7 @@ import {
 import { InvalidPurgeError, JobNotFoundError } from '../../errors.js';
 import type { ExecutionRetention } from '../../ports/input/execution-retention.js';
 import type { Clock } from '../../ports/output/clock.js';
-import type { ExecutionHistory } from '../../ports/output/execution-history.js';
+import type { ExecutionHistory, RunPosition, SweptBatch } from '../../ports/output/execution-history.js';
 import type { JobRepository } from '../../ports/output/job-repository.js';
 import type { AuditedChanges } from '../change-records.js';
 
@@ -53,21 +53,32 @@ export class ExecutionRetentionService implements ExecutionRetention {
     return removed;
   }
 
-  /**
-   * Batch after batch until one comes back short with every job looked at. Stops at once when another replica
-   * holds the sweep: that one goes on with it.
-   */
+  /** The three walks of a sweep, each batch after batch; none goes on once another replica holds the sweep. */
   private async sweepBatches(): Promise<number> {
     const rule = retentionRuleAt(this.clock.now(), this.settings);
-    let removed = 0;
-    let afterJobId: string | null = null;
-    for (;;) {
-      const batch = await this.history.sweepBatch(rule, SWEEP_BATCH, afterJobId);
-      if (!batch) return removed;
-      removed += batch.removed;
-      if (batch.removed >= SWEEP_BATCH) continue;
-      if (batch.nextJobId === null) return removed;
-      afterJobId = batch.nextJobId;
-    }
+    const old = await walk((after: RunPosition | null) => this.history.sweepOldRuns(rule.before, SWEEP_BATCH, after));
+    if (!old.done) return old.removed;
+    const counted = await walk((after: string | null) => this.history.sweepRunsPastCount(rule.keepPerJob, SWEEP_BATCH, after));
+    if (!counted.done) return old.removed + counted.removed;
+    const jobs = await walk(async () => {
+      const removed = await this.history.sweepDeletedJobs(rule.before, SWEEP_BATCH);
+      return removed === null ? null : { removed, next: removed >= SWEEP_BATCH ? true : null };
+    });
+    return old.removed + counted.removed + jobs.removed;
+  }
+}
+
+/** Runs `step` from the start, then from where each batch says, until one says it is the last (`done`) or none runs. */
+async function walk<Position>(
+  step: (after: Position | null) => Promise<SweptBatch<Position> | null>,
+): Promise<{ removed: number; done: boolean }> {
+  let removed = 0;
+  let after: Position | null = null;
+  for (;;) {
+    const batch = await step(after);
+    if (!batch) return { removed, done: false };
+    removed += batch.removed;
+    if (batch.next === null) return { removed, done: true };
+    after = batch.next;
   }
 }
