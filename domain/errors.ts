@@ -137,8 +137,8 @@ export class ScheduleNotFoundError extends DomainError {
   }
 }
 
-/** A schedule that cannot be used, naming the field and why (a cron that never fires, an unknown zone...). */
-export class InvalidScheduleError extends DomainError {
+/** A field of a request the domain refuses (beyond its schema), naming the field and why. */
+export abstract class InvalidFieldError extends DomainError {
   readonly code = 'VALIDATION_FAILED';
 
   constructor(
@@ -148,6 +148,12 @@ export class InvalidScheduleError extends DomainError {
     super(`${field}: ${reason}`);
   }
 }
+
+/** A schedule that cannot be used, naming the field and why (a cron that never fires, an unknown zone...). */
+export class InvalidScheduleError extends InvalidFieldError {}
+
+/** A purge that cannot be carried out as asked (a `before` in the future). */
+export class InvalidPurgeError extends InvalidFieldError {}
 
 export class ExecutionNotFailedError extends DomainError {
   readonly code = 'EXECUTION_NOT_FAILED';

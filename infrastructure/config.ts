@@ -70,6 +70,10 @@ const environmentSchema = z.object({
   AUTH_DISABLED: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
   AUDIT_RETENTION_DAYS: positiveInteger('days').default(90),
   EVENT_RETENTION_DAYS: positiveInteger('days').default(14),
+  EXECUTION_RETENTION_DAYS: positiveNumber('days').default(30),
+  EXECUTION_RETENTION_PER_JOB: positiveInteger('runs').default(1000),
+  EXECUTION_SWEEP_INTERVAL_MS: positiveInteger('milliseconds').default(10_000),
+  JAR_CACHE_MAX_BYTES: positiveInteger('bytes').default(2 * 1024 * 1024 * 1024),
   DATABASE_CONNECT_TIMEOUT_MS: positiveInteger('milliseconds').default(3000),
   DATABASE_STATEMENT_TIMEOUT_MS: positiveInteger('milliseconds').default(5000),
   HEALTH_PROBE_INTERVAL_MS: positiveInteger('milliseconds').default(5000),
@@ -119,6 +123,10 @@ export interface AppConfig {
   auditRetentionDays: number;
   /** How long events are kept in the outbox. */
   eventRetentionDays: number;
+  /** How long finished runs are kept, how many of each job's newest whatever their age, and how often that is swept. */
+  executionRetention: { maxAgeMs: number; keepPerJob: number; sweepIntervalMs: number };
+  /** Most bytes the JAR cache holds; least recently used JARs not in use are removed past it. */
+  jarCacheMaxBytes: number;
   /** How often an open event stream that has read every stored event looks for new ones. */
   eventStreamPollIntervalMs: number;
   /** How often an open event stream sends a `: keep-alive` comment. */
@@ -188,6 +196,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     authDisabled: settings.AUTH_DISABLED === 'true',
     auditRetentionDays: settings.AUDIT_RETENTION_DAYS,
     eventRetentionDays: settings.EVENT_RETENTION_DAYS,
+    executionRetention: {
+      maxAgeMs: Math.round(settings.EXECUTION_RETENTION_DAYS * 24 * 60 * 60 * 1000),
+      keepPerJob: settings.EXECUTION_RETENTION_PER_JOB,
+      sweepIntervalMs: settings.EXECUTION_SWEEP_INTERVAL_MS,
+    },
+    jarCacheMaxBytes: settings.JAR_CACHE_MAX_BYTES,
     eventStreamPollIntervalMs: settings.EVENT_STREAM_POLL_INTERVAL_MS,
     eventStreamHeartbeatMs: settings.EVENT_STREAM_HEARTBEAT_SECONDS * 1000,
     databaseTimeouts: { connectMs: settings.DATABASE_CONNECT_TIMEOUT_MS, statementMs: settings.DATABASE_STATEMENT_TIMEOUT_MS },

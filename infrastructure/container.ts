@@ -7,6 +7,7 @@ import { CronerCalculator } from '../adapters/output/cron/croner-calculator.js';
 import { ApiKeyFile, ApiKeyFileError } from '../adapters/output/keys/api-key-file.js';
 import { FlinkRestCluster } from '../adapters/output/flink/flink-rest-cluster.js';
 import { DrizzleAuditTrail } from '../adapters/output/repository/drizzle-audit-trail.js';
+import { DrizzleExecutionHistory } from '../adapters/output/repository/drizzle-execution-history.js';
 import { DrizzleExecutionRepository } from '../adapters/output/repository/drizzle-execution-repository.js';
 import { DrizzleJarUploadRegistry } from '../adapters/output/repository/drizzle-jar-upload-registry.js';
 import { DrizzleJobRepository } from '../adapters/output/repository/drizzle-job-repository.js';
@@ -32,6 +33,7 @@ import { AuditService } from '../domain/services/audit-service.js';
 import { AuditedChanges } from '../domain/services/change-records.js';
 import { EventService } from '../domain/services/event-service.js';
 import { EventStreamService } from '../domain/services/event-stream-service.js';
+import { ExecutionRetentionService } from '../domain/services/executions/execution-retention-service.js';
 import { createExecutionUnits } from '../domain/services/executions/execution-units.js';
 import { HealthService } from '../domain/services/health-service.js';
 import { JobDefinitionService } from '../domain/services/job-definition-service.js';
@@ -73,6 +75,7 @@ export async function buildContainer(
   const keys = await openApiKeys(config);
   const database = await openDatabase(overrides.database ?? config.database, config.databaseTimeouts);
   const adapters = { ...buildAdapters(config, database, overrides), keys };
+  await adapters.artifacts.tidyCache();
   const pageTokenKey = await loadOrCreateSecret(database.db, PAGE_TOKEN_KEY, adapters.clock.now());
   const services = buildServices(config, logger, adapters, pageTokenKey);
   const container = rootContainer.createChildContainer();
@@ -83,6 +86,7 @@ export async function buildContainer(
     [TOKENS.JobDefinitions, services.jobDefinitions],
     [TOKENS.JobExecutions, services.jobExecutions],
     [TOKENS.JobSchedules, services.jobSchedules],
+    [TOKENS.ExecutionRetention, services.executionRetention],
     [TOKENS.ScheduleChanges, adapters.scheduleSignal],
     [TOKENS.ServiceHealth, services.health],
     [TOKENS.AuditLog, services.auditLog],
@@ -117,6 +121,7 @@ function buildAdapters(config: AppConfig, database: OpenedDatabase, overrides: C
     auditTrail: new DrizzleAuditTrail(database.db),
     outbox: new DrizzleEventOutbox(database.db),
     executions: new DrizzleExecutionRepository(database.db, leases),
+    history: new DrizzleExecutionHistory(database.db),
     schedules: new DrizzleScheduleRepository(database.db, leases, database.claims),
     scheduleSignal: new SqlScheduleSignal(database.db, database.listen),
     uploads: new DrizzleJarUploadRegistry(database.db),
@@ -136,6 +141,7 @@ function buildAdapters(config: AppConfig, database: OpenedDatabase, overrides: C
       allowedHosts: config.jarAllowedHosts,
       credentials: config.jarFetchCredentials,
       maxBytes: config.jarMaxBytes,
+      cacheMaxBytes: config.jarCacheMaxBytes,
     }),
     flink: timed(overrides.flink ?? new FlinkRestCluster({ baseUrl: config.flinkJobManagerUrl })),
     // The health probe's own client: one attempt, bounded by the probe timeout.
@@ -173,6 +179,7 @@ function buildServices(
   const worker = new ExecutionWorker(executions.leases, tasks, logger, config.flinkPollIntervalMs);
   const scheduler = new SchedulerLoop(jobSchedules, executions.queue, clock, logger, config.schedulerPollIntervalMs, metrics.fireLateness);
   const jobExecutions = executions.service;
+  const executionRetention = new ExecutionRetentionService(adapters.history, jobs, changes, clock, config.executionRetention);
   const webhookWorker = createWebhookWorker(config, logger, {
     queue: adapters.deliveryQueue, sender: adapters.webhookSender, clock, attempts: metrics.webhookDeliveries,
   });
@@ -181,9 +188,9 @@ function buildServices(
   );
   const streams = { stream: eventStream, heartbeatMs: config.eventStreamHeartbeatMs };
   const httpApp = createHttpApp({
-    jobDefinitions, jobExecutions, jobSchedules, jobViews, health, access, auditLog, events, webhooks, streams, logger, metrics, pageTokenKey,
+    jobDefinitions, jobExecutions, executionRetention, jobSchedules, jobViews, health, access, auditLog, events, webhooks, streams, logger, metrics, pageTokenKey,
   });
-  return { jobDefinitions, jobExecutions, jobSchedules, health, auditLog, events, eventStream, worker, tasks, scheduler, webhookWorker, httpApp };
+  return { jobDefinitions, jobExecutions, executionRetention, jobSchedules, health, auditLog, events, eventStream, worker, tasks, scheduler, webhookWorker, httpApp };
 }
 
 /** The API keys, when a keys file is configured; a file that cannot be used stops the start with one line. */

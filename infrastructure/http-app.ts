@@ -25,6 +25,7 @@ import type { JobSchedules } from '../domain/ports/input/job-schedules.js';
 import type { JobViews } from '../domain/ports/input/job-views.js';
 import type { ServiceHealth } from '../domain/ports/input/service-health.js';
 import type { WebhookAdministration } from '../domain/ports/input/webhooks.js';
+import type { ExecutionRetention } from '../domain/ports/input/execution-retention.js';
 import { requestContext } from './logging.js';
 import { timeHttpRequests } from './metrics/http-request-metrics.js';
 import type { ServiceMetrics } from './metrics/service-metrics.js';
@@ -33,6 +34,7 @@ import { serviceVersion } from './project-files.js';
 export interface HttpAppDependencies {
   jobDefinitions: JobDefinitions;
   jobExecutions: JobExecutions;
+  executionRetention: ExecutionRetention;
   jobSchedules: JobSchedules;
   jobViews: JobViews;
   health: ServiceHealth;
@@ -93,7 +95,7 @@ export function createHttpApp(dependencies: HttpAppDependencies) {
   app.route('/', createMetricsRouter(dependencies.metrics.exposition, access));
   app.route('/', createDocsRouter(access));
   app.route('/api/v1/jobs', createJobsRouter(jobDefinitions, dependencies.jobViews, jobExecutions, jobSchedules, pageTokens, access));
-  app.route('/api/v1', createExecutionsRouter(jobExecutions, pageTokens, access));
+  app.route('/api/v1', createExecutionsRouter(jobExecutions, dependencies.executionRetention, pageTokens, access));
   app.route('/api/v1', createSchedulesRouter(jobSchedules, access));
   app.route('/api/v1', createAuditRouter(auditLog, pageTokens, access));
   app.route('/api/v1', createEventsRouter(dependencies.events, dependencies.streams, access));

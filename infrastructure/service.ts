@@ -8,6 +8,7 @@ import type { AuditLog } from '../domain/ports/input/audit-log.js';
 import type { EventFeed } from '../domain/ports/input/event-feed.js';
 import type { EventStream } from '../domain/ports/input/event-stream.js';
 import { startAccessUpkeep } from './access-upkeep.js';
+import type { ExecutionRetention } from '../domain/ports/input/execution-retention.js';
 import { startRetentionSweep } from './retention-sweep.js';
 import { ConfigError, type AppConfig } from './config.js';
 import { buildContainer, databaseOf, type ContainerOverrides } from './container.js';
@@ -94,6 +95,12 @@ async function startLoops(container: DependencyContainer, config: AppConfig, log
   const sweeps = [
     startRetentionSweep('events', () => container.resolve<EventFeed>(TOKENS.EventFeed).sweep(), logger),
     startRetentionSweep('webhook deliveries', () => webhookWorker.sweep(), logger),
+    startRetentionSweep(
+      'executions',
+      () => container.resolve<ExecutionRetention>(TOKENS.ExecutionRetention).sweep(),
+      logger,
+      config.executionRetention.sweepIntervalMs,
+    ),
   ];
   const healthProbe = new HealthProbeLoop(container.resolve<ServiceHealth>(TOKENS.ServiceHealth), logger, config.healthProbeIntervalMs);
   healthProbe.start();

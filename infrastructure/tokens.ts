@@ -6,6 +6,7 @@ export const TOKENS = {
   JobDefinitions: Symbol('JobDefinitions'),
   JobExecutions: Symbol('JobExecutions'),
   JobSchedules: Symbol('JobSchedules'),
+  ExecutionRetention: Symbol('ExecutionRetention'),
   ScheduleChanges: Symbol('ScheduleChanges'),
   ServiceHealth: Symbol('ServiceHealth'),
   ApiKeys: Symbol('ApiKeys'),

@@ -20,8 +20,11 @@ const runsFor = (route: Route) => (route.parameters.length > 0 || route.body ? R
 
 const backends = await testAppBackends();
 
-/** Deletions last, a job's after its schedule's, so that the other routes are sent ids that still exist. */
-const isDeletion = (route: Route) => (route.method === 'DELETE' ? route.path.length : 0);
+/**
+ * Deletions last, a job's after its schedule's, and the purge of executions after them all, so that the other
+ * routes are sent ids that still exist.
+ */
+const isDeletion = (route: Route) => (route.method === 'DELETE' ? route.path.length : route.path.endsWith('/purge') ? 1 : 0);
 const deletionsLast = (routes: Route[]) =>
   [...routes].sort((a, b) => Math.sign(isDeletion(a)) - Math.sign(isDeletion(b)) || isDeletion(b) - isDeletion(a));
 

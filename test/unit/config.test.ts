@@ -29,6 +29,8 @@ describe('loadConfig', () => {
       authDisabled: false,
       auditRetentionDays: 90,
       eventRetentionDays: 14,
+      executionRetention: { maxAgeMs: 30 * 86_400_000, keepPerJob: 1000, sweepIntervalMs: 10_000 },
+      jarCacheMaxBytes: 2 * 1024 ** 3,
       eventStreamPollIntervalMs: 500,
       eventStreamHeartbeatMs: 15_000,
       databaseTimeouts: { connectMs: 3000, statementMs: 5000 },
@@ -89,6 +91,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ WEBHOOK_RETRY_SCHEDULE: '10s' }).webhookRetryDelaysMs).toEqual([10_000]);
   });
 
+  it('reads the execution retention, fractions of a day included, and the JAR cache cap', () => {
+    const config = loadConfig({
+      EXECUTION_RETENTION_DAYS: '0.5',
+      EXECUTION_RETENTION_PER_JOB: '20',
+      EXECUTION_SWEEP_INTERVAL_MS: '2000',
+      JAR_CACHE_MAX_BYTES: '1048576',
+    });
+    expect(config.executionRetention).toEqual({ maxAgeMs: 43_200_000, keepPerJob: 20, sweepIntervalMs: 2000 });
+    expect(config.jarCacheMaxBytes).toBe(1_048_576);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(8080);
     expect(loadConfig({ DATABASE_URL: '' }).database.kind).toBe('pglite');
@@ -106,6 +119,10 @@ describe('loadConfig', () => {
     { env: { DATABASE_STATEMENT_TIMEOUT_MS: '0' }, message: 'Invalid DATABASE_STATEMENT_TIMEOUT_MS="0": must be a positive whole number of milliseconds' },
     { env: { DATABASE_CONNECT_TIMEOUT_MS: '1.5' }, message: 'Invalid DATABASE_CONNECT_TIMEOUT_MS="1.5": must be a positive whole number of milliseconds' },
     { env: { EVENT_RETENTION_DAYS: '0' }, message: 'Invalid EVENT_RETENTION_DAYS="0": must be a positive whole number of days' },
+    { env: { EXECUTION_RETENTION_DAYS: '-1' }, message: 'Invalid EXECUTION_RETENTION_DAYS="-1": must be a positive number of days' },
+    { env: { EXECUTION_RETENTION_PER_JOB: '0' }, message: 'Invalid EXECUTION_RETENTION_PER_JOB="0": must be a positive whole number of runs' },
+    { env: { EXECUTION_SWEEP_INTERVAL_MS: 'often' }, message: 'Invalid EXECUTION_SWEEP_INTERVAL_MS="often": must be a positive whole number of milliseconds' },
+    { env: { JAR_CACHE_MAX_BYTES: '1.5' }, message: 'Invalid JAR_CACHE_MAX_BYTES="1.5": must be a positive whole number of bytes' },
     { env: { HEALTH_PROBE_TIMEOUT_MS: 'soon' }, message: 'Invalid HEALTH_PROBE_TIMEOUT_MS="soon": must be a positive whole number of milliseconds' },
     { env: { DATABASE_URL: 'postgres://app:pw@db:99999/jobs' }, message: 'Invalid DATABASE_URL="postgres://app:***@db:99999/jobs": must be a postgres:// or postgresql:// URL' },
     { env: { WEBHOOK_ALLOWED_HOSTS: '*,a b' }, message: "Invalid WEBHOOK_ALLOWED_HOSTS=\"*,a b\": must be a comma-separated list of hosts or *: WEBHOOK_ALLOWED_HOSTS entry 'a b' is not a host name, IP address or host:port" },

@@ -183,6 +183,20 @@ describe('starting a run', () => {
     expect(flink.uploads).toHaveLength(2);
   });
 
+  it('lets go of the JAR it was handed once Flink has it, and when Flink refuses the run', async () => {
+    const { startAndLaunch, flink, follower, artifacts } = await setup({ jarSha256: 'a'.repeat(64) });
+    const first = await startAndLaunch();
+    expect(first.status).toBe('RUNNING');
+    expect(artifacts.held, 'released after a download').toBe(0);
+    flink.jobs.set(first.flinkJobId, 'finished');
+    await follower.followUp(first.id);
+    flink.refuseRunWith = 'java.lang.IllegalArgumentException: bad argument';
+    const refused = await startAndLaunch();
+    expect(refused.status).toBe('FAILED');
+    expect(artifacts.fetched, 'the second came from the cache').toHaveLength(1);
+    expect(artifacts.held, 'released after a cached JAR failed to run').toBe(0);
+  });
+
   it('deletes the JAR a job uploaded before once new content supersedes it', async () => {
     const { startAndLaunch, flink, artifacts, follower } = await setup();
     const first = await startAndLaunch();

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { DomainError, InvalidScheduleError } from '../../../domain/errors.js';
+import { DomainError, InvalidFieldError } from '../../../domain/errors.js';
 
 export interface FieldError {
   path: string;
@@ -83,7 +83,7 @@ export class HttpProblem extends Error {
  */
 export function problemFor(error: unknown): { problem: Problem; isExpected: boolean } {
   if (error instanceof HttpProblem) return { problem: error.problem, isExpected: true };
-  if (error instanceof InvalidScheduleError) {
+  if (error instanceof InvalidFieldError) {
     return { problem: validationProblem([{ path: error.field, message: error.reason }]), isExpected: true };
   }
   if (error instanceof DomainError) {

@@ -21,6 +21,8 @@ export interface HttpArtifactSourceOptions {
   /** Authorization per host (JAR_FETCH_CREDENTIALS_FILE); none by default. */
   credentials?: OutboundCredentials;
   maxBytes: number;
+  /** Most the cache holds (JAR_CACHE_MAX_BYTES); unbounded by default. */
+  cacheMaxBytes?: number;
   /** Limit for the whole download, redirects included. Default 10 minutes. */
   timeoutMs?: number;
   /** Limit for connecting and for each wait for more bytes. Default 30 seconds. */
@@ -46,7 +48,7 @@ export class HttpArtifactSource implements ArtifactSource {
   constructor(options: HttpArtifactSourceOptions) {
     const policy = jarOutboundPolicy(options.allowedHosts);
     this.locator = new JarLocator(options.dataProcessorUrl, policy);
-    this.cache = new JarCache(options.cacheDir);
+    this.cache = new JarCache(options.cacheDir, options.cacheMaxBytes);
     this.maxBytes = options.maxBytes;
     this.timeoutMs = options.timeoutMs ?? 10 * 60_000;
     this.requests = {
@@ -64,7 +66,16 @@ export class HttpArtifactSource implements ArtifactSource {
 
   async cached(jarURL: string, expectedSha256: string | null): Promise<LocalArtifact | undefined> {
     this.allowedLocation(jarURL);
-    return expectedSha256 ? this.cache.find(expectedSha256.toLowerCase()) : undefined;
+    return expectedSha256 ? this.cache.take(expectedSha256.toLowerCase()) : undefined;
+  }
+
+  release(artifact: LocalArtifact): void {
+    this.cache.release(artifact.sha256);
+  }
+
+  /** At start: removes the partial downloads a dead process left, and trims the cache to its cap. */
+  tidyCache(): Promise<void> {
+    return this.cache.tidy(this.requests.idleTimeoutMs);
   }
 
   async fetch(jarURL: string, expectedSha256: string | null): Promise<LocalArtifact> {

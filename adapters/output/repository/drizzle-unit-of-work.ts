@@ -2,6 +2,7 @@ import type { TransactionRepositories, UnitOfWork } from '../../../domain/ports/
 import type { AppDatabase } from './database.js';
 import { withStorageErrors } from './database-errors.js';
 import { DrizzleAuditTrail } from './drizzle-audit-trail.js';
+import { DrizzleExecutionHistory } from './drizzle-execution-history.js';
 import { DrizzleExecutionRepository } from './drizzle-execution-repository.js';
 import { DrizzleJobRepository } from './drizzle-job-repository.js';
 import { DrizzleScheduleRepository } from './drizzle-schedule-repository.js';
@@ -22,6 +23,7 @@ export class DrizzleUnitOfWork implements UnitOfWork {
         work({
           jobs: new DrizzleJobRepository(tx),
           executions: new DrizzleExecutionRepository(tx, this.leaseTerms),
+          history: new DrizzleExecutionHistory(tx),
           schedules: new DrizzleScheduleRepository(tx, this.leaseTerms),
           audit: new DrizzleAuditTrail(tx),
           events: new DrizzleEventOutbox(tx),

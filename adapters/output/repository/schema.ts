@@ -15,7 +15,8 @@ const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode
 
 /**
  * Job definitions. A deleted job keeps its row (with `deleted_at` set) so that the runs recorded for it stay
- * queryable and keep pointing at the definition they ran; only a purge removes it. Names are unique among
+ * queryable and keep pointing at the definition they ran; the retention sweep removes it once they are all gone
+ * (execution-retention-sql.ts, which `jobs_deleted_idx` serves). Names are unique among
  * live jobs only, so a deleted job's name can be used again.
  */
 export const jobs = pgTable(
@@ -49,6 +50,7 @@ export const jobs = pgTable(
     // Label filters are containment only: jsonb_path_ops keeps each key-value pair as one entry (jsonb_ops also reads
     // the key's). Written through: GIN's pending list of recent inserts is read by every filter until a vacuum.
     index('jobs_labels_idx').using('gin', table.labels.op('jsonb_path_ops')).with({ fastupdate: false }),
+    index('jobs_deleted_idx').on(table.deletedAt).where(sql`${table.deletedAt} is not null`),
   ],
 );
 
@@ -59,10 +61,7 @@ export interface StoredHistoryEntry {
   detail?: string;
 }
 
-export interface StoredQueueTerms {
-  notBefore: string | null;
-  stopActive: boolean;
-}
+export type StoredQueueTerms = { notBefore: string | null; stopActive: boolean };
 
 export interface StoredStopRequest {
   mode: 'savepoint' | 'cancel';
@@ -123,6 +122,7 @@ export const jobExecutions = pgTable(
       .where(sql`${table.scheduledFor} is not null`),
     uniqueIndex('job_executions_one_retry_per_run').on(table.retryOf).where(sql`${table.retryOf} is not null`),
     index('job_executions_queued_idx').on(table.createdAt).where(sql`${table.status} = 'QUEUED'`),
+    index('job_executions_created_idx').on(table.createdAt, table.id),
   ],
 );
 

@@ -22,4 +22,9 @@ export interface ArtifactSource {
    * Throws ArtifactError with JAR_URL_NOT_ALLOWED, JAR_DOWNLOAD_FAILED, JAR_TOO_LARGE or JAR_CHECKSUM_MISMATCH.
    */
   fetch(jarURL: string, expectedSha256: string | null): Promise<LocalArtifact>;
+  /**
+   * Says that a JAR `cached` or `fetch` handed out is no longer used. Until then the cache never removes it to
+   * stay within its size cap; call it once for each JAR handed out.
+   */
+  release(artifact: LocalArtifact): void;
 }

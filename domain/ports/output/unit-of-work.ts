@@ -1,5 +1,6 @@
 import type { AuditTrail } from './audit-trail.js';
 import type { EventOutbox } from './event-outbox.js';
+import type { ExecutionHistory } from './execution-history.js';
 import type { ExecutionRepository } from './execution-repository.js';
 import type { JobRepository } from './job-repository.js';
 import type { ScheduleRepository } from './schedule-repository.js';
@@ -9,6 +10,7 @@ import type { DeliveryLog, WebhookRepository } from './webhook-repository.js';
 export interface TransactionRepositories {
   jobs: JobRepository;
   executions: ExecutionRepository;
+  history: ExecutionHistory;
   schedules: ScheduleRepository;
   audit: AuditTrail;
   events: Pick<EventOutbox, 'append'>;

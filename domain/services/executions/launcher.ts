@@ -62,8 +62,14 @@ export class ExecutionLauncher {
   async ready(job: Job): Promise<LaunchReady | undefined> {
     // A JAR location the policy refuses is not ready: the launch itself fails it, with the reason.
     const artifact = await this.artifacts.cached(job.jarURL, job.jarSha256).catch(() => undefined);
-    const jarId = artifact && (await this.submission.uploaded(artifact));
-    return artifact && jarId ? { artifact, jarId } : undefined;
+    if (!artifact) return undefined;
+    try {
+      const jarId = await this.submission.uploaded(artifact);
+      return jarId ? { artifact, jarId } : undefined;
+    } finally {
+      // Only looked at: the launch takes it from the cache again (this start may yet be refused).
+      this.artifacts.release(artifact);
+    }
   }
 
   /**
@@ -119,14 +125,25 @@ export class ExecutionLauncher {
    */
   private async walk(execution: Execution, job: Job, ready?: LaunchReady): Promise<void> {
     let next: Execution | undefined = execution;
-    let artifact = ready?.artifact ?? (await this.artifacts.cached(job.jarURL, job.jarSha256));
+    // Taken from the cache again even when `ready` found it: held from here until Flink has it.
+    let artifact = await this.artifacts.cached(job.jarURL, job.jarSha256);
     if (!artifact) {
       next = await this.advance(next, 'DOWNLOADING');
       if (!next) return;
       artifact = await this.artifacts.fetch(job.jarURL, job.jarSha256);
     }
+    try {
+      await this.submitArtifact(next, job, artifact, ready?.jarId);
+    } finally {
+      // Never removed from the cache to make room while held.
+      this.artifacts.release(artifact);
+    }
+  }
+
+  private async submitArtifact(execution: Execution, job: Job, artifact: LocalArtifact, knownJarId?: string): Promise<void> {
+    let next: Execution | undefined = execution;
     const details = uploadDetails(artifact);
-    let jarId = ready?.jarId ?? (await this.submission.uploaded(artifact));
+    let jarId = knownJarId ?? (await this.submission.uploaded(artifact));
     if (!jarId) {
       next = await this.advance(next, 'UPLOADING', { details });
       if (!next) return;

@@ -4,6 +4,8 @@ import type { JarUploadRegistry } from '../../../domain/ports/output/jar-upload-
 
 export class FakeArtifactSource implements ArtifactSource {
   readonly fetched: string[] = [];
+  /** JARs handed out and not released yet. */
+  held = 0;
   /** sha256 served for each URL; a different one per URL makes different content. */
   sha256 = 'a'.repeat(64);
   failWith: ArtifactError | undefined;
@@ -15,6 +17,7 @@ export class FakeArtifactSource implements ArtifactSource {
   /** Content already fetched once counts as cached when the job names its checksum. */
   async cached(jarURL: string, expectedSha256: string | null): Promise<LocalArtifact | undefined> {
     if (!expectedSha256 || expectedSha256 !== this.sha256 || !this.fetched.includes(jarURL)) return undefined;
+    this.held++;
     return { path: `/cache/${this.sha256}.jar`, sha256: this.sha256, sizeBytes: 1234 };
   }
 
@@ -24,7 +27,12 @@ export class FakeArtifactSource implements ArtifactSource {
     if (expectedSha256 && expectedSha256 !== this.sha256) {
       throw new ArtifactError('JAR_CHECKSUM_MISMATCH', `expected ${expectedSha256}, got ${this.sha256}`);
     }
+    this.held++;
     return { path: `/cache/${this.sha256}.jar`, sha256: this.sha256, sizeBytes: 1234 };
+  }
+
+  release(): void {
+    this.held--;
   }
 }
 

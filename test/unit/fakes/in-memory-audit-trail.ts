@@ -44,14 +44,15 @@ export class InMemoryUnitOfWork implements UnitOfWork {
 
 /** A unit of work over the given in-memory repositories, with a fresh audit trail and outbox to look at. */
 export function inMemoryUnitOfWork(
-  repositories: Omit<TransactionRepositories, 'audit' | 'events' | 'webhooks' | 'deliveries'> &
-    Partial<Pick<TransactionRepositories, 'webhooks' | 'deliveries'>>,
+  repositories: Omit<TransactionRepositories, 'audit' | 'events' | 'webhooks' | 'deliveries' | 'history'> &
+    Partial<Pick<TransactionRepositories, 'webhooks' | 'deliveries' | 'history'>>,
 ) {
   const trail = new InMemoryAuditTrail();
   const outbox = new InMemoryEventOutbox();
   const unitOfWork = new InMemoryUnitOfWork({
     webhooks: notInThisTest('webhooks'),
     deliveries: notInThisTest('deliveries'),
+    history: notInThisTest('history'),
     ...repositories,
     audit: trail,
     events: outbox,

@@ -46,6 +46,7 @@ export const ACCESS: {
     listExecutions: { role: 'viewer' },
     retryExecution: audited('operator', 'run.retry', 'execution'),
     getExecution: { role: 'viewer' },
+    purgeExecutions: audited('admin', 'run.purge', 'job'),
   },
   schedules: {
     setSchedule: audited('admin', 'schedule.set', 'job'),

@@ -1,5 +1,6 @@
 import { z, type RouteHandler } from '@hono/zod-openapi';
 import type { Execution } from '../../../../domain/entities/execution.js';
+import type { ExecutionRetention } from '../../../../domain/ports/input/execution-retention.js';
 import type { JobExecutions } from '../../../../domain/ports/input/job-executions.js';
 import type { ContinuationTokens } from '../continuation-token.js';
 import { storableInstant } from '../instant.js';
@@ -59,5 +60,13 @@ export function getExecution(jobExecutions: JobExecutions): RouteHandler<typeof 
   return async (c) => {
     const execution = await jobExecutions.getExecution(c.req.valid('param').executionId);
     return c.json(toExecutionResource(execution), 200);
+  };
+}
+
+export function purgeExecutions(retention: ExecutionRetention): RouteHandler<typeof routes.purgeExecutions> {
+  return async (c) => {
+    const { before, ...rest } = c.req.valid('json');
+    const request = { ...rest, ...(before === undefined ? {} : { before: new Date(before) }) };
+    return c.json(await retention.purge(request, auditContext(c, 200)), 200);
   };
 }

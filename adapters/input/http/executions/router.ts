@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AccessControl } from '../../../../domain/ports/input/access-control.js';
 import { ACCESS } from '../access/access-table.js';
 import { guardRoutes } from '../access/guard.js';
+import type { ExecutionRetention } from '../../../../domain/ports/input/execution-retention.js';
 import type { JobExecutions } from '../../../../domain/ports/input/job-executions.js';
 import type { ContinuationTokens } from '../continuation-token.js';
 import { rejectInvalid } from '../validation-hook.js';
@@ -9,12 +10,18 @@ import * as handlers from './handlers.js';
 import * as plainRoutes from './routes.js';
 
 /** Starting and stopping executions of a job, and reading their history. Mounted at /api/v1. */
-export function createExecutionsRouter(jobExecutions: JobExecutions, pageTokens: ContinuationTokens, access: AccessControl) {
+export function createExecutionsRouter(
+  jobExecutions: JobExecutions,
+  retention: ExecutionRetention,
+  pageTokens: ContinuationTokens,
+  access: AccessControl,
+) {
   const routes = guardRoutes(plainRoutes, ACCESS.executions, access);
   return new OpenAPIHono()
     .openapi(routes.startJob, handlers.startJob(jobExecutions), rejectInvalid(routes.startJob))
     .openapi(routes.stopJob, handlers.stopJob(jobExecutions), rejectInvalid(routes.stopJob))
     .openapi(routes.listExecutions, handlers.listExecutions(jobExecutions, pageTokens), rejectInvalid(routes.listExecutions))
     .openapi(routes.retryExecution, handlers.retryExecution(jobExecutions), rejectInvalid(routes.retryExecution))
-    .openapi(routes.getExecution, handlers.getExecution(jobExecutions), rejectInvalid(routes.getExecution));
+    .openapi(routes.getExecution, handlers.getExecution(jobExecutions), rejectInvalid(routes.getExecution))
+    .openapi(routes.purgeExecutions, handlers.purgeExecutions(retention), rejectInvalid(routes.purgeExecutions));
 }

@@ -4,6 +4,7 @@ import { noOptionsBody, optionalJsonBody, optionalJsonBodyChecks } from '../requ
 import { bodyProblems, jsonResponse, problemDoc } from '../responses.js';
 import { ListExecutionsQuerySchema, StartRequestSchema, StopRequestSchema } from './execution-requests.js';
 import { ExecutionListSchema, ExecutionSchema } from './execution-resource.js';
+import { PurgeRequestSchema, PurgeResultSchema } from './purge.js';
 
 /** Starting and stopping executions of a job, and reading their history. Mounted at /api/v1. */
 
@@ -78,4 +79,23 @@ export const getExecution = createRoute({
   summary: 'One execution',
   request: { params: ExecutionIdParams },
   responses: { 200: jsonResponse(ExecutionSchema, 'The execution'), 404: problemDoc('EXECUTION_NOT_FOUND') },
+});
+
+export const purgeExecutions = createRoute({
+  method: 'post',
+  path: '/executions/purge',
+  summary: 'Remove finished executions',
+  description:
+    'Removes finished executions (SUCCEEDED, FAILED, STOPPED, SKIPPED) created before `before`, of one job or ' +
+    "all. Never an active or QUEUED one, nor, of a live job, its newest execution, its newest that was not " +
+    'SKIPPED, or its newest savepoint. The body may be left out: then every such execution goes. Recorded in ' +
+    'the audit trail (also a dry run).',
+  middleware: optionalJsonBodyChecks,
+  request: { body: optionalJsonBody(PurgeRequestSchema) },
+  responses: {
+    200: jsonResponse(PurgeResultSchema, 'How many executions were removed (or would be)'),
+    400: problemDoc('VALIDATION_FAILED: a bad field, or `before` in the future'),
+    404: problemDoc('JOB_NOT_FOUND: no job ever had the jobId'),
+    ...bodyProblems,
+  },
 });

@@ -1,0 +1,2 @@
+CREATE INDEX "job_executions_created_idx" ON "job_executions" USING btree ("created_at","id");--> statement-breakpoint
+CREATE INDEX "jobs_deleted_idx" ON "jobs" USING btree ("deleted_at") WHERE "jobs"."deleted_at" is not null;
