@@ -1,6 +1,5 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -9,6 +8,7 @@ import type { AppDatabase } from '../adapters/output/repository/database.js';
 import * as schema from '../adapters/output/repository/schema.js';
 import type { Notifications } from '../adapters/output/repository/sql-schedule-signal.js';
 import type { AppConfig } from './config.js';
+import { startEmbeddedDatabase } from './embedded-database.js';
 import { lockFolder, type FolderLock } from './folder-lock.js';
 import { postgresClient, type DatabaseTimeouts } from './postgres-client.js';
 import { migrationsFolder } from './project-files.js';
@@ -64,7 +64,7 @@ export async function openDatabase(location: DatabaseLocation, timeouts?: Databa
     // Two processes on one folder would each acknowledge writes the other loses.
     lock = await lockFolder(dataDir);
   }
-  const client = await PGlite.create(dataDir).catch(async (error: unknown) => {
+  const client = await startEmbeddedDatabase(dataDir).catch(async (error: unknown) => {
     await lock?.release();
     throw error;
   });
