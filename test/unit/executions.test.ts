@@ -44,10 +44,10 @@ async function setup(definition: Partial<JobDefinition> = {}, overrides: Partial
   await jobs.insert(job);
   const statusOf = async (id: string) => (await executions.findById(id))!.status;
   const historyOf = async (id: string) => (await executions.findById(id))!.history.map((h) => h.status);
-  /** Starts the job and carries the launch through, as the worker would. */
+  /** Starts the job and carries the launch through, as the worker would: the tasks recorded so far, in order. */
   const startAndLaunch = async () => {
     const execution = await service.startJob(job.id, {}, audit);
-    await launcher.launch(execution.id);
+    await dispatched.runRecorded();
     return (await executions.findById(execution.id))!;
   };
   return { clock, ids, schedules, jobs, executions, flink, artifacts, uploads, dispatched, launcher, follower, service, job, statusOf, historyOf, startAndLaunch };
@@ -184,10 +184,13 @@ describe('starting a run', () => {
   });
 
   it('lets go of the JAR it was handed once Flink has it, and when Flink refuses the run', async () => {
-    const { startAndLaunch, flink, follower, artifacts } = await setup({ jarSha256: 'a'.repeat(64) });
+    const { startAndLaunch, flink, follower, artifacts, service, job } = await setup({ jarSha256: 'a'.repeat(64) });
     const first = await startAndLaunch();
     expect(first.status).toBe('RUNNING');
     expect(artifacts.held, 'released after a download').toBe(0);
+    // Ready to run at once, but refused: the first is active.
+    await expect(service.startJob(job.id, {}, audit)).rejects.toBeInstanceOf(JobAlreadyRunningError);
+    expect(artifacts.held, 'released by a refused start').toBe(0);
     flink.jobs.set(first.flinkJobId, 'finished');
     await follower.followUp(first.id);
     flink.refuseRunWith = 'java.lang.IllegalArgumentException: bad argument';

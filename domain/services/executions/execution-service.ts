@@ -32,13 +32,13 @@ export class ExecutionService implements JobExecutions {
   ) {}
 
   async startJob(jobId: string, options: StartOptions, audit: AuditContext): Promise<Execution> {
-    const job = await this.requireJob(jobId);
     // Read before the transaction: inside it, only its own repositories may be used.
-    const [restoredFrom, exclusive, ready] = await Promise.all([
-      this.restoreSettings(jobId, options),
+    const [job, exclusive, restoredFrom] = await Promise.all([
+      this.requireJob(jobId),
       this.exclusive(jobId),
-      this.launcher.ready(job),
+      this.restoreSettings(jobId, options),
     ]);
+    const ready = await this.launcher.ready(job);
     const created = newExecution({
       id: this.ids.newId(),
       jobId,
@@ -48,7 +48,12 @@ export class ExecutionService implements JobExecutions {
       now: this.clock.now(),
     });
     const execution = ready ? this.launcher.readied(created, ready) : created;
-    await this.changes.aboutJob(audit, job, ({ executions }) => executions.insert(execution, { exclusive }));
+    try {
+      await this.changes.aboutJob(audit, job, ({ executions }) => executions.insert(execution, { exclusive }));
+    } catch (error) {
+      if (ready) this.launcher.release(ready);
+      throw error;
+    }
     this.launcher.start(execution.id, { execution, job, ready });
     return execution;
   }

@@ -20,7 +20,10 @@ import type { JarSubmission } from './jar-submission.js';
 /** The statuses a launch walks through, in order. */
 const LAUNCH_PATH: readonly ExecutionStatus[] = ['PENDING', 'DOWNLOADING', 'UPLOADING', 'SUBMITTING', 'RUNNING'];
 
-/** A launch with nothing to do before the run call: the JAR is cached and Flink holds it under `jarId`. */
+/**
+ * A launch with nothing to do before the run call: the JAR is cached and Flink holds it under `jarId`. The cache
+ * holds the JAR for it until the launch is done, or until `release` when the start is refused.
+ */
 export interface LaunchReady {
   artifact: LocalArtifact;
   jarId: string;
@@ -63,13 +66,15 @@ export class ExecutionLauncher {
     // A JAR location the policy refuses is not ready: the launch itself fails it, with the reason.
     const artifact = await this.artifacts.cached(job.jarURL, job.jarSha256).catch(() => undefined);
     if (!artifact) return undefined;
-    try {
-      const jarId = await this.submission.uploaded(artifact);
-      return jarId ? { artifact, jarId } : undefined;
-    } finally {
-      // Only looked at: the launch takes it from the cache again (this start may yet be refused).
-      this.artifacts.release(artifact);
-    }
+    const jarId = await this.submission.uploaded(artifact).catch(() => undefined);
+    if (jarId) return { artifact, jarId };
+    this.artifacts.release(artifact);
+    return undefined;
+  }
+
+  /** Lets go of what `ready` holds, for a start that was refused. */
+  release(ready: LaunchReady): void {
+    this.artifacts.release(ready.artifact);
   }
 
   /**
@@ -90,6 +95,7 @@ export class ExecutionLauncher {
 
   /** Takes the execution through download, upload and submit; resumes from whatever step it was saved at. */
   async launch(executionId: string, started?: Started): Promise<void> {
+    if (started?.ready && started.job) return this.launchReady(started.execution, started.job, started.ready);
     const execution = started?.execution ?? (await this.executions.findById(executionId));
     if (!execution || isTerminal(execution.status) || execution.status === 'RUNNING') return;
     if (execution.status === 'STOPPING') {
@@ -103,9 +109,8 @@ export class ExecutionLauncher {
         await this.ending.fail(executionId, { code: 'JOB_NOT_FOUND', message });
         return;
       }
-      // Stored at SUBMITTING by this process a moment ago, it cannot be on Flink yet.
-      if (execution.status === 'SUBMITTING' && !started?.ready && (await this.reattached(execution))) return;
-      await this.walk(execution, job, started?.ready);
+      if (execution.status === 'SUBMITTING' && (await this.reattached(execution))) return;
+      await this.walk(execution, job);
     } catch (error) {
       await this.ending.fail(executionId, executionErrorOf(error));
     }
@@ -123,9 +128,8 @@ export class ExecutionLauncher {
    * The steps themselves. A status is saved before the external call it announces; steps that need no external
    * call (a cached JAR, a JAR Flink already has) are not separate writes: their statuses are saved with the next.
    */
-  private async walk(execution: Execution, job: Job, ready?: LaunchReady): Promise<void> {
+  private async walk(execution: Execution, job: Job): Promise<void> {
     let next: Execution | undefined = execution;
-    // Taken from the cache again even when `ready` found it: held from here until Flink has it.
     let artifact = await this.artifacts.cached(job.jarURL, job.jarSha256);
     if (!artifact) {
       next = await this.advance(next, 'DOWNLOADING');
@@ -133,10 +137,24 @@ export class ExecutionLauncher {
       artifact = await this.artifacts.fetch(job.jarURL, job.jarSha256);
     }
     try {
-      await this.submitArtifact(next, job, artifact, ready?.jarId);
+      await this.submitArtifact(next, job, artifact);
     } finally {
-      // Never removed from the cache to make room while held.
+      // Held by the cache from the lookup until Flink has it: never removed to make room meanwhile.
       this.artifacts.release(artifact);
+    }
+  }
+
+  /**
+   * A launch stored at SUBMITTING by this process a moment ago, with the JAR held and Flink's jar id at hand: only
+   * the run call is left (it cannot be on Flink yet, so there is nothing to look for first).
+   */
+  private async launchReady(execution: Execution, job: Job, ready: LaunchReady): Promise<void> {
+    try {
+      await this.submitArtifact(execution, job, ready.artifact, ready.jarId);
+    } catch (error) {
+      await this.ending.fail(execution.id, executionErrorOf(error));
+    } finally {
+      this.artifacts.release(ready.artifact);
     }
   }
 
