@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import { eventTypeOfNewExecution, eventTypeOfStatusChange, runEvent } from '../../../domain/entities/event.js';
 import type { Execution } from '../../../domain/entities/execution.js';
 import { ExecutionAlreadyRetriedError, JobAlreadyRunningError } from '../../../domain/errors.js';
@@ -11,7 +11,7 @@ import type { AppDatabase } from './database.js';
 import { translateStorageError, violatedUniqueConstraint, withStorageErrors } from './database-errors.js';
 import { leaseColumns, releaseHeldLeases, renewHeldLeases, takeOverExpiredLeases, type LeaseTerms } from './execution-leases.js';
 import { changeWithEvent } from './event-outbox.js';
-import { activeExecution, executionRow, toExecution } from './execution-rows.js';
+import { activeExecution, executionRow, executionSummaryColumns, notSkipped, toExecution } from './execution-rows.js';
 import { jobExecutions } from './schema.js';
 
 const queued = eq(jobExecutions.status, 'QUEUED');
@@ -191,17 +191,9 @@ export class DrizzleExecutionRepository implements ExecutionRepository {
     if (jobIds.length === 0) return new Map();
     return withStorageErrors(async () => {
       const rows = await this.db
-        .selectDistinctOn([jobExecutions.jobId], {
-          jobId: jobExecutions.jobId,
-          id: jobExecutions.id,
-          status: jobExecutions.status,
-          createdAt: jobExecutions.createdAt,
-          startedAt: jobExecutions.startedAt,
-          endedAt: jobExecutions.endedAt,
-        })
+        .selectDistinctOn([jobExecutions.jobId], { jobId: jobExecutions.jobId, ...executionSummaryColumns })
         .from(jobExecutions)
-        // A skipped tick is counted on the schedule; it is not the job's last execution.
-        .where(and(inArray(jobExecutions.jobId, jobIds), ne(jobExecutions.status, 'SKIPPED')))
+        .where(and(inArray(jobExecutions.jobId, jobIds), notSkipped))
         .orderBy(jobExecutions.jobId, desc(jobExecutions.createdAt), desc(jobExecutions.id));
       return new Map(rows.map(({ jobId, ...summary }) => [jobId, summary]));
     });

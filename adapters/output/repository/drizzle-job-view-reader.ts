@@ -1,10 +1,11 @@
-import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { JobQuery } from '../../../domain/ports/output/job-repository.js';
 import type { JobViewReader, StoredJobView } from '../../../domain/ports/output/job-view-reader.js';
 import type { AppDatabase } from './database.js';
 import { withStorageErrors } from './database-errors.js';
 import { jobListFilter, jobListOrder, jobListShape, jobListValues, toJob } from './drizzle-job-repository.js';
 import { toSchedule } from './drizzle-schedule-repository.js';
+import { executionSummaryColumns, notSkipped } from './execution-rows.js';
 import { jobExecutions, jobs, jobSchedules } from './schema.js';
 
 /**
@@ -58,16 +59,9 @@ export class DrizzleJobViewReader implements JobViewReader {
 
   private views() {
     const last = this.db
-      .select({
-        id: jobExecutions.id,
-        status: jobExecutions.status,
-        createdAt: jobExecutions.createdAt,
-        startedAt: jobExecutions.startedAt,
-        endedAt: jobExecutions.endedAt,
-      })
+      .select(executionSummaryColumns)
       .from(jobExecutions)
-      // A skipped tick is counted on the schedule; it is not the job's last execution.
-      .where(and(eq(jobExecutions.jobId, jobs.id), ne(jobExecutions.status, 'SKIPPED')))
+      .where(and(eq(jobExecutions.jobId, jobs.id), notSkipped))
       .orderBy(desc(jobExecutions.createdAt), desc(jobExecutions.id))
       .limit(1)
       .as('last_execution');

@@ -1,4 +1,4 @@
-import { getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
+import { getTableColumns, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import {
   ACTIVE_STATUSES,
   type Execution,
@@ -11,6 +11,18 @@ import { jobExecutions, type ExecutionRow, type StoredHistoryEntry, type StoredS
 
 /** The job_executions rows of executions under way (see ACTIVE_STATUSES). */
 export const activeExecution = inArray(jobExecutions.status, [...ACTIVE_STATUSES]);
+
+/** The columns of a job's last execution as jobs show it (ExecutionSummary). */
+export const executionSummaryColumns = {
+  id: jobExecutions.id,
+  status: jobExecutions.status,
+  createdAt: jobExecutions.createdAt,
+  startedAt: jobExecutions.startedAt,
+  endedAt: jobExecutions.endedAt,
+};
+
+/** A skipped tick is counted on the schedule; it is not the job's last execution. */
+export const notSkipped = ne(jobExecutions.status, 'SKIPPED');
 
 const columnNames = Object.fromEntries(
   Object.entries(getTableColumns(jobExecutions)).map(([key, column]) => [key, column.name]),
