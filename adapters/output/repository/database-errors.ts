@@ -11,6 +11,8 @@ const UNAVAILABLE_CODES = new Set([
   '57014',
   'ECONNREFUSED',
   'ECONNRESET',
+  // A statement written to a socket the server had already closed ("This socket has been ended by the other party").
+  'EPIPE',
   'ETIMEDOUT',
   'ENOTFOUND',
   'EAI_AGAIN',
