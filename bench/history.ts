@@ -16,13 +16,10 @@
  * every 10,000 rows, or autovacuum) hands back to new rows, so the size levels off above what the live rows need. Events (the outbox) are sampled too: they are kept
  * EVENT_RETENTION_DAYS (whole days) and are not what this benchmark bounds.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
-import { startJarServer } from '../scripts/jar-server.js';
-import { createScratchDatabase } from '../scripts/scratch-database.js';
+import { benchSetup } from './bench-setup.js';
 import { compileInstance, startInstance, watchUsage } from './instances.js';
 import { machine, mib, note, printTable, type Row } from './report.js';
 import { createScheduledJobs, removeJobs } from './scheduler-jobs.js';
@@ -46,14 +43,7 @@ interface Sample {
   events: number;
 }
 
-const scratch = process.env.DATABASE_URL ? undefined : await createScratchDatabase();
-const databaseUrl = process.env.DATABASE_URL ?? scratch!.url;
-const dir = await mkdtemp(join(tmpdir(), 'fjs-bench-history-'));
-const jarPath = join(dir, 'bench.jar');
-const jarBytes = randomBytes(4096);
-await writeFile(jarPath, jarBytes);
-const jarSha256 = createHash('sha256').update(jarBytes).digest('hex');
-const jars = await startJarServer(jarPath);
+const { databaseUrl, dir, jarSha256, jars, close: closeSetup } = await benchSetup('history');
 const load = loadavg()[0]!.toFixed(2);
 
 const serviceEnv = (dataDir: string): Record<string, string> => ({
@@ -136,7 +126,5 @@ try {
   await removeJobs(sql, jobIds).catch(() => undefined);
   await instance.stop();
   await sql.end({ timeout: 5 });
-  await jars.close();
-  await scratch?.drop();
-  await rm(dir, { recursive: true, force: true });
+  await closeSetup();
 }

@@ -34,17 +34,14 @@
  * Instances run with the default scheduler and Flink poll intervals and LOG_LEVEL=warn. A job whose run is still
  * active at its next tick gets a SKIPPED run for that tick (overlap policy `skip`): that is a run of the tick too.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { loadConfig } from '../infrastructure/config.js';
 import { buildContainer, databaseOf } from '../infrastructure/container.js';
 import { createLogger } from '../infrastructure/logging.js';
-import { startJarServer } from '../scripts/jar-server.js';
-import { createScratchDatabase } from '../scripts/scratch-database.js';
 import { BENCH_APPLICATION, DatabaseCpu } from './database-cpu.js';
+import { benchSetup } from './bench-setup.js';
 import { compileInstance, processUsage, startInstance as startProcess, watchUsage } from './instances.js';
 import { NoopFlinkCluster } from './noop-flink-cluster.js';
 import { machine, MIB, mib, ms, note, printTable, type Row } from './report.js';
@@ -76,14 +73,7 @@ const wholeSecondAfter = (leadMs: number) => Math.ceil((Date.now() + leadMs) / 1
 // ---------------------------------------------------------------------------------------------------------------
 // Set-up shared by the scenarios: the database (migrated by a container built here) and the JAR server.
 
-const scratch = process.env.DATABASE_URL ? undefined : await createScratchDatabase();
-const databaseUrl = process.env.DATABASE_URL ?? scratch!.url;
-const dir = await mkdtemp(join(tmpdir(), 'fjs-bench-scheduler-'));
-const jarPath = join(dir, 'bench.jar');
-const jarBytes = randomBytes(4096);
-await writeFile(jarPath, jarBytes);
-const jarSha256 = createHash('sha256').update(jarBytes).digest('hex');
-const jars = await startJarServer(jarPath);
+const { databaseUrl, dir, jarSha256, jars, close: closeSetup } = await benchSetup('scheduler');
 
 /** The environment every instance gets; `dataDir` keeps each instance's JAR cache its own. */
 const serviceEnv = (dataDir: string): Record<string, string> => ({
@@ -279,9 +269,7 @@ try {
   await sql`alter table job_executions drop column if exists bench_written_at`;
   await sql.end({ timeout: 5 });
   await databaseOf(setup).close();
-  await jars.close();
-  await rm(dir, { recursive: true, force: true });
-  await scratch?.drop();
+  await closeSetup();
 }
 
 printTable(`Scheduler, PostgreSQL ${version}, ${machine(loadAtStart)}`, rows);
