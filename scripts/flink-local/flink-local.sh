@@ -2,7 +2,9 @@
 # Runs a real Apache Flink standalone session cluster (one JobManager, one
 # TaskManager) on 127.0.0.1, assembled from the Flink jars on Maven Central.
 #
-#   scripts/flink-local/flink-local.sh up|down|status|path|stop-jobmanager [--kill]|start-jobmanager
+#   scripts/flink-local/flink-local.sh up|down|status|path|savepoints|stop-jobmanager [--kill]|start-jobmanager
+#
+#   path: the work dir; savepoints: the savepoint folder as the file:// URI to give the service as SAVEPOINT_DIR
 #
 # Environment:
 #   FLINK_VERSION          Flink version (default 1.20.5; 2.3.0 is tested too)
@@ -95,6 +97,7 @@ usage: $(basename "$0") <command>
   start-jobmanager   start the JobManager again and wait until slots are free
   status             show the processes and GET /overview
   path               print the work directory for FLINK_VERSION
+  savepoints         print the savepoint folder as a file:// URI (the service's SAVEPOINT_DIR)
 
 FLINK_VERSION=$FLINK_VERSION FLINK_REST_PORT=$FLINK_REST_PORT
 EOF
@@ -409,6 +412,7 @@ cmd_up() {
   if [[ -n "$jm_pid" && -n "$tm_pid" ]]; then
     if overview >/dev/null; then
       log "Flink $FLINK_VERSION is already up at $BASE_URL (jobmanager pid $jm_pid, taskmanager pid $tm_pid)"
+      log "savepoints go to file://$SAVEPOINT_DIR (SAVEPOINT_DIR for the service)"
       return 0
     fi
     log "processes are running but $BASE_URL does not answer yet; waiting"
@@ -440,6 +444,7 @@ cmd_up() {
   wait_for_slots || exit 1
   trap - EXIT INT TERM
   log "up took $((SECONDS - start))s"
+  log "Flink $FLINK_VERSION at $BASE_URL; savepoints go to file://$SAVEPOINT_DIR (SAVEPOINT_DIR for the service)"
 }
 
 cmd_down() {
@@ -517,6 +522,7 @@ main() {
     start-jobmanager) cmd_start_jobmanager ;;
     status) cmd_status ;;
     path) echo "$WORK_DIR" ;;
+    savepoints) echo "file://$SAVEPOINT_DIR" ;;
     -h | --help | help) usage ;;
     *)
       usage
