@@ -98,6 +98,7 @@ export const ACCESS: {
     jobPage: { role: 'viewer' },
     executionPage: { role: 'viewer' },
     stylesheet: { role: 'public' },
+    icon: { role: 'public' },
     loginPage: { role: 'public' },
     login: { role: 'public', audit: { action: 'console.login', resourceType: 'console' } },
     logout: { role: 'public' },

@@ -1,4 +1,5 @@
 import type { RouteHandler } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { JobNotFoundError } from '../../../../domain/errors.js';
 import type { Job } from '../../../../domain/entities/job.js';
 import type { JobExecutions } from '../../../../domain/ports/input/job-executions.js';
@@ -11,7 +12,7 @@ import { executionBody } from './execution-view.js';
 import { jobBody, jobListBody } from './job-views.js';
 import { consolePage, sendPage } from './page-shell.js';
 import type * as routes from './routes.js';
-import { CONSOLE_STYLESHEET } from './stylesheet.js';
+import { CONSOLE_ICON, CONSOLE_STYLESHEET } from './stylesheet.js';
 
 /** What the console reads through, the same input ports the API reads through, and what it links to. */
 export interface ConsoleDependencies {
@@ -60,9 +61,15 @@ export function executionPage(dependencies: ConsoleDependencies): RouteHandler<t
   };
 }
 
-export const stylesheet: RouteHandler<typeof routes.stylesheet> = (c) => {
-  c.header('Content-Type', 'text/css; charset=utf-8');
-  c.header('Cache-Control', 'public, max-age=300');
-  c.header('X-Content-Type-Options', 'nosniff');
-  return c.body(CONSOLE_STYLESHEET, 200);
-};
+/** A file the pages load: cached for a while, never sniffed as something else. */
+function pageFile(contentType: string, body: string) {
+  return (c: Context) => {
+    c.header('Content-Type', contentType);
+    c.header('Cache-Control', 'public, max-age=300');
+    c.header('X-Content-Type-Options', 'nosniff');
+    return c.body(body, 200);
+  };
+}
+
+export const stylesheet: RouteHandler<typeof routes.stylesheet> = pageFile('text/css; charset=utf-8', CONSOLE_STYLESHEET);
+export const icon: RouteHandler<typeof routes.icon> = pageFile('image/svg+xml', CONSOLE_ICON);

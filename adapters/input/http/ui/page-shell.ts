@@ -41,6 +41,7 @@ ${refresh ? markup`<meta http-equiv="refresh" content="${REFRESH_SECONDS}">` : '
 ${continueTo ? markup`<meta http-equiv="refresh" content="0; url=${continueTo}">` : ''}
 <title>${title} · Flink job scheduler</title>
 <link rel="stylesheet" href="/ui/console.css">
+<link rel="icon" type="image/svg+xml" href="/ui/icon.svg">
 </head>
 <body>
 <header>

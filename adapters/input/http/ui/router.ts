@@ -22,6 +22,7 @@ export function createConsoleRouter(dependencies: handlers.ConsoleDependencies &
     .openapi(routes.jobPage, handlers.jobPage(dependencies), rejectInvalid(routes.jobPage))
     .openapi(routes.executionPage, handlers.executionPage(dependencies), rejectInvalid(routes.executionPage))
     .openapi(routes.stylesheet, handlers.stylesheet)
+    .openapi(routes.icon, handlers.icon)
     .openapi(routes.loginPage, showLogin(access))
     .openapi(routes.login, login(access), rejectInvalid(routes.login))
     .openapi(routes.logout, logout(access))

@@ -38,6 +38,13 @@ export const stylesheet = createRoute({
   responses: { 200: { description: 'The pages’ stylesheet', content: { 'text/css': { schema: z.string() } } } },
 });
 
+export const icon = createRoute({
+  method: 'get',
+  path: '/icon.svg',
+  hide: true,
+  responses: { 200: { description: 'The pages’ icon', content: { 'image/svg+xml': { schema: z.string() } } } },
+});
+
 export const loginPage = createRoute({
   method: 'get',
   path: '/login',

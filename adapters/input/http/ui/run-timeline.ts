@@ -74,7 +74,7 @@ function axis(start: number, end: number, x: (at: number) => number, bottom: num
   const ticks = Array.from({ length: TICKS }, (_, index) => start + ((end - start) * index) / (TICKS - 1));
   return markup`${ticks.map((at) => {
     const iso = new Date(at).toISOString();
-    const text = sameDay ? iso.slice(11, 19) : `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
+    const text = end - start < 10_000 ? iso.slice(11, 23) : sameDay ? iso.slice(11, 19) : `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
     const anchor = at === end ? 'end' : at === start ? 'start' : 'middle';
     return markup`<line class="grid" x1="${round(x(at))}" x2="${round(x(at))}" y1="0" y2="${bottom}"></line><text x="${round(x(at))}" y="${bottom + 16}" text-anchor="${anchor}">${text}</text>`;
   })}<text x="4" y="${bottom + 16}">UTC</text>`;

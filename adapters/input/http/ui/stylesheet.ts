@@ -1,3 +1,6 @@
+/** The pages' icon (a browser asks for one; without it, every page would log a failed request). */
+export const CONSOLE_ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#1d232b"/><rect x="3" y="4" width="7" height="2" fill="#1f8a4c"/><rect x="6" y="7" width="7" height="2" fill="#1f6fd1"/><rect x="4" y="10" width="5" height="2" fill="#c62f2f"/></svg>`;
+
 /** The console's one stylesheet, served as a file: the pages' policy allows no inline style. */
 export const CONSOLE_STYLESHEET = `
 :root { --fg: #1d232b; --muted: #5f6b7a; --line: #d9dee5; --bg: #f6f7f9; --link: #0b5cad; }
