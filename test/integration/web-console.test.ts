@@ -138,7 +138,9 @@ describe.each(backends)('the web console behind API keys on $name', (backend) =>
     });
 
   it.skipIf(backend.skipReason)('asks for a key, keeps a good one in a strict cookie of the console only', async () => {
-    expect(await expectPage(await api.request('/ui'), 401)).toContain('name="key"');
+    const asked = await api.request('/ui');
+    expect(await expectPage(asked, 401)).toContain('name="key"');
+    expect(asked.headers.get('WWW-Authenticate')).toMatch(/^Bearer /);
     expect((await api.request('/ui/console.css')).status).toBe(200);
 
     const refused = await signIn('fjs_not-a-key-anyone-has');

@@ -37,6 +37,7 @@ function pageForError(error: unknown, c: Context, access: AccessControl): Respon
   const { problem, isExpected } = problemFor(error);
   if (!isExpected) throw error;
   if (problem.status === 401) {
+    for (const [name, value] of Object.entries(problem.headers ?? {})) c.header(name, value);
     const hadCookie = signedInWithCookie(c);
     if (hadCookie) forgetKey(c);
     return loginPage(c, access, hadCookie ? 'expired' : 'asked', 401);
