@@ -55,6 +55,7 @@ const environmentSchema = z.object({
     .optional(),
   DATA_DIR: z.string().trim().min(1, 'must not be empty').default('./data'),
   FLINK_JOBMANAGER_URL: httpUrl.default('http://localhost:8081'),
+  FLINK_WEB_URL: httpUrl.optional(),
   DATA_PROCESSOR_URL: httpUrl.default('http://data-processor:8080'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   FLINK_POLL_INTERVAL_MS: positiveInteger('milliseconds').default(2000),
@@ -99,6 +100,8 @@ export interface AppConfig {
   database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
   dataDir: string;
   flinkJobManagerUrl: string;
+  /** Flink's web UI as a browser reaches it, for the console's links to a run's Flink job; default: the JobManager URL. */
+  flinkWebUrl: string;
   dataProcessorUrl: string;
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
@@ -180,6 +183,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : { kind: 'pglite', dataDir: settings.DATA_DIR },
     dataDir: settings.DATA_DIR,
     flinkJobManagerUrl: settings.FLINK_JOBMANAGER_URL,
+    flinkWebUrl: settings.FLINK_WEB_URL ?? settings.FLINK_JOBMANAGER_URL,
     dataProcessorUrl: settings.DATA_PROCESSOR_URL,
     logLevel: settings.LOG_LEVEL,
     shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT_SECONDS * 1000,

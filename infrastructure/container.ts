@@ -189,6 +189,7 @@ function buildServices(
   const streams = { stream: eventStream, heartbeatMs: config.eventStreamHeartbeatMs };
   const httpApp = createHttpApp({
     jobDefinitions, jobExecutions, executionRetention, jobSchedules, jobViews, health, access, auditLog, events, webhooks, streams, logger, metrics, pageTokenKey,
+    console: { flinkWebUrl: config.flinkWebUrl, now: () => clock.now() },
   });
   return { jobDefinitions, jobExecutions, executionRetention, jobSchedules, health, auditLog, events, eventStream, worker, tasks, scheduler, webhookWorker, httpApp };
 }

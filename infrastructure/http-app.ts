@@ -12,6 +12,7 @@ import { createHealthRouter } from '../adapters/input/http/health/router.js';
 import { createJobsRouter } from '../adapters/input/http/jobs/router.js';
 import { createMetricsRouter } from '../adapters/input/http/metrics/router.js';
 import { createSchedulesRouter } from '../adapters/input/http/schedules/router.js';
+import { createConsoleRouter } from '../adapters/input/http/ui/router.js';
 import { problemFor, problemResponse } from '../adapters/input/http/problem.js';
 import { rejectUnstorableQuery } from '../adapters/input/http/storable-input.js';
 import { unmatchedRoute } from '../adapters/input/http/unmatched-route.js';
@@ -48,6 +49,8 @@ export interface HttpAppDependencies {
   metrics: Pick<ServiceMetrics, 'exposition' | 'httpRequests'>;
   /** The key page tokens are signed with: the same on every replica. */
   pageTokenKey: Uint8Array;
+  /** What the web console links to, and its time for runs still going on. */
+  console: { flinkWebUrl: string; now: () => Date };
 }
 
 /** A caller's request id is kept if it is a sane token; anything else is replaced so it cannot pollute logs. */
@@ -100,6 +103,7 @@ export function createHttpApp(dependencies: HttpAppDependencies) {
   app.route('/api/v1', createAuditRouter(auditLog, pageTokens, access));
   app.route('/api/v1', createEventsRouter(dependencies.events, dependencies.streams, access));
   app.route('/api/v1', createWebhooksRouter(dependencies.webhooks, pageTokens, access));
+  app.route('/ui', createConsoleRouter({ ...dependencies.console, jobViews: dependencies.jobViews, jobExecutions, pageTokens, access }));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',

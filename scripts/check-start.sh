@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the service the way README tells a new user to (`npm start`: no keys, so on the default 127.0.0.1, with
-# embedded PGlite in a fresh DATA_DIR), waits for /readyz, creates and reads a job with curl, and stops it with
+# embedded PGlite in a fresh DATA_DIR), waits for /readyz, creates and reads a job with curl, finds it in the web console, and stops it with
 # SIGTERM, expecting a clean shutdown.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +28,8 @@ echo "created and read job $job_id"
 curl -fsS "http://127.0.0.1:$port/docs" | grep -q 'docs/swagger-ui-bundle.js'
 curl -fsS "http://127.0.0.1:$port/docs/swagger-ui-bundle.js" -o /dev/null
 echo "served the API reference at /docs"
+curl -fsS "http://127.0.0.1:$port/ui" | grep -q 'start-check'
+echo "served the web console at /ui"
 
 kill -TERM -- "-$pid"
 status=0

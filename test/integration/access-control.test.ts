@@ -112,10 +112,10 @@ describe.each(backends)('access control on $name', (backend) => {
     }
   });
 
-  it.skipIf(backend.skipReason)('serves the API reference without a key, from its own files only, and leads there from /', async () => {
+  it.skipIf(backend.skipReason)('serves the API reference without a key, from its own files only; / leads to the web console', async () => {
     const home = await send('nobody', 'GET', '/');
     expect(home.status).toBe(302);
-    expect(home.headers.get('Location')).toBe('/docs');
+    expect(home.headers.get('Location')).toBe('/ui');
     const page = await send('nobody', 'GET', '/docs');
     expect(page.status).toBe(200);
     expect(page.headers.get('Content-Type')).toMatch(/^text\/html/);

@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       database: { kind: 'pglite', dataDir: './data' },
       dataDir: './data',
       flinkJobManagerUrl: 'http://localhost:8081',
+      flinkWebUrl: 'http://localhost:8081',
       dataProcessorUrl: 'http://data-processor:8080',
       logLevel: 'info',
       shutdownTimeoutMs: 10_000,
@@ -55,6 +56,8 @@ describe('loadConfig', () => {
     });
     expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://app@db:5432/jobs' });
     expect(config.flinkJobManagerUrl).toBe('http://flink-jobmanager:8081');
+    expect(config.flinkWebUrl, 'Flink’s web UI: the JobManager’s address unless told').toBe('http://flink-jobmanager:8081');
+    expect(loadConfig({ FLINK_WEB_URL: 'https://flink.example/' }).flinkWebUrl).toBe('https://flink.example');
     expect(config.port).toBe(9000);
     expect(config.logLevel).toBe('debug');
   });
@@ -113,6 +116,7 @@ describe('loadConfig', () => {
     { env: { DATABASE_URL: 'not a url' }, message: 'Invalid DATABASE_URL="not a url": must be a postgres:// or postgresql:// URL' },
     { env: { DATABASE_URL: 'mysql://x/y' }, message: 'Invalid DATABASE_URL="mysql://x/y": must be a postgres:// or postgresql:// URL' },
     { env: { FLINK_JOBMANAGER_URL: 'ftp://x' }, message: 'Invalid FLINK_JOBMANAGER_URL="ftp://x": must be an http:// or https:// URL' },
+    { env: { FLINK_WEB_URL: 'javascript:alert(1)' }, message: 'Invalid FLINK_WEB_URL="javascript:alert(1)": must be an http:// or https:// URL' },
     { env: { FLINK_POLL_INTERVAL_MS: '0' }, message: 'Invalid FLINK_POLL_INTERVAL_MS="0": must be a positive whole number of milliseconds' },
     { env: { JAR_ALLOWED_HOSTS: 'a b' }, message: "Invalid JAR_ALLOWED_HOSTS=\"a b\": must be a comma-separated list of hosts: JAR_ALLOWED_HOSTS entry 'a b' is not a host name, IP address or host:port" },
     { env: { LOG_LEVEL: 'loud' }, message: 'Invalid LOG_LEVEL="loud": must be one of fatal, error, warn, info, debug, trace, silent' },

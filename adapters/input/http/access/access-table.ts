@@ -6,6 +6,7 @@ import type * as healthRoutes from '../health/routes.js';
 import type * as jobRoutes from '../jobs/routes.js';
 import type * as metricsRoutes from '../metrics/routes.js';
 import type * as scheduleRoutes from '../schedules/routes.js';
+import type * as consoleRoutes from '../ui/routes.js';
 import type * as webhookRoutes from '../webhooks/routes.js';
 import type { RouteAccess } from './guard.js';
 
@@ -32,6 +33,7 @@ export const ACCESS: {
   docs: TableOf<typeof docsRoutes>;
   metrics: TableOf<typeof metricsRoutes>;
   webhooks: TableOf<typeof webhookRoutes>;
+  console: TableOf<typeof consoleRoutes>;
 } = {
   jobs: {
     createJob: audited('admin', 'job.create', 'job'),
@@ -90,5 +92,15 @@ export const ACCESS: {
     replayDelivery: audited('admin', 'webhook.replay', 'webhook'),
     replayEventsSince: audited('admin', 'webhook.replay', 'webhook'),
     sendTestEvent: audited('admin', 'webhook.test', 'webhook'),
+  },  // The web console's pages are reads; its stylesheet and the key form are open, so a browser can sign in.
+  console: {
+    jobsPage: { role: 'viewer' },
+    jobPage: { role: 'viewer' },
+    executionPage: { role: 'viewer' },
+    stylesheet: { role: 'public' },
+    icon: { role: 'public' },
+    loginPage: { role: 'public' },
+    login: { role: 'public', audit: { action: 'console.login', resourceType: 'console' } },
+    logout: { role: 'public' },
   },
 };

@@ -17,36 +17,40 @@ export function bearerKey(c: Context): string | undefined {
   return match?.[1];
 }
 
+/** Where a request's API key is read from: the Authorization header, unless a router says otherwise. */
+export type KeyOfRequest = (c: Context) => string | undefined;
+
 /** Each route with its guard in front of it, and its permission in the OpenAPI document. */
 export function guardRoutes<R extends Record<string, RouteConfig>>(
   routes: R,
   table: { [K in keyof R]: RouteAccess },
   access: AccessControl,
+  keyOf: KeyOfRequest = bearerKey,
 ): R {
-  const guarded = Object.entries(routes).map(([name, route]) => [name, withAccess(route, table[name]!, access)]);
+  const guarded = Object.entries(routes).map(([name, route]) => [name, withAccess(route, table[name]!, access, keyOf)]);
   return Object.fromEntries(guarded) as R;
 }
 
-function withAccess<T extends RouteConfig>(route: T, rule: RouteAccess, access: AccessControl): T {
+function withAccess<T extends RouteConfig>(route: T, rule: RouteAccess, access: AccessControl, keyOf: KeyOfRequest): T {
   const own = route.middleware === undefined ? [] : [route.middleware].flat();
   const needs = rule.role === 'public' ? 'No API key needed.' : `Needs an API key with the ${rule.role} role (or above).`;
   return {
     ...route,
-    middleware: [requireAccess(rule, access), ...own],
+    middleware: [requireAccess(rule, access, keyOf), ...own],
     security: rule.role === 'public' ? [] : [{ bearerAuth: [] }],
     description: route.description ? `${route.description}\n\n${needs}` : needs,
     'x-required-role': rule.role,
   };
 }
 
-function requireAccess(rule: RouteAccess, access: AccessControl): MiddlewareHandler {
+function requireAccess(rule: RouteAccess, access: AccessControl, keyOf: KeyOfRequest): MiddlewareHandler {
   return async (c, next) => {
     if (rule.audit) {
       const resourceId = c.req.param('id') ?? c.req.param('executionId') ?? null;
       c.set('auditedAction', { ...rule.audit, resourceId });
     }
     if (rule.role === 'public') return next();
-    const authentication = access.authenticate(bearerKey(c));
+    const authentication = access.authenticate(keyOf(c));
     if (authentication.kind !== 'known') throw unauthenticated(authentication);
     // Set before the role is checked, so the log line of a refused request names the key too.
     c.set('actor', authentication.actor);

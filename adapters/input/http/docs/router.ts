@@ -6,11 +6,11 @@ import { HttpProblem } from '../problem.js';
 import { REFERENCE_PAGE, REFERENCE_POLICY, referenceFile } from './reference-files.js';
 import * as plainRoutes from './routes.js';
 
-/** `GET /docs`: the API reference, built in the browser from `/openapi.json`. `GET /` leads there. Mounted at the root. */
+/** `GET /docs`: the API reference, built in the browser from `/openapi.json`; `GET /` leads to the web console. Mounted at the root. */
 export function createDocsRouter(access: AccessControl) {
   const routes = guardRoutes(plainRoutes, ACCESS.docs, access);
   return new OpenAPIHono()
-    .openapi(routes.home, (c) => c.redirect('/docs', 302))
+    .openapi(routes.home, (c) => c.redirect('/ui', 302))
     .openapi(routes.reference, (c) => {
       c.header('Content-Security-Policy', REFERENCE_POLICY);
       c.header('X-Content-Type-Options', 'nosniff');

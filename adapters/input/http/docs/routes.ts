@@ -7,7 +7,7 @@ export const home = createRoute({
   method: 'get',
   path: '/',
   hide: true,
-  responses: { 302: { description: 'To the API reference' } },
+  responses: { 302: { description: 'To the web console' } },
 });
 
 export const reference = createRoute({

@@ -1,10 +1,10 @@
-import { z, type RouteHandler } from '@hono/zod-openapi';
+import type { RouteHandler } from '@hono/zod-openapi';
 import type { Execution } from '../../../../domain/entities/execution.js';
 import type { ExecutionRetention } from '../../../../domain/ports/input/execution-retention.js';
 import type { JobExecutions } from '../../../../domain/ports/input/job-executions.js';
 import type { ContinuationTokens } from '../continuation-token.js';
-import { storableInstant } from '../instant.js';
 import { auditContext } from '../request-context.js';
+import { readExecutionPage } from './execution-page.js';
 import { toExecutionResource } from './execution-resource.js';
 import type * as routes from './routes.js';
 
@@ -27,24 +27,13 @@ export function stopJob(jobExecutions: JobExecutions): RouteHandler<typeof route
   };
 }
 
-const PagePosition = z.object({ createdAt: storableInstant.transform((value) => new Date(value)), id: z.uuid() });
-
 export function listExecutions(
   jobExecutions: JobExecutions,
   pageTokens: ContinuationTokens,
 ): RouteHandler<typeof routes.listExecutions> {
   return async (c) => {
-    const jobId = c.req.valid('param').id;
-    const query = c.req.valid('query');
-    const filters = { jobId, status: query.status ?? null };
-    const after = query.continuationToken
-      ? pageTokens.decode(query.continuationToken, filters, PagePosition)
-      : undefined;
-    const page = await jobExecutions.listExecutions(jobId, { limit: query.limit, after, status: query.status });
-    const nextContinuationToken = page.next
-      ? pageTokens.encode({ createdAt: page.next.createdAt.toISOString(), id: page.next.id }, filters)
-      : null;
-    return c.json({ executions: page.executions.map(toExecutionResource), nextContinuationToken }, 200);
+    const page = await readExecutionPage(jobExecutions, pageTokens, c.req.valid('param').id, c.req.valid('query'));
+    return c.json({ executions: page.executions.map(toExecutionResource), nextContinuationToken: page.nextContinuationToken }, 200);
   };
 }
 

@@ -1,4 +1,4 @@
-import { z, type RouteHandler } from '@hono/zod-openapi';
+import type { RouteHandler } from '@hono/zod-openapi';
 import type { Job } from '../../../../domain/entities/job.js';
 import type { JobDefinitions } from '../../../../domain/ports/input/job-definitions.js';
 import type { JobExecutions } from '../../../../domain/ports/input/job-executions.js';
@@ -7,6 +7,7 @@ import type { JobViews } from '../../../../domain/ports/input/job-views.js';
 import type { ContinuationTokens } from '../continuation-token.js';
 import { HttpProblem } from '../problem.js';
 import { auditContext } from '../request-context.js';
+import { readJobPage } from './job-page.js';
 import { toJobResource, toJobViewResource, type JobResource } from './job-resource.js';
 import type * as routes from './routes.js';
 
@@ -33,19 +34,12 @@ export function createJob(jobDefinitions: JobDefinitions): RouteHandler<typeof r
   };
 }
 
-const PagePosition = z.object({ name: z.string(), id: z.uuid() });
-
 export function listJobs(jobViews: JobViews, pageTokens: ContinuationTokens): RouteHandler<typeof routes.listJobs> {
   return async (c) => {
     const query = c.req.valid('query');
     const labels = Object.fromEntries(query.label);
-    const filters = { labels: Object.entries(labels).sort(), namePrefix: query.namePrefix ?? null };
-    const after = query.continuationToken
-      ? pageTokens.decode(query.continuationToken, filters, PagePosition)
-      : undefined;
-    const page = await jobViews.listJobViews({ limit: query.limit, after, labels, namePrefix: query.namePrefix });
-    const nextContinuationToken = page.next ? pageTokens.encode(page.next, filters) : null;
-    return c.json({ jobs: page.jobs.map(toJobViewResource), nextContinuationToken }, 200);
+    const page = await readJobPage(jobViews, pageTokens, { ...query, labels });
+    return c.json({ jobs: page.jobs.map(toJobViewResource), nextContinuationToken: page.nextContinuationToken }, 200);
   };
 }
 
