@@ -93,8 +93,7 @@ export const jobExecutions = pgTable(
     exclusive: boolean('exclusive').notNull().default(true),
     flinkJobId: text('flink_job_id').notNull(),
     flinkJarId: text('flink_jar_id'),
-    /** The program arguments sent to Flink, placeholders resolved: stored with the move to SUBMITTING. */
-    programArgs: jsonb('program_args').$type<string[]>(),
+    programArgs: jsonb('program_args').$type<string[]>(), // as sent to Flink, stored with the move to SUBMITTING
     savepointPath: text('savepoint_path'),
     restoredFrom: jsonb('restored_from').$type<RestoreSettings>(),
     error: jsonb('error').$type<ExecutionError>(),
@@ -118,8 +117,7 @@ export const jobExecutions = pgTable(
     uniqueIndex('job_executions_one_active_per_job').on(table.jobId).where(sql`${table.exclusive} and ${ACTIVE}`),
     index('job_executions_job_newest_idx').on(table.jobId, table.createdAt.desc(), table.id.desc()),
     index('job_executions_active_idx').on(table.createdAt).where(ACTIVE),
-    // At most one run of the schedule per (job, tick): a tick claimed twice cannot start twice. Manual runs (and
-    // retries, one per run by the index below) may be for the same instant as a tick.
+    // One run of the schedule per (job, tick): a tick claimed twice cannot start twice. Other runs may share the tick.
     uniqueIndex('job_executions_one_per_tick')
       .on(table.jobId, table.scheduledFor, table.attempt)
       .where(sql`${table.scheduledFor} is not null and ${table.trigger} = 'schedule'`),
