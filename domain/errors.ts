@@ -155,6 +155,27 @@ export class InvalidScheduleError extends InvalidFieldError {}
 /** A purge that cannot be carried out as asked (a `before` in the future). */
 export class InvalidPurgeError extends InvalidFieldError {}
 
+/** Placeholders of a job definition that no run could resolve, each with the field it is in and why. */
+export class InvalidTemplateError extends DomainError {
+  readonly code = 'INVALID_TEMPLATE';
+
+  constructor(readonly problems: readonly { field: string; placeholder: string; reason: string }[]) {
+    const first = problems[0];
+    super(
+      problems.length === 1 && first
+        ? `${first.field}: ${first.placeholder}: ${first.reason}`
+        : `${problems.length} placeholders cannot be resolved; see errors`,
+    );
+  }
+}
+
+/** A run whose job holds a placeholder that cannot be resolved (a job stored before placeholders were checked). */
+export class TemplateResolutionError extends ExecutionStepError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INVALID_TEMPLATE', message, options);
+  }
+}
+
 export class ExecutionNotFailedError extends DomainError {
   readonly code = 'EXECUTION_NOT_FAILED';
 

@@ -61,12 +61,18 @@ export interface Execution {
   jobId: string;
   trigger: ExecutionTrigger;
   attempt: number;
-  /** The tick a scheduled run (or its retry) belongs to; null for manual runs. */
+  /**
+   * The instant the run is for, and its data interval's end: a scheduled run's tick; for a manual run the
+   * `scheduledFor` it was started with, else its start time; for a retry, the run's it retries. Null only on runs
+   * stored before manual runs recorded it.
+   */
   scheduledFor: Date | null;
   status: ExecutionStatus;
   /** Flink's job id: derived from the execution id, so a repeated submit can never start a second job. */
   flinkJobId: string;
   flinkJarId: string | null;
+  /** The program arguments sent to Flink, placeholders resolved; set when the run is submitted. */
+  programArgs: string[] | null;
   savepointPath: string | null;
   restoredFrom: RestoreSettings | null;
   error: ExecutionError | null;
@@ -119,6 +125,7 @@ export function newExecution(params: {
     status,
     flinkJobId: flinkJobIdFor(params.id),
     flinkJarId: null,
+    programArgs: null,
     savepointPath: null,
     restoredFrom: params.restoredFrom ?? null,
     error: null,
@@ -142,7 +149,7 @@ export function transition(
   execution: Execution,
   to: ExecutionStatus,
   at: Date,
-  changes: { detail?: string; error?: ExecutionError; savepointPath?: string; flinkJarId?: string } = {},
+  changes: { detail?: string; error?: ExecutionError; savepointPath?: string; flinkJarId?: string; programArgs?: string[] } = {},
 ): Execution {
   if (!canTransition(execution.status, to)) throw new IllegalTransitionError(execution.status, to);
   const terminal = isTerminal(to);
@@ -150,6 +157,7 @@ export function transition(
     ...execution,
     status: to,
     flinkJarId: changes.flinkJarId ?? execution.flinkJarId,
+    programArgs: changes.programArgs ?? execution.programArgs,
     savepointPath: changes.savepointPath ?? execution.savepointPath,
     error: changes.error ?? execution.error,
     startedAt: to === 'RUNNING' && !execution.startedAt ? at : execution.startedAt,

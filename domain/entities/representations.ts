@@ -20,6 +20,7 @@ export interface ExecutionResource {
   status: ExecutionStatus;
   flinkJobId: string | null;
   flinkJarId: string | null;
+  programArgs: string[] | null;
   savepointPath: string | null;
   restoredFrom: string | null;
   error: ExecutionError | null;
@@ -44,6 +45,7 @@ export function executionResource(execution: Execution): ExecutionResource {
     status: execution.status,
     flinkJobId: submitted ? execution.flinkJobId : null,
     flinkJarId: execution.flinkJarId,
+    programArgs: execution.programArgs,
     savepointPath: execution.savepointPath,
     restoredFrom: execution.restoredFrom?.savepointPath ?? null,
     error: execution.error,

@@ -92,6 +92,25 @@ export function nextFireTime(calculator: CronTicks, schedule: TickSource, after:
   return tick && endAt && tick > endAt ? null : tick;
 }
 
+/** How far back `previousFireTime` looks: past any pattern that fires at all (a 29 February fires every 4-8 years). */
+const LOOKBACK_LIMIT_MS = 40 * 366 * 24 * 3600 * 1000;
+
+/**
+ * The latest tick of the pattern strictly before `before`, or null if there is none within 40 years; `startAt` and
+ * `endAt` are not looked at. Built on `nextAfter` alone, so that it agrees with it on every zone rule: it looks
+ * back over a window four times wider each round, then walks forward through the ticks it finds.
+ */
+export function previousFireTime(calculator: CronTicks, schedule: Pick<TickSource, 'cron' | 'timezone'>, before: Date): Date | null {
+  const next = (after: Date) => calculator.nextAfter(schedule.cron, schedule.timezone, after);
+  for (let span = 1000; span <= LOOKBACK_LIMIT_MS * 4; span *= 4) {
+    let tick = next(new Date(before.getTime() - Math.min(span, LOOKBACK_LIMIT_MS)));
+    if (!tick || tick >= before) continue;
+    for (let later = next(tick); later && later < before; later = next(later)) tick = later;
+    return tick;
+  }
+  return null;
+}
+
 /** The next `count` ticks after `from` (fewer when the schedule ends); `paused` is not looked at. */
 export function nextRunTimes(calculator: CronTicks, schedule: TickSource, from: Date, count = 5): Date[] {
   const times: Date[] = [];

@@ -2,7 +2,8 @@ import type { AuditContext } from '../entities/audit.js';
 import { jobEvent } from '../entities/event.js';
 import { createJob, replaceJob, type Job, type JobDefinition } from '../entities/job.js';
 import { isEntityId } from '../entities/ids.js';
-import { JarLocationRefusedError, JobNotFoundError, JobVersionMismatchError } from '../errors.js';
+import { definitionTemplateProblems } from '../entities/run-arguments.js';
+import { InvalidTemplateError, JarLocationRefusedError, JobNotFoundError, JobVersionMismatchError } from '../errors.js';
 import type { JobDefinitions, JobPage, ListJobsRequest } from '../ports/input/job-definitions.js';
 import type { ArtifactSource } from '../ports/output/artifact-source.js';
 import type { Clock } from '../ports/output/clock.js';
@@ -22,7 +23,7 @@ export class JobDefinitionService implements JobDefinitions {
   ) {}
 
   async createJob(definition: JobDefinition, audit: AuditContext): Promise<Job> {
-    this.checkJarLocation(definition);
+    this.checkDefinition(definition);
     const job = createJob(definition, this.ids.newId(), this.clock.now());
     await this.changes.run(audit, ({ jobs }) => jobs.insert(job), () => ({
       resourceId: job.id,
@@ -44,7 +45,7 @@ export class JobDefinitionService implements JobDefinitions {
   }
 
   async replaceJob(id: string, definition: JobDefinition, audit: AuditContext, expectedVersion?: number): Promise<Job> {
-    this.checkJarLocation(definition);
+    this.checkDefinition(definition);
     // The read and the write are one step for the repository, so concurrent writers queue up: without an
     // expected version the last one wins, with one each sees the version the writer before it left.
     const replaced = isEntityId(id)
@@ -70,9 +71,12 @@ export class JobDefinitionService implements JobDefinitions {
     return replaced;
   }
 
-  private checkJarLocation(definition: JobDefinition): void {
+  /** What the schema cannot tell: a JAR location the policy refuses, a placeholder no run could resolve. */
+  private checkDefinition(definition: JobDefinition): void {
     const refusal = this.jarPolicy.refusalFor(definition.jarURL);
     if (refusal) throw new JarLocationRefusedError(refusal);
+    const problems = definitionTemplateProblems(definition);
+    if (problems.length > 0) throw new InvalidTemplateError(problems);
   }
 
   async deleteJob(id: string, audit: AuditContext): Promise<void> {

@@ -13,6 +13,8 @@ interface Execution {
   id: string;
   status: string;
   flinkJobId: string | null;
+  scheduledFor: string | null;
+  programArgs: string[] | null;
   error: { code: string; message: string } | null;
 }
 
@@ -56,15 +58,26 @@ describe.skipIf(skipReason)('jobs using the connectors a Flink distribution ship
 
   const call = (method: string, path: string, body?: unknown) => callService(service.baseUrl, method, path, body);
 
-  async function runToEnd(name: string, entryClass: string, config: Record<string, string>): Promise<Execution> {
+  /** Creates the job (`extra`: more of its definition; `schedule`: its schedule, paused) and runs it to the end. */
+  async function runToEnd(
+    name: string,
+    entryClass: string,
+    config: Record<string, string>,
+    options: { extra?: Record<string, unknown>; schedule?: Record<string, unknown>; start?: Record<string, unknown> } = {},
+  ): Promise<Execution> {
     const created = await call('POST', '/api/v1/jobs', {
       name: `${name}-${Date.now()}`,
       jarURL: '/jars/flink-test-job.jar',
       entryClass,
       config,
+      ...options.extra,
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const started = await call('POST', `/api/v1/jobs/${created.body.id}/start`);
+    if (options.schedule) {
+      const scheduled = await call('POST', `/api/v1/jobs/${created.body.id}/schedule`, { ...options.schedule, paused: true });
+      expect(scheduled.status, JSON.stringify(scheduled.body)).toBe(200);
+    }
+    const started = await call('POST', `/api/v1/jobs/${created.body.id}/start`, options.start);
     expect(started.status, JSON.stringify(started.body)).toBe(202);
     return waitFor(
       async () => (await call('GET', `/api/v1/executions/${started.body.id}`)).body as Execution,
@@ -89,6 +102,28 @@ describe.skipIf(skipReason)('jobs using the connectors a Flink distribution ship
     const { files, lines } = await committedLines(output);
     expect(files.some((file) => /\.inprogress/.test(file)), files.join('\n')).toBe(false);
     expect(lines).toEqual(['apples,7', 'pears,8', 'plums,1']);
+  });
+
+  it('gives a daily job the day before the run, in the schedule zone, and records the arguments it was given', async () => {
+    const input = join(workDir, 'orders.csv');
+    const output = join(workDir, 'daily-out');
+    await writeFile(input, 'apples,3\npears,10\napples,4\n');
+    // The run for midnight of 30 March 2026 in Berlin covers 29 March, the day summer time began.
+    const execution = await runToEnd(
+      'daily-orders',
+      'com.example.flinkjob.FileJob',
+      { input: `file://${input}`, output: `file://${output}/{{dataIntervalStart | date:"yyyy-MM-dd"}}` },
+      {
+        extra: { args: ['--date', '{{dataIntervalStart | date:"yyyy-MM-dd"}}'] },
+        schedule: { cron: '0 0 * * *', timezone: 'Europe/Berlin' },
+        start: { scheduledFor: '2026-03-30T00:00:00+02:00' },
+      },
+    );
+    expect(execution.status, JSON.stringify(execution.error)).toBe('SUCCEEDED');
+    expect(execution.scheduledFor).toBe('2026-03-29T22:00:00.000Z');
+    expect(execution.programArgs).toEqual(['--input', `file://${input}`, '--output', `file://${output}/2026-03-29`, '--date', '2026-03-29']);
+    // What the job itself saw: it writes its --date into every line, under the folder named by --output.
+    expect((await committedLines(join(output, '2026-03-29'))).lines).toEqual(['2026-03-29,apples,7', '2026-03-29,pears,10']);
   });
 
   it('fails a file job whose input does not exist with the cause from Flink', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CronerCalculator } from '../../adapters/output/cron/croner-calculator.js';
 import { createJob } from '../../domain/entities/job.js';
 import { createExecutionUnits } from '../../domain/services/executions/execution-units.js';
 import { aJobDefinition } from '../support/job-definitions.js';
@@ -25,7 +26,7 @@ async function setup() {
   const flink = new FakeFlinkCluster();
   const schedules = new InMemoryScheduleRepository(executions);
   const { unitOfWork } = inMemoryUnitOfWork({ jobs, executions, schedules });
-  const shared = { jobs, executions, schedules, unitOfWork, flink, clock, ids };
+  const shared = { jobs, executions, schedules, unitOfWork, flink, clock, ids, cron: new CronerCalculator() };
   const instance = () => {
     const tasks = new RecordedTasks();
     const ports = { ...shared, artifacts: new FakeArtifactSource(), uploads: new InMemoryJarUploadRegistry(), tasks };

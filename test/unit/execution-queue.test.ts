@@ -22,9 +22,12 @@ const audit = anAuditContext();
 
 const settings: ExecutionSettings = { savepointDir: null, stopTimeoutMs: 60_000, unreachableGraceMs: 300_000 };
 
+/** When the manual runs of these tests start: the clock's time. */
+const STARTED_AT = '2026-03-01T10:00:00.000Z';
+
 /** Everything a run goes through, on fakes, with a clock the test moves: ticks, the queue, launches, follow-ups. */
 async function setup(definition: Partial<JobDefinition> = {}, runSettings: ExecutionSettings = settings) {
-  const clock = new FixedClock(new Date('2026-03-01T10:00:00.000Z'));
+  const clock = new FixedClock(new Date(STARTED_AT));
   const ids = new SequentialIds();
   const jobs = new InMemoryJobRepository();
   const executions = new InMemoryExecutionRepository();
@@ -34,7 +37,7 @@ async function setup(definition: Partial<JobDefinition> = {}, runSettings: Execu
   const dispatched = new RecordedTasks();
   const uploads = new InMemoryJarUploadRegistry();
   const { unitOfWork } = inMemoryUnitOfWork({ jobs, executions, schedules });
-  const ports = { jobs, executions, schedules, unitOfWork, artifacts, flink, uploads, tasks: dispatched, clock, ids };
+  const ports = { jobs, executions, schedules, unitOfWork, artifacts, flink, uploads, tasks: dispatched, clock, ids, cron: new CronerCalculator() };
   const { launcher, follower, service, queue } = createExecutionUnits(ports, runSettings);
   const noSignal = { announce: async () => {} };
   const changes = new AuditedChanges(unitOfWork, clock, ids);
@@ -105,17 +108,17 @@ describe('retries', () => {
     await stopped.service.stopJob(stopped.job.id, { mode: 'cancel' }, audit);
     await stopped.follower.followUp(run.id);
     await stopped.follower.followUp(run.id);
-    expect(await stopped.runs()).toEqual([{ status: 'STOPPED', trigger: 'manual', attempt: 1, scheduledFor: null }]);
+    expect(await stopped.runs()).toEqual([{ status: 'STOPPED', trigger: 'manual', attempt: 1, scheduledFor: STARTED_AT }]);
 
     const refused = await setup(retrying);
     refused.artifacts.failWith = new ArtifactError('JAR_URL_NOT_ALLOWED', 'host not allowed');
     await refused.launcher.launch((await refused.service.startJob(refused.job.id, {}, audit)).id);
-    expect(await refused.runs()).toEqual([{ status: 'FAILED', trigger: 'manual', attempt: 1, scheduledFor: null }]);
+    expect(await refused.runs()).toEqual([{ status: 'FAILED', trigger: 'manual', attempt: 1, scheduledFor: STARTED_AT }]);
 
     const once = await setup();
     once.artifacts.failWith = new ArtifactError('JAR_DOWNLOAD_FAILED', 'HTTP 503');
     await once.launcher.launch((await once.service.startJob(once.job.id, {}, audit)).id);
-    expect(await once.runs()).toEqual([{ status: 'FAILED', trigger: 'manual', attempt: 1, scheduledFor: null }]);
+    expect(await once.runs()).toEqual([{ status: 'FAILED', trigger: 'manual', attempt: 1, scheduledFor: STARTED_AT }]);
   });
 
   it('retries a failed run by hand at once, once, and refuses a run that did not fail', async () => {
@@ -126,7 +129,9 @@ describe('retries', () => {
     await launcher.launch(run.id);
 
     const retry = await service.retryExecution(run.id, audit);
-    expect(retry).toMatchObject({ status: 'PENDING', trigger: 'retry', attempt: 2, retryOf: run.id, scheduledFor: null });
+    // A manual run is for the time it started; its retry is for the same instant.
+    expect(retry).toMatchObject({ status: 'PENDING', trigger: 'retry', attempt: 2, retryOf: run.id, scheduledFor: run.scheduledFor });
+    expect(run.scheduledFor).toEqual(new Date(STARTED_AT));
     expect(dispatched.launch).toContain(retry.id);
     const again = service.retryExecution(run.id, audit);
     await expect(again).rejects.toBeInstanceOf(ExecutionAlreadyRetriedError);

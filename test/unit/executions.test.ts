@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CronerCalculator } from '../../adapters/output/cron/croner-calculator.js';
 import { canTransition, flinkJobIdFor, transition, type Execution, type ExecutionStatus } from '../../domain/entities/execution.js';
 import { createJob, type JobDefinition } from '../../domain/entities/job.js';
 import {
@@ -38,7 +39,7 @@ async function setup(definition: Partial<JobDefinition> = {}, overrides: Partial
   const runSettings = { ...settings, ...overrides };
   const schedules = new InMemoryScheduleRepository(executions);
   const { unitOfWork } = inMemoryUnitOfWork({ jobs, executions, schedules });
-  const ports = { jobs, executions, schedules, unitOfWork, artifacts, flink, uploads, tasks: dispatched, clock, ids };
+  const ports = { jobs, executions, schedules, unitOfWork, artifacts, flink, uploads, tasks: dispatched, clock, ids, cron: new CronerCalculator() };
   const { launcher, follower, service } = createExecutionUnits(ports, runSettings);
   const job = createJob(aJobDefinition({ config: { mode: 'bounded' }, args: ['x'], ...definition }), ids.newId(), clock.now());
   await jobs.insert(job);

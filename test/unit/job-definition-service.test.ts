@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
+  InvalidTemplateError,
   JarLocationRefusedError,
   JobNameTakenError,
   JobNotFoundError,
@@ -46,6 +47,16 @@ describe('JobDefinitionService', () => {
     await expect(service.replaceJob(job.id, aJobDefinition({ jarURL: 'http://evil/x.jar' }), audit)).rejects.toThrow(
       "jarURL cannot be used: host 'evil' is not allowed",
     );
+    expect((await service.getJob(job.id)).version).toBe(1);
+  });
+
+  it('refuses a placeholder no run could resolve, on create and on replace, storing nothing', async () => {
+    const templated = aJobDefinition({ args: ['--date', '{{dataIntervalStart | date:"yyyy-MM-dd"}}'] });
+    const job = await service.createJob(templated, audit);
+    const broken = aJobDefinition({ args: ['--date', '{{ds}}'] });
+    await expect(service.createJob({ ...broken, name: 'other' }, audit)).rejects.toBeInstanceOf(InvalidTemplateError);
+    await expect(service.replaceJob(job.id, broken, audit)).rejects.toThrow("args[1]: {{ds}}: unknown placeholder 'ds'");
+    expect(repository.rows.size).toBe(1);
     expect((await service.getJob(job.id)).version).toBe(1);
   });
 

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { DomainError, InvalidFieldError } from '../../../domain/errors.js';
+import { DomainError, InvalidFieldError, InvalidTemplateError } from '../../../domain/errors.js';
 
 export interface FieldError {
   path: string;
@@ -39,6 +39,7 @@ const STATUS_BY_CODE: Record<string, { status: ContentfulStatusCode; title: stri
   DELIVERY_NOT_FOUND: { status: 404, title: 'Delivery not found' },
   DELIVERY_IN_FLIGHT: { status: 409, title: 'Delivery still in flight' },
   WEBHOOK_URL_NOT_ALLOWED: { status: 400, title: 'Webhook URL not allowed' },
+  INVALID_TEMPLATE: { status: 400, title: 'Placeholder cannot be resolved' },
 };
 
 export function problemResponse(c: Context, problem: Problem): Response {
@@ -86,12 +87,13 @@ export function problemFor(error: unknown): { problem: Problem; isExpected: bool
   if (error instanceof InvalidFieldError) {
     return { problem: validationProblem([{ path: error.field, message: error.reason }]), isExpected: true };
   }
+  if (error instanceof InvalidTemplateError) {
+    const errors = error.problems.map(({ field, placeholder, reason }) => ({ path: field, message: `${placeholder}: ${reason}` }));
+    return { problem: { ...domainProblem(error), errors }, isExpected: true };
+  }
   if (error instanceof DomainError) {
-    const mapping = STATUS_BY_CODE[error.code] ?? { status: 422 as const, title: 'Request cannot be carried out' };
-    return {
-      problem: { status: mapping.status, code: error.code, title: mapping.title, detail: error.message },
-      isExpected: mapping.status < 500,
-    };
+    const problem = domainProblem(error);
+    return { problem, isExpected: problem.status < 500 };
   }
   if (isBrokenOffRequest(error)) {
     return {
@@ -114,6 +116,12 @@ export function problemFor(error: unknown): { problem: Problem; isExpected: bool
     },
     isExpected: false,
   };
+}
+
+/** The problem of a domain error, with the status and title its code is served with. */
+function domainProblem(error: DomainError): Problem {
+  const mapping = STATUS_BY_CODE[error.code] ?? { status: 422 as const, title: 'Request cannot be carried out' };
+  return { status: mapping.status, code: error.code, title: mapping.title, detail: error.message };
 }
 
 /**

@@ -95,6 +95,7 @@ export async function tickRecorded(tx: Pick<AppDatabase, 'select'>, outcome: Tic
       .where(
         and(
           eq(jobExecutions.jobId, execution.jobId),
+          eq(jobExecutions.trigger, 'schedule'),
           eq(jobExecutions.scheduledFor, execution.scheduledFor),
           eq(jobExecutions.attempt, execution.attempt),
         ),

@@ -93,6 +93,7 @@ export const jobExecutions = pgTable(
     exclusive: boolean('exclusive').notNull().default(true),
     flinkJobId: text('flink_job_id').notNull(),
     flinkJarId: text('flink_jar_id'),
+    programArgs: jsonb('program_args').$type<string[]>(), // as sent to Flink, stored with the move to SUBMITTING
     savepointPath: text('savepoint_path'),
     restoredFrom: jsonb('restored_from').$type<RestoreSettings>(),
     error: jsonb('error').$type<ExecutionError>(),
@@ -116,10 +117,10 @@ export const jobExecutions = pgTable(
     uniqueIndex('job_executions_one_active_per_job').on(table.jobId).where(sql`${table.exclusive} and ${ACTIVE}`),
     index('job_executions_job_newest_idx').on(table.jobId, table.createdAt.desc(), table.id.desc()),
     index('job_executions_active_idx').on(table.createdAt).where(ACTIVE),
-    // At most one run per (job, tick) and attempt: a tick claimed twice cannot start twice.
+    // One run of the schedule per (job, tick): a tick claimed twice cannot start twice. Other runs may share the tick.
     uniqueIndex('job_executions_one_per_tick')
       .on(table.jobId, table.scheduledFor, table.attempt)
-      .where(sql`${table.scheduledFor} is not null`),
+      .where(sql`${table.scheduledFor} is not null and ${table.trigger} = 'schedule'`),
     uniqueIndex('job_executions_one_retry_per_run').on(table.retryOf).where(sql`${table.retryOf} is not null`),
     index('job_executions_queued_idx').on(table.createdAt).where(sql`${table.status} = 'QUEUED'`),
     index('job_executions_created_idx').on(table.createdAt, table.id),

@@ -7,6 +7,8 @@ export interface StartOptions {
   allowNonRestoredState?: boolean;
   /** Restore from the newest savepoint any earlier run of the job took. */
   fromLastSavepoint?: boolean;
+  /** The instant the run is for (default: the start time): placeholders resolve against it. */
+  scheduledFor?: Date;
 }
 
 export interface StopOptions {

@@ -2,6 +2,8 @@ import { newExecution, type Execution, type ExecutionStatus, type RestoreSetting
 import type { AuditContext } from '../../entities/audit.js';
 import { isEntityId } from '../../entities/ids.js';
 import type { Job } from '../../entities/job.js';
+import type { ResolvedRun } from '../../entities/run-arguments.js';
+import type { Schedule } from '../../entities/schedule.js';
 import { ExecutionNotFoundError, JobNotFoundError, NoSavepointError } from '../../errors.js';
 import type { ExecutionPage, JobExecutions, StartOptions, StopOptions } from '../../ports/input/job-executions.js';
 import type { Clock } from '../../ports/output/clock.js';
@@ -12,7 +14,8 @@ import type { ScheduleRepository } from '../../ports/output/schedule-repository.
 import type { AuditedChanges } from '../change-records.js';
 import { requireLiveJob } from '../live-job.js';
 import type { ExecutionFollower } from './follower.js';
-import type { ExecutionLauncher } from './launcher.js';
+import type { ExecutionLauncher, LaunchReady } from './launcher.js';
+import type { RunArgumentResolver } from './run-argument-resolver.js';
 import type { ExecutionRetries } from './retries.js';
 import type { StopRules } from './stop-rules.js';
 
@@ -24,6 +27,7 @@ export class ExecutionService implements JobExecutions {
     private readonly schedules: ScheduleRepository,
     private readonly changes: AuditedChanges,
     private readonly launcher: ExecutionLauncher,
+    private readonly runArguments: RunArgumentResolver,
     private readonly follower: ExecutionFollower,
     private readonly stops: StopRules,
     private readonly retries: ExecutionRetries,
@@ -33,28 +37,30 @@ export class ExecutionService implements JobExecutions {
 
   async startJob(jobId: string, options: StartOptions, audit: AuditContext): Promise<Execution> {
     // Read before the transaction: inside it, only its own repositories may be used.
-    const [job, exclusive, restoredFrom] = await Promise.all([
+    const [job, schedule, restoredFrom] = await Promise.all([
       this.requireJob(jobId),
-      this.exclusive(jobId),
+      this.schedules.find(jobId),
       this.restoreSettings(jobId, options),
     ]);
-    const ready = await this.launcher.ready(job);
+    const now = this.clock.now();
     const created = newExecution({
       id: this.ids.newId(),
       jobId,
       trigger: 'manual',
+      scheduledFor: options.scheduledFor ?? now,
       restoredFrom,
       requestedBy: audit.actor.name,
-      now: this.clock.now(),
+      now,
     });
-    const execution = ready ? this.launcher.readied(created, ready) : created;
+    const launch = await this.readyLaunch(created, job, schedule ?? null);
+    const execution = launch ? this.launcher.readied(created, launch.ready, launch.run) : created;
     try {
-      await this.changes.aboutJob(audit, job, ({ executions }) => executions.insert(execution, { exclusive }));
+      await this.changes.aboutJob(audit, job, ({ executions }) => executions.insert(execution, { exclusive: isExclusive(schedule) }));
     } catch (error) {
-      if (ready) this.launcher.release(ready);
+      if (launch) this.launcher.release(launch.ready);
       throw error;
     }
-    this.launcher.start(execution.id, { execution, job, ready });
+    this.launcher.start(execution.id, { execution, job, ...launch });
     return execution;
   }
 
@@ -105,7 +111,20 @@ export class ExecutionService implements JobExecutions {
 
   /** Executions of a job may overlap only when its schedule says `allow`; otherwise a start waits for none. */
   private async exclusive(jobId: string): Promise<boolean> {
-    return (await this.schedules.find(jobId))?.overlapPolicy !== 'allow';
+    return isExclusive(await this.schedules.find(jobId));
+  }
+
+  /**
+   * What a launch of the new run needs when it can go straight to the run call (see `ExecutionLauncher.readied`);
+   * undefined when it has a step to take first, or its arguments cannot be resolved (its launch fails it, saying why).
+   */
+  private async readyLaunch(execution: Execution, job: Job, schedule: Schedule | null): Promise<{ ready: LaunchReady; run: ResolvedRun } | undefined> {
+    const ready = await this.launcher.ready(job);
+    if (!ready) return undefined;
+    const run = await this.runArguments.resolve(execution, job, schedule).catch(() => undefined);
+    if (run) return { ready, run };
+    this.launcher.release(ready);
+    return undefined;
   }
 
   private async restoreSettings(jobId: string, options: StartOptions): Promise<RestoreSettings | null> {
@@ -116,4 +135,8 @@ export class ExecutionService implements JobExecutions {
     if (!savepointPath) throw new NoSavepointError(jobId);
     return { savepointPath, allowNonRestoredState };
   }
+}
+
+function isExclusive(schedule: Schedule | undefined): boolean {
+  return schedule?.overlapPolicy !== 'allow';
 }

@@ -1,3 +1,4 @@
+import type { CronTicks } from '../../entities/schedule.js';
 import type { ArtifactSource } from '../../ports/output/artifact-source.js';
 import type { BackgroundTasks } from '../../ports/output/background-tasks.js';
 import type { Clock } from '../../ports/output/clock.js';
@@ -19,6 +20,7 @@ import { JarSubmission } from './jar-submission.js';
 import { ExecutionLauncher } from './launcher.js';
 import { ExecutionLeaseRound } from './lease-round.js';
 import { ExecutionRetries } from './retries.js';
+import { RunArgumentResolver } from './run-argument-resolver.js';
 import { StopRules } from './stop-rules.js';
 
 /** The output ports the execution units work through. */
@@ -33,6 +35,8 @@ export interface ExecutionPorts {
   tasks: BackgroundTasks;
   clock: Clock;
   ids: IdGenerator;
+  /** The schedule's ticks, for the data interval of a run's placeholders. */
+  cron: CronTicks;
 }
 
 /**
@@ -40,19 +44,20 @@ export interface ExecutionPorts {
  * lease round share what this instance holds, so there must be one of each.
  */
 export function createExecutionUnits(ports: ExecutionPorts, settings: ExecutionSettings) {
-  const { jobs, executions, schedules, unitOfWork, artifacts, flink, uploads, tasks, clock, ids } = ports;
+  const { jobs, executions, schedules, unitOfWork, artifacts, flink, uploads, tasks, clock, ids, cron } = ports;
   const held = new HeldExecutions();
   const changes = new AuditedChanges(unitOfWork, clock, ids);
   const retries = new ExecutionRetries(jobs, executions, clock, ids);
   const ending = new ExecutionEnding(executions, retries, clock);
   const stops = new StopRules(jobs, executions, flink, clock, settings);
   const submission = new JarSubmission(flink, uploads, clock);
-  const launcher = new ExecutionLauncher(jobs, executions, artifacts, flink, submission, ending, held, tasks, clock);
+  const runArguments = new RunArgumentResolver(schedules, cron);
+  const launcher = new ExecutionLauncher(jobs, executions, artifacts, flink, submission, runArguments, ending, held, tasks, clock);
   const follower = new ExecutionFollower(executions, flink, stops, ending, held, tasks, clock, settings);
   return {
     launcher,
     follower,
-    service: new ExecutionService(jobs, executions, schedules, changes, launcher, follower, stops, retries, clock, ids),
+    service: new ExecutionService(jobs, executions, schedules, changes, launcher, runArguments, follower, stops, retries, clock, ids),
     queue: new ExecutionQueue(jobs, executions, stops, launcher, follower, clock),
     leases: new ExecutionLeaseRound(executions, held, launcher, follower),
   };

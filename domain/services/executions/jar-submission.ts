@@ -1,5 +1,6 @@
 import type { Execution } from '../../entities/execution.js';
-import { programArguments, type Job } from '../../entities/job.js';
+import type { Job } from '../../entities/job.js';
+import type { ResolvedRun } from '../../entities/run-arguments.js';
 import { executionErrorOf } from '../../errors.js';
 import type { LocalArtifact } from '../../ports/output/artifact-source.js';
 import type { Clock } from '../../ports/output/clock.js';
@@ -50,14 +51,17 @@ export class JarSubmission {
     return jarId;
   }
 
-  /** Runs the execution on Flink; resolves with the jar id it ran from (a new one if Flink had lost the first). */
-  async submit(execution: Execution, job: Job, jarId: string, artifact: LocalArtifact): Promise<string> {
+  /**
+   * Runs the execution on Flink with the job's arguments resolved for it (`run`); resolves with the jar id it ran
+   * from (a new one if Flink had lost the first).
+   */
+  async submit(execution: Execution, job: Job, jarId: string, artifact: LocalArtifact, run: ResolvedRun): Promise<string> {
     const request = {
       jarId,
       entryClass: job.entryClass,
-      programArgs: programArguments(job),
+      programArgs: run.programArgs,
       parallelism: job.parallelism,
-      flinkConfiguration: job.flinkConfiguration,
+      flinkConfiguration: run.flinkConfiguration,
       jobId: execution.flinkJobId,
       restore: execution.restoredFrom,
     };

@@ -6,6 +6,7 @@ import {
   type ExecutionStatus,
 } from '../../entities/execution.js';
 import type { Job } from '../../entities/job.js';
+import type { ResolvedRun } from '../../entities/run-arguments.js';
 import { executionErrorOf } from '../../errors.js';
 import type { ArtifactSource, LocalArtifact } from '../../ports/output/artifact-source.js';
 import type { BackgroundTasks } from '../../ports/output/background-tasks.js';
@@ -16,6 +17,7 @@ import type { JobRepository } from '../../ports/output/job-repository.js';
 import type { ExecutionEnding } from './ending.js';
 import type { HeldExecutions } from './held-executions.js';
 import type { JarSubmission } from './jar-submission.js';
+import type { RunArgumentResolver } from './run-argument-resolver.js';
 
 /** The statuses a launch walks through, in order. */
 const LAUNCH_PATH: readonly ExecutionStatus[] = ['PENDING', 'DOWNLOADING', 'UPLOADING', 'SUBMITTING', 'RUNNING'];
@@ -35,6 +37,8 @@ export interface Started {
   job?: Job;
   /** Given when the execution was stored at SUBMITTING already (see `readied`). */
   ready?: LaunchReady;
+  /** What it sends to Flink, resolved when it was stored at SUBMITTING. */
+  run?: ResolvedRun;
 }
 
 /**
@@ -49,6 +53,7 @@ export class ExecutionLauncher {
     private readonly artifacts: ArtifactSource,
     private readonly flink: FlinkCluster,
     private readonly submission: JarSubmission,
+    private readonly runArguments: RunArgumentResolver,
     private readonly ending: ExecutionEnding,
     private readonly held: HeldExecutions,
     private readonly tasks: BackgroundTasks,
@@ -81,10 +86,11 @@ export class ExecutionLauncher {
    * A new execution moved to SUBMITTING before it is first stored, when its launch is `ready`: the one write that
    * stores it also announces the run call, instead of a second write after it.
    */
-  readied(execution: Execution, ready: LaunchReady): Execution {
+  readied(execution: Execution, ready: LaunchReady, run: ResolvedRun): Execution {
     return walkedTo(execution, 'SUBMITTING', this.clock.now(), {
       details: uploadDetails(ready.artifact),
       flinkJarId: ready.jarId,
+      programArgs: run.programArgs,
     });
   }
 
@@ -95,7 +101,9 @@ export class ExecutionLauncher {
 
   /** Takes the execution through download, upload and submit; resumes from whatever step it was saved at. */
   async launch(executionId: string, started?: Started): Promise<void> {
-    if (started?.ready && started.job) return this.launchReady(started.execution, started.job, started.ready);
+    if (started?.ready && started.job && started.run) {
+      return this.launchReady(started.execution, started.job, started.ready, started.run);
+    }
     const execution = started?.execution ?? (await this.executions.findById(executionId));
     if (!execution || isTerminal(execution.status) || execution.status === 'RUNNING') return;
     if (execution.status === 'STOPPING') {
@@ -148,9 +156,9 @@ export class ExecutionLauncher {
    * A launch stored at SUBMITTING by this process a moment ago, with the JAR held and Flink's jar id at hand: only
    * the run call is left (it cannot be on Flink yet, so there is nothing to look for first).
    */
-  private async launchReady(execution: Execution, job: Job, ready: LaunchReady): Promise<void> {
+  private async launchReady(execution: Execution, job: Job, ready: LaunchReady, run: ResolvedRun): Promise<void> {
     try {
-      await this.submitArtifact(execution, job, ready.artifact, ready.jarId);
+      await this.submitArtifact(execution, job, ready.artifact, { jarId: ready.jarId, run });
     } catch (error) {
       await this.ending.fail(execution.id, executionErrorOf(error));
     } finally {
@@ -158,18 +166,26 @@ export class ExecutionLauncher {
     }
   }
 
-  private async submitArtifact(execution: Execution, job: Job, artifact: LocalArtifact, knownJarId?: string): Promise<void> {
+  /** The steps from the upload on; `known`: the jar id and the arguments of a launch `readied` a moment ago. */
+  private async submitArtifact(
+    execution: Execution,
+    job: Job,
+    artifact: LocalArtifact,
+    known?: { jarId: string; run: ResolvedRun },
+  ): Promise<void> {
     let next: Execution | undefined = execution;
     const details = uploadDetails(artifact);
-    let jarId = knownJarId ?? (await this.submission.uploaded(artifact));
+    let jarId = known?.jarId ?? (await this.submission.uploaded(artifact));
     if (!jarId) {
       next = await this.advance(next, 'UPLOADING', { details });
       if (!next) return;
       jarId = await this.submission.upload(artifact, job);
     }
-    next = await this.advance(next, 'SUBMITTING', { details, flinkJarId: jarId });
+    // Resolved before the write that announces the run call, which records them.
+    const run = known?.run ?? (await this.runArguments.resolve(next, job));
+    next = await this.advance(next, 'SUBMITTING', { details, flinkJarId: jarId, programArgs: run.programArgs });
     if (!next) return;
-    const ranJarId = await this.submission.submit(next, job, jarId, artifact);
+    const ranJarId = await this.submission.submit(next, job, jarId, artifact, run);
     await this.advance(next, 'RUNNING', { flinkJarId: ranJarId });
   }
 
@@ -201,6 +217,8 @@ export class ExecutionLauncher {
 interface LaunchChanges {
   details?: Partial<Record<ExecutionStatus, string>>;
   flinkJarId?: string;
+  /** Recorded with the move to SUBMITTING. */
+  programArgs?: string[];
 }
 
 /** `execution` moved along the launch path to `to`, through every status between, all stamped `now`. */
@@ -211,6 +229,7 @@ function walkedTo(execution: Execution, to: ExecutionStatus, now: Date, changes:
       transition(step, status, now, {
         detail: changes.details?.[status],
         flinkJarId: status === to ? changes.flinkJarId : undefined,
+        programArgs: status === 'SUBMITTING' ? changes.programArgs : undefined,
       }),
     execution,
   );

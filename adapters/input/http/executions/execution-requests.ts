@@ -1,5 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { EXECUTION_STATUSES as STATUSES } from '../../../../domain/entities/execution.js';
+import type { StartOptions } from '../../../../domain/ports/input/job-executions.js';
+import { storableInstant } from '../instant.js';
 import { pageQuery } from '../pagination.js';
 
 /** The optional body of a start. */
@@ -19,11 +21,23 @@ export const StartRequestSchema = z
       .literal(true, { message: 'must be true when given' })
       .optional()
       .openapi({ description: 'Restore from the newest savepoint an earlier execution of the job took' }),
+    scheduledFor: storableInstant
+      .optional()
+      .openapi({
+        description:
+          "The instant the execution is for (default: now): placeholders in the job's arguments resolve against it, " +
+          "and its data interval ends there and starts at the schedule's tick before it",
+        example: '2026-11-30T00:00:00+01:00',
+      }),
   })
   .refine((body) => !(body.savepointPath && body.fromLastSavepoint), {
     message: 'give savepointPath or fromLastSavepoint, not both',
     path: ['fromLastSavepoint'],
   })
+  .transform(({ scheduledFor, ...options }): StartOptions => ({
+    ...options,
+    ...(scheduledFor === undefined ? {} : { scheduledFor: new Date(scheduledFor) }),
+  }))
   .openapi('StartRequest');
 
 /** The optional body of a stop. */

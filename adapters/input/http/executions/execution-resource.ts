@@ -9,10 +9,22 @@ export const ExecutionSchema = z
     jobId: z.uuid(),
     trigger: z.enum(['manual', 'schedule', 'retry']),
     attempt: z.number().int(),
-    scheduledFor: z.string().nullable().openapi({ description: 'The tick a scheduled execution belongs to' }),
+    scheduledFor: z.string().nullable().openapi({
+      description:
+        "The instant the execution is for, where its data interval ends: a scheduled execution's tick; for a manual " +
+        'one the `scheduledFor` it was started with, else its start time; for a retry, that of the execution it retries',
+      example: '2026-11-30T00:00:00.000Z',
+    }),
     status: z.enum(STATUSES),
     flinkJobId: z.string().nullable().openapi({ description: 'Set once the execution was submitted to Flink' }),
     flinkJarId: z.string().nullable(),
+    programArgs: z
+      .array(z.string())
+      .nullable()
+      .openapi({
+        description: 'The program arguments sent to Flink, placeholders resolved; set once the execution is SUBMITTING',
+        example: ['--date', '2026-11-29', '--output', 's3://lake/orders/2026-11-29'],
+      }),
     savepointPath: z.string().nullable().openapi({ description: 'The savepoint the execution was stopped with' }),
     restoredFrom: z.string().nullable().openapi({ description: 'The savepoint the execution started from' }),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),

@@ -25,7 +25,8 @@ import java.util.Map;
  * FileSink}. Runs in BATCH mode, so the sink commits its files when the input ends.
  *
  * <p>Arguments: {@code --input <file or folder>} and {@code --output <folder>} (paths or URIs such
- * as {@code file:///tmp/in.csv}). Blank lines and lines starting with {@code #} are skipped; any
+ * as {@code file:///tmp/in.csv}); with {@code --date <text>}, each output line starts with that text,
+ * {@code date,key,total}, so a caller can read back the argument the job was given. Blank lines and lines starting with {@code #} are skipped; any
  * other line that is not {@code key,number} fails the job.
  */
 public final class FileJob {
@@ -38,6 +39,7 @@ public final class FileJob {
         TestJob.parseArgs(args, options, positional);
         String input = required(options, "input");
         String output = required(options, "output");
+        String linePrefix = options.containsKey("date") ? required(options, "date") + "," : "";
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
@@ -59,7 +61,7 @@ public final class FileJob {
                 .keyBy(new ByKey())
                 .reduce(new Sum())
                 .name("sum")
-                .map(new Format())
+                .map(new Format(linePrefix))
                 .name("format")
                 .sinkTo(sink)
                 .name("file-sink")
@@ -111,9 +113,15 @@ public final class FileJob {
     static final class Format implements MapFunction<Tuple2<String, Long>, String> {
         private static final long serialVersionUID = 1L;
 
+        private final String prefix;
+
+        Format(String prefix) {
+            this.prefix = prefix;
+        }
+
         @Override
         public String map(Tuple2<String, Long> value) {
-            return value.f0 + "," + value.f1;
+            return prefix + value.f0 + "," + value.f1;
         }
     }
 }

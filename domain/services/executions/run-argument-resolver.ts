@@ -1,0 +1,38 @@
+import { TemplateResolutionError } from '../../errors.js';
+import type { Execution } from '../../entities/execution.js';
+import type { Job } from '../../entities/job.js';
+import { isTemplated, resolvedRun, runValues, type ResolvedRun } from '../../entities/run-arguments.js';
+import type { CronTicks, Schedule } from '../../entities/schedule.js';
+import type { ScheduleRepository } from '../../ports/output/schedule-repository.js';
+
+/**
+ * A run's program arguments and Flink configuration with the job's placeholders resolved: by the run's
+ * `scheduledFor` and the job's schedule (its zone, and its tick before, which starts the data interval).
+ */
+export class RunArgumentResolver {
+  constructor(
+    private readonly schedules: Pick<ScheduleRepository, 'find'>,
+    private readonly ticks: CronTicks,
+  ) {}
+
+  /**
+   * What the run sends to Flink. `schedule` is the job's, when the caller read it already (undefined: read it
+   * here; null: the job has none). The arguments recorded on a run that was submitted before are sent again as
+   * they were, so a launch resumed after the job was replaced repeats the command line it announced.
+   */
+  async resolve(execution: Execution, job: Job, schedule?: Schedule | null): Promise<ResolvedRun> {
+    const resolved = isTemplated(job) ? await this.resolveTemplated(execution, job, schedule) : resolvedRun(job, null);
+    return execution.programArgs ? { ...resolved, programArgs: execution.programArgs } : resolved;
+  }
+
+  private async resolveTemplated(execution: Execution, job: Job, schedule?: Schedule | null): Promise<ResolvedRun> {
+    const found = schedule === undefined ? ((await this.schedules.find(job.id)) ?? null) : schedule;
+    try {
+      return resolvedRun(job, runValues(this.ticks, execution, job, found));
+    } catch (error) {
+      // Only a job stored before placeholders were checked can hold one that cannot be resolved.
+      throw new TemplateResolutionError(String(error instanceof Error ? error.message : error), { cause: error });
+    }
+  }
+
+}

@@ -1,0 +1,149 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../infrastructure/config.js';
+import { expectProblem, testAppBackends, type TestApp } from '../support/http-app.js';
+import { waitFor } from '../support/wait.js';
+
+/**
+ * A loopback stand-in for the data processor and Flink's REST API, as far as a launch goes: it serves the JAR,
+ * takes the upload, and records each run request (the program arguments Flink would get).
+ */
+let flink: Server;
+let flinkUrl: string;
+const runRequests: { programArgsList: string[]; flinkConfiguration?: Record<string, string> }[] = [];
+
+const bodyOf = async (request: IncomingMessage) => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString();
+};
+
+beforeAll(async () => {
+  flink = createServer(async (request, response) => {
+    const body = await bodyOf(request);
+    const json = (status: number, value: unknown) => response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(value));
+    const url = request.url ?? '';
+    if (request.method === 'GET' && url === '/jars/job.jar') return response.writeHead(200).end(Buffer.alloc(64, 1));
+    if (request.method === 'POST' && url === '/jars/upload') return json(200, { filename: '/tmp/flink-web/upload/abc_job.jar', status: 'success' });
+    const run = /^\/jars\/[^/]+\/run$/.exec(url);
+    if (request.method === 'POST' && run) {
+      const parsed = JSON.parse(body);
+      runRequests.push(parsed);
+      return json(200, { jobid: parsed.jobId });
+    }
+    if (request.method === 'GET' && url.startsWith('/jobs/')) return json(200, { state: 'RUNNING' });
+    if (request.method === 'GET' && url === '/config') return json(200, { 'flink-version': '1.20.5' });
+    if (request.method === 'GET' && url === '/jars') return json(200, { files: [{ id: 'abc_job.jar' }] });
+    return json(404, { errors: ['Not found.'] });
+  });
+  await new Promise<void>((resolve) => flink.listen(0, '127.0.0.1', resolve));
+  flinkUrl = `http://127.0.0.1:${(flink.address() as AddressInfo).port}`;
+});
+afterAll(() => {
+  flink.closeAllConnections();
+  flink.close();
+});
+
+const backends = await testAppBackends();
+
+describe.each(backends)('templated program arguments on $name', (backend) => {
+  let api: TestApp;
+  let counter = 0;
+
+  beforeAll(async () => {
+    if (backend.skipReason) return;
+    const port = new URL(flinkUrl).port;
+    api = await backend.start(loadConfig({ JAR_ALLOWED_HOSTS: `127.0.0.1:${port}`, FLINK_JOBMANAGER_URL: flinkUrl }));
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  const definition = (extra: Record<string, unknown>) => ({
+    name: `templated-${backend.name}-${++counter}`,
+    jarURL: `${flinkUrl}/jars/job.jar`,
+    entryClass: 'com.example.Main',
+    ...extra,
+  });
+
+  /** Starts the job and waits until Flink was asked to run it: the run as then stored, and what Flink got. */
+  const startAndSubmit = async (jobId: string, body?: Record<string, unknown>) => {
+    const before = runRequests.length;
+    const response = await api.request(`/api/v1/jobs/${jobId}/start`, { method: 'POST', ...(body ? { json: body } : {}) });
+    expect(response.status).toBe(202);
+    const started = await response.json();
+    const run = await waitFor(
+      async () => (await api.request(`/api/v1/executions/${started.id}`)).json(),
+      (read) => read.status === 'RUNNING' || read.status === 'FAILED',
+      10_000,
+      'the run to reach Flink',
+    );
+    return { run, sent: runRequests.slice(before) };
+  };
+
+  it.skipIf(backend.skipReason)('refuses a job with a placeholder no run could resolve, naming the field and the placeholder', async () => {
+    const created = await api.request('/api/v1/jobs', {
+      method: 'POST',
+      json: definition({ config: { date: '{{ds}}' }, args: ['--a', '1', '{{scheduledFor | date:"YYYY"}}'] }),
+    });
+    const problem = await expectProblem(created, 400, 'INVALID_TEMPLATE');
+    expect(problem.errors).toEqual([
+      { path: 'config.date', message: expect.stringContaining("{{ds}}: unknown placeholder 'ds'") },
+      { path: 'args[2]', message: expect.stringContaining(`{{scheduledFor | date:"YYYY"}}: 'YYYY'`) },
+    ]);
+
+    const job = await (await api.request('/api/v1/jobs', { method: 'POST', json: definition({}) })).json();
+    const replaced = await api.request(`/api/v1/jobs/${job.id}`, {
+      method: 'PUT',
+      json: { ...definition({ flinkConfiguration: { 'pipeline.name': '{{jobname}}' } }), name: job.name },
+    });
+    const refusal = await expectProblem(replaced, 400, 'INVALID_TEMPLATE');
+    expect(refusal.detail).toBe("flinkConfiguration.pipeline.name: {{jobname}}: unknown placeholder 'jobname'; known: scheduledFor, dataIntervalStart, dataIntervalEnd, executionId, attempt, jobName");
+  });
+
+  it.skipIf(backend.skipReason)('stores and shows the program arguments a run sent to Flink, resolved', async () => {
+    const job = await (
+      await api.request('/api/v1/jobs', {
+        method: 'POST',
+        json: definition({ config: { job: '{{jobName}}', rows: 10 }, args: ['--run', '{{executionId}}/{{attempt}}'] }),
+      })
+    ).json();
+    const { run, sent } = await startAndSubmit(job.id);
+    expect(run.status).toBe('RUNNING');
+    const expected = ['--job', job.name, '--rows', '10', '--run', `${run.id}/1`];
+    expect(run.programArgs).toEqual(expected);
+    expect(sent.map((request) => request.programArgsList)).toEqual([expected]);
+    const listed = await (await api.request(`/api/v1/jobs/${job.id}/executions`)).json();
+    expect(listed.executions[0].programArgs).toEqual(expected);
+  });
+
+  it.skipIf(backend.skipReason)('takes the data interval of the scheduledFor a start gives, in the schedule zone; refuses a bad one', async () => {
+    const job = await (
+      await api.request('/api/v1/jobs', {
+        method: 'POST',
+        json: definition({
+          args: ['--date', '{{dataIntervalStart | date:"yyyy-MM-dd"}}', '--until', '{{dataIntervalEnd | date:"yyyy-MM-dd\'T\'HH"}}'],
+          flinkConfiguration: { 'pipeline.name': 'orders-{{scheduledFor | date:"yyyyMMdd"}}' },
+        }),
+      })
+    ).json();
+    const schedule = await api.request(`/api/v1/jobs/${job.id}/schedule`, {
+      method: 'POST',
+      json: { cron: '0 0 * * *', timezone: 'Europe/Berlin', paused: true },
+    });
+    expect(schedule.status).toBe(200);
+
+    const bad = await expectProblem(
+      await api.request(`/api/v1/jobs/${job.id}/start`, { method: 'POST', json: { scheduledFor: '30 March' } }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expect(bad.errors).toEqual([{ path: 'scheduledFor', message: expect.stringContaining('RFC 3339') }]);
+
+    // Midnight of 30 March in Berlin: yesterday is the day summer time began.
+    const { run, sent } = await startAndSubmit(job.id, { scheduledFor: '2026-03-30T00:00:00+02:00' });
+    expect(run).toMatchObject({ scheduledFor: '2026-03-29T22:00:00.000Z', programArgs: ['--date', '2026-03-29', '--until', '2026-03-30T00'] });
+    expect(sent[0]?.flinkConfiguration).toMatchObject({ 'pipeline.name': 'orders-20260330' });
+  });
+});
