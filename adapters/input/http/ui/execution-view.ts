@@ -4,10 +4,9 @@ import { argumentList } from './job-views.js';
 import { instant, markup, statusBadge, type Markup } from './page-shell.js';
 
 /** A run, and the arguments it was submitted with when it records them. */
-export type ShownExecution = Execution & { programArgs?: string[] | null };
 
 export interface ExecutionPageContent {
-  execution: ShownExecution;
+  execution: Execution;
   /** Its job; null once the job is deleted (its runs stay readable). */
   job: Job | null;
   /** Flink's web UI as a browser reaches it. */
@@ -23,7 +22,7 @@ export function executionBody({ execution, job, flinkWebUrl }: ExecutionPageCont
 <dl>
 <dt>Job</dt><dd>${jobLink}</dd>
 <dt>Trigger</dt><dd>${execution.trigger}, attempt ${execution.attempt}${execution.requestedBy ? `, by ${execution.requestedBy}` : ''}</dd>
-${execution.scheduledFor ? markup`<dt>Tick</dt><dd>${instant(execution.scheduledFor)}</dd>` : ''}
+${execution.scheduledFor ? markup`<dt>Scheduled for</dt><dd>${instant(execution.scheduledFor)}</dd>` : ''}
 ${execution.retryOf ? markup`<dt>Retry of</dt><dd><a href="/ui/executions/${execution.retryOf}"><code>${execution.retryOf}</code></a></dd>` : ''}
 <dt>Created</dt><dd>${instant(execution.createdAt)}</dd>
 <dt>Started</dt><dd>${instant(execution.startedAt)}</dd>
@@ -45,7 +44,7 @@ function flinkJob(execution: Execution, flinkWebUrl: string): Markup {
   return markup`<a href="${href}" rel="noreferrer"><code>${execution.flinkJobId}</code></a> <span class="muted">(Flink web UI)</span>`;
 }
 
-function programArgumentsOf(execution: ShownExecution, job: Job | null): Markup {
+function programArgumentsOf(execution: Execution, job: Job | null): Markup {
   if (execution.programArgs) return argumentList(execution.programArgs);
   if (!job) return markup`<p class="empty">Unknown: the job is deleted.</p>`;
   return markup`<p class="muted">The job's current arguments (this run does not record its own):</p>${argumentList(programArguments(job))}`;
