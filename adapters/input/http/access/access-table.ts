@@ -6,6 +6,7 @@ import type * as healthRoutes from '../health/routes.js';
 import type * as jobRoutes from '../jobs/routes.js';
 import type * as metricsRoutes from '../metrics/routes.js';
 import type * as scheduleRoutes from '../schedules/routes.js';
+import type * as summaryRoutes from '../summary/routes.js';
 import type * as webhookRoutes from '../webhooks/routes.js';
 import type { RouteAccess } from './guard.js';
 
@@ -32,6 +33,7 @@ export const ACCESS: {
   docs: TableOf<typeof docsRoutes>;
   metrics: TableOf<typeof metricsRoutes>;
   webhooks: TableOf<typeof webhookRoutes>;
+  summary: TableOf<typeof summaryRoutes>;
 } = {
   jobs: {
     createJob: audited('admin', 'job.create', 'job'),
@@ -44,6 +46,7 @@ export const ACCESS: {
     startJob: audited('operator', 'run.start', 'job'),
     stopJob: audited('operator', 'run.stop', 'job'),
     listExecutions: { role: 'viewer' },
+    listAllExecutions: { role: 'viewer' },
     retryExecution: audited('operator', 'run.retry', 'execution'),
     getExecution: { role: 'viewer' },
     purgeExecutions: audited('admin', 'run.purge', 'job'),
@@ -77,6 +80,9 @@ export const ACCESS: {
   // A read like any other: Prometheus sends a viewer's key as its bearer token.
   metrics: {
     readMetrics: { role: 'viewer' },
+  },
+  summary: {
+    readSummary: { role: 'viewer' },
   },
   webhooks: {
     createWebhook: audited('admin', 'webhook.create', 'webhook'),

@@ -1,7 +1,8 @@
 import { z, type RouteHandler } from '@hono/zod-openapi';
 import type { Execution } from '../../../../domain/entities/execution.js';
 import type { ExecutionRetention } from '../../../../domain/ports/input/execution-retention.js';
-import type { JobExecutions } from '../../../../domain/ports/input/job-executions.js';
+import type { ExecutionPage, JobExecutions } from '../../../../domain/ports/input/job-executions.js';
+import type { RunOverview } from '../../../../domain/ports/input/run-overview.js';
 import type { ContinuationTokens } from '../continuation-token.js';
 import { storableInstant } from '../instant.js';
 import { auditContext } from '../request-context.js';
@@ -41,10 +42,44 @@ export function listExecutions(
       ? pageTokens.decode(query.continuationToken, filters, PagePosition)
       : undefined;
     const page = await jobExecutions.listExecutions(jobId, { limit: query.limit, after, status: query.status });
-    const nextContinuationToken = page.next
-      ? pageTokens.encode({ createdAt: page.next.createdAt.toISOString(), id: page.next.id }, filters)
-      : null;
-    return c.json({ executions: page.executions.map(toExecutionResource), nextContinuationToken }, 200);
+    return c.json(executionList(page, pageTokens, filters), 200);
+  };
+}
+
+/** The page as the lists answer it, with the token of the next page under the same filters. */
+function executionList(page: ExecutionPage, pageTokens: ContinuationTokens, filters: unknown) {
+  const nextContinuationToken = page.next
+    ? pageTokens.encode({ createdAt: page.next.createdAt.toISOString(), id: page.next.id }, filters)
+    : null;
+  return { executions: page.executions.map(toExecutionResource), nextContinuationToken };
+}
+
+export function listAllExecutions(
+  overview: RunOverview,
+  pageTokens: ContinuationTokens,
+): RouteHandler<typeof routes.listAllExecutions> {
+  return async (c) => {
+    const { limit, continuationToken, status, label, trigger, jobId, since, until } = c.req.valid('query');
+    const search = {
+      statuses: [...new Set(status)].sort(),
+      trigger,
+      jobId,
+      labels: Object.fromEntries(label),
+      since: since === undefined ? undefined : new Date(since),
+      until: until === undefined ? undefined : new Date(until),
+    };
+    // The same filters written otherwise (order, repeats, offsets) take the same tokens.
+    const filters = {
+      ...search,
+      labels: Object.entries(search.labels).sort(),
+      since: search.since?.toISOString() ?? null,
+      until: search.until?.toISOString() ?? null,
+      trigger: trigger ?? null,
+      jobId: jobId ?? null,
+    };
+    const after = continuationToken ? pageTokens.decode(continuationToken, filters, PagePosition) : undefined;
+    const page = await overview.listRuns({ ...search, limit, after });
+    return c.json(executionList(page, pageTokens, filters), 200);
   };
 }
 
