@@ -42,7 +42,7 @@ function runConditions(search: RunSearch): SQL[] {
 
 /** Schedules that will not fire again: no tick left, or past their end (a paused one keeps its last tick stored). */
 const ended = (now: Date) =>
-  sql`(${jobSchedules.nextFireAt} is null or ${jobSchedules.endAt} < ${now.toISOString()}::timestamptz)`;
+  sql`(${jobSchedules.nextFireAt} is null or coalesce(${jobSchedules.endAt} < ${now.toISOString()}::timestamptz, false))`;
 
 export class SqlRunOverview implements RunOverviewReader {
   constructor(private readonly db: AppDatabase) {}
