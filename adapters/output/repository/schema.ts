@@ -123,9 +123,7 @@ export const jobExecutions = pgTable(
     uniqueIndex('job_executions_one_retry_per_run').on(table.retryOf).where(sql`${table.retryOf} is not null`),
     index('job_executions_queued_idx').on(table.createdAt).where(sql`${table.status} = 'QUEUED'`),
     index('job_executions_created_idx').on(table.createdAt, table.id),
-    // The run list across jobs filtered by status walks this, newest first, once per status asked for; the summary
-    // counts each status's runs of the last 24 hours on it (see sql-run-overview.ts).
-    index('job_executions_status_created_idx').on(table.status, table.createdAt, table.id),
+    index('job_executions_status_created_idx').on(table.status, table.createdAt, table.id), // sql-run-overview.ts
   ],
 );
 
@@ -159,13 +157,9 @@ export const jobSchedules = pgTable(
     version: integer('version').notNull(),
   },
   (table) => [
-    index('job_schedules_due_idx')
-      .on(table.nextDueAt)
-      .where(sql`not ${table.paused} and ${table.nextDueAt} is not null`),
-    // The summary's next ticks: the schedules that fire soonest, by their tick rather than its jittered due time.
-    index('job_schedules_next_fire_idx')
-      .on(table.nextFireAt, table.jobId)
-      .where(sql`not ${table.paused} and ${table.nextFireAt} is not null`),
+    index('job_schedules_due_idx').on(table.nextDueAt).where(sql`not ${table.paused} and ${table.nextDueAt} is not null`),
+    // The summary's next ticks: the schedules that fire soonest, by tick rather than jittered due time.
+    index('job_schedules_next_fire_idx').on(table.nextFireAt, table.jobId).where(sql`not ${table.paused} and ${table.nextFireAt} is not null`),
   ],
 );
 

@@ -8,6 +8,12 @@ import { toExecution } from './execution-rows.js';
 import { jobExecutions, jobs, jobSchedules } from './schema.js';
 
 const newestFirst = [desc(jobExecutions.createdAt), desc(jobExecutions.id)];
+/**
+ * The same order for these NOT NULL columns, written as `job_executions_job_newest_idx` declares it (`desc nulls
+ * last`): the planner matches an index to an order by its nulls placement too, and reads and sorts all of a job's
+ * runs for `desc` (nulls first).
+ */
+const newestFirstOfJob = [sql`${jobExecutions.createdAt} desc nulls last`, sql`${jobExecutions.id} desc nulls last`];
 
 /**
  * Runs across jobs, newest first, one statement per page; which index serves it:
@@ -49,12 +55,13 @@ export class SqlRunOverview implements RunOverviewReader {
 
   async searchRuns(search: RunSearch): Promise<Execution[]> {
     const conditions = runConditions(search);
+    const byStatus = search.statuses.length > 0;
     return withStorageErrors(async () => {
       const rows = await this.db
         .select()
         .from(jobExecutions)
-        .where(search.statuses.length > 0 ? inArray(jobExecutions.id, this.idsByStatus(search, conditions)) : and(...conditions))
-        .orderBy(...newestFirst)
+        .where(byStatus ? inArray(jobExecutions.id, this.idsByStatus(search, conditions)) : and(...conditions))
+        .orderBy(...(search.jobId && !byStatus ? newestFirstOfJob : newestFirst))
         .limit(search.limit);
       return rows.map(toExecution);
     });
