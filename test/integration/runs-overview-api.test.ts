@@ -199,6 +199,25 @@ describe.each(backends)('GET /api/v1/executions on $name', (backend) => {
   });
 });
 
+describe('the OpenAPI document', () => {
+  it('describes the filters of the run list, and both responses with an example', async () => {
+    const api = await backends[0]!.start();
+    try {
+      const document = await (await api.request('/openapi.json')).json();
+      const parameters = document.paths['/api/v1/executions'].get.parameters.map((parameter: { name: string }) => parameter.name);
+      expect(parameters.sort()).toEqual(['continuationToken', 'jobId', 'label', 'limit', 'since', 'status', 'trigger', 'until']);
+      const schemaOf = (path: string) => document.paths[path].get.responses['200'].content['application/json'].schema.$ref.split('/').pop();
+      const list = document.components.schemas[schemaOf('/api/v1/executions')];
+      const summary = document.components.schemas[schemaOf('/api/v1/summary')];
+      expect(list.example.executions[0]).toMatchObject({ status: 'RUNNING', jobId: expect.any(String) });
+      expect(Object.keys(summary.example)).toEqual(['jobs', 'schedules', 'runsLast24Hours', 'nextTicks']);
+      expect(Object.keys(summary.properties)).toEqual(Object.keys(summary.example));
+    } finally {
+      await api.close();
+    }
+  });
+});
+
 describe.each(backends)('GET /api/v1/summary on $name', (backend) => {
   let api: TestApp;
   let ids: Record<string, string>;
