@@ -21,6 +21,7 @@ import type { LeaseTerms } from '../adapters/output/repository/execution-leases.
 import { loadOrCreateSecret } from '../adapters/output/repository/service-secrets.js';
 import { SqlDatabaseStatus } from '../adapters/output/repository/sql-database-status.js';
 import { SqlScheduleSignal } from '../adapters/output/repository/sql-schedule-signal.js';
+import { SqlRunOverview } from '../adapters/output/repository/sql-run-overview.js';
 import { SqlSchedulerTotals } from '../adapters/output/repository/sql-scheduler-totals.js';
 import { randomIds } from '../adapters/output/system/random-ids.js';
 import { systemClock } from '../adapters/output/system/system-clock.js';
@@ -38,6 +39,7 @@ import { createExecutionUnits } from '../domain/services/executions/execution-un
 import { HealthService } from '../domain/services/health-service.js';
 import { JobDefinitionService } from '../domain/services/job-definition-service.js';
 import { JobViewService } from '../domain/services/job-view-service.js';
+import { RunOverviewService } from '../domain/services/run-overview-service.js';
 import { SchedulingService } from '../domain/services/scheduling-service.js';
 import { WebhookAdministrationService } from '../domain/services/webhooks/webhook-administration.js';
 import { TaskQueue } from './background-tasks.js';
@@ -117,6 +119,7 @@ function buildAdapters(config: AppConfig, database: OpenedDatabase, overrides: C
     ids: randomIds,
     jobs: new DrizzleJobRepository(database.db),
     jobViewReader: new DrizzleJobViewReader(database.db),
+    runOverviewReader: new SqlRunOverview(database.db),
     unitOfWork: new DrizzleUnitOfWork(database.db, leases),
     auditTrail: new DrizzleAuditTrail(database.db),
     outbox: new DrizzleEventOutbox(database.db),
@@ -174,6 +177,7 @@ function buildServices(
   const executions = createExecutionUnits({ ...adapters, tasks }, executionSettings);
   const jobDefinitions = new JobDefinitionService(jobs, changes, clock, ids, artifacts);
   const jobViews = new JobViewService(adapters.jobViewReader, cron, clock);
+  const runOverview = new RunOverviewService(adapters.runOverviewReader, cron, clock);
   const jobSchedules = new SchedulingService(jobs, schedules, changes, cron, clock, ids, adapters.scheduleSignal);
   const health = new HealthService(adapters.databaseStatus, adapters.flinkProbe, serviceVersion);
   const worker = new ExecutionWorker(executions.leases, tasks, logger, config.flinkPollIntervalMs);
@@ -188,7 +192,7 @@ function buildServices(
   );
   const streams = { stream: eventStream, heartbeatMs: config.eventStreamHeartbeatMs };
   const httpApp = createHttpApp({
-    jobDefinitions, jobExecutions, executionRetention, jobSchedules, jobViews, health, access, auditLog, events, webhooks, streams, logger, metrics, pageTokenKey,
+    jobDefinitions, jobExecutions, executionRetention, jobSchedules, jobViews, runOverview, health, access, auditLog, events, webhooks, streams, logger, metrics, pageTokenKey,
     console: { flinkWebUrl: config.flinkWebUrl, now: () => clock.now() },
   });
   return { jobDefinitions, jobExecutions, executionRetention, jobSchedules, health, auditLog, events, eventStream, worker, tasks, scheduler, webhookWorker, httpApp };

@@ -13,6 +13,7 @@ import { createJobsRouter } from '../adapters/input/http/jobs/router.js';
 import { createMetricsRouter } from '../adapters/input/http/metrics/router.js';
 import { createSchedulesRouter } from '../adapters/input/http/schedules/router.js';
 import { createConsoleRouter } from '../adapters/input/http/ui/router.js';
+import { createSummaryRouter } from '../adapters/input/http/summary/router.js';
 import { problemFor, problemResponse } from '../adapters/input/http/problem.js';
 import { rejectUnstorableQuery } from '../adapters/input/http/storable-input.js';
 import { unmatchedRoute } from '../adapters/input/http/unmatched-route.js';
@@ -24,6 +25,7 @@ import type { JobDefinitions } from '../domain/ports/input/job-definitions.js';
 import type { JobExecutions } from '../domain/ports/input/job-executions.js';
 import type { JobSchedules } from '../domain/ports/input/job-schedules.js';
 import type { JobViews } from '../domain/ports/input/job-views.js';
+import type { RunOverview } from '../domain/ports/input/run-overview.js';
 import type { ServiceHealth } from '../domain/ports/input/service-health.js';
 import type { WebhookAdministration } from '../domain/ports/input/webhooks.js';
 import type { ExecutionRetention } from '../domain/ports/input/execution-retention.js';
@@ -38,6 +40,8 @@ export interface HttpAppDependencies {
   executionRetention: ExecutionRetention;
   jobSchedules: JobSchedules;
   jobViews: JobViews;
+  /** Runs of all jobs, and the summary. */
+  runOverview: RunOverview;
   health: ServiceHealth;
   access: AccessControl;
   auditLog: AuditLog;
@@ -98,7 +102,11 @@ export function createHttpApp(dependencies: HttpAppDependencies) {
   app.route('/', createMetricsRouter(dependencies.metrics.exposition, access));
   app.route('/', createDocsRouter(access));
   app.route('/api/v1/jobs', createJobsRouter(jobDefinitions, dependencies.jobViews, jobExecutions, jobSchedules, pageTokens, access));
-  app.route('/api/v1', createExecutionsRouter(jobExecutions, dependencies.executionRetention, pageTokens, access));
+  app.route(
+    '/api/v1',
+    createExecutionsRouter(jobExecutions, dependencies.executionRetention, dependencies.runOverview, pageTokens, access),
+  );
+  app.route('/api/v1', createSummaryRouter(dependencies.runOverview, access));
   app.route('/api/v1', createSchedulesRouter(jobSchedules, access));
   app.route('/api/v1', createAuditRouter(auditLog, pageTokens, access));
   app.route('/api/v1', createEventsRouter(dependencies.events, dependencies.streams, access));

@@ -85,6 +85,9 @@ describe.each(backends)('access control on $name', (backend) => {
     expect(operations.length, 'the document lists the routes').toBeGreaterThanOrEqual(19);
     // Metrics are guarded like any read, and listed so that this walk checks their guard.
     expect(operations.map(({ method, path }) => `${method} ${path}`)).toContain('GET /metrics');
+    expect(operations.map(({ method, path }) => `${method} ${path}`)).toEqual(
+      expect.arrayContaining(['GET /api/v1/executions', 'GET /api/v1/summary']),
+    );
     for (const { path, method, operation } of operations) {
       const required = operation['x-required-role'] as keyof typeof RANK | undefined;
       expect(required, `${method} ${path} declares who may call it`).toBeOneOf(['public', ...ROLES]);

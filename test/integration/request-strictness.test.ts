@@ -73,7 +73,7 @@ describe('limit', () => {
 
   it('is still an integer from 1 to 200 in the OpenAPI document', async () => {
     const document = await (await api.request('/openapi.json')).json();
-    for (const path of ['/api/v1/jobs', '/api/v1/jobs/{id}/executions']) {
+    for (const path of ['/api/v1/jobs', '/api/v1/jobs/{id}/executions', '/api/v1/executions']) {
       const limit = document.paths[path].get.parameters.find((p: { name: string }) => p.name === 'limit');
       expect(limit.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 200, default: 50 });
     }

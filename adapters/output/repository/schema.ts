@@ -124,6 +124,7 @@ export const jobExecutions = pgTable(
     uniqueIndex('job_executions_one_retry_per_run').on(table.retryOf).where(sql`${table.retryOf} is not null`),
     index('job_executions_queued_idx').on(table.createdAt).where(sql`${table.status} = 'QUEUED'`),
     index('job_executions_created_idx').on(table.createdAt, table.id),
+    index('job_executions_status_created_idx').on(table.status, table.createdAt, table.id), // sql-run-overview.ts
   ],
 );
 
@@ -157,9 +158,8 @@ export const jobSchedules = pgTable(
     version: integer('version').notNull(),
   },
   (table) => [
-    index('job_schedules_due_idx')
-      .on(table.nextDueAt)
-      .where(sql`not ${table.paused} and ${table.nextDueAt} is not null`),
+    index('job_schedules_due_idx').on(table.nextDueAt).where(sql`not ${table.paused} and ${table.nextDueAt} is not null`),
+    index('job_schedules_next_fire_idx').on(table.nextFireAt, table.jobId).where(sql`not ${table.paused} and ${table.nextFireAt} is not null`), // the summary's next ticks
   ],
 );
 

@@ -12,6 +12,7 @@ import type { IdGenerator } from '../../ports/output/id-generator.js';
 import type { JobRepository } from '../../ports/output/job-repository.js';
 import type { ScheduleRepository } from '../../ports/output/schedule-repository.js';
 import type { AuditedChanges } from '../change-records.js';
+import { keysetPage } from '../keyset-page.js';
 import { requireLiveJob } from '../live-job.js';
 import type { ExecutionFollower } from './follower.js';
 import type { ExecutionLauncher, LaunchReady } from './launcher.js';
@@ -95,10 +96,8 @@ export class ExecutionService implements JobExecutions {
     // A deleted job's runs stay readable; a job that never existed has none to read.
     if (!isEntityId(jobId) || !(await this.jobs.everExisted(jobId))) throw new JobNotFoundError(jobId);
     const rows = await this.executions.list({ jobId, ...query, limit: query.limit + 1 });
-    if (rows.length <= query.limit) return { executions: rows };
-    const executions = rows.slice(0, query.limit);
-    const last = executions[executions.length - 1]!;
-    return { executions, next: { createdAt: last.createdAt, id: last.id } };
+    const page = keysetPage(rows, query.limit, (run) => ({ createdAt: run.createdAt, id: run.id }));
+    return { executions: page.rows, next: page.next };
   }
 
   lastExecutions(jobIds: string[]): Promise<Map<string, ExecutionSummary>> {

@@ -7,6 +7,7 @@ import type * as jobRoutes from '../jobs/routes.js';
 import type * as metricsRoutes from '../metrics/routes.js';
 import type * as scheduleRoutes from '../schedules/routes.js';
 import type * as consoleRoutes from '../ui/routes.js';
+import type * as summaryRoutes from '../summary/routes.js';
 import type * as webhookRoutes from '../webhooks/routes.js';
 import type { RouteAccess } from './guard.js';
 
@@ -34,6 +35,7 @@ export const ACCESS: {
   metrics: TableOf<typeof metricsRoutes>;
   webhooks: TableOf<typeof webhookRoutes>;
   console: TableOf<typeof consoleRoutes>;
+  summary: TableOf<typeof summaryRoutes>;
 } = {
   jobs: {
     createJob: audited('admin', 'job.create', 'job'),
@@ -46,6 +48,7 @@ export const ACCESS: {
     startJob: audited('operator', 'run.start', 'job'),
     stopJob: audited('operator', 'run.stop', 'job'),
     listExecutions: { role: 'viewer' },
+    listAllExecutions: { role: 'viewer' },
     retryExecution: audited('operator', 'run.retry', 'execution'),
     getExecution: { role: 'viewer' },
     purgeExecutions: audited('admin', 'run.purge', 'job'),
@@ -79,6 +82,9 @@ export const ACCESS: {
   // A read like any other: Prometheus sends a viewer's key as its bearer token.
   metrics: {
     readMetrics: { role: 'viewer' },
+  },
+  summary: {
+    readSummary: { role: 'viewer' },
   },
   webhooks: {
     createWebhook: audited('admin', 'webhook.create', 'webhook'),

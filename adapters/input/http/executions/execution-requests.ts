@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { EXECUTION_STATUSES as STATUSES } from '../../../../domain/entities/execution.js';
 import type { StartOptions } from '../../../../domain/ports/input/job-executions.js';
 import { storableInstant } from '../instant.js';
+import { labelFilter, repeatable } from '../jobs/list-jobs-query.js';
 import { pageQuery } from '../pagination.js';
 
 /** The optional body of a start. */
@@ -48,7 +49,25 @@ export const StopRequestSchema = z
   })
   .openapi('StopRequest');
 
+const statusValue = z.enum(STATUSES, { message: `must be one of ${STATUSES.join(', ')}` });
+
 export const ListExecutionsQuerySchema = z.strictObject({
   ...pageQuery,
-  status: z.enum(STATUSES, { message: `must be one of ${STATUSES.join(', ')}` }).optional(),
+  status: statusValue.optional(),
 });
+
+/** The filters of the run list across jobs; `status` and `label` repeat as the job list's `label` does. */
+export const ListAllExecutionsQuerySchema = z
+  .strictObject({
+    ...pageQuery,
+    status: repeatable(statusValue).openapi({ description: 'Repeat for any of several statuses', type: 'string' }),
+    trigger: z.enum(['manual', 'schedule', 'retry'], { message: "must be one of manual, schedule, retry" }).optional(),
+    jobId: z.uuid({ message: 'must be a job id (a UUID)' }).optional(),
+    label: labelFilter,
+    since: storableInstant.optional().openapi({ description: 'Runs created at or after this time (RFC 3339)' }),
+    until: storableInstant.optional().openapi({ description: 'Runs created before this time (RFC 3339)' }),
+  })
+  .refine((query) => !query.since || !query.until || Date.parse(query.since) < Date.parse(query.until), {
+    message: 'must be after since',
+    path: ['until'],
+  });

@@ -56,7 +56,38 @@ export const ExecutionSummarySchema = z
 
 export const ExecutionListSchema = z
   .object({ executions: z.array(ExecutionSchema), nextContinuationToken: z.string().nullable() })
-  .openapi('ExecutionList');
+  .openapi('ExecutionList', {
+    example: {
+      executions: [
+        {
+          id: '8c752f91-3001-4912-952a-262aacea6668',
+          jobId: '3f1c7a9e-5a3b-4f7e-9d2c-1b2a3c4d5e6f',
+          trigger: 'schedule',
+          attempt: 1,
+          scheduledFor: '2026-11-30T18:00:00.000Z',
+          status: 'RUNNING',
+          flinkJobId: '8c752f9130014912952a262aacea6668',
+          flinkJarId: '0b6f8a1e-4c1d-4a55-9a3e-5f2b7c9d1e0a_aggregation.jar',
+          savepointPath: null,
+          restoredFrom: null,
+          error: null,
+          retryOf: null,
+          requestedBy: 'schedule',
+          queuedUntil: null,
+          createdAt: '2026-11-30T18:00:00.012Z',
+          startedAt: '2026-11-30T18:00:00.431Z',
+          endedAt: null,
+          durationMs: null,
+          history: [
+            { status: 'PENDING', at: '2026-11-30T18:00:00.012Z' },
+            { status: 'SUBMITTING', at: '2026-11-30T18:00:00.015Z' },
+            { status: 'RUNNING', at: '2026-11-30T18:00:00.431Z' },
+          ],
+        },
+      ],
+      nextContinuationToken: 'eyJwIjp7ImNyZWF0ZWRBdCI6IjIwMjYtMTEtMzBUMTg6MDA6MDAuMDEyWiJ9fQ.kX0c9aQwZ2s1b3Rm',
+    },
+  });
 
 /** The execution as events carry it too (see representations.ts). */
 export function toExecutionResource(execution: Execution): z.infer<typeof ExecutionSchema> {

@@ -2,9 +2,10 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import type { Execution } from '../../../../domain/entities/execution.js';
 import type { ExecutionRetention } from '../../../../domain/ports/input/execution-retention.js';
 import type { JobExecutions } from '../../../../domain/ports/input/job-executions.js';
+import type { RunOverview } from '../../../../domain/ports/input/run-overview.js';
 import type { ContinuationTokens } from '../continuation-token.js';
 import { auditContext } from '../request-context.js';
-import { readExecutionPage } from './execution-page.js';
+import { PagePosition, readExecutionPage, withNextToken } from './execution-page.js';
 import { toExecutionResource } from './execution-resource.js';
 import type * as routes from './routes.js';
 
@@ -34,6 +35,36 @@ export function listExecutions(
   return async (c) => {
     const page = await readExecutionPage(jobExecutions, pageTokens, c.req.valid('param').id, c.req.valid('query'));
     return c.json({ executions: page.executions.map(toExecutionResource), nextContinuationToken: page.nextContinuationToken }, 200);
+  };
+}
+
+export function listAllExecutions(
+  overview: RunOverview,
+  pageTokens: ContinuationTokens,
+): RouteHandler<typeof routes.listAllExecutions> {
+  return async (c) => {
+    const { limit, continuationToken, status, label, trigger, jobId, since, until } = c.req.valid('query');
+    const search = {
+      statuses: [...new Set(status)].sort(),
+      trigger,
+      jobId,
+      labels: Object.fromEntries(label),
+      since: since === undefined ? undefined : new Date(since),
+      until: until === undefined ? undefined : new Date(until),
+    };
+    // The same filters written otherwise (order, repeats, offsets) take the same tokens.
+    const filters = {
+      ...search,
+      labels: Object.entries(search.labels).sort(),
+      since: search.since?.toISOString() ?? null,
+      until: search.until?.toISOString() ?? null,
+      trigger: trigger ?? null,
+      jobId: jobId ?? null,
+    };
+    const after = continuationToken ? pageTokens.decode(continuationToken, filters, PagePosition) : undefined;
+    const page = await overview.listRuns({ ...search, limit, after });
+    const { executions, nextContinuationToken } = withNextToken(page, pageTokens, filters);
+    return c.json({ executions: executions.map(toExecutionResource), nextContinuationToken }, 200);
   };
 }
 

@@ -4,6 +4,7 @@ import { ACCESS } from '../access/access-table.js';
 import { guardRoutes } from '../access/guard.js';
 import type { ExecutionRetention } from '../../../../domain/ports/input/execution-retention.js';
 import type { JobExecutions } from '../../../../domain/ports/input/job-executions.js';
+import type { RunOverview } from '../../../../domain/ports/input/run-overview.js';
 import type { ContinuationTokens } from '../continuation-token.js';
 import { rejectInvalid } from '../validation-hook.js';
 import * as handlers from './handlers.js';
@@ -13,6 +14,7 @@ import * as plainRoutes from './routes.js';
 export function createExecutionsRouter(
   jobExecutions: JobExecutions,
   retention: ExecutionRetention,
+  overview: RunOverview,
   pageTokens: ContinuationTokens,
   access: AccessControl,
 ) {
@@ -21,6 +23,7 @@ export function createExecutionsRouter(
     .openapi(routes.startJob, handlers.startJob(jobExecutions), rejectInvalid(routes.startJob))
     .openapi(routes.stopJob, handlers.stopJob(jobExecutions), rejectInvalid(routes.stopJob))
     .openapi(routes.listExecutions, handlers.listExecutions(jobExecutions, pageTokens), rejectInvalid(routes.listExecutions))
+    .openapi(routes.listAllExecutions, handlers.listAllExecutions(overview, pageTokens), rejectInvalid(routes.listAllExecutions))
     .openapi(routes.retryExecution, handlers.retryExecution(jobExecutions), rejectInvalid(routes.retryExecution))
     .openapi(routes.getExecution, handlers.getExecution(jobExecutions), rejectInvalid(routes.getExecution))
     .openapi(routes.purgeExecutions, handlers.purgeExecutions(retention), rejectInvalid(routes.purgeExecutions));

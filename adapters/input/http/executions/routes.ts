@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { ExecutionIdParams, JobIdParams } from '../path-params.js';
 import { noOptionsBody, optionalJsonBody, optionalJsonBodyChecks } from '../request-body.js';
 import { bodyProblems, jsonResponse, problemDoc } from '../responses.js';
-import { ListExecutionsQuerySchema, StartRequestSchema, StopRequestSchema } from './execution-requests.js';
+import { ListAllExecutionsQuerySchema, ListExecutionsQuerySchema, StartRequestSchema, StopRequestSchema } from './execution-requests.js';
 import { ExecutionListSchema, ExecutionSchema } from './execution-resource.js';
 import { PurgeRequestSchema, PurgeResultSchema } from './purge.js';
 
@@ -51,6 +51,22 @@ export const listExecutions = createRoute({
     200: jsonResponse(ExecutionListSchema, 'One page of executions'),
     400: problemDoc('Bad limit, status or continuation token'),
     404: problemDoc('JOB_NOT_FOUND: the id is malformed or no job ever had it'),
+  },
+});
+
+export const listAllExecutions = createRoute({
+  method: 'get',
+  path: '/executions',
+  summary: 'Executions of all jobs, newest first',
+  description:
+    'Every filter given must hold: `status` (repeat it for any of several), `trigger`, `jobId`, `label` ' +
+    '(`key:value` of the job, repeat it to require several), `since` (created at or after) and `until` (created ' +
+    "before). Paged like the other lists; pass `nextContinuationToken` back with the same filters. Deleted jobs' " +
+    'executions are listed too.',
+  request: { query: ListAllExecutionsQuerySchema },
+  responses: {
+    200: jsonResponse(ExecutionListSchema, 'One page of executions'),
+    400: problemDoc('VALIDATION_FAILED (a bad filter or limit) or INVALID_CONTINUATION_TOKEN'),
   },
 });
 

@@ -11,11 +11,18 @@ const labelSelector = z
   })
   .pipe(z.tuple([labelKey, labelValue]));
 
+/** A query parameter that may be repeated: one arrives as a string, several as an array, none as []. */
+export const repeatable = <Item extends z.ZodType>(item: Item) =>
+  z.preprocess((value) => (value === undefined ? [] : [value].flat()), z.array(item));
+
+/** `label=key:value`, repeated to require several labels. */
+export const labelFilter = repeatable(labelSelector).openapi({
+  description: '`key:value`; repeat to require several labels',
+  type: 'string',
+});
+
 export const ListJobsQuerySchema = z.strictObject({
   ...pageQuery,
-  // One `label=` arrives as a string, several as an array.
-  label: z
-    .preprocess((value) => (value === undefined ? [] : [value].flat()), z.array(labelSelector))
-    .openapi({ description: '`key:value`; repeat to require several labels', type: 'string' }),
+  label: labelFilter,
   namePrefix: z.string().max(128, 'must be at most 128 characters').optional(),
 });

@@ -1,0 +1,2 @@
+CREATE INDEX "job_executions_status_created_idx" ON "job_executions" USING btree ("status","created_at","id");--> statement-breakpoint
+CREATE INDEX "job_schedules_next_fire_idx" ON "job_schedules" USING btree ("next_fire_at","job_id") WHERE not "job_schedules"."paused" and "job_schedules"."next_fire_at" is not null;
