@@ -80,6 +80,8 @@ export function executionRow(execution: Execution): typeof jobExecutions.$inferI
     },
     retryOf: execution.retryOf,
     requestedBy: execution.requestedBy,
+    deadlineAt: execution.deadlineAt,
+    deadlineMissed: execution.deadlineMissed,
   };
 }
 
@@ -107,6 +109,8 @@ export function toExecution(row: ExecutionRow): Execution {
     },
     retryOf: row.retryOf,
     requestedBy: row.requestedBy,
+    deadlineAt: row.deadlineAt,
+    deadlineMissed: row.deadlineMissed,
     revision: row.revision,
   };
 }

@@ -108,6 +108,9 @@ export const jobExecutions = pgTable(
     retryOf: uuid('retry_of'),
     /** Who asked for it: an API key's name, `schedule` for a tick, `retry` for an automatic retry; null before keys. */
     requestedBy: text('requested_by'),
+    /** A scheduled run's tick plus its schedule's deadlineSeconds; `deadline_missed` once it was past it unfinished. */
+    deadlineAt: timestamptz('deadline_at'),
+    deadlineMissed: boolean('deadline_missed').notNull().default(false),
     /** The instance that drives the run while `lease_until` is in the future; any instance takes it over after. */
     leaseOwner: text('lease_owner'),
     leaseUntil: timestamptz('lease_until'),
@@ -151,6 +154,14 @@ export const jobSchedules = pgTable(
     runsStarted: integer('runs_started').notNull().default(0),
     ticksSkipped: integer('ticks_skipped').notNull().default(0),
     ticksMissed: integer('ticks_missed').notNull().default(0),
+    /** How many more ticks may start a run (null: no limit); 0 ends the schedule. */
+    remainingRuns: integer('remaining_runs'),
+    pauseAfterFailures: integer('pause_after_failures'),
+    deadlineSeconds: integer('deadline_seconds'),
+    deadlinesMissed: integer('deadlines_missed').notNull().default(0),
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    /** The ids of the last scheduled runs that failed in a row, for the note of a pause after failures. */
+    failureStreak: jsonb('failure_streak').$type<string[]>().notNull().default([]),
     createdAt: timestamptz('created_at').notNull(),
     updatedAt: timestamptz('updated_at').notNull(),
     version: integer('version').notNull(),

@@ -24,6 +24,11 @@ export const ExecutionSchema = z
       .string()
       .nullable()
       .openapi({ description: 'While QUEUED for a retry back-off: the earliest start' }),
+    deadlineAt: z
+      .string()
+      .nullable()
+      .openapi({ example: '2026-11-24T04:00:00.000Z', description: "A scheduled run's tick plus its schedule's deadlineSeconds" }),
+    deadlineMissed: z.boolean().openapi({ example: false, description: 'It had not finished by deadlineAt' }),
     createdAt: z.string(),
     startedAt: z.string().nullable(),
     endedAt: z.string().nullable(),
