@@ -137,6 +137,18 @@ export class ScheduleNotFoundError extends DomainError {
   }
 }
 
+/** A trigger in the same millisecond as another of the same schedule: the tick has its run already. */
+export class ScheduleAlreadyTriggeredError extends DomainError {
+  readonly code = 'SCHEDULE_ALREADY_TRIGGERED';
+
+  constructor(
+    readonly jobId: string,
+    readonly at: Date,
+  ) {
+    super(`The schedule of job '${jobId}' was triggered already at ${at.toISOString()}; try again`);
+  }
+}
+
 /** A field of a request the domain refuses (beyond its schema), naming the field and why. */
 export abstract class InvalidFieldError extends DomainError {
   readonly code = 'VALIDATION_FAILED';

@@ -55,7 +55,7 @@ describe.each(backends)('events in the transaction of their change on $name', (b
     const changes = new AuditedChanges(unitOfWork, clock, randomIds);
     jobService = new JobDefinitionService(jobRepository, changes, clock, randomIds, { refusalFor: () => undefined });
     const signal = new SqlScheduleSignal(database.db, database.listen);
-    scheduling = new SchedulingService(jobRepository, schedules, changes, new CronerCalculator(), clock, randomIds, signal);
+    scheduling = new SchedulingService(jobRepository, schedules, changes, new CronerCalculator(), clock, randomIds, signal, { startFired: () => {} });
   });
   afterAll(async () => {
     await database?.close();

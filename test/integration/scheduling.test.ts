@@ -46,6 +46,7 @@ function servicesOn(database: OpenedDatabase, clock: FixedClock, owner = 'instan
       clock,
       randomIds,
       new SqlScheduleSignal(database.db, database.listen),
+      { startFired: () => {} },
     ),
   };
 }

@@ -28,6 +28,7 @@ const STATUS_BY_CODE: Record<string, { status: ContentfulStatusCode; title: stri
   JAR_URL_NOT_ALLOWED: { status: 400, title: 'JAR location not allowed' },
   VALIDATION_FAILED: { status: 400, title: 'Invalid request' },
   SCHEDULE_NOT_FOUND: { status: 404, title: 'Schedule not found' },
+  SCHEDULE_ALREADY_TRIGGERED: { status: 409, title: 'Schedule already triggered at this instant' },
   EXECUTION_NOT_FOUND: { status: 404, title: 'Execution not found' },
   JOB_ALREADY_RUNNING: { status: 409, title: 'Job already running' },
   JOB_NOT_RUNNING: { status: 409, title: 'Job not running' },

@@ -51,6 +51,9 @@ export const ExecutionListSchema = z
   .object({ executions: z.array(ExecutionSchema), nextContinuationToken: z.string().nullable() })
   .openapi('ExecutionList');
 
+/** Where to follow the execution that start, stop, retry and a schedule's trigger answer with. */
+export const locationOf = (execution: Execution) => `/api/v1/executions/${execution.id}`;
+
 /** The execution as events carry it too (see representations.ts). */
 export function toExecutionResource(execution: Execution): z.infer<typeof ExecutionSchema> {
   return executionResource(execution);
