@@ -19,6 +19,7 @@ import { JarSubmission } from './jar-submission.js';
 import { ExecutionLauncher } from './launcher.js';
 import { ExecutionLeaseRound } from './lease-round.js';
 import { ExecutionRetries } from './retries.js';
+import { ScheduledRunOutcomes } from './scheduled-run-outcomes.js';
 import { StopRules } from './stop-rules.js';
 
 /** The output ports the execution units work through. */
@@ -44,11 +45,12 @@ export function createExecutionUnits(ports: ExecutionPorts, settings: ExecutionS
   const held = new HeldExecutions();
   const changes = new AuditedChanges(unitOfWork, clock, ids);
   const retries = new ExecutionRetries(jobs, executions, clock, ids);
-  const ending = new ExecutionEnding(executions, retries, clock);
+  const scheduledRuns = new ScheduledRunOutcomes(executions, schedules, clock);
+  const ending = new ExecutionEnding(executions, retries, clock, scheduledRuns);
   const stops = new StopRules(jobs, executions, flink, clock, settings);
   const submission = new JarSubmission(flink, uploads, clock);
   const launcher = new ExecutionLauncher(jobs, executions, artifacts, flink, submission, ending, held, tasks, clock);
-  const follower = new ExecutionFollower(executions, flink, stops, ending, held, tasks, clock, settings);
+  const follower = new ExecutionFollower(executions, flink, stops, ending, held, tasks, clock, settings, scheduledRuns);
   return {
     launcher,
     follower,
