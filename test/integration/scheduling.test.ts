@@ -4,7 +4,8 @@ import { DrizzleExecutionRepository } from '../../adapters/output/repository/dri
 import { DrizzleJobRepository } from '../../adapters/output/repository/drizzle-job-repository.js';
 import { DrizzleScheduleRepository } from '../../adapters/output/repository/drizzle-schedule-repository.js';
 import { SqlScheduleSignal } from '../../adapters/output/repository/sql-schedule-signal.js';
-import { jobExecutions, jobs, jobSchedules } from '../../adapters/output/repository/schema.js';
+import { events, jobExecutions, jobs, jobSchedules } from '../../adapters/output/repository/schema.js';
+import { eq } from 'drizzle-orm';
 import { randomIds } from '../../adapters/output/system/random-ids.js';
 import { newExecution, skippedExecution } from '../../domain/entities/execution.js';
 import { createJob, type Job } from '../../domain/entities/job.js';
@@ -105,7 +106,7 @@ describe.each(backends)('firing schedules on $name', (backend) => {
       { status: 'SKIPPED', trigger: 'schedule', scheduledFor: '2026-06-01T12:00:20.000Z', error: 'OVERLAP' },
       { status: 'PENDING', trigger: 'schedule', scheduledFor: '2026-06-01T12:00:10.000Z', error: null },
     ]);
-    expect((await services.scheduling.getSchedule(job.id)).schedule.counters).toEqual({ runsStarted: 1, ticksSkipped: 1, ticksMissed: 0 });
+    expect((await services.scheduling.getSchedule(job.id)).schedule.counters).toEqual({ runsStarted: 1, ticksSkipped: 1, ticksMissed: 0, deadlinesMissed: 0, consecutiveFailures: 0 });
 
     await services.scheduling.setSchedule(job.id, schedule({ cron: '*/10 * * * * *', overlapPolicy: 'allow' }), audit);
     clock.advance(10_000);
@@ -181,6 +182,21 @@ describe.each(backends)('firing schedules on $name', (backend) => {
     clock.advance(60_000);
     expect(await services.scheduling.fireDueTicks()).toEqual([]);
     expect((await services.scheduling.getSchedule(job.id)).ended).toBe(true);
+  });
+
+  it('ends after remainingRuns started ticks, with a schedule.ended event stored with the last run', async () => {
+    await services.scheduling.setSchedule(job.id, schedule({ cron: '0 * * * * *', overlapPolicy: 'allow', remainingRuns: 2 }), audit);
+    clock.advance(60_000);
+    expect(await services.scheduling.fireDueTicks()).toHaveLength(1);
+    clock.advance(60_000);
+    const [last] = await services.scheduling.fireDueTicks();
+    const view = await services.scheduling.getSchedule(job.id);
+    expect(view).toMatchObject({ ended: true, nextRunTimes: [], schedule: { remainingRuns: 0, nextFireAt: null } });
+    clock.advance(60_000);
+    expect(await services.scheduling.fireDueTicks()).toEqual([]);
+    expect(await services.scheduling.nextDueAt()).toBeNull();
+    const ended = await database.db.select().from(events).where(eq(events.type, 'schedule.ended'));
+    expect(ended.map((event) => [event.subject, event.time.toISOString()])).toEqual([[job.id, last!.createdAt.toISOString()]]);
   });
 });
 
