@@ -4,7 +4,8 @@ import { DrizzleExecutionRepository } from '../../adapters/output/repository/dri
 import { DrizzleJobRepository } from '../../adapters/output/repository/drizzle-job-repository.js';
 import { DrizzleScheduleRepository } from '../../adapters/output/repository/drizzle-schedule-repository.js';
 import { SqlScheduleSignal } from '../../adapters/output/repository/sql-schedule-signal.js';
-import { events, jobExecutions, jobs, jobSchedules } from '../../adapters/output/repository/schema.js';
+import { jobSchedules } from '../../adapters/output/repository/schedule-table.js';
+import { events, jobExecutions, jobs } from '../../adapters/output/repository/schema.js';
 import { eq } from 'drizzle-orm';
 import { randomIds } from '../../adapters/output/system/random-ids.js';
 import { newExecution, skippedExecution } from '../../domain/entities/execution.js';

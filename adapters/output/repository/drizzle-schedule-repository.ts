@@ -16,7 +16,7 @@ import {
   tickRecorded,
   type BusyExecutions,
 } from './schedule-claims.js';
-import { jobSchedules, type ScheduleRow } from './schema.js';
+import { jobSchedules, type ScheduleRow } from './schedule-table.js';
 
 export class DrizzleScheduleRepository implements ScheduleRepository {
   constructor(

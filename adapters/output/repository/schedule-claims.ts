@@ -6,7 +6,8 @@ import type { AppDatabase } from './database.js';
 import { leaseColumns, type LeaseTerms } from './execution-leases.js';
 import { eventJson, insertEventsSql } from './event-outbox.js';
 import { activeExecution, executionRow, insertManyExecutions } from './execution-rows.js';
-import { jobExecutions, jobSchedules, type ScheduleRow } from './schema.js';
+import { jobSchedules, type ScheduleRow } from './schedule-table.js';
+import { jobExecutions } from './schema.js';
 
 // The steps of a claim, one statement each, all run in the claim's transaction.
 
