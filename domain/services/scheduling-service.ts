@@ -86,15 +86,15 @@ export class SchedulingService implements JobSchedules {
   async triggerSchedule(jobId: string, audit: AuditContext): Promise<Execution> {
     const { job } = await this.requireSchedule(jobId);
     const now = this.clock.now();
-    const stored = await this.audited.aboutJob(audit, job, async ({ schedules }) => {
+    const execution = await this.audited.aboutJob(audit, job, async ({ schedules }) => {
       const fired = await schedules.fireNow(jobId, (tick) => this.triggered(tick, now, audit.actor.name));
       if (!fired) throw new ScheduleNotFoundError(jobId);
-      return fired;
+      // None stored: this very millisecond's tick has its run already (the one-run-per-tick index). Throwing rolls
+      // the schedule's counters back with it.
+      if (!fired[0]) throw new ScheduleAlreadyTriggeredError(jobId, now);
+      return fired[0];
     });
-    const execution = stored[0];
-    // Not stored: the tick of this very millisecond was triggered already (the one-run-per-tick index).
-    if (!execution) throw new ScheduleAlreadyTriggeredError(jobId, now);
-    this.launcher.startFired(stored);
+    this.launcher.startFired([execution]);
     await this.announce(jobId);
     return execution;
   }

@@ -14,6 +14,7 @@ import { SCHEDULE_DEFAULTS, type ScheduleDefinition } from '../../domain/entitie
 import { DrizzleUnitOfWork } from '../../adapters/output/repository/drizzle-unit-of-work.js';
 import { AuditedChanges } from '../../domain/services/change-records.js';
 import { SchedulingService } from '../../domain/services/scheduling-service.js';
+import { ScheduleAlreadyTriggeredError } from '../../domain/errors.js';
 import { openDatabase, type OpenedDatabase } from '../../infrastructure/database.js';
 import { createScratchDatabase } from '../../scripts/scratch-database.js';
 import { testBackends } from '../support/databases.js';
@@ -183,6 +184,16 @@ describe.each(backends)('firing schedules on $name', (backend) => {
     clock.advance(60_000);
     expect(await services.scheduling.fireDueTicks()).toEqual([]);
     expect((await services.scheduling.getSchedule(job.id)).ended).toBe(true);
+  });
+
+  it('refuses a second trigger in the same millisecond, leaving the schedule as the first left it', async () => {
+    await services.scheduling.setSchedule(job.id, schedule({ cron: '0 0 0 1 1 *', overlapPolicy: 'allow', remainingRuns: 5 }), audit);
+    const first = await services.scheduling.triggerSchedule(job.id, audit);
+    expect(first).toMatchObject({ status: 'PENDING', scheduledFor: t0 });
+    await expect(services.scheduling.triggerSchedule(job.id, audit)).rejects.toBeInstanceOf(ScheduleAlreadyTriggeredError);
+    const { schedule: after } = await services.scheduling.getSchedule(job.id);
+    expect(after).toMatchObject({ remainingRuns: 4, counters: { runsStarted: 1 } });
+    expect(await runs()).toHaveLength(1);
   });
 
   it('ends after remainingRuns started ticks, with a schedule.ended event stored with the last run', async () => {
