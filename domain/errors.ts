@@ -137,6 +137,18 @@ export class ScheduleNotFoundError extends DomainError {
   }
 }
 
+/** A trigger in the same millisecond as another of the same schedule: the tick has its run already. */
+export class ScheduleAlreadyTriggeredError extends DomainError {
+  readonly code = 'SCHEDULE_ALREADY_TRIGGERED';
+
+  constructor(
+    readonly jobId: string,
+    readonly at: Date,
+  ) {
+    super(`The schedule of job '${jobId}' was triggered already at ${at.toISOString()}; try again`);
+  }
+}
+
 /** A field of a request the domain refuses (beyond its schema), naming the field and why. */
 export abstract class InvalidFieldError extends DomainError {
   readonly code = 'VALIDATION_FAILED';
@@ -154,27 +166,6 @@ export class InvalidScheduleError extends InvalidFieldError {}
 
 /** A purge that cannot be carried out as asked (a `before` in the future). */
 export class InvalidPurgeError extends InvalidFieldError {}
-
-/** Placeholders of a job definition that no run could resolve, each with the field it is in and why. */
-export class InvalidTemplateError extends DomainError {
-  readonly code = 'INVALID_TEMPLATE';
-
-  constructor(readonly problems: readonly { field: string; placeholder: string; reason: string }[]) {
-    const first = problems[0];
-    super(
-      problems.length === 1 && first
-        ? `${first.field}: ${first.placeholder}: ${first.reason}`
-        : `${problems.length} placeholders cannot be resolved; see errors`,
-    );
-  }
-}
-
-/** A run whose job holds a placeholder that cannot be resolved (a job stored before placeholders were checked). */
-export class TemplateResolutionError extends ExecutionStepError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('INVALID_TEMPLATE', message, options);
-  }
-}
 
 export class ExecutionNotFailedError extends DomainError {
   readonly code = 'EXECUTION_NOT_FAILED';

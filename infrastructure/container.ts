@@ -178,7 +178,7 @@ function buildServices(
   const jobDefinitions = new JobDefinitionService(jobs, changes, clock, ids, artifacts);
   const jobViews = new JobViewService(adapters.jobViewReader, cron, clock);
   const runOverview = new RunOverviewService(adapters.runOverviewReader, cron, clock);
-  const jobSchedules = new SchedulingService(jobs, schedules, changes, cron, clock, ids, adapters.scheduleSignal);
+  const jobSchedules = new SchedulingService(jobs, schedules, changes, cron, clock, ids, adapters.scheduleSignal, executions.queue);
   const health = new HealthService(adapters.databaseStatus, adapters.flinkProbe, serviceVersion);
   const worker = new ExecutionWorker(executions.leases, tasks, logger, config.flinkPollIntervalMs);
   const scheduler = new SchedulerLoop(jobSchedules, executions.queue, clock, logger, config.schedulerPollIntervalMs, metrics.fireLateness);

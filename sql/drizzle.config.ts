@@ -2,6 +2,6 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'postgresql',
-  schema: ['./adapters/output/repository/schema.ts', './adapters/output/repository/webhook-tables.ts'],
+  schema: ['./adapters/output/repository/schema.ts', './adapters/output/repository/webhook-tables.ts', './adapters/output/repository/schedule-table.ts'],
   out: './sql/migrations',
 });

@@ -14,6 +14,7 @@ export const EVENT_TYPES = [
   'schedule.ticks_missed',
   'schedule.paused',
   'schedule.resumed',
+  'schedule.ended',
   'job.created',
   'job.replaced',
   'job.deleted',
@@ -72,7 +73,7 @@ export function jobEvent(type: 'job.created' | 'job.replaced' | 'job.deleted', j
 }
 
 export function scheduleEvent(
-  type: 'schedule.paused' | 'schedule.resumed',
+  type: 'schedule.paused' | 'schedule.resumed' | 'schedule.ended',
   view: { schedule: Schedule; nextRunTimes: Date[]; ended: boolean },
   time: Date,
 ): NewEvent {

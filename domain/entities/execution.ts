@@ -87,6 +87,10 @@ export interface Execution {
   retryOf: string | null;
   /** Who asked for it: an API key's name, `schedule` for a tick, `retry` for an automatic retry. */
   requestedBy: string | null;
+  /** When a scheduled run should have finished: its tick plus the schedule's `deadlineSeconds`; null: no deadline. */
+  deadlineAt: Date | null;
+  /** It had not finished by `deadlineAt`: noticed while it ran, or when it ended. */
+  deadlineMissed: boolean;
   /** Bumped by every save; a save based on an older revision is refused, so concurrent writers never clobber. */
   revision: number;
 }
@@ -113,6 +117,7 @@ export function newExecution(params: {
   retryOf?: string | null;
   /** Defaults to `schedule` for a tick; a manual execution names the API key that asked for it. */
   requestedBy?: string | null;
+  deadlineAt?: Date | null;
   now: Date;
 }): Execution {
   const status: ExecutionStatus = params.queue ? 'QUEUED' : 'PENDING';
@@ -137,6 +142,8 @@ export function newExecution(params: {
     queue: params.queue ?? null,
     retryOf: params.retryOf ?? null,
     requestedBy: params.requestedBy ?? (params.trigger === 'schedule' ? 'schedule' : null),
+    deadlineAt: params.deadlineAt ?? null,
+    deadlineMissed: false,
     revision: 0,
   };
 }
@@ -204,6 +211,7 @@ export function retryExecution(
     queue: params.notBefore ? { notBefore: params.notBefore, stopActive: false } : null,
     retryOf: failed.id,
     requestedBy: params.requestedBy ?? 'retry',
+    deadlineAt: failed.deadlineAt,
     now: params.now,
   });
 }
@@ -211,4 +219,10 @@ export function retryExecution(
 export function durationMs(execution: Execution): number | null {
   if (!execution.endedAt) return null;
   return execution.endedAt.getTime() - (execution.startedAt ?? execution.createdAt).getTime();
+}
+
+/** Whether the run is past its deadline at `now` and not marked yet (an ended run only if it ended after it). */
+export function deadlineNewlyMissed(execution: Execution, now: Date): boolean {
+  if (!execution.deadlineAt || execution.deadlineMissed) return false;
+  return (execution.endedAt ?? now) > execution.deadlineAt;
 }

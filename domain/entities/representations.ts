@@ -1,6 +1,7 @@
 import { durationMs, type Execution, type ExecutionError, type ExecutionStatus, type ExecutionTrigger } from './execution.js';
 import type { Job, JobDefinition } from './job.js';
 import type { OverlapPolicy, Schedule } from './schedule.js';
+import { endedReason, type EndedReason } from './schedule-controls.js';
 
 /*
  * Jobs, executions and schedules as the service shows them to the outside: the HTTP API serves them, and events carry
@@ -27,6 +28,8 @@ export interface ExecutionResource {
   retryOf: string | null;
   requestedBy: string | null;
   queuedUntil: string | null;
+  deadlineAt: string | null;
+  deadlineMissed: boolean;
   createdAt: string;
   startedAt: string | null;
   endedAt: string | null;
@@ -52,6 +55,8 @@ export function executionResource(execution: Execution): ExecutionResource {
     retryOf: execution.retryOf,
     requestedBy: execution.requestedBy,
     queuedUntil: iso(execution.queue?.notBefore ?? null),
+    deadlineAt: iso(execution.deadlineAt),
+    deadlineMissed: execution.deadlineMissed,
     createdAt: execution.createdAt.toISOString(),
     startedAt: iso(execution.startedAt),
     endedAt: iso(execution.endedAt),
@@ -107,7 +112,11 @@ export interface ScheduleResource {
   endAt: string | null;
   paused: boolean;
   pauseNote: string | null;
+  remainingRuns: number | null;
+  pauseAfterFailures: number | null;
+  deadlineSeconds: number | null;
   ended: boolean;
+  endedReason: EndedReason | null;
   nextRunTimes: string[];
   lastRunAt: string | null;
   counters: Schedule['counters'];
@@ -129,7 +138,11 @@ export function scheduleResource(schedule: Schedule, nextRunTimes: Date[], ended
     endAt: iso(schedule.endAt),
     paused: schedule.paused,
     pauseNote: schedule.pauseNote,
+    remainingRuns: schedule.remainingRuns,
+    pauseAfterFailures: schedule.pauseAfterFailures,
+    deadlineSeconds: schedule.deadlineSeconds,
     ended,
+    endedReason: ended ? endedReason(schedule) : null,
     nextRunTimes: nextRunTimes.map((time) => time.toISOString()),
     lastRunAt: iso(schedule.lastFireAt),
     counters: schedule.counters,

@@ -6,6 +6,9 @@ export interface CronTicks {
   nextAfter(pattern: string, timezone: string, after: Date): Date | null;
 }
 
+/** The most failures in a row `pauseAfterFailures` may wait for; the streak keeps this many run ids. */
+export const MAX_PAUSE_AFTER_FAILURES = 100;
+
 /** What a tick does while an earlier run of the job is still active. */
 export type OverlapPolicy = 'skip' | 'allow' | 'buffer_one' | 'cancel_other';
 
@@ -27,6 +30,12 @@ export interface ScheduleDefinition {
   /** No tick after it (a tick exactly at it fires). */
   endAt: Date | null;
   paused: boolean;
+  /** How many more ticks may start a run; the schedule ends at 0. Null: no limit. */
+  remainingRuns: number | null;
+  /** Pause the schedule after this many scheduled runs in a row failed (retries exhausted). Null: never. */
+  pauseAfterFailures: number | null;
+  /** A scheduled run not finished this many seconds after its tick is marked `deadlineMissed`. Null: no deadline. */
+  deadlineSeconds: number | null;
 }
 
 export const SCHEDULE_DEFAULTS = {
@@ -37,6 +46,9 @@ export const SCHEDULE_DEFAULTS = {
   startAt: null,
   endAt: null,
   paused: false,
+  remainingRuns: null,
+  pauseAfterFailures: null,
+  deadlineSeconds: null,
 } as const satisfies Omit<ScheduleDefinition, 'cron'>;
 
 export interface ScheduleCounters {
@@ -45,6 +57,10 @@ export interface ScheduleCounters {
   ticksSkipped: number;
   /** Ticks not run because the scheduler was down too long (see `catchUp`); may be an estimate. */
   ticksMissed: number;
+  /** Scheduled runs that had not finished by their deadline (see `deadlineSeconds`). */
+  deadlinesMissed: number;
+  /** Scheduled runs that failed in a row (retries exhausted) since the last one that succeeded. */
+  consecutiveFailures: number;
 }
 
 export interface Schedule extends ScheduleDefinition {
@@ -56,6 +72,8 @@ export interface Schedule extends ScheduleDefinition {
   /** The last tick that fired. */
   lastFireAt: Date | null;
   counters: ScheduleCounters;
+  /** The last (up to MAX_PAUSE_AFTER_FAILURES) of the scheduled runs that failed in a row, oldest first. */
+  failureStreak: string[];
   createdAt: Date;
   updatedAt: Date;
   version: number;
@@ -71,9 +89,10 @@ export function createSchedule(
     ...definition,
     jobId,
     pauseNote: null,
-    nextFireAt: nextFireTime(calculator, definition, now),
+    nextFireAt: definition.remainingRuns === 0 ? null : nextFireTime(calculator, definition, now),
     lastFireAt: null,
-    counters: { runsStarted: 0, ticksSkipped: 0, ticksMissed: 0 },
+    counters: { runsStarted: 0, ticksSkipped: 0, ticksMissed: 0, deadlinesMissed: 0, consecutiveFailures: 0 },
+    failureStreak: [],
     createdAt: now,
     updatedAt: now,
     version: 1,
@@ -184,7 +203,10 @@ export function resumeSchedule(calculator: CronTicks, schedule: Schedule, now: D
     ...schedule,
     paused: false,
     pauseNote: null,
-    nextFireAt: nextFireTime(calculator, schedule, now),
+    // A resume starts the count of failures in a row afresh: the next failure does not pause it again at once.
+    counters: { ...schedule.counters, consecutiveFailures: 0 },
+    failureStreak: [],
+    nextFireAt: schedule.remainingRuns === 0 ? null : nextFireTime(calculator, schedule, now),
     updatedAt: now,
     version: schedule.version + 1,
   };

@@ -12,9 +12,11 @@ import {
   type Schedule,
   type ScheduleDefinition,
 } from '../entities/schedule.js';
+import { runStarted } from '../entities/schedule-controls.js';
 import { catchUp } from '../entities/catch-up.js';
-import { InvalidScheduleError, JobNotFoundError, ScheduleNotFoundError } from '../errors.js';
+import { InvalidScheduleError, JobNotFoundError, ScheduleAlreadyTriggeredError, ScheduleNotFoundError } from '../errors.js';
 import type { JobSchedules, ScheduleView } from '../ports/input/job-schedules.js';
+import type { QueuedExecutions } from '../ports/input/queued-executions.js';
 import type { Clock } from '../ports/output/clock.js';
 import type { CronCalculator } from '../ports/output/cron-calculator.js';
 import type { IdGenerator } from '../ports/output/id-generator.js';
@@ -37,6 +39,8 @@ export class SchedulingService implements JobSchedules {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly changes: ScheduleChangeSignal,
+    /** Launches the run a trigger stored at once, as the scheduler loop does a tick's. */
+    private readonly launcher: Pick<QueuedExecutions, 'startFired'>,
   ) {}
 
   async setSchedule(jobId: string, definition: ScheduleDefinition, audit: AuditContext): Promise<ScheduleView> {
@@ -52,7 +56,7 @@ export class SchedulingService implements JobSchedules {
     const current = await this.schedules.find(jobId);
     const fresh = createSchedule(this.cron, jobId, definition, now);
     const schedule: Schedule = current
-      ? { ...fresh, counters: current.counters, lastFireAt: current.lastFireAt, createdAt: current.createdAt, version: current.version + 1 }
+      ? { ...fresh, ...keptOnReplace(current), version: current.version + 1 }
       : fresh;
     await this.save(audit, job, schedule);
     return this.view(schedule, now);
@@ -77,6 +81,29 @@ export class SchedulingService implements JobSchedules {
     const view = this.view(paused, now);
     await this.save(audit, job, paused, [scheduleEvent('schedule.paused', view, now)]);
     return view;
+  }
+
+  async triggerSchedule(jobId: string, audit: AuditContext): Promise<Execution> {
+    const { job } = await this.requireSchedule(jobId);
+    const now = this.clock.now();
+    const execution = await this.audited.aboutJob(audit, job, async ({ schedules }) => {
+      const fired = await schedules.fireNow(jobId, (tick) => this.triggered(tick, now, audit.actor.name));
+      if (!fired) throw new ScheduleNotFoundError(jobId);
+      // None stored: this very millisecond's tick has its run already (the one-run-per-tick index). Throwing rolls
+      // the schedule's counters back with it.
+      if (!fired[0]) throw new ScheduleAlreadyTriggeredError(jobId, now);
+      return fired[0];
+    });
+    this.launcher.startFired([execution]);
+    await this.announce(jobId);
+    return execution;
+  }
+
+  /** A trigger is a tick at `now` that leaves the schedule's own ticks alone (paused or not). */
+  private triggered(tick: DueTick, now: Date, requestedBy: string): TickOutcome {
+    const fired = this.fire(tick, now, now, requestedBy);
+    const schedule = { ...fired.schedule, lastFireAt: now };
+    return { schedule, executions: fired.executions, nextDueAt: this.dueAt(schedule), missed: null };
   }
 
   async resumeSchedule(jobId: string, audit: AuditContext): Promise<ScheduleView> {
@@ -112,39 +139,49 @@ export class SchedulingService implements JobSchedules {
 
   /**
    * What a due tick comes to: the latest due tick, if it is within the catch-up window, runs as the overlap
-   * policy says (see `overlapAction`): at once, queued behind the active run, queued to replace it, or recorded
-   * SKIPPED; older due ticks are counted as missed.
+   * policy says (see `fire`); older due ticks are counted as missed.
    */
-  private decide({ schedule, activeExecutions, waitingExecutions }: DueTick, now: Date): TickOutcome {
+  private decide(tick: DueTick, now: Date): TickOutcome {
+    const { schedule } = tick;
     const outcome = catchUp(this.cron, schedule, schedule.nextFireAt ?? now, now);
-    const counters = { ...schedule.counters, ticksMissed: schedule.counters.ticksMissed + outcome.missed };
-    const executions: TickOutcome['executions'] = [];
-    if (outcome.fire) {
-      const common = { id: this.ids.newId(), jobId: schedule.jobId, scheduledFor: outcome.fire, now };
-      const action = overlapAction(schedule.overlapPolicy, activeExecutions, waitingExecutions);
-      if (action === 'skip') {
-        const reason = { code: 'OVERLAP', message: 'A run of the job was still active or waiting at this tick' };
-        executions.push({ execution: skippedExecution({ ...common, reason }), exclusive: false });
-        counters.ticksSkipped += 1;
-      } else {
-        const queue = action === 'start' ? null : { notBefore: null, stopActive: action === 'cancel-then-start' };
-        executions.push({
-          execution: newExecution({ ...common, trigger: 'schedule', queue }),
-          exclusive: schedule.overlapPolicy !== 'allow',
-        });
-        counters.runsStarted += 1;
-      }
-    }
-    const next: Schedule = {
+    const caughtUp: Schedule = {
       ...schedule,
       nextFireAt: outcome.nextFireAt,
       lastFireAt: outcome.fire ?? schedule.lastFireAt,
-      counters,
+      counters: { ...schedule.counters, ticksMissed: schedule.counters.ticksMissed + outcome.missed },
     };
+    const fired = outcome.fire ? this.fire({ ...tick, schedule: caughtUp }, outcome.fire, now) : { schedule: caughtUp, executions: [] };
     const missed = outcome.missed > 0
       ? { count: outcome.missed, exact: outcome.missedExact, from: schedule.nextFireAt ?? now, until: now }
       : null;
-    return { schedule: next, nextDueAt: this.dueAt(next), executions, missed };
+    return { ...fired, nextDueAt: this.dueAt(fired.schedule), missed };
+  }
+
+  /**
+   * The run of a tick at `at`, as the overlap policy says (see `overlapAction`): at once, queued behind the active
+   * run, queued to replace it, or recorded SKIPPED. A run that starts uses up one of the remaining runs; the last
+   * one ends the schedule, with a schedule.ended event stored with the run.
+   */
+  private fire(
+    { schedule, activeExecutions, waitingExecutions }: DueTick,
+    at: Date,
+    now: Date,
+    requestedBy?: string,
+  ): Pick<TickOutcome, 'schedule' | 'executions'> {
+    const common = { id: this.ids.newId(), jobId: schedule.jobId, scheduledFor: at, now };
+    const action = overlapAction(schedule.overlapPolicy, activeExecutions, waitingExecutions);
+    if (action === 'skip') {
+      const reason = { code: 'OVERLAP', message: 'A run of the job was still active or waiting at this tick' };
+      const counters = { ...schedule.counters, ticksSkipped: schedule.counters.ticksSkipped + 1 };
+      return { schedule: { ...schedule, counters }, executions: [{ execution: skippedExecution({ ...common, reason }), exclusive: false }] };
+    }
+    const queue = action === 'start' ? null : { notBefore: null, stopActive: action === 'cancel-then-start' };
+    const deadlineAt = schedule.deadlineSeconds ? new Date(at.getTime() + schedule.deadlineSeconds * 1000) : null;
+    const execution = newExecution({ ...common, trigger: 'schedule', queue, deadlineAt, requestedBy });
+    const started = runStarted(schedule);
+    const endedNow = started.remainingRuns === 0 && schedule.remainingRuns !== 0;
+    const events = endedNow ? [scheduleEvent('schedule.ended', this.view(started, now), now)] : [];
+    return { schedule: started, executions: [{ execution, exclusive: schedule.overlapPolicy !== 'allow', events }] };
   }
 
   /** Every instance's scheduler looks again now. The change is stored already: polling covers a lost signal. */
@@ -172,4 +209,9 @@ export class SchedulingService implements JobSchedules {
     if (!schedule) throw new ScheduleNotFoundError(jobId);
     return { job, schedule };
   }
+}
+
+/** What a replaced schedule keeps of the one it replaces: what it did so far. */
+function keptOnReplace(current: Schedule): Pick<Schedule, 'counters' | 'failureStreak' | 'lastFireAt' | 'createdAt'> {
+  return { counters: current.counters, failureStreak: current.failureStreak, lastFireAt: current.lastFireAt, createdAt: current.createdAt };
 }

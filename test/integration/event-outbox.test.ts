@@ -8,7 +8,8 @@ import { DrizzleUnitOfWork } from '../../adapters/output/repository/drizzle-unit
 import { rowsOf } from '../../adapters/output/repository/database.js';
 import { DrizzleEventOutbox } from '../../adapters/output/repository/event-outbox.js';
 import { DrizzleDeliveryQueue } from '../../adapters/output/repository/webhook-delivery-queue.js';
-import { events, jobExecutions, jobs, jobSchedules } from '../../adapters/output/repository/schema.js';
+import { jobSchedules } from '../../adapters/output/repository/schedule-table.js';
+import { events, jobExecutions, jobs } from '../../adapters/output/repository/schema.js';
 import { SqlScheduleSignal } from '../../adapters/output/repository/sql-schedule-signal.js';
 import { randomIds } from '../../adapters/output/system/random-ids.js';
 import { newExecution, retryExecution, transition, type Execution } from '../../domain/entities/execution.js';
@@ -55,7 +56,7 @@ describe.each(backends)('events in the transaction of their change on $name', (b
     const changes = new AuditedChanges(unitOfWork, clock, randomIds);
     jobService = new JobDefinitionService(jobRepository, changes, clock, randomIds, { refusalFor: () => undefined });
     const signal = new SqlScheduleSignal(database.db, database.listen);
-    scheduling = new SchedulingService(jobRepository, schedules, changes, new CronerCalculator(), clock, randomIds, signal);
+    scheduling = new SchedulingService(jobRepository, schedules, changes, new CronerCalculator(), clock, randomIds, signal, { startFired: () => {} });
   });
   afterAll(async () => {
     await database?.close();

@@ -35,6 +35,9 @@ const everyMinute: ScheduleDefinition = {
   startAt: null,
   endAt: null,
   paused: false,
+  remainingRuns: null,
+  pauseAfterFailures: null,
+  deadlineSeconds: null,
 };
 
 describe.each(backends)('jobs with their last execution and schedule on $name', (backend) => {

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jobSchedules } from '../../adapters/output/repository/schema.js';
+import { jobSchedules } from '../../adapters/output/repository/schedule-table.js';
 import { loadConfig } from '../../infrastructure/config.js';
 import { databaseOf } from '../../infrastructure/container.js';
 import type { SchedulerLoop } from '../../infrastructure/scheduler-loop.js';

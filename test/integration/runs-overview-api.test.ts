@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { jobExecutions, jobSchedules } from '../../adapters/output/repository/schema.js';
+import { jobExecutions } from '../../adapters/output/repository/schema.js';
+import { jobSchedules } from '../../adapters/output/repository/schedule-table.js';
 import type { ExecutionStatus, ExecutionTrigger } from '../../domain/entities/execution.js';
 import { databaseOf } from '../../infrastructure/container.js';
 import { expectProblem, testAppBackends, type TestApp } from '../support/http-app.js';

@@ -4,7 +4,9 @@ import { DrizzleExecutionRepository } from '../../adapters/output/repository/dri
 import { DrizzleJobRepository } from '../../adapters/output/repository/drizzle-job-repository.js';
 import { DrizzleScheduleRepository } from '../../adapters/output/repository/drizzle-schedule-repository.js';
 import { SqlScheduleSignal } from '../../adapters/output/repository/sql-schedule-signal.js';
-import { jobExecutions, jobs, jobSchedules } from '../../adapters/output/repository/schema.js';
+import { jobSchedules } from '../../adapters/output/repository/schedule-table.js';
+import { events, jobExecutions, jobs } from '../../adapters/output/repository/schema.js';
+import { eq } from 'drizzle-orm';
 import { randomIds } from '../../adapters/output/system/random-ids.js';
 import { newExecution, skippedExecution } from '../../domain/entities/execution.js';
 import { createJob, type Job } from '../../domain/entities/job.js';
@@ -12,6 +14,7 @@ import { SCHEDULE_DEFAULTS, type ScheduleDefinition } from '../../domain/entitie
 import { DrizzleUnitOfWork } from '../../adapters/output/repository/drizzle-unit-of-work.js';
 import { AuditedChanges } from '../../domain/services/change-records.js';
 import { SchedulingService } from '../../domain/services/scheduling-service.js';
+import { ScheduleAlreadyTriggeredError } from '../../domain/errors.js';
 import { openDatabase, type OpenedDatabase } from '../../infrastructure/database.js';
 import { createScratchDatabase } from '../../scripts/scratch-database.js';
 import { testBackends } from '../support/databases.js';
@@ -46,6 +49,7 @@ function servicesOn(database: OpenedDatabase, clock: FixedClock, owner = 'instan
       clock,
       randomIds,
       new SqlScheduleSignal(database.db, database.listen),
+      { startFired: () => {} },
     ),
   };
 }
@@ -104,7 +108,7 @@ describe.each(backends)('firing schedules on $name', (backend) => {
       { status: 'SKIPPED', trigger: 'schedule', scheduledFor: '2026-06-01T12:00:20.000Z', error: 'OVERLAP' },
       { status: 'PENDING', trigger: 'schedule', scheduledFor: '2026-06-01T12:00:10.000Z', error: null },
     ]);
-    expect((await services.scheduling.getSchedule(job.id)).schedule.counters).toEqual({ runsStarted: 1, ticksSkipped: 1, ticksMissed: 0 });
+    expect((await services.scheduling.getSchedule(job.id)).schedule.counters).toEqual({ runsStarted: 1, ticksSkipped: 1, ticksMissed: 0, deadlinesMissed: 0, consecutiveFailures: 0 });
 
     await services.scheduling.setSchedule(job.id, schedule({ cron: '*/10 * * * * *', overlapPolicy: 'allow' }), audit);
     clock.advance(10_000);
@@ -180,6 +184,31 @@ describe.each(backends)('firing schedules on $name', (backend) => {
     clock.advance(60_000);
     expect(await services.scheduling.fireDueTicks()).toEqual([]);
     expect((await services.scheduling.getSchedule(job.id)).ended).toBe(true);
+  });
+
+  it('refuses a second trigger in the same millisecond, leaving the schedule as the first left it', async () => {
+    await services.scheduling.setSchedule(job.id, schedule({ cron: '0 0 0 1 1 *', overlapPolicy: 'allow', remainingRuns: 5 }), audit);
+    const first = await services.scheduling.triggerSchedule(job.id, audit);
+    expect(first).toMatchObject({ status: 'PENDING', scheduledFor: t0 });
+    await expect(services.scheduling.triggerSchedule(job.id, audit)).rejects.toBeInstanceOf(ScheduleAlreadyTriggeredError);
+    const { schedule: after } = await services.scheduling.getSchedule(job.id);
+    expect(after).toMatchObject({ remainingRuns: 4, counters: { runsStarted: 1 } });
+    expect(await runs()).toHaveLength(1);
+  });
+
+  it('ends after remainingRuns started ticks, with a schedule.ended event stored with the last run', async () => {
+    await services.scheduling.setSchedule(job.id, schedule({ cron: '0 * * * * *', overlapPolicy: 'allow', remainingRuns: 2 }), audit);
+    clock.advance(60_000);
+    expect(await services.scheduling.fireDueTicks()).toHaveLength(1);
+    clock.advance(60_000);
+    const [last] = await services.scheduling.fireDueTicks();
+    const view = await services.scheduling.getSchedule(job.id);
+    expect(view).toMatchObject({ ended: true, nextRunTimes: [], schedule: { remainingRuns: 0, nextFireAt: null } });
+    clock.advance(60_000);
+    expect(await services.scheduling.fireDueTicks()).toEqual([]);
+    expect(await services.scheduling.nextDueAt()).toBeNull();
+    const ended = await database.db.select().from(events).where(eq(events.type, 'schedule.ended'));
+    expect(ended.map((event) => [event.subject, event.time.toISOString()])).toEqual([[job.id, last!.createdAt.toISOString()]]);
   });
 });
 

@@ -41,7 +41,7 @@ async function setup(definition: Partial<JobDefinition> = {}, runSettings: Execu
   const { launcher, follower, service, queue } = createExecutionUnits(ports, runSettings);
   const noSignal = { announce: async () => {} };
   const changes = new AuditedChanges(unitOfWork, clock, ids);
-  const scheduling = new SchedulingService(jobs, schedules, changes, new CronerCalculator(), clock, ids, noSignal);
+  const scheduling = new SchedulingService(jobs, schedules, changes, new CronerCalculator(), clock, ids, noSignal, queue);
   const job = createJob(aJobDefinition(definition), ids.newId(), clock.now());
   await jobs.insert(job);
   const runs = async () =>

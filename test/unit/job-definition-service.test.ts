@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
-  InvalidTemplateError,
   JarLocationRefusedError,
   JobNameTakenError,
   JobNotFoundError,
   JobVersionMismatchError,
 } from '../../domain/errors.js';
+import { InvalidTemplateError } from '../../domain/template-errors.js';
 import { AuditedChanges } from '../../domain/services/change-records.js';
 import { JobDefinitionService } from '../../domain/services/job-definition-service.js';
 import { aJobDefinition } from '../support/job-definitions.js';

@@ -14,6 +14,9 @@ const definition: ScheduleDefinition = {
   startAt: new Date('2026-05-01T00:01:00.000Z'),
   endAt: new Date('2026-05-01T00:03:00.000Z'),
   paused: false,
+  remainingRuns: null,
+  pauseAfterFailures: null,
+  deadlineSeconds: null,
 };
 const base = new Date('2026-05-01T00:00:00.000Z');
 

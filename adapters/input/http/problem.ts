@@ -1,7 +1,8 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { DomainError, InvalidFieldError, InvalidTemplateError } from '../../../domain/errors.js';
+import { DomainError, InvalidFieldError } from '../../../domain/errors.js';
+import { InvalidTemplateError } from '../../../domain/template-errors.js';
 
 export interface FieldError {
   path: string;
@@ -28,6 +29,7 @@ const STATUS_BY_CODE: Record<string, { status: ContentfulStatusCode; title: stri
   JAR_URL_NOT_ALLOWED: { status: 400, title: 'JAR location not allowed' },
   VALIDATION_FAILED: { status: 400, title: 'Invalid request' },
   SCHEDULE_NOT_FOUND: { status: 404, title: 'Schedule not found' },
+  SCHEDULE_ALREADY_TRIGGERED: { status: 409, title: 'Schedule already triggered at this instant' },
   EXECUTION_NOT_FOUND: { status: 404, title: 'Execution not found' },
   JOB_ALREADY_RUNNING: { status: 409, title: 'Job already running' },
   JOB_NOT_RUNNING: { status: 409, title: 'Job not running' },

@@ -5,7 +5,8 @@ import { JobNameTakenError } from '../../../domain/errors.js';
 import type { JobQuery, JobRepository } from '../../../domain/ports/output/job-repository.js';
 import type { AppDatabase } from './database.js';
 import { translateStorageError, violatedUniqueConstraint, withStorageErrors } from './database-errors.js';
-import { jobSchedules, jobs, type JobRow } from './schema.js';
+import { jobSchedules } from './schedule-table.js';
+import { jobs, type JobRow } from './schema.js';
 
 const live = isNull(jobs.deletedAt);
 

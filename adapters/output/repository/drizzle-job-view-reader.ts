@@ -6,7 +6,8 @@ import { withStorageErrors } from './database-errors.js';
 import { jobListFilter, jobListOrder, jobListShape, jobListValues, toJob } from './drizzle-job-repository.js';
 import { toSchedule } from './drizzle-schedule-repository.js';
 import { executionSummaryColumns, notSkipped } from './execution-rows.js';
-import { jobExecutions, jobs, jobSchedules } from './schema.js';
+import { jobSchedules } from './schedule-table.js';
+import { jobExecutions, jobs } from './schema.js';
 
 /**
  * Jobs with their newest execution that is not SKIPPED and their schedule, in one statement: a lateral subquery

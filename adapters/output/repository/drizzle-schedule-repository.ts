@@ -1,19 +1,22 @@
 import { and, eq, inArray, isNotNull, min, not } from 'drizzle-orm';
+import type { NewEvent } from '../../../domain/entities/event.js';
 import type { Execution } from '../../../domain/entities/execution.js';
 import type { Schedule } from '../../../domain/entities/schedule.js';
 import type { DueTick, ScheduleRepository, TickOutcome } from '../../../domain/ports/output/schedule-repository.js';
 import type { AppDatabase } from './database.js';
 import { withStorageErrors } from './database-errors.js';
+import { eventJson, insertEventsSql } from './event-outbox.js';
 import type { LeaseTerms } from './execution-leases.js';
 import {
   countBusyExecutions,
   claimedSchedulesSql,
   insertTickExecutions,
   lockDueSchedules,
+  lockSchedule,
   tickRecorded,
   type BusyExecutions,
 } from './schedule-claims.js';
-import { jobSchedules, type ScheduleRow } from './schema.js';
+import { jobSchedules, type ScheduleRow } from './schedule-table.js';
 
 export class DrizzleScheduleRepository implements ScheduleRepository {
   constructor(
@@ -55,22 +58,56 @@ export class DrizzleScheduleRepository implements ScheduleRepository {
 
   async claimDue(now: Date, limit: number, decide: (tick: DueTick) => TickOutcome): Promise<Execution[]> {
     return withStorageErrors(() =>
-      this.claims.transaction(async (tx) => {
-        const rows = await lockDueSchedules(tx, now, limit);
-        if (rows.length === 0) return [];
-        const busy = await countBusyExecutions(tx, rows.map((row) => row.jobId));
-        const ticks = rows.map((row) => dueTick(row, busy.get(row.jobId)));
-        // Every decision first (they need no I/O), then one statement that inserts all the executions with their
-        // events and updates all the schedules: a claim is three statements whatever its size, and its locks are
-        // held that long.
-        const outcomes = ticks.map(decide);
-        const stored = await insertTickExecutions(tx, outcomes, this.leaseTerms, claimedSchedulesSql(outcomes));
-        const storedIds = new Set(stored.map((row) => row.id));
-        await this.recordRefusedTicks(tx, ticks, outcomes, storedIds, decide);
-        return outcomes.flatMap((outcome) =>
-          outcome.executions.map(({ execution }) => execution).filter((execution) => storedIds.has(execution.id)),
-        );
+      this.claims.transaction(async (tx) => this.decideAndStore(tx, await lockDueSchedules(tx, now, limit), decide)),
+    );
+  }
+
+  async fireNow(jobId: string, decide: (tick: DueTick) => TickOutcome): Promise<Execution[] | undefined> {
+    return withStorageErrors(() =>
+      this.db.transaction(async (tx) => {
+        const rows = await lockSchedule(tx, jobId);
+        return rows.length === 0 ? undefined : this.decideAndStore(tx, rows, decide);
       }),
+    );
+  }
+
+  async update(
+    jobId: string,
+    change: (schedule: Schedule) => { schedule: Schedule; events: NewEvent[] } | undefined,
+  ): Promise<boolean> {
+    return withStorageErrors(() =>
+      this.db.transaction(async (tx) => {
+        const [row] = await lockSchedule(tx, jobId);
+        if (!row) return false;
+        const changed = change(toSchedule(row));
+        if (!changed) return true;
+        // The change leaves the ticks alone, so the schedule stays due when it was.
+        const values = toRow(changed.schedule, row.nextDueAt);
+        await tx.update(jobSchedules).set(values).where(eq(jobSchedules.jobId, jobId));
+        if (changed.events.length > 0) await tx.execute(insertEventsSql(changed.events.map((event, ord) => eventJson(event, { ord }))));
+        return true;
+      }),
+    );
+  }
+
+  /** Decides each locked due schedule's tick and stores the outcomes, in the caller's transaction. */
+  private async decideAndStore(
+    tx: Pick<AppDatabase, 'select' | 'execute'>,
+    rows: ScheduleRow[],
+    decide: (tick: DueTick) => TickOutcome,
+  ): Promise<Execution[]> {
+    if (rows.length === 0) return [];
+    const busy = await countBusyExecutions(tx, rows.map((row) => row.jobId));
+    const ticks = rows.map((row) => dueTick(row, busy.get(row.jobId)));
+    // Every decision first (they need no I/O), then one statement that inserts all the executions with their
+    // events and updates all the schedules: a claim is three statements whatever its size, and its locks are
+    // held that long.
+    const outcomes = ticks.map(decide);
+    const stored = await insertTickExecutions(tx, outcomes, this.leaseTerms, claimedSchedulesSql(outcomes));
+    const storedIds = new Set(stored.map((row) => row.id));
+    await this.recordRefusedTicks(tx, ticks, outcomes, storedIds, decide);
+    return outcomes.flatMap((outcome) =>
+      outcome.executions.map(({ execution }) => execution).filter((execution) => storedIds.has(execution.id)),
     );
   }
 
@@ -132,6 +169,12 @@ function toRow(schedule: Schedule, nextDueAt: Date | null): typeof jobSchedules.
     runsStarted: schedule.counters.runsStarted,
     ticksSkipped: schedule.counters.ticksSkipped,
     ticksMissed: schedule.counters.ticksMissed,
+    remainingRuns: schedule.remainingRuns,
+    pauseAfterFailures: schedule.pauseAfterFailures,
+    deadlineSeconds: schedule.deadlineSeconds,
+    deadlinesMissed: schedule.counters.deadlinesMissed,
+    consecutiveFailures: schedule.counters.consecutiveFailures,
+    failureStreak: schedule.failureStreak,
     createdAt: schedule.createdAt,
     updatedAt: schedule.updatedAt,
     version: schedule.version,
@@ -152,7 +195,17 @@ export function toSchedule(row: ScheduleRow): Schedule {
     pauseNote: row.pauseNote,
     nextFireAt: row.nextFireAt,
     lastFireAt: row.lastFireAt,
-    counters: { runsStarted: row.runsStarted, ticksSkipped: row.ticksSkipped, ticksMissed: row.ticksMissed },
+    remainingRuns: row.remainingRuns,
+    pauseAfterFailures: row.pauseAfterFailures,
+    deadlineSeconds: row.deadlineSeconds,
+    counters: {
+      runsStarted: row.runsStarted,
+      ticksSkipped: row.ticksSkipped,
+      ticksMissed: row.ticksMissed,
+      deadlinesMissed: row.deadlinesMissed,
+      consecutiveFailures: row.consecutiveFailures,
+    },
+    failureStreak: row.failureStreak,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     version: row.version,

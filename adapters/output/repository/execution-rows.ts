@@ -81,6 +81,8 @@ export function executionRow(execution: Execution): typeof jobExecutions.$inferI
     },
     retryOf: execution.retryOf,
     requestedBy: execution.requestedBy,
+    deadlineAt: execution.deadlineAt,
+    deadlineMissed: execution.deadlineMissed,
   };
 }
 
@@ -109,6 +111,8 @@ export function toExecution(row: ExecutionRow): Execution {
     },
     retryOf: row.retryOf,
     requestedBy: row.requestedBy,
+    deadlineAt: row.deadlineAt,
+    deadlineMissed: row.deadlineMissed,
     revision: row.revision,
   };
 }

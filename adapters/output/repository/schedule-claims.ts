@@ -6,7 +6,8 @@ import type { AppDatabase } from './database.js';
 import { leaseColumns, type LeaseTerms } from './execution-leases.js';
 import { eventJson, insertEventsSql } from './event-outbox.js';
 import { activeExecution, executionRow, insertManyExecutions } from './execution-rows.js';
-import { jobExecutions, jobSchedules, type ScheduleRow } from './schema.js';
+import { jobSchedules, type ScheduleRow } from './schedule-table.js';
+import { jobExecutions } from './schema.js';
 
 // The steps of a claim, one statement each, all run in the claim's transaction.
 
@@ -30,6 +31,11 @@ export function lockDueSchedules(tx: Pick<AppDatabase, 'select'>, now: Date, lim
     .orderBy(asc(jobSchedules.nextDueAt))
     .limit(limit)
     .for('update', { skipLocked: true });
+}
+
+/** Locks the job's schedule, waiting for a claim that holds it: a tick fired now, or a change to its counters. */
+export function lockSchedule(tx: Pick<AppDatabase, 'select'>, jobId: string): Promise<ScheduleRow[]> {
+  return tx.select().from(jobSchedules).where(eq(jobSchedules.jobId, jobId)).for('update');
 }
 
 /** The busy executions of each of `jobIds` that has any. */
@@ -77,10 +83,9 @@ export async function insertTickExecutions(
 function tickEvents(outcomes: TickOutcome[]): object[] {
   const events = outcomes.flatMap((outcome) => [
     ...(outcome.missed ? [{ event: ticksMissedEvent(outcome.schedule.jobId, outcome.missed), executionId: null }] : []),
-    ...outcome.executions.map(({ execution }) => ({
-      event: runEvent(eventTypeOfNewExecution(execution), execution),
-      executionId: execution.id,
-    })),
+    ...outcome.executions.flatMap(({ execution, events = [] }) =>
+      [runEvent(eventTypeOfNewExecution(execution), execution), ...events].map((event) => ({ event, executionId: execution.id })),
+    ),
   ]);
   return events.map(({ event, executionId }, ord) => eventJson(event, { ord, execution_id: executionId }));
 }
@@ -105,7 +110,7 @@ export async function tickRecorded(tx: Pick<AppDatabase, 'select'>, outcome: Tic
   return true;
 }
 
-/** The update of what claims change in each schedule (next tick, last tick, counters), all in one statement. */
+/** The update of what claims change in each schedule (next tick, last tick, counters, remaining runs), all in one statement. */
 export function claimedSchedulesSql(outcomes: TickOutcome[]): SQL {
   const changes = outcomes.map(({ schedule, nextDueAt }) => ({
     job_id: schedule.jobId,
@@ -115,13 +120,15 @@ export function claimedSchedulesSql(outcomes: TickOutcome[]): SQL {
     runs_started: schedule.counters.runsStarted,
     ticks_skipped: schedule.counters.ticksSkipped,
     ticks_missed: schedule.counters.ticksMissed,
+    remaining_runs: schedule.remainingRuns,
   }));
   return sql`
     update ${jobSchedules} as s
     set next_fire_at = c.next_fire_at, next_due_at = c.next_due_at, last_fire_at = c.last_fire_at,
-        runs_started = c.runs_started, ticks_skipped = c.ticks_skipped, ticks_missed = c.ticks_missed
+        runs_started = c.runs_started, ticks_skipped = c.ticks_skipped, ticks_missed = c.ticks_missed,
+        remaining_runs = c.remaining_runs
     from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb) as c(
       job_id uuid, next_fire_at timestamptz, next_due_at timestamptz, last_fire_at timestamptz,
-      runs_started integer, ticks_skipped integer, ticks_missed integer)
+      runs_started integer, ticks_skipped integer, ticks_missed integer, remaining_runs integer)
     where s.job_id = c.job_id`;
 }

@@ -9,7 +9,6 @@ import type {
 import type { EventType } from '../../../domain/entities/event.js';
 import type { ConfigValue } from '../../../domain/entities/job.js';
 import type { RetryPolicy } from '../../../domain/entities/retry-policy.js';
-import type { OverlapPolicy } from '../../../domain/entities/schedule.js';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -109,6 +108,9 @@ export const jobExecutions = pgTable(
     retryOf: uuid('retry_of'),
     /** Who asked for it: an API key's name, `schedule` for a tick, `retry` for an automatic retry; null before keys. */
     requestedBy: text('requested_by'),
+    /** A scheduled run's tick plus its schedule's deadlineSeconds; `deadline_missed` once it was past it unfinished. */
+    deadlineAt: timestamptz('deadline_at'),
+    deadlineMissed: boolean('deadline_missed').notNull().default(false),
     /** The instance that drives the run while `lease_until` is in the future; any instance takes it over after. */
     leaseOwner: text('lease_owner'),
     leaseUntil: timestamptz('lease_until'),
@@ -127,43 +129,6 @@ export const jobExecutions = pgTable(
     index('job_executions_status_created_idx').on(table.status, table.createdAt, table.id), // sql-run-overview.ts
   ],
 );
-
-/**
- * One cron schedule per job. `next_fire_at` is the oldest tick not handled yet, `next_due_at` that tick plus its
- * jitter: instances claim rows whose `next_due_at` has passed, with row locks, so each tick is handled once.
- */
-export const jobSchedules = pgTable(
-  'job_schedules',
-  {
-    jobId: uuid('job_id')
-      .primaryKey()
-      .references(() => jobs.id, { onDelete: 'cascade' }),
-    cron: text('cron').notNull(),
-    timezone: text('timezone').notNull(),
-    overlapPolicy: text('overlap_policy').$type<OverlapPolicy>().notNull(),
-    catchupWindowSeconds: integer('catchup_window_seconds').notNull(),
-    jitterSeconds: integer('jitter_seconds').notNull(),
-    startAt: timestamptz('start_at'),
-    endAt: timestamptz('end_at'),
-    paused: boolean('paused').notNull(),
-    pauseNote: text('pause_note'),
-    nextFireAt: timestamptz('next_fire_at'),
-    nextDueAt: timestamptz('next_due_at'),
-    lastFireAt: timestamptz('last_fire_at'),
-    runsStarted: integer('runs_started').notNull().default(0),
-    ticksSkipped: integer('ticks_skipped').notNull().default(0),
-    ticksMissed: integer('ticks_missed').notNull().default(0),
-    createdAt: timestamptz('created_at').notNull(),
-    updatedAt: timestamptz('updated_at').notNull(),
-    version: integer('version').notNull(),
-  },
-  (table) => [
-    index('job_schedules_due_idx').on(table.nextDueAt).where(sql`not ${table.paused} and ${table.nextDueAt} is not null`),
-    index('job_schedules_next_fire_idx').on(table.nextFireAt, table.jobId).where(sql`not ${table.paused} and ${table.nextFireAt} is not null`), // the summary's next ticks
-  ],
-);
-
-export type ScheduleRow = typeof jobSchedules.$inferSelect;
 
 /** JARs this service uploaded to a Flink cluster, so the same content is uploaded once per cluster. */
 export const flinkJarUploads = pgTable(

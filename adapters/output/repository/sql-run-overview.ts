@@ -5,7 +5,8 @@ import { rowsOf, type AppDatabase } from './database.js';
 import { withStorageErrors } from './database-errors.js';
 import { toSchedule } from './drizzle-schedule-repository.js';
 import { toExecution } from './execution-rows.js';
-import { jobExecutions, jobs, jobSchedules } from './schema.js';
+import { jobExecutions, jobs } from './schema.js';
+import { jobSchedules } from './schedule-table.js';
 
 const newestFirst = [desc(jobExecutions.createdAt), desc(jobExecutions.id)];
 /**

@@ -4,7 +4,8 @@ import type { EndedRuns, SchedulerTotals, SchedulerTotalsSource } from '../../..
 import { rowsOf, type AppDatabase } from './database.js';
 import { withStorageErrors } from './database-errors.js';
 import { visibilityHorizon } from './event-outbox.js';
-import { events, jobExecutions, jobSchedules } from './schema.js';
+import { jobSchedules } from './schedule-table.js';
+import { events, jobExecutions } from './schema.js';
 import { webhookDeliveries } from './webhook-tables.js';
 
 /** A SKIPPED run's reason is its error code; other runs have none (the group stays one per status and trigger). */

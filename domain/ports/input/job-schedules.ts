@@ -6,7 +6,7 @@ export interface ScheduleView {
   schedule: Schedule;
   /** The next five fire times (empty when paused or ended). */
   nextRunTimes: Date[];
-  /** True once `endAt` has passed: the schedule fires no more. */
+  /** True once the schedule fires no more: `endAt` has passed, or its `remainingRuns` are used up. */
   ended: boolean;
 }
 
@@ -19,6 +19,11 @@ export interface JobSchedules {
   /** Pauses the schedule; without a note, the stored note stays. */
   pauseSchedule(jobId: string, note: string | undefined, audit: AuditContext): Promise<ScheduleView>;
   resumeSchedule(jobId: string, audit: AuditContext): Promise<ScheduleView>;
+  /**
+   * Fires a tick of the schedule now, paused or not, as the overlap policy says: resolves with its run (SKIPPED
+   * when the policy skips it). The schedule's own ticks stay as they are; a run started uses up a remaining run.
+   */
+  triggerSchedule(jobId: string, audit: AuditContext): Promise<Execution>;
   schedulesFor(jobIds: string[]): Promise<Map<string, ScheduleView>>;
   /**
    * Claims up to `limit` ticks due now (each by exactly one instance) and records their runs in one transaction;

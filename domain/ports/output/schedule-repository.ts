@@ -1,4 +1,4 @@
-import type { MissedTicks } from '../../entities/event.js';
+import type { MissedTicks, NewEvent } from '../../entities/event.js';
 import type { Execution } from '../../entities/execution.js';
 import type { Schedule } from '../../entities/schedule.js';
 
@@ -16,7 +16,8 @@ export interface TickOutcome {
   schedule: Schedule;
   /** When the schedule is due next: its next tick plus that tick's jitter. */
   nextDueAt: Date | null;
-  executions: { execution: Execution; exclusive: boolean }[];
+  /** `events`: what the run's start did to the schedule (it ended it): stored only if the run is. */
+  executions: { execution: Execution; exclusive: boolean; events?: NewEvent[] }[];
   /** Ticks that will not run (an outage longer than the catch-up window): stored as a schedule.ticks_missed event. */
   missed: MissedTicks | null;
 }
@@ -34,6 +35,17 @@ export interface ScheduleRepository {
    * the runs stored.
    */
   claimDue(now: Date, limit: number, decide: (tick: DueTick) => TickOutcome): Promise<Execution[]>;
+  /**
+   * The same as `claimDue` for one schedule, due or not, paused or not, now: locks it (waiting for a claim that holds
+   * it), asks `decide`, and stores what it says. Resolves with the runs stored; undefined when it has no schedule.
+   * Run it in the transaction of the change it belongs to (its own becomes a savepoint).
+   */
+  fireNow(jobId: string, decide: (tick: DueTick) => TickOutcome): Promise<Execution[] | undefined>;
+  /**
+   * Changes the job's schedule as `change` says, with the schedule locked, in one transaction with the events it
+   * returns; `change` returns undefined to leave it alone. Resolves with whether it had a schedule.
+   */
+  update(jobId: string, change: (schedule: Schedule) => { schedule: Schedule; events: NewEvent[] } | undefined): Promise<boolean>;
   /** The earliest time any unpaused schedule is due, or null. */
   nextDueAt(): Promise<Date | null>;
 }

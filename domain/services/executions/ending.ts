@@ -8,12 +8,13 @@ import {
 import type { Clock } from '../../ports/output/clock.js';
 import type { ExecutionRepository } from '../../ports/output/execution-repository.js';
 import type { ExecutionRetries } from './retries.js';
+import type { ScheduledRunOutcomes } from './scheduled-run-outcomes.js';
 
 export type EndStatus = 'SUCCEEDED' | 'FAILED' | 'STOPPED';
 
 /**
  * Records how an execution ended. A failure the job's retry policy retries is saved together with its QUEUED
- * retry, in one transaction. Saves race with other writers (a stop, another instance): each one is based on the
+ * retry, in one transaction. A scheduled run then tells its schedule (see ScheduledRunOutcomes). Saves race with other writers (a stop, another instance): each one is based on the
  * revision it read, and a lost race reads the execution again.
  */
 export class ExecutionEnding {
@@ -21,6 +22,7 @@ export class ExecutionEnding {
     private readonly executions: ExecutionRepository,
     private readonly retries: ExecutionRetries,
     private readonly clock: Clock,
+    private readonly scheduledRuns: ScheduledRunOutcomes,
   ) {}
 
   /** Resolves with whether this call ended it (false: it had ended already, or is gone). */
@@ -31,10 +33,13 @@ export class ExecutionEnding {
   ): Promise<boolean> {
     let current: Execution | undefined = execution;
     while (current && !isTerminal(current.status)) {
-      const ended = transition(current, to, this.clock.now(), changes);
+      const ended = this.scheduledRuns.withDeadlineChecked(transition(current, to, this.clock.now(), changes));
       const retry = to === 'FAILED' ? await this.retries.afterFailure(ended) : undefined;
       const saved = retry ? await this.executions.saveWithRetry(ended, retry) : await this.executions.save(ended);
-      if (saved) return true;
+      if (saved) {
+        await this.scheduledRuns.ended(current, ended, retry !== undefined);
+        return true;
+      }
       current = await this.executions.findById(execution.id);
     }
     return false;

@@ -21,6 +21,7 @@ import { ExecutionLauncher } from './launcher.js';
 import { ExecutionLeaseRound } from './lease-round.js';
 import { ExecutionRetries } from './retries.js';
 import { RunArgumentResolver } from './run-argument-resolver.js';
+import { ScheduledRunOutcomes } from './scheduled-run-outcomes.js';
 import { StopRules } from './stop-rules.js';
 
 /** The output ports the execution units work through. */
@@ -48,12 +49,13 @@ export function createExecutionUnits(ports: ExecutionPorts, settings: ExecutionS
   const held = new HeldExecutions();
   const changes = new AuditedChanges(unitOfWork, clock, ids);
   const retries = new ExecutionRetries(jobs, executions, clock, ids);
-  const ending = new ExecutionEnding(executions, retries, clock);
+  const scheduledRuns = new ScheduledRunOutcomes(executions, schedules, clock);
+  const ending = new ExecutionEnding(executions, retries, clock, scheduledRuns);
   const stops = new StopRules(jobs, executions, flink, clock, settings);
   const submission = new JarSubmission(flink, uploads, clock);
   const runArguments = new RunArgumentResolver(schedules, cron);
   const launcher = new ExecutionLauncher(jobs, executions, artifacts, flink, submission, runArguments, ending, held, tasks, clock);
-  const follower = new ExecutionFollower(executions, flink, stops, ending, held, tasks, clock, settings);
+  const follower = new ExecutionFollower(executions, flink, stops, ending, held, tasks, clock, settings, scheduledRuns);
   return {
     launcher,
     follower,

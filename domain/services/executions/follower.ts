@@ -7,6 +7,7 @@ import type { FlinkCluster, FlinkJobState } from '../../ports/output/flink-clust
 import type { ExecutionEnding } from './ending.js';
 import type { ExecutionSettings } from './execution-settings.js';
 import type { HeldExecutions } from './held-executions.js';
+import type { ScheduledRunOutcomes } from './scheduled-run-outcomes.js';
 import type { StopRules } from './stop-rules.js';
 
 /**
@@ -28,6 +29,7 @@ export class ExecutionFollower {
     private readonly tasks: BackgroundTasks,
     private readonly clock: Clock,
     private readonly settings: ExecutionSettings,
+    private readonly scheduledRuns: ScheduledRunOutcomes,
   ) {}
 
   /**
@@ -45,7 +47,7 @@ export class ExecutionFollower {
     });
   }
 
-  /** One look at the execution: its limits, its pending stop, its state on Flink. */
+  /** One look at the execution: its limits and deadline, its pending stop, its state on Flink. */
   async followUp(executionId: string, current?: Execution): Promise<void> {
     let execution = current ?? (await this.executions.findById(executionId));
     if (!execution || isTerminal(execution.status)) {
@@ -55,6 +57,8 @@ export class ExecutionFollower {
     if (!mayBeOnFlink(execution) || execution.status === 'SUBMITTING') return;
     try {
       execution = await this.stops.enforceLimits(execution);
+      if (!execution) return;
+      execution = await this.scheduledRuns.checkDeadline(execution);
       if (!execution) return;
       if (execution.status === 'STOPPING') {
         execution = await this.stops.advance(execution);

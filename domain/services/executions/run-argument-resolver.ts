@@ -1,4 +1,4 @@
-import { TemplateResolutionError } from '../../errors.js';
+import { TemplateResolutionError } from '../../template-errors.js';
 import type { Execution } from '../../entities/execution.js';
 import type { Job } from '../../entities/job.js';
 import { isTemplated, resolvedRun, runValues, type ResolvedRun } from '../../entities/run-arguments.js';

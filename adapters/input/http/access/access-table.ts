@@ -59,6 +59,7 @@ export const ACCESS: {
     deleteSchedule: audited('admin', 'schedule.delete', 'job'),
     pauseSchedule: audited('operator', 'schedule.pause', 'job'),
     resumeSchedule: audited('operator', 'schedule.resume', 'job'),
+    triggerSchedule: audited('operator', 'schedule.trigger', 'job'),
   },
   audit: {
     listAuditEvents: { role: 'admin' },

@@ -36,6 +36,11 @@ export const ExecutionSchema = z
       .string()
       .nullable()
       .openapi({ description: 'While QUEUED for a retry back-off: the earliest start' }),
+    deadlineAt: z
+      .string()
+      .nullable()
+      .openapi({ example: '2026-11-24T04:00:00.000Z', description: "A scheduled run's tick plus its schedule's deadlineSeconds" }),
+    deadlineMissed: z.boolean().openapi({ example: false, description: 'It had not finished by deadlineAt' }),
     createdAt: z.string(),
     startedAt: z.string().nullable(),
     endedAt: z.string().nullable(),
@@ -88,6 +93,9 @@ export const ExecutionListSchema = z
       nextContinuationToken: 'eyJwIjp7ImNyZWF0ZWRBdCI6IjIwMjYtMTEtMzBUMTg6MDA6MDAuMDEyWiJ9fQ.kX0c9aQwZ2s1b3Rm',
     },
   });
+
+/** Where to follow the execution that start, stop, retry and a schedule's trigger answer with. */
+export const locationOf = (execution: Execution) => `/api/v1/executions/${execution.id}`;
 
 /** The execution as events carry it too (see representations.ts). */
 export function toExecutionResource(execution: Execution): z.infer<typeof ExecutionSchema> {

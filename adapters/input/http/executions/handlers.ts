@@ -1,16 +1,12 @@
-import type { RouteHandler } from '@hono/zod-openapi';
-import type { Execution } from '../../../../domain/entities/execution.js';
+import { z, type RouteHandler } from '@hono/zod-openapi';
 import type { ExecutionRetention } from '../../../../domain/ports/input/execution-retention.js';
 import type { JobExecutions } from '../../../../domain/ports/input/job-executions.js';
 import type { RunOverview } from '../../../../domain/ports/input/run-overview.js';
 import type { ContinuationTokens } from '../continuation-token.js';
 import { auditContext } from '../request-context.js';
 import { PagePosition, readExecutionPage, withNextToken } from './execution-page.js';
-import { toExecutionResource } from './execution-resource.js';
+import { locationOf, toExecutionResource } from './execution-resource.js';
 import type * as routes from './routes.js';
-
-/** Where to follow the execution that start, stop and retry answer with. */
-const locationOf = (execution: Execution) => `/api/v1/executions/${execution.id}`;
 
 export function startJob(jobExecutions: JobExecutions): RouteHandler<typeof routes.startJob> {
   return async (c) => {

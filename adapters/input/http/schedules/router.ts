@@ -15,5 +15,6 @@ export function createSchedulesRouter(schedules: JobSchedules, access: AccessCon
     .openapi(routes.getSchedule, handlers.getSchedule(schedules), rejectInvalid(routes.getSchedule))
     .openapi(routes.deleteSchedule, handlers.deleteSchedule(schedules), rejectInvalid(routes.deleteSchedule))
     .openapi(routes.pauseSchedule, handlers.pauseSchedule(schedules), rejectInvalid(routes.pauseSchedule))
-    .openapi(routes.resumeSchedule, handlers.resumeSchedule(schedules), rejectInvalid(routes.resumeSchedule));
+    .openapi(routes.resumeSchedule, handlers.resumeSchedule(schedules), rejectInvalid(routes.resumeSchedule))
+    .openapi(routes.triggerSchedule, handlers.triggerSchedule(schedules), rejectInvalid(routes.triggerSchedule));
 }

@@ -4,6 +4,7 @@ import { jsonBody, jsonBodyChecks, noOptionsBody, optionalJsonBody, optionalJson
 import { bodyProblems, jsonResponse, problemDoc } from '../responses.js';
 import { PauseRequestSchema, ScheduleRequestSchema } from './schedule-requests.js';
 import { ScheduleSchema } from './schedule-resource.js';
+import { ExecutionSchema } from '../executions/execution-resource.js';
 
 /** A job's cron schedule. Mounted at /api/v1. */
 
@@ -66,6 +67,24 @@ export const resumeSchedule = createRoute({
     200: jsonResponse(ScheduleSchema, 'The running schedule'),
     400: problemDoc('Bad body'),
     404: problemDoc('JOB_NOT_FOUND or SCHEDULE_NOT_FOUND'),
+    ...bodyProblems,
+  },
+});
+
+export const triggerSchedule = createRoute({
+  method: 'post',
+  path: '/jobs/{id}/schedule/trigger',
+  summary: 'Fire a tick of the schedule now, paused or not',
+  description:
+    'The body may be left out; it has no fields. The run is a tick at the time of the request (its scheduledFor): ' +
+    'the overlap policy applies, and it uses up one of remainingRuns. Follow it at the Location.',
+  middleware: optionalJsonBodyChecks,
+  request: { params: JobIdParams, body: noOptionsBody },
+  responses: {
+    202: jsonResponse(ExecutionSchema, "The tick's run: PENDING or QUEUED, or SKIPPED when the overlap policy skips it"),
+    400: problemDoc('Bad body'),
+    404: problemDoc('JOB_NOT_FOUND or SCHEDULE_NOT_FOUND'),
+    409: problemDoc('SCHEDULE_ALREADY_TRIGGERED: a trigger in the same millisecond'),
     ...bodyProblems,
   },
 });

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { OVERLAP_POLICIES, SCHEDULE_DEFAULTS, type ScheduleDefinition } from '../../../../domain/entities/schedule.js';
+import { MAX_PAUSE_AFTER_FAILURES, OVERLAP_POLICIES, SCHEDULE_DEFAULTS, type ScheduleDefinition } from '../../../../domain/entities/schedule.js';
 import { storableInstant } from '../instant.js';
 
 const wholeSeconds = (max: number, min = 0) =>
@@ -8,6 +8,9 @@ const wholeSeconds = (max: number, min = 0) =>
     .int('must be a whole number of seconds')
     .min(min, `must be from ${min} to ${max}`)
     .max(max, `must be from ${min} to ${max}`);
+
+const positiveCount = (max: number) =>
+  z.number().int('must be a whole number').min(1, `must be from 1 to ${max}`).max(max, `must be from 1 to ${max}`);
 
 export const ScheduleRequestSchema = z
   .strictObject({
@@ -23,6 +26,15 @@ export const ScheduleRequestSchema = z
     startAt: storableInstant.optional(),
     endAt: storableInstant.optional(),
     paused: z.boolean().optional(),
+    remainingRuns: positiveCount(1_000_000)
+      .optional()
+      .openapi({ example: 10, description: 'Ticks that may still start a run; the schedule ends after the last' }),
+    pauseAfterFailures: positiveCount(MAX_PAUSE_AFTER_FAILURES)
+      .optional()
+      .openapi({ example: 3, description: 'Pause the schedule after this many scheduled runs in a row failed' }),
+    deadlineSeconds: wholeSeconds(31 * 24 * 3600, 1)
+      .optional()
+      .openapi({ example: 3600, description: 'A scheduled run not finished this long after its tick is marked deadlineMissed' }),
   })
   .transform(
     (input): ScheduleDefinition => ({
@@ -34,6 +46,9 @@ export const ScheduleRequestSchema = z
       startAt: input.startAt ? new Date(input.startAt) : null,
       endAt: input.endAt ? new Date(input.endAt) : null,
       paused: input.paused ?? false,
+      remainingRuns: input.remainingRuns ?? null,
+      pauseAfterFailures: input.pauseAfterFailures ?? null,
+      deadlineSeconds: input.deadlineSeconds ?? null,
     }),
   )
   .openapi('ScheduleRequest');

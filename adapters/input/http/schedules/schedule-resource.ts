@@ -15,10 +15,23 @@ export const ScheduleSchema = z
     endAt: z.string().nullable(),
     paused: z.boolean(),
     pauseNote: z.string().nullable(),
-    ended: z.boolean().openapi({ description: 'endAt has passed: the schedule fires no more' }),
+    remainingRuns: z.number().int().nullable().openapi({ example: 9, description: 'Ticks that may still start a run; null: no limit' }),
+    pauseAfterFailures: z.number().int().nullable().openapi({ example: 3 }),
+    deadlineSeconds: z.number().int().nullable().openapi({ example: 3600 }),
+    ended: z.boolean().openapi({ description: 'The schedule fires no more: see endedReason' }),
+    endedReason: z
+      .enum(['remaining_runs', 'end_at'])
+      .nullable()
+      .openapi({ example: null, description: '`remaining_runs`: used up; `end_at`: no tick left before endAt' }),
     nextRunTimes: z.array(z.string()),
     lastRunAt: z.string().nullable().openapi({ description: 'The last tick that fired' }),
-    counters: z.object({ runsStarted: z.number().int(), ticksSkipped: z.number().int(), ticksMissed: z.number().int() }),
+    counters: z.object({
+      runsStarted: z.number().int(),
+      ticksSkipped: z.number().int(),
+      ticksMissed: z.number().int(),
+      deadlinesMissed: z.number().int().openapi({ description: 'Scheduled runs not finished by their deadline' }),
+      consecutiveFailures: z.number().int().openapi({ description: 'Scheduled runs that failed in a row (retries exhausted)' }),
+    }),
     createdAt: z.string(),
     updatedAt: z.string(),
     version: z.number().int(),

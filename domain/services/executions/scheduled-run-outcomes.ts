@@ -1,0 +1,54 @@
+import { deadlineNewlyMissed, type Execution } from '../../entities/execution.js';
+import { scheduleEvent } from '../../entities/event.js';
+import { afterScheduledRun, type ScheduledRunEnd } from '../../entities/schedule-controls.js';
+import type { Clock } from '../../ports/output/clock.js';
+import type { ExecutionRepository } from '../../ports/output/execution-repository.js';
+import type { ScheduleRepository } from '../../ports/output/schedule-repository.js';
+import { scheduleView } from '../schedule-view.js';
+
+/**
+ * What scheduled runs tell their schedule: a deadline missed (counted), and how they ended (failures in a row
+ * pause it, see `afterScheduledRun`). Called by whoever drives the run, so by one instance per run.
+ */
+export class ScheduledRunOutcomes {
+  constructor(
+    private readonly executions: ExecutionRepository,
+    private readonly schedules: ScheduleRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Marks a run still going past its deadline, and counts it on its schedule; resolves with the run as it is now
+   * (as read again when another writer saved it first: the next follow-up looks again).
+   */
+  async checkDeadline(execution: Execution): Promise<Execution | undefined> {
+    if (!deadlineNewlyMissed(execution, this.clock.now())) return execution;
+    const marked = await this.executions.save({ ...execution, deadlineMissed: true });
+    if (!marked) return this.executions.findById(execution.id);
+    await this.tell(marked, { executionId: marked.id, outcome: null, deadlineMissed: true });
+    return marked;
+  }
+
+  /** The run as it ends: marked when it ends after its deadline unmarked (not stored yet). */
+  withDeadlineChecked(ended: Execution): Execution {
+    return deadlineNewlyMissed(ended, this.clock.now()) ? { ...ended, deadlineMissed: true } : ended;
+  }
+
+  /** Tells the schedule how its run ended (`before`: as it was before the end was saved). */
+  async ended(before: Execution, ended: Execution, retried: boolean): Promise<void> {
+    const outcome = ended.status === 'SUCCEEDED' ? 'succeeded' : ended.status === 'FAILED' && !retried ? 'failed' : null;
+    await this.tell(ended, { executionId: ended.id, outcome, deadlineMissed: ended.deadlineMissed && !before.deadlineMissed });
+  }
+
+  /** A schedule's runs only: manual runs (and their retries) have no tick. */
+  private async tell(execution: Execution, end: ScheduledRunEnd): Promise<void> {
+    if (!execution.scheduledFor || (!end.outcome && !end.deadlineMissed)) return;
+    const now = this.clock.now();
+    await this.schedules.update(execution.jobId, (schedule) => {
+      const { schedule: changed, pausedNow } = afterScheduledRun(schedule, end, now);
+      // Paused: no next run times to compute.
+      const events = pausedNow ? [scheduleEvent('schedule.paused', scheduleView(() => [], changed, now), now)] : [];
+      return { schedule: changed, events };
+    });
+  }
+}
