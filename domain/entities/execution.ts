@@ -11,7 +11,9 @@ export {
 } from './execution-status.js';
 
 /** How a run came about. */
-export type ExecutionTrigger = 'manual' | 'schedule' | 'retry';
+export type ExecutionTrigger = 'manual' | 'schedule' | 'retry' | 'backfill';
+
+export const EXECUTION_TRIGGERS: readonly ExecutionTrigger[] = ['manual', 'schedule', 'retry', 'backfill'];
 
 export interface ExecutionError {
   /** Stable: JAR_DOWNLOAD_FAILED, FLINK_UNREACHABLE, FLINK_SUBMIT_FAILED, FLINK_JOB_FAILED, TIMEOUT, ... */
@@ -81,6 +83,8 @@ export interface Execution {
   retryOf: string | null;
   /** Who asked for it: an API key's name, `schedule` for a tick, `retry` for an automatic retry. */
   requestedBy: string | null;
+  /** The backfill that ran this tick (its retries keep it too); null for other runs. */
+  backfillId: string | null;
   /** Bumped by every save; a save based on an older revision is refused, so concurrent writers never clobber. */
   revision: number;
 }
@@ -107,6 +111,7 @@ export function newExecution(params: {
   retryOf?: string | null;
   /** Defaults to `schedule` for a tick; a manual execution names the API key that asked for it. */
   requestedBy?: string | null;
+  backfillId?: string | null;
   now: Date;
 }): Execution {
   const status: ExecutionStatus = params.queue ? 'QUEUED' : 'PENDING';
@@ -130,6 +135,7 @@ export function newExecution(params: {
     queue: params.queue ?? null,
     retryOf: params.retryOf ?? null,
     requestedBy: params.requestedBy ?? (params.trigger === 'schedule' ? 'schedule' : null),
+    backfillId: params.backfillId ?? null,
     revision: 0,
   };
 }
@@ -196,6 +202,7 @@ export function retryExecution(
     queue: params.notBefore ? { notBefore: params.notBefore, stopActive: false } : null,
     retryOf: failed.id,
     requestedBy: params.requestedBy ?? 'retry',
+    backfillId: failed.backfillId,
     now: params.now,
   });
 }

@@ -25,6 +25,7 @@ export interface ExecutionResource {
   error: ExecutionError | null;
   retryOf: string | null;
   requestedBy: string | null;
+  backfillId: string | null;
   queuedUntil: string | null;
   createdAt: string;
   startedAt: string | null;
@@ -49,6 +50,7 @@ export function executionResource(execution: Execution): ExecutionResource {
     error: execution.error,
     retryOf: execution.retryOf,
     requestedBy: execution.requestedBy,
+    backfillId: execution.backfillId,
     queuedUntil: iso(execution.queue?.notBefore ?? null),
     createdAt: execution.createdAt.toISOString(),
     startedAt: iso(execution.startedAt),

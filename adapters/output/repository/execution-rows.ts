@@ -80,6 +80,7 @@ export function executionRow(execution: Execution): typeof jobExecutions.$inferI
     },
     retryOf: execution.retryOf,
     requestedBy: execution.requestedBy,
+    backfillId: execution.backfillId,
   };
 }
 
@@ -107,6 +108,7 @@ export function toExecution(row: ExecutionRow): Execution {
     },
     retryOf: row.retryOf,
     requestedBy: row.requestedBy,
+    backfillId: row.backfillId,
     revision: row.revision,
   };
 }
