@@ -17,8 +17,8 @@ import {
   BackfillNotFoundError,
   BackfillTooLargeError,
   InvalidBackfillError,
-  JobNotFoundError,
-} from '../errors.js';
+} from '../backfill-errors.js';
+import { JobNotFoundError } from '../errors.js';
 import type { BackfillPlan, BackfillRuns, JobBackfills } from '../ports/input/job-backfills.js';
 import type { BackfillOutcome, BackfillProgress, BackfillRepository } from '../ports/output/backfill-repository.js';
 import type { Clock } from '../ports/output/clock.js';

@@ -7,7 +7,8 @@ import { rowsOf, type AppDatabase } from './database.js';
 import { eventJson } from './event-outbox.js';
 import { leaseColumns, type LeaseTerms } from './execution-leases.js';
 import { executionRow, insertManyExecutions } from './execution-rows.js';
-import { backfills, jobExecutions } from './schema.js';
+import { backfills } from './backfill-tables.js';
+import { jobExecutions } from './schema.js';
 
 // The steps of a backfill claim, one statement each, all run in the claim's transaction.
 

@@ -18,7 +18,8 @@ import type { AppDatabase } from './database.js';
 import { withStorageErrors } from './database-errors.js';
 import type { LeaseTerms } from './execution-leases.js';
 import { notSkipped } from './execution-rows.js';
-import { backfills, jobExecutions, type BackfillRow } from './schema.js';
+import { backfills, type BackfillRow } from './backfill-tables.js';
+import { jobExecutions } from './schema.js';
 
 /** Every column but the ticks, which only claims read. */
 const { ticks: _ticks, ...summaryColumns } = getTableColumns(backfills);

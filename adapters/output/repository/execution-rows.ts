@@ -7,7 +7,8 @@ import {
 } from '../../../domain/entities/execution.js';
 import { rowsOf, type AppDatabase } from './database.js';
 import { insertEventsSql } from './event-outbox.js';
-import { jobExecutions, type ExecutionRow, type StoredHistoryEntry, type StoredStopRequest } from './schema.js';
+import { jobExecutions, type ExecutionRow } from './schema.js';
+import type { StoredHistoryEntry, StoredStopRequest } from './stored-execution-json.js';
 
 /** The job_executions rows of executions under way (see ACTIVE_STATUSES). */
 export const activeExecution = inArray(jobExecutions.status, [...ACTIVE_STATUSES]);

@@ -6,11 +6,11 @@ import type {
   ExecutionTrigger,
   RestoreSettings,
 } from '../../../domain/entities/execution.js';
-import type { BackfillState, Reprocess } from '../../../domain/entities/backfill.js';
 import type { EventType } from '../../../domain/entities/event.js';
 import type { ConfigValue } from '../../../domain/entities/job.js';
 import type { RetryPolicy } from '../../../domain/entities/retry-policy.js';
 import type { OverlapPolicy } from '../../../domain/entities/schedule.js';
+import type { StoredHistoryEntry, StoredQueueTerms, StoredStopRequest } from './stored-execution-json.js';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -55,25 +55,6 @@ export const jobs = pgTable(
   ],
 );
 
-/** History entries and stop requests as stored: dates as ISO strings inside JSON. */
-export interface StoredHistoryEntry {
-  status: ExecutionStatus;
-  at: string;
-  detail?: string;
-}
-
-export type StoredQueueTerms = { notBefore: string | null; stopActive: boolean };
-
-export interface StoredStopRequest {
-  mode: 'savepoint' | 'cancel';
-  drain: boolean;
-  reason: 'user' | 'timeout' | 'replaced' | 'job-deleted';
-  requestedAt: string;
-  savepointTriggerId?: string;
-  cancelRequestedAt?: string;
-  requestedBy?: string;
-}
-
 const ACTIVE = sql`status in ('PENDING', 'DOWNLOADING', 'UPLOADING', 'SUBMITTING', 'RUNNING', 'STOPPING')`;
 
 /**
@@ -112,7 +93,7 @@ export const jobExecutions = pgTable(
     /** The instance that drives the run while `lease_until` is in the future; any instance takes it over after. */
     leaseOwner: text('lease_owner'),
     leaseUntil: timestamptz('lease_until'),
-    /** The backfill that ran this tick; its retries keep it, so that they count against its `max_active`. */
+    /** The backfill that ran this tick; its retries keep it, so that they count against its `max_active` too. */
     backfillId: uuid('backfill_id'),
   },
   (table) => [
@@ -127,43 +108,10 @@ export const jobExecutions = pgTable(
     index('job_executions_queued_idx').on(table.createdAt).where(sql`${table.status} = 'QUEUED'`),
     index('job_executions_created_idx').on(table.createdAt, table.id),
     // A backfill runs each of its ticks once, whichever replica claims it.
-    uniqueIndex('job_executions_one_per_backfill_tick')
-      .on(table.backfillId, table.scheduledFor)
-      .where(sql`${table.backfillId} is not null and ${table.trigger} = 'backfill'`),
+    uniqueIndex('job_executions_one_per_backfill_tick').on(table.backfillId, table.scheduledFor).where(sql`${table.trigger} = 'backfill'`),
     index('job_executions_backfill_status_idx').on(table.backfillId, table.status).where(sql`${table.backfillId} is not null`),
   ],
 );
-
-/**
- * Backfills: a job's past ticks run again on request. `ticks` (ISO instants, oldest first) is decided at creation;
- * instances claim `running` rows with row locks and store the next ticks' runs while fewer than `max_active` of its
- * runs are busy. A tick already run by the backfill is never run by it again (`job_executions_one_per_backfill_tick`).
- */
-export const backfills = pgTable(
-  'backfills',
-  {
-    id: uuid('id').primaryKey(),
-    jobId: uuid('job_id')
-      .notNull()
-      .references(() => jobs.id, { onDelete: 'cascade' }),
-    fromAt: timestamptz('from_at').notNull(),
-    toAt: timestamptz('to_at').notNull(),
-    reprocess: text('reprocess').$type<Reprocess>().notNull(),
-    maxActive: integer('max_active').notNull(),
-    ticks: jsonb('ticks').$type<string[]>().notNull(),
-    tickCount: integer('tick_count').notNull(),
-    state: text('state').$type<BackfillState>().notNull(),
-    requestedBy: text('requested_by'),
-    createdAt: timestamptz('created_at').notNull(),
-    updatedAt: timestamptz('updated_at').notNull(),
-  },
-  (table) => [
-    index('backfills_running_idx').on(table.createdAt).where(sql`${table.state} = 'running'`),
-    index('backfills_job_idx').on(table.jobId, table.createdAt.desc(), table.id.desc()),
-  ],
-);
-
-export type BackfillRow = typeof backfills.$inferSelect;
 
 /**
  * One cron schedule per job. `next_fire_at` is the oldest tick not handled yet, `next_due_at` that tick plus its
