@@ -20,7 +20,7 @@ export const BACKFILL_STATES: readonly BackfillState[] = ['running', 'cancelled'
 export const MAX_BACKFILL_TICKS = 10_000;
 
 /** Past this many, a range too large is not counted further: its error says "more than". */
-export const TICK_COUNT_LIMIT = 100_000;
+export const TICK_COUNT_LIMIT = 20_000;
 
 /** How many runs of a backfill may be busy (queued or active) at once. */
 export const MAX_ACTIVE_RUNS = 10;
