@@ -5,15 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startJarServer, TEST_JOB_CLASS } from '../../scripts/jar-server.js';
 import { flinkGet, flinkSkipReason, TEST_FLINK_URL } from '../support/flink.js';
 import { callService, startServiceProcess, type ServiceProcess } from '../support/service-process.js';
+import { midnightDaysAgo } from '../support/instants.js';
 import { waitFor } from '../support/wait.js';
 
 const skipReason = await flinkSkipReason();
 
-/** Midnight UTC `days` days ago. */
-const midnight = (daysAgo: number) => {
-  const today = new Date();
-  return new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - daysAgo)).toISOString();
-};
+const midnight = midnightDaysAgo;
 
 describe.skipIf(skipReason)('backfills on a real Flink cluster', () => {
   let jars: Awaited<ReturnType<typeof startJarServer>>;

@@ -6,15 +6,12 @@ import { databaseOf } from '../../infrastructure/container.js';
 import type { SchedulerLoop } from '../../infrastructure/scheduler-loop.js';
 import { TOKENS } from '../../infrastructure/tokens.js';
 import { expectProblem, testAppBackends, type TestApp } from '../support/http-app.js';
+import { midnightDaysAgo } from '../support/instants.js';
 import { waitFor } from '../support/wait.js';
 
 const backends = await testAppBackends();
 
-/** Midnight UTC `days` days ago: daily ticks in the past. */
-const midnight = (daysAgo: number) => {
-  const today = new Date();
-  return new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - daysAgo)).toISOString();
-};
+const midnight = midnightDaysAgo;
 
 describe.each(backends)('backfills through the API on $name', (backend) => {
   let api: TestApp;

@@ -1,14 +1,11 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { JobIdParams } from '../path-params.js';
-import { jsonBody, jsonBodyChecks, noOptionsBody, optionalJsonBody, optionalJsonBodyChecks } from '../request-body.js';
+import { createRoute } from '@hono/zod-openapi';
+import { BackfillIdParams, JobIdParams } from '../path-params.js';
+import { jsonBody, jsonBodyChecks, noOptionsBody, optionalJsonBodyChecks } from '../request-body.js';
 import { bodyProblems, jsonResponse, problemDoc } from '../responses.js';
 import { BackfillRequestSchema } from './backfill-requests.js';
 import { BackfillListSchema, BackfillPlanSchema, BackfillSchema } from './backfill-resource.js';
 
 /** Backfills: a job's past ticks run again. Mounted at /api/v1. */
-
-/** `{id}` of /backfills/{id}/...: any string, so that a malformed id reads as not found. */
-const BackfillIdParams = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, format: 'uuid' }) });
 
 export const createBackfill = createRoute({
   method: 'post',
