@@ -26,8 +26,9 @@ describe.skipIf(skipReason)('backfills on a real Flink cluster', () => {
       DATA_PROCESSOR_URL: jars.url,
       FLINK_POLL_INTERVAL_MS: '300',
       SCHEDULER_POLL_INTERVAL_MS: '500',
-    });
-  });
+      // A busy machine may take longer than the default to start the service from source.
+    }, 120_000);
+  }, 150_000);
 
   afterAll(async () => {
     await service?.stop();
