@@ -42,7 +42,7 @@ async function knownWebhooks(api: TestApp) {
   return { ids: { id: [first.id, second.id], deliveryId: deliveryIds }, goneId: deleted.id, lists };
 }
 
-/** Jobs (one with a schedule and two failed executions, one deleted), webhooks, and the token of a second page of every list. */
+/** Jobs (one with a schedule, two failed executions and a backfill, one deleted), webhooks, and the token of a second page of every list. */
 async function knownValues(api: TestApp): Promise<KnownValues> {
   const createJob = async (name: string): Promise<{ id: string }> => {
     const body = { name, jarURL: '/jars/job.jar', entryClass: 'com.example.Main' };
@@ -58,6 +58,13 @@ async function knownValues(api: TestApp): Promise<KnownValues> {
     executionIds.push(started.id);
   }
   const webhooks = await knownWebhooks(api);
+  const hour = 3600_000;
+  const range = { from: new Date(Date.now() - 4 * hour).toISOString(), to: new Date(Date.now() - hour).toISOString() };
+  const backfill = await api.request(`/api/v1/jobs/${scheduled.id}/backfills`, {
+    method: 'POST',
+    json: { ...range, reprocess: 'all', maxActive: 1 },
+  });
+  const backfillId: string = (await backfill.json()).backfill.id;
   const lists = {
     '/api/v1/jobs': '/api/v1/jobs',
     '/api/v1/jobs/{id}/executions': `/api/v1/jobs/${scheduled.id}/executions`,
@@ -71,7 +78,7 @@ async function knownValues(api: TestApp): Promise<KnownValues> {
   }
   return {
     ids: { id: [scheduled.id, plain.id], executionId: executionIds },
-    idsUnder: { '/api/v1/webhooks': webhooks.ids },
+    idsUnder: { '/api/v1/webhooks': webhooks.ids, '/api/v1/backfills': { id: [backfillId] } },
     goneIds: [deleted.id, webhooks.goneId],
     pageTokens,
   };
