@@ -129,18 +129,19 @@ export class BackfillService implements JobBackfills, BackfillRuns {
     return { executions, state };
   }
 
-  /** The ticks the backfill runs; refuses a range that is backwards, in the future, or too large. */
+  /** The ticks the backfill runs, up to now; refuses a job without schedule, and a range that is backwards or too large. */
   private async plan(job: Job, request: BackfillRequest, now: Date): Promise<Date[]> {
-    if (request.to <= request.from) throw new InvalidBackfillError('to', 'must be after from');
-    if (request.to > now) throw new InvalidBackfillError('to', 'must not be in the future: a backfill runs past ticks');
     const schedule = await this.schedules.find(job.id);
     if (!schedule) throw new BackfillNeedsScheduleError(job.id);
-    const range = rangeTicks(this.cron, schedule, request.from, request.to);
+    if (request.to <= request.from) throw new InvalidBackfillError('to', 'must be after from');
+    // A backfill runs past ticks: those still to come are the schedule's.
+    const until = request.to > now ? now : request.to;
+    const range = rangeTicks(this.cron, schedule, request.from, until);
     if (!range.exact || range.count > MAX_BACKFILL_TICKS) {
       throw new BackfillTooLargeError(range.count, range.exact, MAX_BACKFILL_TICKS);
     }
     if (request.reprocess === 'all') return range.ticks;
-    const newest = await this.backfills.newestRunsAt(job.id, request.from, request.to);
+    const newest = await this.backfills.newestRunsAt(job.id, request.from, until);
     return ticksToRun(range.ticks, newest, request.reprocess);
   }
 }

@@ -5,7 +5,7 @@ import { storableInstant } from '../instant.js';
 export const BackfillRequestSchema = z
   .strictObject({
     from: storableInstant.openapi({ description: 'Start of the range: the first data interval starts at or after it' }),
-    to: storableInstant.openapi({ description: 'End of the range, not in the future: the last tick is at or before it' }),
+    to: storableInstant.openapi({ description: 'End of the range: the last tick is at or before it, and not after now' }),
     reprocess: z.enum(REPROCESS_MODES, { message: `must be one of ${REPROCESS_MODES.join(', ')}` }).openapi({
       description:
         'missing: only ticks without a run; failed: those and ticks whose newest run FAILED or was STOPPED; all: every tick',
