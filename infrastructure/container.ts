@@ -7,6 +7,7 @@ import { CronerCalculator } from '../adapters/output/cron/croner-calculator.js';
 import { ApiKeyFile, ApiKeyFileError } from '../adapters/output/keys/api-key-file.js';
 import { FlinkRestCluster } from '../adapters/output/flink/flink-rest-cluster.js';
 import { DrizzleAuditTrail } from '../adapters/output/repository/drizzle-audit-trail.js';
+import { DrizzleBackfillRepository } from '../adapters/output/repository/drizzle-backfill-repository.js';
 import { DrizzleExecutionHistory } from '../adapters/output/repository/drizzle-execution-history.js';
 import { DrizzleExecutionRepository } from '../adapters/output/repository/drizzle-execution-repository.js';
 import { DrizzleJarUploadRegistry } from '../adapters/output/repository/drizzle-jar-upload-registry.js';
@@ -31,6 +32,7 @@ import type { Clock } from '../domain/ports/output/clock.js';
 import type { FlinkCluster } from '../domain/ports/output/flink-cluster.js';
 import { AccessService } from '../domain/services/access-service.js';
 import { AuditService } from '../domain/services/audit-service.js';
+import { BackfillService } from '../domain/services/backfill-service.js';
 import { AuditedChanges } from '../domain/services/change-records.js';
 import { EventService } from '../domain/services/event-service.js';
 import { EventStreamService } from '../domain/services/event-stream-service.js';
@@ -126,6 +128,7 @@ function buildAdapters(config: AppConfig, database: OpenedDatabase, overrides: C
     executions: new DrizzleExecutionRepository(database.db, leases),
     history: new DrizzleExecutionHistory(database.db),
     schedules: new DrizzleScheduleRepository(database.db, leases, database.claims),
+    backfills: new DrizzleBackfillRepository(database.db, leases, database.claims),
     scheduleSignal: new SqlScheduleSignal(database.db, database.listen),
     uploads: new DrizzleJarUploadRegistry(database.db),
     webhooks: new DrizzleWebhookRepository(database.db),
@@ -179,9 +182,10 @@ function buildServices(
   const jobViews = new JobViewService(adapters.jobViewReader, cron, clock);
   const runOverview = new RunOverviewService(adapters.runOverviewReader, cron, clock);
   const jobSchedules = new SchedulingService(jobs, schedules, changes, cron, clock, ids, adapters.scheduleSignal, executions.queue);
+  const jobBackfills = new BackfillService(jobs, schedules, adapters.backfills, changes, cron, clock, ids, adapters.scheduleSignal);
   const health = new HealthService(adapters.databaseStatus, adapters.flinkProbe, serviceVersion);
   const worker = new ExecutionWorker(executions.leases, tasks, logger, config.flinkPollIntervalMs);
-  const scheduler = new SchedulerLoop(jobSchedules, executions.queue, clock, logger, config.schedulerPollIntervalMs, metrics.fireLateness);
+  const scheduler = new SchedulerLoop(jobSchedules, executions.queue, clock, logger, config.schedulerPollIntervalMs, metrics.fireLateness, jobBackfills);
   const jobExecutions = executions.service;
   const executionRetention = new ExecutionRetentionService(adapters.history, jobs, changes, clock, config.executionRetention);
   const webhookWorker = createWebhookWorker(config, logger, {
@@ -192,7 +196,7 @@ function buildServices(
   );
   const streams = { stream: eventStream, heartbeatMs: config.eventStreamHeartbeatMs };
   const httpApp = createHttpApp({
-    jobDefinitions, jobExecutions, executionRetention, jobSchedules, jobViews, runOverview, health, access, auditLog, events, webhooks, streams, logger, metrics, pageTokenKey,
+    jobDefinitions, jobExecutions, executionRetention, jobSchedules, jobBackfills, jobViews, runOverview, health, access, auditLog, events, webhooks, streams, logger, metrics, pageTokenKey,
     console: { flinkWebUrl: config.flinkWebUrl, now: () => clock.now() },
   });
   return { jobDefinitions, jobExecutions, executionRetention, jobSchedules, health, auditLog, events, eventStream, worker, tasks, scheduler, webhookWorker, httpApp };

@@ -4,6 +4,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import { recordRefusals } from '../adapters/input/http/access/refusals.js';
 import { createAuditRouter } from '../adapters/input/http/audit/router.js';
+import { createBackfillsRouter } from '../adapters/input/http/backfills/router.js';
 import { ContinuationTokens } from '../adapters/input/http/continuation-token.js';
 import { createDocsRouter } from '../adapters/input/http/docs/router.js';
 import { createEventsRouter, type EventStreamSettings } from '../adapters/input/http/events/router.js';
@@ -21,6 +22,7 @@ import { createWebhooksRouter } from '../adapters/input/http/webhooks/router.js'
 import type { AccessControl } from '../domain/ports/input/access-control.js';
 import type { AuditLog } from '../domain/ports/input/audit-log.js';
 import type { EventFeed } from '../domain/ports/input/event-feed.js';
+import type { JobBackfills } from '../domain/ports/input/job-backfills.js';
 import type { JobDefinitions } from '../domain/ports/input/job-definitions.js';
 import type { JobExecutions } from '../domain/ports/input/job-executions.js';
 import type { JobSchedules } from '../domain/ports/input/job-schedules.js';
@@ -39,6 +41,7 @@ export interface HttpAppDependencies {
   jobExecutions: JobExecutions;
   executionRetention: ExecutionRetention;
   jobSchedules: JobSchedules;
+  jobBackfills: JobBackfills;
   jobViews: JobViews;
   /** Runs of all jobs, and the summary. */
   runOverview: RunOverview;
@@ -108,6 +111,7 @@ export function createHttpApp(dependencies: HttpAppDependencies) {
   );
   app.route('/api/v1', createSummaryRouter(dependencies.runOverview, access));
   app.route('/api/v1', createSchedulesRouter(jobSchedules, access));
+  app.route('/api/v1', createBackfillsRouter(dependencies.jobBackfills, access));
   app.route('/api/v1', createAuditRouter(auditLog, pageTokens, access));
   app.route('/api/v1', createEventsRouter(dependencies.events, dependencies.streams, access));
   app.route('/api/v1', createWebhooksRouter(dependencies.webhooks, pageTokens, access));

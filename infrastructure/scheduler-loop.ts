@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { BackfillRuns } from '../domain/ports/input/job-backfills.js';
 import type { JobSchedules } from '../domain/ports/input/job-schedules.js';
 import type { QueuedExecutions } from '../domain/ports/input/queued-executions.js';
 import type { Clock } from '../domain/ports/output/clock.js';
@@ -24,8 +25,8 @@ const LARGEST_CLAIM = 1600;
 
 /**
  * Fires due ticks: sleeps until the earliest due tick (never longer than `pollIntervalMs`), claims what is due, and
- * hands the new executions to the queue to launch; then starts the queued ones whose turn has come (retries,
- * buffered ticks).
+ * hands the new executions to the queue to launch, with the next runs of running backfills; then starts the queued
+ * ones whose turn has come (retries, buffered ticks).
  * A schedule change on any replica wakes it at once (`wake`, on the database's notification); the poll is the
  * safety net. Croner only computes times; which tick is due, and who handles it, lives in the database.
  */
@@ -41,6 +42,7 @@ export class SchedulerLoop {
     private readonly pollIntervalMs: number,
     /** Where each fired tick's lateness goes, in seconds: the tick's execution stored, minus the tick. */
     private readonly fireLateness: { observe(seconds: number): void },
+    private readonly backfills: BackfillRuns,
   ) {}
 
   start(): void {
@@ -76,6 +78,7 @@ export class SchedulerLoop {
     } catch (error) {
       this.logger.warn({ err: error }, 'firing due ticks failed; trying again at the next round');
     }
+    await this.advanceBackfills(fired);
     // Launched once every due tick is recorded: a herd's launches would otherwise slow its later claims down.
     this.queue.startFired(fired);
     try {
@@ -87,6 +90,22 @@ export class SchedulerLoop {
       this.logger.warn({ err: error }, 'starting queued executions failed; trying again at the next round');
     }
     return delay;
+  }
+
+  /** Stores the next runs of running backfills whose runs left slots free, adding them to `fired`. */
+  private async advanceBackfills(fired: Execution[]): Promise<void> {
+    try {
+      const runs = await this.backfills.advanceBackfills();
+      fired.push(...runs);
+      if (runs.length > 0 && this.logger.isLevelEnabled('info')) {
+        this.logger.info(
+          { executions: runs.map((e) => ({ id: e.id, jobId: e.jobId, backfillId: e.backfillId, scheduledFor: e.scheduledFor })) },
+          'backfill runs created',
+        );
+      }
+    } catch (error) {
+      this.logger.warn({ err: error }, 'advancing backfills failed; trying again at the next round');
+    }
   }
 
   /** Claims batch after batch of due ticks until none is left, adding the executions recorded to `fired`. */

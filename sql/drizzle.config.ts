@@ -2,6 +2,11 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'postgresql',
-  schema: ['./adapters/output/repository/schema.ts', './adapters/output/repository/webhook-tables.ts', './adapters/output/repository/schedule-table.ts'],
+  schema: [
+    './adapters/output/repository/schema.ts',
+    './adapters/output/repository/webhook-tables.ts',
+    './adapters/output/repository/schedule-table.ts',
+    './adapters/output/repository/backfill-tables.ts',
+  ],
   out: './sql/migrations',
 });

@@ -11,7 +11,9 @@ export {
 } from './execution-status.js';
 
 /** How a run came about. */
-export type ExecutionTrigger = 'manual' | 'schedule' | 'retry';
+export type ExecutionTrigger = 'manual' | 'schedule' | 'retry' | 'backfill';
+
+export const EXECUTION_TRIGGERS: readonly ExecutionTrigger[] = ['manual', 'schedule', 'retry', 'backfill'];
 
 export interface ExecutionError {
   /** Stable: JAR_DOWNLOAD_FAILED, FLINK_UNREACHABLE, FLINK_SUBMIT_FAILED, FLINK_JOB_FAILED, TIMEOUT, ... */
@@ -91,6 +93,8 @@ export interface Execution {
   deadlineAt: Date | null;
   /** It had not finished by `deadlineAt`: noticed while it ran, or when it ended. */
   deadlineMissed: boolean;
+  /** The backfill that ran this tick (its retries keep it too); null for other runs. */
+  backfillId: string | null;
   /** Bumped by every save; a save based on an older revision is refused, so concurrent writers never clobber. */
   revision: number;
 }
@@ -118,6 +122,7 @@ export function newExecution(params: {
   /** Defaults to `schedule` for a tick; a manual execution names the API key that asked for it. */
   requestedBy?: string | null;
   deadlineAt?: Date | null;
+  backfillId?: string | null;
   now: Date;
 }): Execution {
   const status: ExecutionStatus = params.queue ? 'QUEUED' : 'PENDING';
@@ -144,6 +149,7 @@ export function newExecution(params: {
     requestedBy: params.requestedBy ?? (params.trigger === 'schedule' ? 'schedule' : null),
     deadlineAt: params.deadlineAt ?? null,
     deadlineMissed: false,
+    backfillId: params.backfillId ?? null,
     revision: 0,
   };
 }
@@ -212,6 +218,7 @@ export function retryExecution(
     retryOf: failed.id,
     requestedBy: params.requestedBy ?? 'retry',
     deadlineAt: failed.deadlineAt,
+    backfillId: failed.backfillId,
     now: params.now,
   });
 }

@@ -27,6 +27,7 @@ export interface ExecutionResource {
   error: ExecutionError | null;
   retryOf: string | null;
   requestedBy: string | null;
+  backfillId: string | null;
   queuedUntil: string | null;
   deadlineAt: string | null;
   deadlineMissed: boolean;
@@ -54,6 +55,7 @@ export function executionResource(execution: Execution): ExecutionResource {
     error: execution.error,
     retryOf: execution.retryOf,
     requestedBy: execution.requestedBy,
+    backfillId: execution.backfillId,
     queuedUntil: iso(execution.queue?.notBefore ?? null),
     deadlineAt: iso(execution.deadlineAt),
     deadlineMissed: execution.deadlineMissed,

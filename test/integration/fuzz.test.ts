@@ -42,14 +42,15 @@ async function knownWebhooks(api: TestApp) {
   return { ids: { id: [first.id, second.id], deliveryId: deliveryIds }, goneId: deleted.id, lists };
 }
 
-/** Jobs (one with a schedule and two failed executions, one deleted), webhooks, and the token of a second page of every list. */
+/** Jobs (one with a schedule, two failed executions and a backfill, one deleted), webhooks, and the token of a second page of every list. */
 async function knownValues(api: TestApp): Promise<KnownValues> {
   const createJob = async (name: string): Promise<{ id: string }> => {
     const body = { name, jarURL: '/jars/job.jar', entryClass: 'com.example.Main' };
     return (await api.request('/api/v1/jobs', { method: 'POST', json: body })).json();
   };
   const [scheduled, plain, deleted] = [await createJob('fuzz-a'), await createJob('fuzz-b'), await createJob('fuzz-c')];
-  await api.request(`/api/v1/jobs/${scheduled.id}/schedule`, { method: 'POST', json: { cron: '0 0 * * * *' } });
+  // Yearly: a generated backfill range (dates from 2000 to 2100) holds few enough ticks to be carried out.
+  await api.request(`/api/v1/jobs/${scheduled.id}/schedule`, { method: 'POST', json: { cron: '0 0 0 1 1 *' } });
   await api.request(`/api/v1/jobs/${deleted.id}`, { method: 'DELETE' });
   const executionIds: string[] = [];
   for (let i = 0; i < 2; i++) {
@@ -58,6 +59,12 @@ async function knownValues(api: TestApp): Promise<KnownValues> {
     executionIds.push(started.id);
   }
   const webhooks = await knownWebhooks(api);
+  const range = { from: '2020-01-01T00:00:00Z', to: '2024-01-01T00:00:00Z' };
+  const backfill = await api.request(`/api/v1/jobs/${scheduled.id}/backfills`, {
+    method: 'POST',
+    json: { ...range, reprocess: 'all', maxActive: 1 },
+  });
+  const backfillId: string = (await backfill.json()).backfill.id;
   const lists = {
     '/api/v1/jobs': '/api/v1/jobs',
     '/api/v1/jobs/{id}/executions': `/api/v1/jobs/${scheduled.id}/executions`,
@@ -71,7 +78,7 @@ async function knownValues(api: TestApp): Promise<KnownValues> {
   }
   return {
     ids: { id: [scheduled.id, plain.id], executionId: executionIds },
-    idsUnder: { '/api/v1/webhooks': webhooks.ids },
+    idsUnder: { '/api/v1/webhooks': webhooks.ids, '/api/v1/backfills': { id: [backfillId] } },
     goneIds: [deleted.id, webhooks.goneId],
     pageTokens,
   };

@@ -13,3 +13,6 @@ export const WebhookIdParams = z.object({ id: z.string().openapi({ param: { name
 export const DeliveryIdParams = WebhookIdParams.extend({
   deliveryId: z.string().openapi({ param: { name: 'deliveryId', in: 'path' }, format: 'uuid' }),
 });
+
+/** `{id}` of /backfills/{id}/...: any string, like a job's, so that a malformed id reads as not found. */
+export const BackfillIdParams = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, format: 'uuid' }) });

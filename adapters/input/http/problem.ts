@@ -42,6 +42,10 @@ const STATUS_BY_CODE: Record<string, { status: ContentfulStatusCode; title: stri
   DELIVERY_IN_FLIGHT: { status: 409, title: 'Delivery still in flight' },
   WEBHOOK_URL_NOT_ALLOWED: { status: 400, title: 'Webhook URL not allowed' },
   INVALID_TEMPLATE: { status: 400, title: 'Placeholder cannot be resolved' },
+  BACKFILL_NEEDS_SCHEDULE: { status: 409, title: 'Job has no schedule' },
+  BACKFILL_TOO_LARGE: { status: 400, title: 'Backfill too large' },
+  BACKFILL_NOT_FOUND: { status: 404, title: 'Backfill not found' },
+  BACKFILL_ENDED: { status: 409, title: 'Backfill already ended' },
 };
 
 export function problemResponse(c: Context, problem: Problem): Response {

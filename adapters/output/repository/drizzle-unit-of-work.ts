@@ -2,6 +2,7 @@ import type { TransactionRepositories, UnitOfWork } from '../../../domain/ports/
 import type { AppDatabase } from './database.js';
 import { withStorageErrors } from './database-errors.js';
 import { DrizzleAuditTrail } from './drizzle-audit-trail.js';
+import { DrizzleBackfillRepository } from './drizzle-backfill-repository.js';
 import { DrizzleExecutionHistory } from './drizzle-execution-history.js';
 import { DrizzleExecutionRepository } from './drizzle-execution-repository.js';
 import { DrizzleJobRepository } from './drizzle-job-repository.js';
@@ -29,6 +30,7 @@ export class DrizzleUnitOfWork implements UnitOfWork {
           events: new DrizzleEventOutbox(tx),
           webhooks: new DrizzleWebhookRepository(tx),
           deliveries: new DrizzleDeliveryLog(tx),
+          backfills: new DrizzleBackfillRepository(tx, this.leaseTerms),
         }),
       ),
     );

@@ -7,7 +7,8 @@ import {
 } from '../../../domain/entities/execution.js';
 import { rowsOf, type AppDatabase } from './database.js';
 import { insertEventsSql } from './event-outbox.js';
-import { jobExecutions, type ExecutionRow, type StoredHistoryEntry, type StoredStopRequest } from './schema.js';
+import { jobExecutions, type ExecutionRow } from './schema.js';
+import type { StoredHistoryEntry, StoredStopRequest } from './stored-execution-json.js';
 
 /** The job_executions rows of executions under way (see ACTIVE_STATUSES). */
 export const activeExecution = inArray(jobExecutions.status, [...ACTIVE_STATUSES]);
@@ -83,6 +84,7 @@ export function executionRow(execution: Execution): typeof jobExecutions.$inferI
     requestedBy: execution.requestedBy,
     deadlineAt: execution.deadlineAt,
     deadlineMissed: execution.deadlineMissed,
+    backfillId: execution.backfillId,
   };
 }
 
@@ -113,6 +115,7 @@ export function toExecution(row: ExecutionRow): Execution {
     requestedBy: row.requestedBy,
     deadlineAt: row.deadlineAt,
     deadlineMissed: row.deadlineMissed,
+    backfillId: row.backfillId,
     revision: row.revision,
   };
 }

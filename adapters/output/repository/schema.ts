@@ -9,6 +9,7 @@ import type {
 import type { EventType } from '../../../domain/entities/event.js';
 import type { ConfigValue } from '../../../domain/entities/job.js';
 import type { RetryPolicy } from '../../../domain/entities/retry-policy.js';
+import type { StoredHistoryEntry, StoredQueueTerms, StoredStopRequest } from './stored-execution-json.js';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -53,25 +54,6 @@ export const jobs = pgTable(
   ],
 );
 
-/** History entries and stop requests as stored: dates as ISO strings inside JSON. */
-export interface StoredHistoryEntry {
-  status: ExecutionStatus;
-  at: string;
-  detail?: string;
-}
-
-export type StoredQueueTerms = { notBefore: string | null; stopActive: boolean };
-
-export interface StoredStopRequest {
-  mode: 'savepoint' | 'cancel';
-  drain: boolean;
-  reason: 'user' | 'timeout' | 'replaced' | 'job-deleted';
-  requestedAt: string;
-  savepointTriggerId?: string;
-  cancelRequestedAt?: string;
-  requestedBy?: string;
-}
-
 const ACTIVE = sql`status in ('PENDING', 'DOWNLOADING', 'UPLOADING', 'SUBMITTING', 'RUNNING', 'STOPPING')`;
 
 /**
@@ -114,6 +96,8 @@ export const jobExecutions = pgTable(
     /** The instance that drives the run while `lease_until` is in the future; any instance takes it over after. */
     leaseOwner: text('lease_owner'),
     leaseUntil: timestamptz('lease_until'),
+    /** The backfill that ran this tick; its retries keep it, so that they count against its `max_active` too. */
+    backfillId: uuid('backfill_id'),
   },
   (table) => [
     uniqueIndex('job_executions_one_active_per_job').on(table.jobId).where(sql`${table.exclusive} and ${ACTIVE}`),
@@ -127,6 +111,9 @@ export const jobExecutions = pgTable(
     index('job_executions_queued_idx').on(table.createdAt).where(sql`${table.status} = 'QUEUED'`),
     index('job_executions_created_idx').on(table.createdAt, table.id),
     index('job_executions_status_created_idx').on(table.status, table.createdAt, table.id), // sql-run-overview.ts
+    // A backfill runs each of its ticks once, whichever replica claims it.
+    uniqueIndex('job_executions_one_per_backfill_tick').on(table.backfillId, table.scheduledFor).where(sql`${table.trigger} = 'backfill'`),
+    index('job_executions_backfill_status_idx').on(table.backfillId, table.status).where(sql`${table.backfillId} is not null`),
   ],
 );
 

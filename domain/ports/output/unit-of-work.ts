@@ -1,4 +1,5 @@
 import type { AuditTrail } from './audit-trail.js';
+import type { BackfillRepository } from './backfill-repository.js';
 import type { EventOutbox } from './event-outbox.js';
 import type { ExecutionHistory } from './execution-history.js';
 import type { ExecutionRepository } from './execution-repository.js';
@@ -16,6 +17,7 @@ export interface TransactionRepositories {
   events: Pick<EventOutbox, 'append'>;
   webhooks: WebhookRepository;
   deliveries: DeliveryLog;
+  backfills: BackfillRepository;
 }
 
 /** Several writes that commit together or not at all: a change, the audit row that records it, and its events. */

@@ -44,8 +44,8 @@ export class InMemoryUnitOfWork implements UnitOfWork {
 
 /** A unit of work over the given in-memory repositories, with a fresh audit trail and outbox to look at. */
 export function inMemoryUnitOfWork(
-  repositories: Omit<TransactionRepositories, 'audit' | 'events' | 'webhooks' | 'deliveries' | 'history'> &
-    Partial<Pick<TransactionRepositories, 'webhooks' | 'deliveries' | 'history'>>,
+  repositories: Omit<TransactionRepositories, 'audit' | 'events' | 'webhooks' | 'deliveries' | 'history' | 'backfills'> &
+    Partial<Pick<TransactionRepositories, 'webhooks' | 'deliveries' | 'history' | 'backfills'>>,
 ) {
   const trail = new InMemoryAuditTrail();
   const outbox = new InMemoryEventOutbox();
@@ -53,6 +53,7 @@ export function inMemoryUnitOfWork(
     webhooks: notInThisTest('webhooks'),
     deliveries: notInThisTest('deliveries'),
     history: notInThisTest('history'),
+    backfills: notInThisTest('backfills'),
     ...repositories,
     audit: trail,
     events: outbox,

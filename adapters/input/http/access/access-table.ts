@@ -1,4 +1,5 @@
 import type * as auditRoutes from '../audit/routes.js';
+import type * as backfillRoutes from '../backfills/routes.js';
 import type * as docsRoutes from '../docs/routes.js';
 import type * as eventRoutes from '../events/routes.js';
 import type * as executionRoutes from '../executions/routes.js';
@@ -20,7 +21,7 @@ const audited = (role: RouteAccess['role'], action: string, resourceType: string
 
 /**
  * Who may call each route: the one table of permissions. Reads (`/metrics` too) need `viewer`; the controls of
- * executions and schedules `operator`; defining jobs and schedules, and reading the audit trail, `admin`. Webhooks
+ * executions, schedules and backfills `operator`; defining jobs and schedules, and reading the audit trail, `admin`. Webhooks
  * are `admin` even to read: a webhook URL can itself be a credential (a chat hook's is). Every route must have its
  * line (the types insist), and every mutating route names its audit action.
  */
@@ -28,6 +29,7 @@ export const ACCESS: {
   jobs: TableOf<typeof jobRoutes>;
   executions: TableOf<typeof executionRoutes>;
   schedules: TableOf<typeof scheduleRoutes>;
+  backfills: TableOf<typeof backfillRoutes>;
   audit: TableOf<typeof auditRoutes>;
   events: TableOf<typeof eventRoutes>;
   health: TableOf<typeof healthRoutes>;
@@ -60,6 +62,13 @@ export const ACCESS: {
     pauseSchedule: audited('operator', 'schedule.pause', 'job'),
     resumeSchedule: audited('operator', 'schedule.resume', 'job'),
     triggerSchedule: audited('operator', 'schedule.trigger', 'job'),
+  },
+  // A backfill starts runs, as a start does: an operator's control (a dry run too, so that it says what one would do).
+  backfills: {
+    createBackfill: audited('operator', 'backfill.create', 'job'),
+    listBackfills: { role: 'viewer' },
+    getBackfill: { role: 'viewer' },
+    cancelBackfill: audited('operator', 'backfill.cancel', 'backfill'),
   },
   audit: {
     listAuditEvents: { role: 'admin' },

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { EXECUTION_STATUSES as STATUSES, type Execution } from '../../../../domain/entities/execution.js';
+import { EXECUTION_STATUSES as STATUSES, EXECUTION_TRIGGERS, type Execution } from '../../../../domain/entities/execution.js';
 import { executionResource, iso } from '../../../../domain/entities/representations.js';
 import type { ExecutionSummary } from '../../../../domain/ports/output/execution-repository.js';
 
@@ -7,7 +7,7 @@ export const ExecutionSchema = z
   .object({
     id: z.uuid(),
     jobId: z.uuid(),
-    trigger: z.enum(['manual', 'schedule', 'retry']),
+    trigger: z.enum(EXECUTION_TRIGGERS),
     attempt: z.number().int(),
     scheduledFor: z.string().nullable().openapi({
       description:
@@ -32,6 +32,7 @@ export const ExecutionSchema = z
     requestedBy: z.string().nullable().openapi({
       description: 'Who asked for it: the API key name, `schedule` for a tick, `retry` for an automatic retry',
     }),
+    backfillId: z.uuid().nullable().openapi({ description: 'The backfill that ran this tick (and its retries)' }),
     queuedUntil: z
       .string()
       .nullable()
