@@ -41,17 +41,29 @@ const STATUS_BY_CODE: Record<string, { status: ContentfulStatusCode; title: stri
   WEBHOOK_URL_NOT_ALLOWED: { status: 400, title: 'Webhook URL not allowed' },
 };
 
-export function problemResponse(c: Context, problem: Problem): Response {
-  const body = {
+/** The body served for a problem met at `instance` (the request's path). */
+export function problemDocument(problem: Problem, instance: string) {
+  return {
     type: `urn:problem-type:flink-job-scheduler:${problem.code.toLowerCase().replaceAll('_', '-')}`,
     title: problem.title,
     status: problem.status,
     detail: problem.detail,
     code: problem.code,
-    instance: c.req.path,
+    instance,
     ...(problem.errors ? { errors: problem.errors } : {}),
   };
+}
+
+export function problemResponse(c: Context, problem: Problem): Response {
+  const body = problemDocument(problem, c.req.path);
   return c.body(JSON.stringify(body), problem.status, { ...problem.headers, 'Content-Type': 'application/problem+json' });
+}
+
+/** A domain error's problem as the mapping table serves it, for documentation: status and title from the table. */
+export function domainProblem(code: string, detail: string): Problem {
+  const mapping = STATUS_BY_CODE[code];
+  if (!mapping) throw new Error(`${code} is not a domain error code of the mapping table`);
+  return { status: mapping.status, code, title: mapping.title, detail };
 }
 
 /** A field's path as problems name it: `config.key`, `args[1]`, `retryPolicy.maxAttempts`. */

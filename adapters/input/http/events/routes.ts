@@ -1,4 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
+import { EXECUTION_NOT_FOUND_PROBLEM } from '../executions/execution-examples.js';
 import { ExecutionIdParams } from '../path-params.js';
 import { jsonResponse, problemDoc } from '../responses.js';
 import {
@@ -48,6 +49,6 @@ export const followExecution = createRoute({
   responses: {
     200: eventStream("The execution's events"),
     400: problemDoc('Bad position, or the position names no stored event'),
-    404: problemDoc('EXECUTION_NOT_FOUND'),
+    404: problemDoc('EXECUTION_NOT_FOUND', EXECUTION_NOT_FOUND_PROBLEM),
   },
 });

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { EXECUTION_STATUSES as STATUSES } from '../../../../domain/entities/execution.js';
 import { pageQuery } from '../pagination.js';
+import { START_REQUEST_EXAMPLE, STOP_REQUEST_EXAMPLE } from './execution-examples.js';
 
 /** The optional body of a start. */
 export const StartRequestSchema = z
@@ -24,7 +25,7 @@ export const StartRequestSchema = z
     message: 'give savepointPath or fromLastSavepoint, not both',
     path: ['fromLastSavepoint'],
   })
-  .openapi('StartRequest');
+  .openapi('StartRequest', { example: START_REQUEST_EXAMPLE });
 
 /** The optional body of a stop. */
 export const StopRequestSchema = z
@@ -32,7 +33,7 @@ export const StopRequestSchema = z
     mode: z.enum(['savepoint', 'cancel'], { message: "must be 'savepoint' or 'cancel'" }).optional(),
     drain: z.boolean().optional().openapi({ description: 'With a savepoint: end event time before stopping' }),
   })
-  .openapi('StopRequest');
+  .openapi('StopRequest', { example: STOP_REQUEST_EXAMPLE });
 
 export const ListExecutionsQuerySchema = z.strictObject({
   ...pageQuery,

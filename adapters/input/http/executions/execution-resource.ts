@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { EXECUTION_STATUSES as STATUSES, type Execution } from '../../../../domain/entities/execution.js';
 import { executionResource, iso } from '../../../../domain/entities/representations.js';
+import { EXECUTION_EXAMPLE, EXECUTION_LIST_EXAMPLE, EXECUTION_SUMMARY_EXAMPLE } from './execution-examples.js';
 import type { ExecutionSummary } from '../../../../domain/ports/output/execution-repository.js';
 
 export const ExecutionSchema = z
@@ -30,7 +31,7 @@ export const ExecutionSchema = z
     durationMs: z.number().int().nullable(),
     history: z.array(z.object({ status: z.enum(STATUSES), at: z.string(), detail: z.string().optional() })),
   })
-  .openapi('Execution');
+  .openapi('Execution', { example: EXECUTION_EXAMPLE });
 
 export const ExecutionSummarySchema = z
   .object({
@@ -40,11 +41,11 @@ export const ExecutionSummarySchema = z
     startedAt: z.string().nullable(),
     endedAt: z.string().nullable(),
   })
-  .openapi('ExecutionSummary');
+  .openapi('ExecutionSummary', { example: EXECUTION_SUMMARY_EXAMPLE });
 
 export const ExecutionListSchema = z
   .object({ executions: z.array(ExecutionSchema), nextContinuationToken: z.string().nullable() })
-  .openapi('ExecutionList');
+  .openapi('ExecutionList', { example: EXECUTION_LIST_EXAMPLE });
 
 /** The execution as events carry it too (see representations.ts). */
 export function toExecutionResource(execution: Execution): z.infer<typeof ExecutionSchema> {

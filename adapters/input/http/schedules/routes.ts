@@ -1,7 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
+import { JOB_NOT_FOUND_PROBLEM } from '../jobs/job-examples.js';
 import { JobIdParams } from '../path-params.js';
 import { jsonBody, jsonBodyChecks, noOptionsBody, optionalJsonBody, optionalJsonBodyChecks } from '../request-body.js';
 import { bodyProblems, jsonResponse, problemDoc } from '../responses.js';
+import { SCHEDULE_NOT_FOUND_PROBLEM } from './schedule-examples.js';
 import { PauseRequestSchema, ScheduleRequestSchema } from './schedule-requests.js';
 import { ScheduleSchema } from './schedule-resource.js';
 
@@ -16,7 +18,7 @@ export const setSchedule = createRoute({
   responses: {
     200: jsonResponse(ScheduleSchema, 'The schedule with its next five fire times'),
     400: problemDoc('Bad cron, time zone, dates or numbers'),
-    404: problemDoc('JOB_NOT_FOUND'),
+    404: problemDoc('JOB_NOT_FOUND', JOB_NOT_FOUND_PROBLEM),
     ...bodyProblems,
   },
 });
@@ -28,7 +30,7 @@ export const getSchedule = createRoute({
   request: { params: JobIdParams },
   responses: {
     200: jsonResponse(ScheduleSchema, 'The schedule'),
-    404: problemDoc('JOB_NOT_FOUND or SCHEDULE_NOT_FOUND'),
+    404: problemDoc('JOB_NOT_FOUND or SCHEDULE_NOT_FOUND', JOB_NOT_FOUND_PROBLEM, SCHEDULE_NOT_FOUND_PROBLEM),
   },
 });
 
@@ -37,7 +39,7 @@ export const deleteSchedule = createRoute({
   path: '/jobs/{id}/schedule',
   summary: "Remove a job's schedule",
   request: { params: JobIdParams },
-  responses: { 204: { description: 'Removed' }, 404: problemDoc('JOB_NOT_FOUND or SCHEDULE_NOT_FOUND') },
+  responses: { 204: { description: 'Removed' }, 404: problemDoc('JOB_NOT_FOUND or SCHEDULE_NOT_FOUND', JOB_NOT_FOUND_PROBLEM, SCHEDULE_NOT_FOUND_PROBLEM) },
 });
 
 export const pauseSchedule = createRoute({
@@ -50,7 +52,7 @@ export const pauseSchedule = createRoute({
   responses: {
     200: jsonResponse(ScheduleSchema, 'The paused schedule'),
     400: problemDoc('Bad body'),
-    404: problemDoc('JOB_NOT_FOUND or SCHEDULE_NOT_FOUND'),
+    404: problemDoc('JOB_NOT_FOUND or SCHEDULE_NOT_FOUND', JOB_NOT_FOUND_PROBLEM, SCHEDULE_NOT_FOUND_PROBLEM),
     ...bodyProblems,
   },
 });
@@ -65,7 +67,7 @@ export const resumeSchedule = createRoute({
   responses: {
     200: jsonResponse(ScheduleSchema, 'The running schedule'),
     400: problemDoc('Bad body'),
-    404: problemDoc('JOB_NOT_FOUND or SCHEDULE_NOT_FOUND'),
+    404: problemDoc('JOB_NOT_FOUND or SCHEDULE_NOT_FOUND', JOB_NOT_FOUND_PROBLEM, SCHEDULE_NOT_FOUND_PROBLEM),
     ...bodyProblems,
   },
 });

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { OVERLAP_POLICIES, SCHEDULE_DEFAULTS, type ScheduleDefinition } from '../../../../domain/entities/schedule.js';
 import { storableInstant } from '../instant.js';
+import { PAUSE_REQUEST_EXAMPLE, SCHEDULE_REQUEST_EXAMPLE } from './schedule-examples.js';
 
 const wholeSeconds = (max: number, min = 0) =>
   z
@@ -36,7 +37,7 @@ export const ScheduleRequestSchema = z
       paused: input.paused ?? false,
     }),
   )
-  .openapi('ScheduleRequest');
+  .openapi('ScheduleRequest', { example: SCHEDULE_REQUEST_EXAMPLE });
 
 /** The optional body of a pause. */
 export const PauseRequestSchema = z
@@ -47,4 +48,4 @@ export const PauseRequestSchema = z
       .optional()
       .openapi({ description: 'Why the schedule is paused; served as pauseNote' }),
   })
-  .openapi('PauseRequest');
+  .openapi('PauseRequest', { example: PAUSE_REQUEST_EXAMPLE });

@@ -1,0 +1,41 @@
+import { EXAMPLE_IDS } from '../example-ids.js';
+import { domainProblem, problemDocument } from '../problem.js';
+
+/** Examples of the OpenAPI document for schedules: `nightly-aggregation` every night at 03:00 in Berlin. */
+
+export const SCHEDULE_REQUEST_EXAMPLE = {
+  cron: '0 0 3 * * *',
+  timezone: 'Europe/Berlin',
+  overlapPolicy: 'buffer_one',
+  catchupWindowSeconds: 600,
+};
+
+export const SCHEDULE_EXAMPLE = {
+  jobId: EXAMPLE_IDS.job,
+  ...SCHEDULE_REQUEST_EXAMPLE,
+  jitterSeconds: 0,
+  startAt: null,
+  endAt: null,
+  paused: false,
+  pauseNote: null,
+  ended: false,
+  nextRunTimes: [
+    '2026-11-25T02:00:00.000Z',
+    '2026-11-26T02:00:00.000Z',
+    '2026-11-27T02:00:00.000Z',
+    '2026-11-28T02:00:00.000Z',
+    '2026-11-29T02:00:00.000Z',
+  ],
+  lastRunAt: '2026-11-24T02:00:00.000Z',
+  counters: { runsStarted: 12, ticksSkipped: 1, ticksMissed: 0 },
+  createdAt: '2026-11-12T09:30:00.000Z',
+  updatedAt: '2026-11-12T09:30:00.000Z',
+  version: 1,
+};
+
+export const PAUSE_REQUEST_EXAMPLE = { note: 'Kafka cluster maintenance until 2026-11-25' };
+
+export const SCHEDULE_NOT_FOUND_PROBLEM = problemDocument(
+  domainProblem('SCHEDULE_NOT_FOUND', `Job '${EXAMPLE_IDS.job}' has no schedule`),
+  `/api/v1/jobs/${EXAMPLE_IDS.job}/schedule`,
+);
