@@ -60,6 +60,7 @@ interface DeclaredRoute {
 /** Every example the document gives a body, each with the zod schema the route declared for that body. */
 function examplesWithSchemas(document: Document, routes: DeclaredRoute[]) {
   const found: { where: string; example: unknown; schema: z.ZodType }[] = [];
+  const undocumented: string[] = [];
   const collect = (where: string, media: MediaType | undefined, schema: z.ZodType) => {
     const ref = media?.schema?.$ref?.replace('#/components/schemas/', '');
     // What Swagger UI shows: the body's own examples, else its schema's.
@@ -72,6 +73,7 @@ function examplesWithSchemas(document: Document, routes: DeclaredRoute[]) {
     const path = route.path.replace(/:(\w+)/g, '{$1}');
     const operation = document.paths[path]?.[route.method];
     const name = `${route.method.toUpperCase()} ${path}`;
+    if (!operation) undocumented.push(name);
     for (const [type, { schema }] of Object.entries(route.request?.body?.content ?? {})) {
       collect(`${name} request (${type})`, operation?.requestBody?.content?.[type], schema);
     }
@@ -81,7 +83,7 @@ function examplesWithSchemas(document: Document, routes: DeclaredRoute[]) {
       }
     }
   }
-  return found;
+  return { found, undocumented };
 }
 
 describe('the OpenAPI document', () => {
@@ -102,7 +104,8 @@ describe('the OpenAPI document', () => {
     const routes = api.app.openAPIRegistry.definitions.flatMap((definition) =>
       definition.type === 'route' ? [definition.route as unknown as DeclaredRoute] : [],
     );
-    const examples = examplesWithSchemas(document, routes);
+    const { found: examples, undocumented } = examplesWithSchemas(document, routes);
+    expect(undocumented, 'every declared route is found in the document').toEqual([]);
     expect(examples.length).toBeGreaterThan(100);
     const rejected = examples.flatMap(({ where, example, schema }) => {
       const result = schema.safeParse(example);
