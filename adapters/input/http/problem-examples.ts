@@ -48,3 +48,14 @@ export const STORAGE_UNAVAILABLE_PROBLEM: ProblemExample = problemDocument(
   { status: 503, code: 'STORAGE_UNAVAILABLE', title: 'Database unavailable', detail: 'The database is unavailable' },
   '/metrics',
 );
+
+export const INVALID_CONTINUATION_TOKEN_PROBLEM: ProblemExample = problemDocument(
+  {
+    status: 400,
+    code: 'INVALID_CONTINUATION_TOKEN',
+    title: 'Invalid continuation token',
+    detail: 'The continuationToken cannot be used: it belongs to a query with other filters',
+    errors: [{ path: 'continuationToken', message: 'it belongs to a query with other filters' }],
+  },
+  '/api/v1/jobs',
+);

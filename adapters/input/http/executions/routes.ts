@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { JOB_NOT_FOUND_PROBLEM } from '../jobs/job-examples.js';
 import { ExecutionIdParams, JobIdParams } from '../path-params.js';
+import { INVALID_CONTINUATION_TOKEN_PROBLEM } from '../problem-examples.js';
 import { noOptionsBody, optionalJsonBody, optionalJsonBodyChecks } from '../request-body.js';
 import { bodyProblems, jsonResponse, problemDoc } from '../responses.js';
 import {
@@ -67,7 +68,7 @@ export const listExecutions = createRoute({
   request: { params: JobIdParams, query: ListExecutionsQuerySchema },
   responses: {
     200: jsonResponse(ExecutionListSchema, 'One page of executions'),
-    400: problemDoc('Bad limit, status or continuation token'),
+    400: problemDoc('Bad limit, status or continuation token', INVALID_CONTINUATION_TOKEN_PROBLEM),
     404: problemDoc('JOB_NOT_FOUND: the id is malformed or no job ever had it', JOB_NOT_FOUND_PROBLEM),
   },
 });
@@ -105,7 +106,10 @@ export const getExecution = createRoute({
   path: '/executions/{executionId}',
   summary: 'One execution',
   request: { params: ExecutionIdParams },
-  responses: { 200: jsonResponse(ExecutionSchema, 'The execution'), 404: problemDoc('EXECUTION_NOT_FOUND', EXECUTION_NOT_FOUND_PROBLEM) },
+  responses: {
+    200: jsonResponse(ExecutionSchema, 'The execution'),
+    404: problemDoc('EXECUTION_NOT_FOUND', EXECUTION_NOT_FOUND_PROBLEM),
+  },
 });
 
 export const purgeExecutions = createRoute({

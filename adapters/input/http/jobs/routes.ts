@@ -1,7 +1,11 @@
 import { createRoute } from '@hono/zod-openapi';
 import { JobIdParams } from '../path-params.js';
+import {
+  INVALID_CONTINUATION_TOKEN_PROBLEM,
+  INVALID_JOB_PROBLEM,
+  MALFORMED_JSON_PROBLEM,
+} from '../problem-examples.js';
 import { jsonBody, jsonBodyChecks } from '../request-body.js';
-import { INVALID_JOB_PROBLEM, MALFORMED_JSON_PROBLEM } from '../problem-examples.js';
 import { bodyProblems, jsonResponse, problemDoc } from '../responses.js';
 import { JOB_NAME_TAKEN_PROBLEM, JOB_NOT_FOUND_PROBLEM, JOB_VERSION_MISMATCH_PROBLEM } from './job-examples.js';
 import { JobDefinitionSchema } from './job-definition.js';
@@ -18,7 +22,11 @@ export const createJob = createRoute({
   request: { body: jsonBody(JobDefinitionSchema) },
   responses: {
     201: jsonResponse(JobSchema, 'The stored job; Location names it'),
-    400: problemDoc('Invalid, missing or unknown fields, or malformed JSON', INVALID_JOB_PROBLEM, MALFORMED_JSON_PROBLEM),
+    400: problemDoc(
+      'Invalid, missing or unknown fields, or malformed JSON',
+      INVALID_JOB_PROBLEM,
+      MALFORMED_JSON_PROBLEM,
+    ),
     409: problemDoc('JOB_NAME_TAKEN', JOB_NAME_TAKEN_PROBLEM),
     ...bodyProblems,
   },
@@ -31,7 +39,7 @@ export const listJobs = createRoute({
   request: { query: ListJobsQuerySchema },
   responses: {
     200: jsonResponse(JobListSchema, 'One page of jobs'),
-    400: problemDoc('Bad limit, filter or continuation token'),
+    400: problemDoc('Bad limit, filter or continuation token', INVALID_CONTINUATION_TOKEN_PROBLEM),
   },
 });
 
@@ -40,7 +48,10 @@ export const getJob = createRoute({
   path: '/{id}',
   summary: 'Read one job',
   request: { params: JobIdParams },
-  responses: { 200: jsonResponse(JobSchema, 'The job; ETag carries its version'), 404: problemDoc('JOB_NOT_FOUND', JOB_NOT_FOUND_PROBLEM) },
+  responses: {
+    200: jsonResponse(JobSchema, 'The job; ETag carries its version'),
+    404: problemDoc('JOB_NOT_FOUND', JOB_NOT_FOUND_PROBLEM),
+  },
 });
 
 export const replaceJob = createRoute({

@@ -3,7 +3,7 @@ import { JOB_NOT_FOUND_PROBLEM } from '../jobs/job-examples.js';
 import { JobIdParams } from '../path-params.js';
 import { jsonBody, jsonBodyChecks, noOptionsBody, optionalJsonBody, optionalJsonBodyChecks } from '../request-body.js';
 import { bodyProblems, jsonResponse, problemDoc } from '../responses.js';
-import { SCHEDULE_NOT_FOUND_PROBLEM } from './schedule-examples.js';
+import { INVALID_SCHEDULE_PROBLEM, SCHEDULE_NOT_FOUND_PROBLEM } from './schedule-examples.js';
 import { PauseRequestSchema, ScheduleRequestSchema } from './schedule-requests.js';
 import { ScheduleSchema } from './schedule-resource.js';
 
@@ -17,7 +17,7 @@ export const setSchedule = createRoute({
   request: { params: JobIdParams, body: jsonBody(ScheduleRequestSchema) },
   responses: {
     200: jsonResponse(ScheduleSchema, 'The schedule with its next five fire times'),
-    400: problemDoc('Bad cron, time zone, dates or numbers'),
+    400: problemDoc('Bad cron, time zone, dates or numbers', INVALID_SCHEDULE_PROBLEM),
     404: problemDoc('JOB_NOT_FOUND', JOB_NOT_FOUND_PROBLEM),
     ...bodyProblems,
   },
@@ -39,7 +39,10 @@ export const deleteSchedule = createRoute({
   path: '/jobs/{id}/schedule',
   summary: "Remove a job's schedule",
   request: { params: JobIdParams },
-  responses: { 204: { description: 'Removed' }, 404: problemDoc('JOB_NOT_FOUND or SCHEDULE_NOT_FOUND', JOB_NOT_FOUND_PROBLEM, SCHEDULE_NOT_FOUND_PROBLEM) },
+  responses: {
+    204: { description: 'Removed' },
+    404: problemDoc('JOB_NOT_FOUND or SCHEDULE_NOT_FOUND', JOB_NOT_FOUND_PROBLEM, SCHEDULE_NOT_FOUND_PROBLEM),
+  },
 });
 
 export const pauseSchedule = createRoute({

@@ -1,5 +1,5 @@
 import { EXAMPLE_IDS } from '../example-ids.js';
-import { domainProblem, problemDocument } from '../problem.js';
+import { domainProblem, problemDocument, validationProblem } from '../problem.js';
 
 /** Examples of the OpenAPI document for schedules: `nightly-aggregation` every night at 03:00 in Berlin. */
 
@@ -37,5 +37,10 @@ export const PAUSE_REQUEST_EXAMPLE = { note: 'Kafka cluster maintenance until 20
 
 export const SCHEDULE_NOT_FOUND_PROBLEM = problemDocument(
   domainProblem('SCHEDULE_NOT_FOUND', `Job '${EXAMPLE_IDS.job}' has no schedule`),
+  `/api/v1/jobs/${EXAMPLE_IDS.job}/schedule`,
+);
+
+export const INVALID_SCHEDULE_PROBLEM = problemDocument(
+  validationProblem([{ path: 'cron', message: 'value 25 is out of range for hours (0-23)' }]),
   `/api/v1/jobs/${EXAMPLE_IDS.job}/schedule`,
 );

@@ -1,5 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { DeliveryIdParams, WebhookIdParams } from '../path-params.js';
+import { INVALID_CONTINUATION_TOKEN_PROBLEM } from '../problem-examples.js';
 import { jsonBody, jsonBodyChecks, noOptionsBody, optionalJsonBodyChecks } from '../request-body.js';
 import { bodyProblems, jsonResponse, problemDoc } from '../responses.js';
 import { DeliveryListSchema, DeliverySchema, ReplayedEventsSchema } from './delivery-resource.js';
@@ -40,7 +41,7 @@ export const listWebhooks = createRoute({
   request: { query: ListWebhooksQuerySchema },
   responses: {
     200: jsonResponse(WebhookListSchema, 'One page of webhooks'),
-    400: problemDoc('Bad limit or continuation token'),
+    400: problemDoc('Bad limit or continuation token', INVALID_CONTINUATION_TOKEN_PROBLEM),
   },
 });
 
@@ -49,7 +50,10 @@ export const getWebhook = createRoute({
   path: '/webhooks/{id}',
   summary: 'Read one webhook',
   request: { params: WebhookIdParams },
-  responses: { 200: jsonResponse(WebhookSchema, 'The webhook'), 404: problemDoc('WEBHOOK_NOT_FOUND', WEBHOOK_NOT_FOUND_PROBLEM) },
+  responses: {
+    200: jsonResponse(WebhookSchema, 'The webhook'),
+    404: problemDoc('WEBHOOK_NOT_FOUND', WEBHOOK_NOT_FOUND_PROBLEM),
+  },
 });
 
 export const replaceWebhook = createRoute({
@@ -99,7 +103,7 @@ export const listDeliveries = createRoute({
   request: { params: WebhookIdParams, query: ListDeliveriesQuerySchema },
   responses: {
     200: jsonResponse(DeliveryListSchema, 'One page of deliveries'),
-    400: problemDoc('Bad limit, status or continuation token'),
+    400: problemDoc('Bad limit, status or continuation token', INVALID_CONTINUATION_TOKEN_PROBLEM),
     404: problemDoc('WEBHOOK_NOT_FOUND', WEBHOOK_NOT_FOUND_PROBLEM),
   },
 });
@@ -109,7 +113,10 @@ export const getDelivery = createRoute({
   path: '/webhooks/{id}/deliveries/{deliveryId}',
   summary: 'One delivery with its attempts',
   request: { params: DeliveryIdParams },
-  responses: { 200: jsonResponse(DeliverySchema, 'The delivery'), 404: problemDoc('WEBHOOK_NOT_FOUND or DELIVERY_NOT_FOUND', WEBHOOK_NOT_FOUND_PROBLEM, DELIVERY_NOT_FOUND_PROBLEM) },
+  responses: {
+    200: jsonResponse(DeliverySchema, 'The delivery'),
+    404: problemDoc('WEBHOOK_NOT_FOUND or DELIVERY_NOT_FOUND', WEBHOOK_NOT_FOUND_PROBLEM, DELIVERY_NOT_FOUND_PROBLEM),
+  },
 });
 
 export const replayDelivery = createRoute({
@@ -127,7 +134,10 @@ export const replayDelivery = createRoute({
       WEBHOOK_NOT_FOUND_PROBLEM,
       DELIVERY_NOT_FOUND_PROBLEM,
     ),
-    409: problemDoc('DELIVERY_IN_FLIGHT: the event is still being delivered to this webhook', DELIVERY_IN_FLIGHT_PROBLEM),
+    409: problemDoc(
+      'DELIVERY_IN_FLIGHT: the event is still being delivered to this webhook',
+      DELIVERY_IN_FLIGHT_PROBLEM,
+    ),
     ...bodyProblems,
   },
 });
