@@ -2,6 +2,7 @@ import type { z } from '@hono/zod-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_DEFINITION_EXAMPLE } from '../../adapters/input/http/jobs/job-examples.js';
 import { SCHEDULE_REQUEST_EXAMPLE } from '../../adapters/input/http/schedules/schedule-examples.js';
+import { WEBHOOK_DEFINITION_EXAMPLE } from '../../adapters/input/http/webhooks/webhook-examples.js';
 import { startTestApp, type TestApp } from '../support/http-app.js';
 
 interface MediaType {
@@ -125,6 +126,10 @@ describe('the OpenAPI document', () => {
     const { id } = await created.json();
     const scheduled = await api.request(`/api/v1/jobs/${id}/schedule`, { method: 'POST', json: SCHEDULE_REQUEST_EXAMPLE });
     expect(scheduled.status).toBe(200);
+    const replaced = await api.request(`/api/v1/jobs/${id}`, { method: 'PUT', json: JOB_DEFINITION_EXAMPLE });
+    expect(replaced.status).toBe(200);
+    const webhook = await api.request('/api/v1/webhooks', { method: 'POST', json: WEBHOOK_DEFINITION_EXAMPLE });
+    expect(webhook.status).toBe(201);
   });
 
   it('finds a body without an example', () => {
