@@ -48,17 +48,29 @@ const STATUS_BY_CODE: Record<string, { status: ContentfulStatusCode; title: stri
   BACKFILL_ENDED: { status: 409, title: 'Backfill already ended' },
 };
 
-export function problemResponse(c: Context, problem: Problem): Response {
-  const body = {
+/** The body served for a problem met at `instance` (the request's path). */
+export function problemDocument(problem: Problem, instance: string) {
+  return {
     type: `urn:problem-type:flink-job-scheduler:${problem.code.toLowerCase().replaceAll('_', '-')}`,
     title: problem.title,
     status: problem.status,
     detail: problem.detail,
     code: problem.code,
-    instance: c.req.path,
+    instance,
     ...(problem.errors ? { errors: problem.errors } : {}),
   };
+}
+
+export function problemResponse(c: Context, problem: Problem): Response {
+  const body = problemDocument(problem, c.req.path);
   return c.body(JSON.stringify(body), problem.status, { ...problem.headers, 'Content-Type': 'application/problem+json' });
+}
+
+/** A domain error's problem as the mapping table serves it, for documentation: status and title from the table. */
+export function domainProblem(code: string, detail: string): Problem {
+  const mapping = STATUS_BY_CODE[code];
+  if (!mapping) throw new Error(`${code} is not a domain error code of the mapping table`);
+  return { status: mapping.status, code, title: mapping.title, detail };
 }
 
 /** A field's path as problems name it: `config.key`, `args[1]`, `retryPolicy.maxAttempts`. */
@@ -95,10 +107,10 @@ export function problemFor(error: unknown): { problem: Problem; isExpected: bool
   }
   if (error instanceof InvalidTemplateError) {
     const errors = error.problems.map(({ field, placeholder, reason }) => ({ path: field, message: `${placeholder}: ${reason}` }));
-    return { problem: { ...domainProblem(error), errors }, isExpected: true };
+    return { problem: { ...problemOfDomainError(error), errors }, isExpected: true };
   }
   if (error instanceof DomainError) {
-    const problem = domainProblem(error);
+    const problem = problemOfDomainError(error);
     return { problem, isExpected: problem.status < 500 };
   }
   if (isBrokenOffRequest(error)) {
@@ -125,7 +137,7 @@ export function problemFor(error: unknown): { problem: Problem; isExpected: bool
 }
 
 /** The problem of a domain error, with the status and title its code is served with. */
-function domainProblem(error: DomainError): Problem {
+function problemOfDomainError(error: DomainError): Problem {
   const mapping = STATUS_BY_CODE[error.code] ?? { status: 422 as const, title: 'Request cannot be carried out' };
   return { status: mapping.status, code: error.code, title: mapping.title, detail: error.message };
 }

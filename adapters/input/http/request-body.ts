@@ -80,7 +80,7 @@ export const optionalJsonBody = <T extends z.ZodType>(schema: T) =>
   ({ required: false, content: { 'application/json': { schema } } }) as const;
 
 /** The body of an action that takes no options: left out, blank or `{}`; anything else is a 400. */
-export const noOptionsBody = optionalJsonBody(z.strictObject({}).openapi('NoOptions'));
+export const noOptionsBody = optionalJsonBody(z.strictObject({}).openapi('NoOptions', { example: {} }));
 
 /** Size cap (413), media type (415), JSON syntax and storable text (400) before the route's validator checks the schema. */
 export const jsonBodyChecks: MiddlewareHandler[] = [limitBody, parseJson];

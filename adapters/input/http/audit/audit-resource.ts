@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { AUDIT_EVENT_EXAMPLE, AUDIT_LIST_EXAMPLE } from './audit-examples.js';
 import type { AuditEvent } from '../../../../domain/entities/audit.js';
 
 export const AuditEventSchema = z
@@ -17,11 +18,11 @@ export const AuditEventSchema = z
     versionAfter: z.number().int().nullable(),
     reason: z.string().nullable(),
   })
-  .openapi('AuditEvent');
+  .openapi('AuditEvent', { example: AUDIT_EVENT_EXAMPLE });
 
 export const AuditListSchema = z
   .object({ events: z.array(AuditEventSchema), nextContinuationToken: z.string().nullable() })
-  .openapi('AuditEventList');
+  .openapi('AuditEventList', { example: AUDIT_LIST_EXAMPLE });
 
 export function toAuditResource(event: AuditEvent): z.infer<typeof AuditEventSchema> {
   return { ...event, at: event.at.toISOString() };

@@ -1,4 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
+import { INVALID_CONTINUATION_TOKEN_PROBLEM } from '../problem-examples.js';
 import { jsonResponse, problemDoc } from '../responses.js';
 import { ListAuditQuerySchema } from './audit-query.js';
 import { AuditListSchema } from './audit-resource.js';
@@ -12,6 +13,6 @@ export const listAuditEvents = createRoute({
   request: { query: ListAuditQuerySchema },
   responses: {
     200: jsonResponse(AuditListSchema, 'One page of audit events'),
-    400: problemDoc('Bad filter, limit or continuation token'),
+    400: problemDoc('Bad filter, limit or continuation token', INVALID_CONTINUATION_TOKEN_PROBLEM),
   },
 });

@@ -2,6 +2,8 @@ import { createRoute } from '@hono/zod-openapi';
 import { BackfillIdParams, JobIdParams } from '../path-params.js';
 import { jsonBody, jsonBodyChecks, noOptionsBody, optionalJsonBodyChecks } from '../request-body.js';
 import { bodyProblems, jsonResponse, problemDoc } from '../responses.js';
+import { JOB_NOT_FOUND_PROBLEM } from '../jobs/job-examples.js';
+import { BACKFILL_ENDED_PROBLEM, BACKFILL_NEEDS_SCHEDULE_PROBLEM, BACKFILL_NOT_FOUND_PROBLEM } from './backfill-examples.js';
 import { BackfillRequestSchema } from './backfill-requests.js';
 import { BackfillListSchema, BackfillPlanSchema, BackfillSchema } from './backfill-resource.js';
 
@@ -21,8 +23,8 @@ export const createBackfill = createRoute({
     200: jsonResponse(BackfillPlanSchema, 'Dry run: the ticks it would run'),
     201: jsonResponse(BackfillPlanSchema, 'The backfill as stored, with the ticks it runs'),
     400: problemDoc('VALIDATION_FAILED (bad from, to, reprocess or maxActive) or BACKFILL_TOO_LARGE (names the count)'),
-    404: problemDoc('JOB_NOT_FOUND'),
-    409: problemDoc('BACKFILL_NEEDS_SCHEDULE: the job has no schedule'),
+    404: problemDoc('JOB_NOT_FOUND', JOB_NOT_FOUND_PROBLEM),
+    409: problemDoc('BACKFILL_NEEDS_SCHEDULE: the job has no schedule', BACKFILL_NEEDS_SCHEDULE_PROBLEM),
     ...bodyProblems,
   },
 });
@@ -34,7 +36,7 @@ export const listBackfills = createRoute({
   request: { params: JobIdParams },
   responses: {
     200: jsonResponse(BackfillListSchema, 'The backfills with their progress'),
-    404: problemDoc('JOB_NOT_FOUND: the id is malformed or no job ever had it'),
+    404: problemDoc('JOB_NOT_FOUND: the id is malformed or no job ever had it', JOB_NOT_FOUND_PROBLEM),
   },
 });
 
@@ -43,7 +45,7 @@ export const getBackfill = createRoute({
   path: '/backfills/{id}',
   summary: 'A backfill, its runs counted by status, and its progress',
   request: { params: BackfillIdParams },
-  responses: { 200: jsonResponse(BackfillSchema, 'The backfill'), 404: problemDoc('BACKFILL_NOT_FOUND') },
+  responses: { 200: jsonResponse(BackfillSchema, 'The backfill'), 404: problemDoc('BACKFILL_NOT_FOUND', BACKFILL_NOT_FOUND_PROBLEM) },
 });
 
 export const cancelBackfill = createRoute({
@@ -58,8 +60,8 @@ export const cancelBackfill = createRoute({
   responses: {
     200: jsonResponse(BackfillSchema, 'The backfill, cancelled'),
     400: problemDoc('Bad body'),
-    404: problemDoc('BACKFILL_NOT_FOUND'),
-    409: problemDoc('BACKFILL_ENDED: it completed already'),
+    404: problemDoc('BACKFILL_NOT_FOUND', BACKFILL_NOT_FOUND_PROBLEM),
+    409: problemDoc('BACKFILL_ENDED: it completed already', BACKFILL_ENDED_PROBLEM),
     ...bodyProblems,
   },
 });

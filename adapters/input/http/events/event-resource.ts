@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { cloudEvent, EVENT_TYPES, type StoredEvent } from '../../../../domain/entities/event.js';
 import { pageQuery } from '../pagination.js';
+import { CLOUD_EVENT_EXAMPLE, EVENT_LIST_EXAMPLE } from './event-examples.js';
 
 const SEQUENCE_OR_ID = /^([0-9]{1,19}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
@@ -45,13 +46,13 @@ export const CloudEventSchema = z
     sequence: z.string().openapi({ description: 'Its place in the order of events: pass it as `after` to read on' }),
     data: z.unknown().openapi({ description: 'The execution, job or schedule as the API shows it; counts for ticks_missed' }),
   })
-  .openapi('CloudEvent');
+  .openapi('CloudEvent', { example: CLOUD_EVENT_EXAMPLE });
 
 export const EventListSchema = z
   .object({
     events: z.array(CloudEventSchema),
     nextAfter: z.string().nullable().openapi({ description: 'What to pass as `after` for the next page' }),
   })
-  .openapi('EventList');
+  .openapi('EventList', { example: EVENT_LIST_EXAMPLE });
 
 export const toEventResource = (event: StoredEvent): z.infer<typeof CloudEventSchema> => cloudEvent(event);

@@ -1,6 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
+import { EXECUTION_NOT_FOUND_PROBLEM } from '../executions/execution-examples.js';
 import { ExecutionIdParams } from '../path-params.js';
 import { jsonResponse, problemDoc } from '../responses.js';
+import { UNKNOWN_EVENT_POSITION_PROBLEM } from './event-examples.js';
 import {
   EventListSchema,
   EventStreamSchema,
@@ -21,7 +23,7 @@ export const listEvents = createRoute({
   request: { query: ListEventsQuerySchema },
   responses: {
     200: jsonResponse(EventListSchema, 'One page of events'),
-    400: problemDoc('Bad filter, limit or `after`, or `after` names no stored event'),
+    400: problemDoc('Bad filter, limit or `after`, or `after` names no stored event', UNKNOWN_EVENT_POSITION_PROBLEM),
   },
 });
 
@@ -33,7 +35,7 @@ export const streamEvents = createRoute({
   request: { query: StreamEventsQuerySchema, headers: LastEventIdHeaders },
   responses: {
     200: eventStream('The events, until the client disconnects or the service shuts down'),
-    400: problemDoc('Bad filter or position, or the position names no stored event'),
+    400: problemDoc('Bad filter or position, or the position names no stored event', UNKNOWN_EVENT_POSITION_PROBLEM),
   },
 });
 
@@ -47,7 +49,7 @@ export const followExecution = createRoute({
   request: { params: ExecutionIdParams, query: ExecutionEventsQuerySchema, headers: LastEventIdHeaders },
   responses: {
     200: eventStream("The execution's events"),
-    400: problemDoc('Bad position, or the position names no stored event'),
-    404: problemDoc('EXECUTION_NOT_FOUND'),
+    400: problemDoc('Bad position, or the position names no stored event', UNKNOWN_EVENT_POSITION_PROBLEM),
+    404: problemDoc('EXECUTION_NOT_FOUND', EXECUTION_NOT_FOUND_PROBLEM),
   },
 });

@@ -4,6 +4,7 @@ import type { StartOptions } from '../../../../domain/ports/input/job-executions
 import { storableInstant } from '../instant.js';
 import { labelFilter, repeatable } from '../jobs/list-jobs-query.js';
 import { pageQuery } from '../pagination.js';
+import { START_REQUEST_EXAMPLE, STOP_REQUEST_EXAMPLE } from './execution-examples.js';
 
 /** The optional body of a start. */
 export const StartRequestSchema = z
@@ -39,7 +40,7 @@ export const StartRequestSchema = z
     ...options,
     ...(scheduledFor === undefined ? {} : { scheduledFor: new Date(scheduledFor) }),
   }))
-  .openapi('StartRequest');
+  .openapi('StartRequest', { example: START_REQUEST_EXAMPLE });
 
 /** The optional body of a stop. */
 export const StopRequestSchema = z
@@ -47,7 +48,7 @@ export const StopRequestSchema = z
     mode: z.enum(['savepoint', 'cancel'], { message: "must be 'savepoint' or 'cancel'" }).optional(),
     drain: z.boolean().optional().openapi({ description: 'With a savepoint: end event time before stopping' }),
   })
-  .openapi('StopRequest');
+  .openapi('StopRequest', { example: STOP_REQUEST_EXAMPLE });
 
 const statusValue = z.enum(STATUSES, { message: `must be one of ${STATUSES.join(', ')}` });
 

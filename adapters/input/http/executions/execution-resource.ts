@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { EXECUTION_STATUSES as STATUSES, EXECUTION_TRIGGERS, type Execution } from '../../../../domain/entities/execution.js';
 import { executionResource, iso } from '../../../../domain/entities/representations.js';
+import { EXECUTION_EXAMPLE, EXECUTION_LIST_EXAMPLE, EXECUTION_SUMMARY_EXAMPLE } from './execution-examples.js';
 import type { ExecutionSummary } from '../../../../domain/ports/output/execution-repository.js';
 
 export const ExecutionSchema = z
@@ -48,7 +49,7 @@ export const ExecutionSchema = z
     durationMs: z.number().int().nullable(),
     history: z.array(z.object({ status: z.enum(STATUSES), at: z.string(), detail: z.string().optional() })),
   })
-  .openapi('Execution');
+  .openapi('Execution', { example: EXECUTION_EXAMPLE });
 
 export const ExecutionSummarySchema = z
   .object({
@@ -58,42 +59,11 @@ export const ExecutionSummarySchema = z
     startedAt: z.string().nullable(),
     endedAt: z.string().nullable(),
   })
-  .openapi('ExecutionSummary');
+  .openapi('ExecutionSummary', { example: EXECUTION_SUMMARY_EXAMPLE });
 
 export const ExecutionListSchema = z
   .object({ executions: z.array(ExecutionSchema), nextContinuationToken: z.string().nullable() })
-  .openapi('ExecutionList', {
-    example: {
-      executions: [
-        {
-          id: '8c752f91-3001-4912-952a-262aacea6668',
-          jobId: '3f1c7a9e-5a3b-4f7e-9d2c-1b2a3c4d5e6f',
-          trigger: 'schedule',
-          attempt: 1,
-          scheduledFor: '2026-11-30T18:00:00.000Z',
-          status: 'RUNNING',
-          flinkJobId: '8c752f9130014912952a262aacea6668',
-          flinkJarId: '0b6f8a1e-4c1d-4a55-9a3e-5f2b7c9d1e0a_aggregation.jar',
-          savepointPath: null,
-          restoredFrom: null,
-          error: null,
-          retryOf: null,
-          requestedBy: 'schedule',
-          queuedUntil: null,
-          createdAt: '2026-11-30T18:00:00.012Z',
-          startedAt: '2026-11-30T18:00:00.431Z',
-          endedAt: null,
-          durationMs: null,
-          history: [
-            { status: 'PENDING', at: '2026-11-30T18:00:00.012Z' },
-            { status: 'SUBMITTING', at: '2026-11-30T18:00:00.015Z' },
-            { status: 'RUNNING', at: '2026-11-30T18:00:00.431Z' },
-          ],
-        },
-      ],
-      nextContinuationToken: 'eyJwIjp7ImNyZWF0ZWRBdCI6IjIwMjYtMTEtMzBUMTg6MDA6MDAuMDEyWiJ9fQ.kX0c9aQwZ2s1b3Rm',
-    },
-  });
+  .openapi('ExecutionList', { example: EXECUTION_LIST_EXAMPLE });
 
 /** Where to follow the execution that start, stop, retry and a schedule's trigger answer with. */
 export const locationOf = (execution: Execution) => `/api/v1/executions/${execution.id}`;

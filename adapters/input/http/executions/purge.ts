@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { PURGE_REQUEST_EXAMPLE, PURGE_RESULT_EXAMPLE } from './execution-examples.js';
 
 /** The body of a purge: every field may be left out. */
 export const PurgeRequestSchema = z
@@ -12,11 +13,11 @@ export const PurgeRequestSchema = z
     }),
     dryRun: z.boolean().optional().openapi({ description: 'Only count what would be removed' }),
   })
-  .openapi('PurgeRequest');
+  .openapi('PurgeRequest', { example: PURGE_REQUEST_EXAMPLE });
 
 export const PurgeResultSchema = z
   .object({
     removed: z.number().int().openapi({ description: 'How many executions were removed, or with dryRun would be' }),
     dryRun: z.boolean(),
   })
-  .openapi('PurgeResult');
+  .openapi('PurgeResult', { example: PURGE_RESULT_EXAMPLE });

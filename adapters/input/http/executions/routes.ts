@@ -1,7 +1,18 @@
 import { createRoute } from '@hono/zod-openapi';
+import { JOB_NOT_FOUND_PROBLEM } from '../jobs/job-examples.js';
 import { ExecutionIdParams, JobIdParams } from '../path-params.js';
+import { INVALID_CONTINUATION_TOKEN_PROBLEM } from '../problem-examples.js';
 import { noOptionsBody, optionalJsonBody, optionalJsonBodyChecks } from '../request-body.js';
 import { bodyProblems, jsonResponse, problemDoc } from '../responses.js';
+import {
+  EXECUTION_ALREADY_RETRIED_PROBLEM,
+  EXECUTION_NOT_FAILED_PROBLEM,
+  EXECUTION_NOT_FOUND_PROBLEM,
+  JOB_ALREADY_RUNNING_PROBLEM,
+  JOB_NOT_RUNNING_PROBLEM,
+  NO_SAVEPOINT_PROBLEM,
+  SAVEPOINT_DIR_NOT_CONFIGURED_PROBLEM,
+} from './execution-examples.js';
 import { ListAllExecutionsQuerySchema, ListExecutionsQuerySchema, StartRequestSchema, StopRequestSchema } from './execution-requests.js';
 import { ExecutionListSchema, ExecutionSchema } from './execution-resource.js';
 import { PurgeRequestSchema, PurgeResultSchema } from './purge.js';
@@ -18,8 +29,12 @@ export const startJob = createRoute({
   responses: {
     202: jsonResponse(ExecutionSchema, 'The new execution, PENDING'),
     400: problemDoc('Invalid body'),
-    404: problemDoc('JOB_NOT_FOUND'),
-    409: problemDoc('JOB_ALREADY_RUNNING (names the active execution) or NO_SAVEPOINT'),
+    404: problemDoc('JOB_NOT_FOUND', JOB_NOT_FOUND_PROBLEM),
+    409: problemDoc(
+      'JOB_ALREADY_RUNNING (names the active execution) or NO_SAVEPOINT',
+      JOB_ALREADY_RUNNING_PROBLEM,
+      NO_SAVEPOINT_PROBLEM,
+    ),
     ...bodyProblems,
   },
 });
@@ -36,8 +51,12 @@ export const stopJob = createRoute({
   responses: {
     202: jsonResponse(ExecutionSchema, 'The execution being stopped, STOPPING'),
     400: problemDoc('Invalid body'),
-    404: problemDoc('JOB_NOT_FOUND'),
-    409: problemDoc('JOB_NOT_RUNNING or SAVEPOINT_DIR_NOT_CONFIGURED'),
+    404: problemDoc('JOB_NOT_FOUND', JOB_NOT_FOUND_PROBLEM),
+    409: problemDoc(
+      'JOB_NOT_RUNNING or SAVEPOINT_DIR_NOT_CONFIGURED',
+      JOB_NOT_RUNNING_PROBLEM,
+      SAVEPOINT_DIR_NOT_CONFIGURED_PROBLEM,
+    ),
     ...bodyProblems,
   },
 });
@@ -49,8 +68,8 @@ export const listExecutions = createRoute({
   request: { params: JobIdParams, query: ListExecutionsQuerySchema },
   responses: {
     200: jsonResponse(ExecutionListSchema, 'One page of executions'),
-    400: problemDoc('Bad limit, status or continuation token'),
-    404: problemDoc('JOB_NOT_FOUND: the id is malformed or no job ever had it'),
+    400: problemDoc('Bad limit, status or continuation token', INVALID_CONTINUATION_TOKEN_PROBLEM),
+    404: problemDoc('JOB_NOT_FOUND: the id is malformed or no job ever had it', JOB_NOT_FOUND_PROBLEM),
   },
 });
 
@@ -83,8 +102,17 @@ export const retryExecution = createRoute({
   responses: {
     202: jsonResponse(ExecutionSchema, 'The new execution, PENDING'),
     400: problemDoc('Bad body'),
-    404: problemDoc('EXECUTION_NOT_FOUND, or JOB_NOT_FOUND when its job was deleted'),
-    409: problemDoc('EXECUTION_NOT_FAILED, EXECUTION_ALREADY_RETRIED (names the retry) or JOB_ALREADY_RUNNING'),
+    404: problemDoc(
+      'EXECUTION_NOT_FOUND, or JOB_NOT_FOUND when its job was deleted',
+      EXECUTION_NOT_FOUND_PROBLEM,
+      JOB_NOT_FOUND_PROBLEM,
+    ),
+    409: problemDoc(
+      'EXECUTION_NOT_FAILED, EXECUTION_ALREADY_RETRIED (names the retry) or JOB_ALREADY_RUNNING',
+      EXECUTION_NOT_FAILED_PROBLEM,
+      EXECUTION_ALREADY_RETRIED_PROBLEM,
+      JOB_ALREADY_RUNNING_PROBLEM,
+    ),
     ...bodyProblems,
   },
 });
@@ -94,7 +122,10 @@ export const getExecution = createRoute({
   path: '/executions/{executionId}',
   summary: 'One execution',
   request: { params: ExecutionIdParams },
-  responses: { 200: jsonResponse(ExecutionSchema, 'The execution'), 404: problemDoc('EXECUTION_NOT_FOUND') },
+  responses: {
+    200: jsonResponse(ExecutionSchema, 'The execution'),
+    404: problemDoc('EXECUTION_NOT_FOUND', EXECUTION_NOT_FOUND_PROBLEM),
+  },
 });
 
 export const purgeExecutions = createRoute({
@@ -111,7 +142,7 @@ export const purgeExecutions = createRoute({
   responses: {
     200: jsonResponse(PurgeResultSchema, 'How many executions were removed (or would be)'),
     400: problemDoc('VALIDATION_FAILED: a bad field, or `before` in the future'),
-    404: problemDoc('JOB_NOT_FOUND: no job ever had the jobId'),
+    404: problemDoc('JOB_NOT_FOUND: no job ever had the jobId', JOB_NOT_FOUND_PROBLEM),
     ...bodyProblems,
   },
 });

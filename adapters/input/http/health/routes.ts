@@ -14,9 +14,11 @@ const HealthSchema = z
     }),
     version: z.string(),
   })
-  .openapi('Health');
+  .openapi('Health', {
+    example: { status: 'ok', database: 'ok', flink: { reachable: true, version: '1.20.5', slotsAvailable: 4 }, version: '0.1.0' },
+  });
 
-const ProbeSchema = z.object({ status: z.string() });
+const probeSchema = (status: string) => z.object({ status: z.string() }).openapi({ example: { status } });
 
 export const health = createRoute({
   method: 'get',
@@ -29,12 +31,12 @@ export const liveness = createRoute({
   method: 'get',
   path: '/livez',
   summary: 'Liveness probe: the process is up',
-  responses: { 200: jsonResponse(ProbeSchema, 'Alive') },
+  responses: { 200: jsonResponse(probeSchema('ok'), 'Alive') },
 });
 
 export const readiness = createRoute({
   method: 'get',
   path: '/readyz',
   summary: 'Readiness probe: the database answers and its schema is current',
-  responses: { 200: jsonResponse(ProbeSchema, 'Ready'), 503: jsonResponse(ProbeSchema, 'Not ready') },
+  responses: { 200: jsonResponse(probeSchema('ready'), 'Ready'), 503: jsonResponse(probeSchema('not ready'), 'Not ready') },
 });

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { JobDefinition } from '../../../../domain/entities/job.js';
 import { RETRY_DEFAULTS } from '../../../../domain/entities/retry-policy.js';
+import { JOB_DEFINITION_EXAMPLE } from './job-examples.js';
 import { RetryPolicySchema } from './retry-policy-schema.js';
 
 const JOB_NAME = /^[A-Za-z0-9._-]{1,128}$/;
@@ -91,4 +92,4 @@ export const JobDefinitionSchema = z
       retryPolicy: input.retryPolicy ?? { ...RETRY_DEFAULTS },
     }),
   )
-  .openapi('JobDefinition');
+  .openapi('JobDefinition', { example: JOB_DEFINITION_EXAMPLE });

@@ -6,6 +6,7 @@ import type { JobView } from '../../../../domain/ports/input/job-views.js';
 import type { ExecutionSummary } from '../../../../domain/ports/output/execution-repository.js';
 import { ExecutionSummarySchema, toExecutionSummary } from '../executions/execution-resource.js';
 import { ScheduleSchema, toScheduleResource } from '../schedules/schedule-resource.js';
+import { JOB_EXAMPLE, JOB_LIST_EXAMPLE } from './job-examples.js';
 import { RetryPolicySchema } from './retry-policy-schema.js';
 
 export const JobSchema = z
@@ -29,13 +30,13 @@ export const JobSchema = z
     lastExecution: ExecutionSummarySchema.nullable(),
     schedule: ScheduleSchema.nullable(),
   })
-  .openapi('Job');
+  .openapi('Job', { example: JOB_EXAMPLE });
 
 export type JobResource = z.infer<typeof JobSchema>;
 
 export const JobListSchema = z
   .object({ jobs: z.array(JobSchema), nextContinuationToken: z.string().nullable() })
-  .openapi('JobList');
+  .openapi('JobList', { example: JOB_LIST_EXAMPLE });
 
 export function toJobResource(
   job: Job,

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { RETRY_POLICY_EXAMPLE } from './job-examples.js';
 import { MAX_ATTEMPTS_LIMIT, RETRY_DEFAULTS } from '../../../../domain/entities/retry-policy.js';
 
 const wholeSeconds = z
@@ -25,4 +26,4 @@ export const RetryPolicySchema = z
       .default(RETRY_DEFAULTS.backoffMultiplier),
     maxBackoffSeconds: wholeSeconds.default(RETRY_DEFAULTS.maxBackoffSeconds),
   })
-  .openapi('RetryPolicy');
+  .openapi('RetryPolicy', { example: RETRY_POLICY_EXAMPLE });

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { STORAGE_UNAVAILABLE_PROBLEM } from '../problem-examples.js';
 import { problemDoc } from '../responses.js';
 
 /** Prometheus metrics, mounted at the root. */
@@ -13,6 +14,6 @@ export const readMetrics = createRoute({
       description: 'Every metric, as Prometheus reads it (text format 0.0.4)',
       content: { 'text/plain': { schema: z.string() } },
     },
-    503: problemDoc('The database could not be read'),
+    503: problemDoc('The database could not be read', STORAGE_UNAVAILABLE_PROBLEM),
   },
 });

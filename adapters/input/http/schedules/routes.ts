@@ -1,7 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
+import { JOB_NOT_FOUND_PROBLEM } from '../jobs/job-examples.js';
 import { JobIdParams } from '../path-params.js';
 import { jsonBody, jsonBodyChecks, noOptionsBody, optionalJsonBody, optionalJsonBodyChecks } from '../request-body.js';
 import { bodyProblems, jsonResponse, problemDoc } from '../responses.js';
+import { INVALID_SCHEDULE_PROBLEM, SCHEDULE_ALREADY_TRIGGERED_PROBLEM, SCHEDULE_NOT_FOUND_PROBLEM } from './schedule-examples.js';
 import { PauseRequestSchema, ScheduleRequestSchema } from './schedule-requests.js';
 import { ScheduleSchema } from './schedule-resource.js';
 import { ExecutionSchema } from '../executions/execution-resource.js';
@@ -16,8 +18,8 @@ export const setSchedule = createRoute({
   request: { params: JobIdParams, body: jsonBody(ScheduleRequestSchema) },
   responses: {
     200: jsonResponse(ScheduleSchema, 'The schedule with its next five fire times'),
-    400: problemDoc('Bad cron, time zone, dates or numbers'),
-    404: problemDoc('JOB_NOT_FOUND'),
+    400: problemDoc('Bad cron, time zone, dates or numbers', INVALID_SCHEDULE_PROBLEM),
+    404: problemDoc('JOB_NOT_FOUND', JOB_NOT_FOUND_PROBLEM),
     ...bodyProblems,
   },
 });
@@ -29,7 +31,7 @@ export const getSchedule = createRoute({
   request: { params: JobIdParams },
   responses: {
     200: jsonResponse(ScheduleSchema, 'The schedule'),
-    404: problemDoc('JOB_NOT_FOUND or SCHEDULE_NOT_FOUND'),
+    404: problemDoc('JOB_NOT_FOUND or SCHEDULE_NOT_FOUND', JOB_NOT_FOUND_PROBLEM, SCHEDULE_NOT_FOUND_PROBLEM),
   },
 });
 
@@ -38,7 +40,10 @@ export const deleteSchedule = createRoute({
   path: '/jobs/{id}/schedule',
   summary: "Remove a job's schedule",
   request: { params: JobIdParams },
-  responses: { 204: { description: 'Removed' }, 404: problemDoc('JOB_NOT_FOUND or SCHEDULE_NOT_FOUND') },
+  responses: {
+    204: { description: 'Removed' },
+    404: problemDoc('JOB_NOT_FOUND or SCHEDULE_NOT_FOUND', JOB_NOT_FOUND_PROBLEM, SCHEDULE_NOT_FOUND_PROBLEM),
+  },
 });
 
 export const pauseSchedule = createRoute({
@@ -51,7 +56,7 @@ export const pauseSchedule = createRoute({
   responses: {
     200: jsonResponse(ScheduleSchema, 'The paused schedule'),
     400: problemDoc('Bad body'),
-    404: problemDoc('JOB_NOT_FOUND or SCHEDULE_NOT_FOUND'),
+    404: problemDoc('JOB_NOT_FOUND or SCHEDULE_NOT_FOUND', JOB_NOT_FOUND_PROBLEM, SCHEDULE_NOT_FOUND_PROBLEM),
     ...bodyProblems,
   },
 });
@@ -66,7 +71,7 @@ export const resumeSchedule = createRoute({
   responses: {
     200: jsonResponse(ScheduleSchema, 'The running schedule'),
     400: problemDoc('Bad body'),
-    404: problemDoc('JOB_NOT_FOUND or SCHEDULE_NOT_FOUND'),
+    404: problemDoc('JOB_NOT_FOUND or SCHEDULE_NOT_FOUND', JOB_NOT_FOUND_PROBLEM, SCHEDULE_NOT_FOUND_PROBLEM),
     ...bodyProblems,
   },
 });
@@ -83,8 +88,8 @@ export const triggerSchedule = createRoute({
   responses: {
     202: jsonResponse(ExecutionSchema, "The tick's run: PENDING or QUEUED, or SKIPPED when the overlap policy skips it"),
     400: problemDoc('Bad body'),
-    404: problemDoc('JOB_NOT_FOUND or SCHEDULE_NOT_FOUND'),
-    409: problemDoc('SCHEDULE_ALREADY_TRIGGERED: a trigger in the same millisecond'),
+    404: problemDoc('JOB_NOT_FOUND or SCHEDULE_NOT_FOUND', JOB_NOT_FOUND_PROBLEM, SCHEDULE_NOT_FOUND_PROBLEM),
+    409: problemDoc('SCHEDULE_ALREADY_TRIGGERED: a trigger in the same millisecond', SCHEDULE_ALREADY_TRIGGERED_PROBLEM),
     ...bodyProblems,
   },
 });

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { MAX_PAUSE_AFTER_FAILURES, OVERLAP_POLICIES, SCHEDULE_DEFAULTS, type ScheduleDefinition } from '../../../../domain/entities/schedule.js';
 import { storableInstant } from '../instant.js';
+import { PAUSE_REQUEST_EXAMPLE, SCHEDULE_REQUEST_EXAMPLE } from './schedule-examples.js';
 
 const wholeSeconds = (max: number, min = 0) =>
   z
@@ -51,7 +52,7 @@ export const ScheduleRequestSchema = z
       deadlineSeconds: input.deadlineSeconds ?? null,
     }),
   )
-  .openapi('ScheduleRequest');
+  .openapi('ScheduleRequest', { example: SCHEDULE_REQUEST_EXAMPLE });
 
 /** The optional body of a pause. */
 export const PauseRequestSchema = z
@@ -62,4 +63,4 @@ export const PauseRequestSchema = z
       .optional()
       .openapi({ description: 'Why the schedule is paused; served as pauseNote' }),
   })
-  .openapi('PauseRequest');
+  .openapi('PauseRequest', { example: PAUSE_REQUEST_EXAMPLE });

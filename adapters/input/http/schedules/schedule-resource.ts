@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { OVERLAP_POLICIES } from '../../../../domain/entities/schedule.js';
 import type { ScheduleView } from '../../../../domain/ports/input/job-schedules.js';
+import { SCHEDULE_EXAMPLE } from './schedule-examples.js';
 import { scheduleResource } from '../../../../domain/entities/representations.js';
 
 export const ScheduleSchema = z
@@ -36,7 +37,7 @@ export const ScheduleSchema = z
     updatedAt: z.string(),
     version: z.number().int(),
   })
-  .openapi('Schedule');
+  .openapi('Schedule', { example: SCHEDULE_EXAMPLE });
 
 export function toScheduleResource({ schedule, nextRunTimes, ended }: ScheduleView): z.infer<typeof ScheduleSchema> {
   return scheduleResource(schedule, nextRunTimes, ended);

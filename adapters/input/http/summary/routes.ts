@@ -1,4 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
+import { STORAGE_UNAVAILABLE_PROBLEM } from '../problem-examples.js';
 import { jsonResponse, problemDoc } from '../responses.js';
 import { SummarySchema } from './summary-resource.js';
 
@@ -10,6 +11,6 @@ export const readSummary = createRoute({
   summary: 'Counts of jobs, schedules and the last day of executions, and the next ticks',
   responses: {
     200: jsonResponse(SummarySchema, 'The summary, as stored now'),
-    503: problemDoc('STORAGE_UNAVAILABLE'),
+    503: problemDoc('STORAGE_UNAVAILABLE', STORAGE_UNAVAILABLE_PROBLEM),
   },
 });

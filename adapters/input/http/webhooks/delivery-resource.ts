@@ -1,5 +1,11 @@
 import { z } from '@hono/zod-openapi';
 import { iso } from '../../../../domain/entities/representations.js';
+import {
+  DELIVERY_ATTEMPT_EXAMPLE,
+  DELIVERY_EXAMPLE,
+  DELIVERY_LIST_EXAMPLE,
+  REPLAYED_EVENTS_EXAMPLE,
+} from './webhook-examples.js';
 import { DELIVERY_STATUSES, type Delivery } from '../../../../domain/entities/webhook.js';
 
 const DeliveryAttemptSchema = z
@@ -10,7 +16,7 @@ const DeliveryAttemptSchema = z
     responseExcerpt: z.string().nullable().openapi({ description: 'The first KiB of the response body' }),
     error: z.string().nullable().openapi({ description: 'Why the attempt did not succeed; null for a 2xx' }),
   })
-  .openapi('DeliveryAttempt');
+  .openapi('DeliveryAttempt', { example: DELIVERY_ATTEMPT_EXAMPLE });
 
 export const DeliverySchema = z
   .object({
@@ -25,11 +31,11 @@ export const DeliverySchema = z
     createdAt: z.string().openapi({ format: 'date-time' }),
     updatedAt: z.string().openapi({ format: 'date-time' }),
   })
-  .openapi('Delivery');
+  .openapi('Delivery', { example: DELIVERY_EXAMPLE });
 
 export const DeliveryListSchema = z
   .object({ deliveries: z.array(DeliverySchema), nextContinuationToken: z.string().nullable() })
-  .openapi('DeliveryList');
+  .openapi('DeliveryList', { example: DELIVERY_LIST_EXAMPLE });
 
 export const ReplayedEventsSchema = z
   .object({
@@ -38,7 +44,7 @@ export const ReplayedEventsSchema = z
       .int()
       .openapi({ description: 'At most 10000 a call; a call made while those are in flight skips them and queues the next' }),
   })
-  .openapi('ReplayedEvents');
+  .openapi('ReplayedEvents', { example: REPLAYED_EVENTS_EXAMPLE });
 
 export function toDeliveryResource(delivery: Delivery): z.infer<typeof DeliverySchema> {
   return {

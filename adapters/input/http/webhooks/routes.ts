@@ -1,8 +1,15 @@
 import { createRoute } from '@hono/zod-openapi';
 import { DeliveryIdParams, WebhookIdParams } from '../path-params.js';
+import { INVALID_CONTINUATION_TOKEN_PROBLEM } from '../problem-examples.js';
 import { jsonBody, jsonBodyChecks, noOptionsBody, optionalJsonBodyChecks } from '../request-body.js';
 import { bodyProblems, jsonResponse, problemDoc } from '../responses.js';
 import { DeliveryListSchema, DeliverySchema, ReplayedEventsSchema } from './delivery-resource.js';
+import {
+  DELIVERY_IN_FLIGHT_PROBLEM,
+  DELIVERY_NOT_FOUND_PROBLEM,
+  WEBHOOK_NOT_FOUND_PROBLEM,
+  WEBHOOK_URL_NOT_ALLOWED_PROBLEM,
+} from './webhook-examples.js';
 import {
   ListDeliveriesQuerySchema,
   ListWebhooksQuerySchema,
@@ -22,7 +29,7 @@ export const createWebhook = createRoute({
   request: { body: jsonBody(WebhookDefinitionSchema) },
   responses: {
     201: jsonResponse(WebhookWithSecretSchema, 'The stored webhook with its secret; Location names it'),
-    400: problemDoc('Invalid, missing or unknown fields, or WEBHOOK_URL_NOT_ALLOWED'),
+    400: problemDoc('Invalid, missing or unknown fields, or WEBHOOK_URL_NOT_ALLOWED', WEBHOOK_URL_NOT_ALLOWED_PROBLEM),
     ...bodyProblems,
   },
 });
@@ -34,7 +41,7 @@ export const listWebhooks = createRoute({
   request: { query: ListWebhooksQuerySchema },
   responses: {
     200: jsonResponse(WebhookListSchema, 'One page of webhooks'),
-    400: problemDoc('Bad limit or continuation token'),
+    400: problemDoc('Bad limit or continuation token', INVALID_CONTINUATION_TOKEN_PROBLEM),
   },
 });
 
@@ -43,7 +50,10 @@ export const getWebhook = createRoute({
   path: '/webhooks/{id}',
   summary: 'Read one webhook',
   request: { params: WebhookIdParams },
-  responses: { 200: jsonResponse(WebhookSchema, 'The webhook'), 404: problemDoc('WEBHOOK_NOT_FOUND') },
+  responses: {
+    200: jsonResponse(WebhookSchema, 'The webhook'),
+    404: problemDoc('WEBHOOK_NOT_FOUND', WEBHOOK_NOT_FOUND_PROBLEM),
+  },
 });
 
 export const replaceWebhook = createRoute({
@@ -55,8 +65,8 @@ export const replaceWebhook = createRoute({
   request: { params: WebhookIdParams, body: jsonBody(WebhookDefinitionSchema) },
   responses: {
     200: jsonResponse(WebhookSchema, 'The replaced webhook'),
-    400: problemDoc('Invalid, missing or unknown fields, or WEBHOOK_URL_NOT_ALLOWED'),
-    404: problemDoc('WEBHOOK_NOT_FOUND'),
+    400: problemDoc('Invalid, missing or unknown fields, or WEBHOOK_URL_NOT_ALLOWED', WEBHOOK_URL_NOT_ALLOWED_PROBLEM),
+    404: problemDoc('WEBHOOK_NOT_FOUND', WEBHOOK_NOT_FOUND_PROBLEM),
     ...bodyProblems,
   },
 });
@@ -66,7 +76,7 @@ export const deleteWebhook = createRoute({
   path: '/webhooks/{id}',
   summary: 'Delete a webhook with its deliveries',
   request: { params: WebhookIdParams },
-  responses: { 204: { description: 'Deleted' }, 404: problemDoc('WEBHOOK_NOT_FOUND') },
+  responses: { 204: { description: 'Deleted' }, 404: problemDoc('WEBHOOK_NOT_FOUND', WEBHOOK_NOT_FOUND_PROBLEM) },
 });
 
 export const rotateWebhookSecret = createRoute({
@@ -81,7 +91,7 @@ export const rotateWebhookSecret = createRoute({
   responses: {
     200: jsonResponse(WebhookWithSecretSchema, 'The webhook with its new secret'),
     400: problemDoc('Bad body'),
-    404: problemDoc('WEBHOOK_NOT_FOUND'),
+    404: problemDoc('WEBHOOK_NOT_FOUND', WEBHOOK_NOT_FOUND_PROBLEM),
     ...bodyProblems,
   },
 });
@@ -93,8 +103,8 @@ export const listDeliveries = createRoute({
   request: { params: WebhookIdParams, query: ListDeliveriesQuerySchema },
   responses: {
     200: jsonResponse(DeliveryListSchema, 'One page of deliveries'),
-    400: problemDoc('Bad limit, status or continuation token'),
-    404: problemDoc('WEBHOOK_NOT_FOUND'),
+    400: problemDoc('Bad limit, status or continuation token', INVALID_CONTINUATION_TOKEN_PROBLEM),
+    404: problemDoc('WEBHOOK_NOT_FOUND', WEBHOOK_NOT_FOUND_PROBLEM),
   },
 });
 
@@ -103,7 +113,10 @@ export const getDelivery = createRoute({
   path: '/webhooks/{id}/deliveries/{deliveryId}',
   summary: 'One delivery with its attempts',
   request: { params: DeliveryIdParams },
-  responses: { 200: jsonResponse(DeliverySchema, 'The delivery'), 404: problemDoc('WEBHOOK_NOT_FOUND or DELIVERY_NOT_FOUND') },
+  responses: {
+    200: jsonResponse(DeliverySchema, 'The delivery'),
+    404: problemDoc('WEBHOOK_NOT_FOUND or DELIVERY_NOT_FOUND', WEBHOOK_NOT_FOUND_PROBLEM, DELIVERY_NOT_FOUND_PROBLEM),
+  },
 });
 
 export const replayDelivery = createRoute({
@@ -116,8 +129,15 @@ export const replayDelivery = createRoute({
   responses: {
     202: jsonResponse(DeliverySchema, 'The new delivery, pending'),
     400: problemDoc('Bad body'),
-    404: problemDoc('WEBHOOK_NOT_FOUND, or DELIVERY_NOT_FOUND (also when its event is past retention)'),
-    409: problemDoc('DELIVERY_IN_FLIGHT: the event is still being delivered to this webhook'),
+    404: problemDoc(
+      'WEBHOOK_NOT_FOUND, or DELIVERY_NOT_FOUND (also when its event is past retention)',
+      WEBHOOK_NOT_FOUND_PROBLEM,
+      DELIVERY_NOT_FOUND_PROBLEM,
+    ),
+    409: problemDoc(
+      'DELIVERY_IN_FLIGHT: the event is still being delivered to this webhook',
+      DELIVERY_IN_FLIGHT_PROBLEM,
+    ),
     ...bodyProblems,
   },
 });
@@ -133,7 +153,7 @@ export const replayEventsSince = createRoute({
   responses: {
     202: jsonResponse(ReplayedEventsSchema, 'How many deliveries were queued'),
     400: problemDoc('Bad or missing since, or bad body'),
-    404: problemDoc('WEBHOOK_NOT_FOUND'),
+    404: problemDoc('WEBHOOK_NOT_FOUND', WEBHOOK_NOT_FOUND_PROBLEM),
     ...bodyProblems,
   },
 });
@@ -148,7 +168,7 @@ export const sendTestEvent = createRoute({
   responses: {
     202: jsonResponse(DeliverySchema, 'The delivery of the test event, pending'),
     400: problemDoc('Bad body'),
-    404: problemDoc('WEBHOOK_NOT_FOUND'),
+    404: problemDoc('WEBHOOK_NOT_FOUND', WEBHOOK_NOT_FOUND_PROBLEM),
     ...bodyProblems,
   },
 });

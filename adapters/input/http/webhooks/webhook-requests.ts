@@ -3,6 +3,7 @@ import { DELIVERY_STATUSES, EVENT_TYPE_GLOB, type WebhookDefinition } from '../.
 import { storableInstant } from '../instant.js';
 import { labelKey, labelValue } from '../jobs/job-definition.js';
 import { pageQuery } from '../pagination.js';
+import { WEBHOOK_DEFINITION_EXAMPLE } from './webhook-examples.js';
 
 const MAX_EVENT_TYPES = 50;
 
@@ -50,7 +51,7 @@ export const WebhookDefinitionSchema = z
       enabled: input.enabled,
     }),
   )
-  .openapi('WebhookDefinition');
+  .openapi('WebhookDefinition', { example: WEBHOOK_DEFINITION_EXAMPLE });
 
 export const ListWebhooksQuerySchema = z.strictObject({ ...pageQuery });
 

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { iso } from '../../../../domain/entities/representations.js';
 import type { Webhook } from '../../../../domain/entities/webhook.js';
+import { WEBHOOK_EXAMPLE, WEBHOOK_LIST_EXAMPLE, WEBHOOK_WITH_SECRET_EXAMPLE } from './webhook-examples.js';
 import type { WebhookWithSecret } from '../../../../domain/ports/input/webhooks.js';
 
 /** A webhook as every answer shows it: never with its secret. */
@@ -23,16 +24,16 @@ export const WebhookSchema = z
     createdAt: z.string().openapi({ format: 'date-time' }),
     updatedAt: z.string().openapi({ format: 'date-time' }),
   })
-  .openapi('Webhook');
+  .openapi('Webhook', { example: WEBHOOK_EXAMPLE });
 
 /** The answer of create and rotate-secret: the one time the secret is shown. */
 export const WebhookWithSecretSchema = WebhookSchema.extend({
   secret: z.string().openapi({ description: 'The signing secret (Standard Webhooks); shown this once, keep it' }),
-}).openapi('WebhookWithSecret');
+}).openapi('WebhookWithSecret', { example: WEBHOOK_WITH_SECRET_EXAMPLE });
 
 export const WebhookListSchema = z
   .object({ webhooks: z.array(WebhookSchema), nextContinuationToken: z.string().nullable() })
-  .openapi('WebhookList');
+  .openapi('WebhookList', { example: WEBHOOK_LIST_EXAMPLE });
 
 export type WebhookResource = z.infer<typeof WebhookSchema>;
 
