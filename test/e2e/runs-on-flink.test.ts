@@ -158,6 +158,17 @@ describe.skipIf(skipReason)('runs on a real Flink cluster', () => {
     expect((await call('POST', `/api/v1/jobs/${job.id}/stop`)).body).toMatchObject({ code: 'JOB_NOT_RUNNING' });
   });
 
+  it('says why a stop took no savepoint when an operator declines it', async () => {
+    const job = await createJob('nosnapshot', { mode: 'nosnapshot' });
+    const running = await until((await start(job.id)).id, ['RUNNING', 'FAILED']);
+    expect(running.status, JSON.stringify(running.error)).toBe('RUNNING');
+    await tasksRunning(running.flinkJobId!);
+    expect((await call('POST', `/api/v1/jobs/${job.id}/stop`)).status).toBe(202);
+    const ended = await until(running.id, ['STOPPED', 'FAILED']);
+    console.log('NOSNAPSHOT', JSON.stringify(ended, null, 1));
+    expect(ended.savepointPath).toBeNull();
+  });
+
   it('refuses a JAR whose checksum does not match, uploading nothing, and a jarURL on another host', async () => {
     const jarsBefore = await jarCount();
     const job = await createJob('checksum', { mode: 'bounded' }, { jarSha256: '0'.repeat(64) });
