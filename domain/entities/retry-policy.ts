@@ -22,9 +22,10 @@ export const MAX_ATTEMPTS_LIMIT = 10;
 
 /**
  * Failures that another attempt cannot mend, or that are not failures of the job: the job is gone, its JAR URL is
- * refused, or someone cancelled the Flink job outside this service (a stop by other means).
+ * refused, someone cancelled the Flink job outside this service (a stop by other means), or a stop's savepoint
+ * took the job down (the run was being stopped).
  */
-export const NOT_RETRIED_CODES: readonly string[] = ['JOB_NOT_FOUND', 'JAR_URL_NOT_ALLOWED', 'FLINK_JOB_CANCELLED'];
+export const NOT_RETRIED_CODES: readonly string[] = ['JOB_NOT_FOUND', 'JAR_URL_NOT_ALLOWED', 'FLINK_JOB_CANCELLED', 'SAVEPOINT_FAILED'];
 
 /** The wait before the retry that follows failed attempt `attempt` (1 = the first run). */
 export function retryDelayMs(policy: RetryPolicy, attempt: number): number {

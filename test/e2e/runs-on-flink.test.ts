@@ -158,6 +158,25 @@ describe.skipIf(skipReason)('runs on a real Flink cluster', () => {
     expect((await call('POST', `/api/v1/jobs/${job.id}/stop`)).body).toMatchObject({ code: 'JOB_NOT_RUNNING' });
   });
 
+  it('ends a stop whose savepoint an operator declines, taking the job down, FAILED with SAVEPOINT_FAILED', async () => {
+    // The test job runs with no restart strategy: the declined snapshot fails its task, and so the job.
+    const job = await createJob('nosnapshot', { mode: 'nosnapshot' });
+    const running = await until((await start(job.id)).id, ['RUNNING', 'FAILED']);
+    expect(running.status, JSON.stringify(running.error)).toBe('RUNNING');
+    await tasksRunning(running.flinkJobId!);
+    expect((await call('POST', `/api/v1/jobs/${job.id}/stop`)).status).toBe(202);
+    const ended = await until(running.id, ['STOPPED', 'FAILED']);
+    expect(ended, JSON.stringify(ended.history)).toMatchObject({
+      status: 'FAILED',
+      savepointPath: null,
+      error: {
+        code: 'SAVEPOINT_FAILED',
+        message: "The stop's savepoint failed and the job went down with it: java.lang.UnsupportedOperationException: Not supported yet",
+      },
+    });
+    expect((await call('GET', `/api/v1/jobs/${job.id}/executions`)).body.executions).toHaveLength(1);
+  });
+
   it('refuses a JAR whose checksum does not match, uploading nothing, and a jarURL on another host', async () => {
     const jarsBefore = await jarCount();
     const job = await createJob('checksum', { mode: 'bounded' }, { jarSha256: '0'.repeat(64) });

@@ -21,7 +21,7 @@ export const logLines = (output: string) =>
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 /** Starts the real service entry point (from source, with the node running the tests) on an ephemeral port. */
-export function startServiceProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<ServiceProcess> {
+export function startServiceProcess(env: Record<string, string>, timeoutMs = 90_000): Promise<ServiceProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'cmd', 'server.ts')], {
     cwd: projectRoot,
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },

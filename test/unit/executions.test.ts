@@ -380,6 +380,31 @@ describe('stopping a run', () => {
     ]);
   });
 
+  it('ends FAILED with SAVEPOINT_FAILED, not retried, when the savepoint took the job down', async () => {
+    const { service, job, startAndLaunch, flink, follower, executions } = await setup(
+      { retryPolicy: { maxAttempts: 3, backoffSeconds: 1, backoffMultiplier: 2, maxBackoffSeconds: 10 } },
+      { savepointDir: 'file:///sp' },
+    );
+    const execution = await startAndLaunch();
+    await service.stopJob(job.id, {}, audit);
+    await follower.followUp(execution.id);
+    flink.savepoint = { kind: 'failed', cause: 'java.lang.UnsupportedOperationException: Not supported yet' };
+    flink.jobs.set(execution.flinkJobId, 'failed');
+    await follower.followUp(execution.id);
+    expect(await executions.findById(execution.id)).toMatchObject({
+      status: 'FAILED',
+      error: {
+        code: 'SAVEPOINT_FAILED',
+        message: "The stop's savepoint failed and the job went down with it: java.lang.UnsupportedOperationException: Not supported yet",
+      },
+    });
+    expect(stoppingDetails(await executions.findById(execution.id))).toEqual([
+      'stop with savepoint requested by test-key',
+      'savepoint failed: java.lang.UnsupportedOperationException: Not supported yet; cancelling instead',
+    ]);
+    expect(await executions.findQueuedForJob(job.id)).toEqual([]);
+  });
+
   it('cancels straight away without a savepoint folder', async () => {
     const { service, job, startAndLaunch, flink, follower, executions } = await setup();
     const execution = await startAndLaunch();

@@ -114,6 +114,18 @@ describe('error reduction beyond the captured bodies', () => {
     expect(rootCauseOf(trace)).toBe('java.lang.IllegalStateException: the real one\nspanning two lines');
   });
 
+  it('names the class once when a serialized copy repeats it in its message', () => {
+    const trace = [
+      'java.util.concurrent.CompletionException: java.lang.RuntimeException: checkpoint declined',
+      'Caused by: java.lang.UnsupportedOperationException: java.lang.UnsupportedOperationException: Not supported yet',
+      '\tat com.example.flinkjob.RefuseSnapshot.snapshotState(RefuseSnapshot.java:32)',
+    ].join('\n');
+    expect(rootCauseOf(trace)).toBe('java.lang.UnsupportedOperationException: Not supported yet');
+    expect(rootCauseOf('java.lang.IllegalStateException: java.io.IOException: disk full')).toBe(
+      'java.lang.IllegalStateException: java.io.IOException: disk full',
+    );
+  });
+
   it('keeps plain messages and cuts short what is not Flink JSON', () => {
     expect(causeOfErrorBody('{"errors":["Service temporarily unavailable due to an ongoing leader election. Please refresh."]}')).toBe(
       'Service temporarily unavailable due to an ongoing leader election. Please refresh.',

@@ -11,6 +11,11 @@ const END_OF_HEADER = /^(\s+at |\s+\.\.\. \d+ more|\s+Suppressed: |Caused by: |E
 const REST_HANDLER_EXCEPTION = /^org\.apache\.flink\.runtime\.rest\.(?:handler\.RestHandlerException|NotFoundException): /;
 /** Flink 1.x names it after the job, 2.x after the application the job belongs to. */
 const DUPLICATE_SUBMISSION = /^\S*\.Duplicate(?:Job|Application)SubmissionException\b/;
+/**
+ * A cause carried across as Flink's serialized copy, whose message is the original's `toString()`: the class comes
+ * twice (`java.lang.UnsupportedOperationException: java.lang.UnsupportedOperationException: Not supported yet`).
+ */
+const REPEATED_CLASS = /^([\w.$]+): \1: /;
 /** The restart strategy's wrapper around a task failure: the failure itself is its cause or a concurrent exception. */
 const RECOVERY_SUPPRESSED = /^\S*JobException: Recovery is suppressed by /;
 
@@ -31,7 +36,7 @@ export function rootCauseOf(stackTrace: string): string {
     if (END_OF_HEADER.test(line)) break;
     header.push(line);
   }
-  return header.join('\n').trim().replace(REST_HANDLER_EXCEPTION, '');
+  return header.join('\n').trim().replace(REST_HANDLER_EXCEPTION, '').replace(REPEATED_CLASS, '$1: ');
 }
 
 /**

@@ -100,6 +100,7 @@ export class ExecutionFollower {
         });
       case 'failed': {
         const cause = await this.flink.failureCause(execution.flinkJobId).catch(() => 'Flink reported no cause');
+        if (stop?.savepointTriggerId) return this.endSavepointFailed(execution, stop.savepointTriggerId, cause);
         return this.ending.end(execution, 'FAILED', { error: { code: 'FLINK_JOB_FAILED', message: cause } });
       }
       case 'not-found':
@@ -122,6 +123,19 @@ export class ExecutionFollower {
       if (status.kind === 'completed') savepointPath = status.location;
     }
     return this.ending.end(execution, 'STOPPED', { savepointPath, detail: savepointPath && `savepoint ${savepointPath}` });
+  }
+
+  /**
+   * A job that failed while its stop-with-savepoint was under way: the savepoint attempt brought it down (an
+   * operator that cannot be snapshotted, with no restart strategy). The savepoint's own cause says why; it is not
+   * a failure of the job's work, so the run says so (SAVEPOINT_FAILED, never retried) rather than FLINK_JOB_FAILED.
+   */
+  private async endSavepointFailed(execution: Execution, triggerId: string, jobCause: string): Promise<boolean> {
+    const savepoint = await this.flink.savepointStatus(execution.flinkJobId, triggerId).catch(() => undefined);
+    const cause = savepoint?.kind === 'failed' ? savepoint.cause : jobCause;
+    return this.ending.end(execution, 'FAILED', {
+      error: { code: 'SAVEPOINT_FAILED', message: `The stop's savepoint failed and the job went down with it: ${cause}` },
+    });
   }
 
   private endTimedOut(execution: Execution): Promise<boolean> {

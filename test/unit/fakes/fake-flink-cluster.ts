@@ -77,7 +77,8 @@ export class FakeFlinkCluster implements FlinkCluster {
   async cancel(flinkJobId: string): Promise<void> {
     this.check();
     this.cancelled.push(flinkJobId);
-    this.jobs.set(flinkJobId, 'canceled');
+    // Like Flink: a job that already ended stays as it ended.
+    if (!['finished', 'failed', 'canceled'].includes(this.jobs.get(flinkJobId) ?? '')) this.jobs.set(flinkJobId, 'canceled');
   }
 
   async stopWithSavepoint(flinkJobId: string, options: { drain: boolean; targetDirectory: string | null }): Promise<string> {

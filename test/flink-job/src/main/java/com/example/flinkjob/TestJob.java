@@ -14,12 +14,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Test job with four behaviours, chosen by the first program argument or by {@code --mode <m>}:
+ * Test job with five behaviours, chosen by the first program argument or by {@code --mode <m>}:
  *
  * <ul>
  *   <li>{@code bounded} - processes {@code --count} (default 1000) numbers and finishes.
  *   <li>{@code unbounded} - emits one number every {@code --delay-ms} (default 50) ms until it is
  *       stopped or cancelled; supports stop-with-savepoint and restoring from that savepoint.
+ *   <li>{@code nosnapshot} - like {@code unbounded}, but an operator declines every checkpoint and
+ *       savepoint ({@code UnsupportedOperationException("Not supported yet")}).
  *   <li>{@code fail} - a task throws {@code RuntimeException("TestJob task failure: <message>")},
  *       so the job ends FAILED.
  *   <li>{@code mainfail} - {@code main()} throws {@code IllegalArgumentException("TestJob main
@@ -94,6 +96,19 @@ public final class TestJob {
                 env.execute("TestJob unbounded");
                 break;
             }
+            case "nosnapshot": {
+                env.fromSequence(0, Long.MAX_VALUE)
+                        .name("sequence")
+                        .uid("nosnapshot-source")
+                        .map(new RefuseSnapshot(parseLong(options, "delay-ms", 50L)))
+                        .name("refuse-snapshot")
+                        .uid("nosnapshot-map")
+                        .sinkTo(new DiscardingSink<>())
+                        .name("discard")
+                        .uid("nosnapshot-sink");
+                env.execute("TestJob nosnapshot");
+                break;
+            }
             case "fail": {
                 long failAt = parseLong(options, "fail-at", 3L);
                 env.fromSequence(1, 1_000_000L)
@@ -112,7 +127,7 @@ public final class TestJob {
                 throw new IllegalArgumentException(
                         "TestJob: unknown mode '"
                                 + mode
-                                + "' (expected bounded, unbounded, fail or mainfail)");
+                                + "' (expected bounded, unbounded, nosnapshot, fail or mainfail)");
         }
     }
 
