@@ -69,5 +69,6 @@ describe('embedded PGlite', () => {
       reachable: true,
       migrated: true,
     });
-  });
+    // A first start on disk runs initdb in a child process: well over the default on a busy machine.
+  }, 90_000);
 });
