@@ -38,12 +38,13 @@ describe.skipIf(skipReason)('backfills on a real Flink cluster', () => {
 
   const call = (method: string, path: string, body?: unknown) => callService(service.baseUrl, method, path, body);
 
-  it('runs a backfill of 5 daily ticks of the bounded job: every run SUCCEEDS on Flink, one per tick', async () => {
+  it('runs a backfill of 5 daily ticks of the bounded job: every run SUCCEEDS on Flink, one per tick, each with its day', async () => {
     const job = await call('POST', '/api/v1/jobs', {
       name: `backfilled-${Date.now()}`,
       jarURL: '/jars/flink-test-job.jar',
       entryClass: TEST_JOB_CLASS,
       config: { mode: 'bounded' },
+      args: ['--date', '{{dataIntervalStart | date:"yyyy-MM-dd"}}'],
     });
     expect(job.status).toBe(201);
     const jobId = job.body.id as string;
@@ -70,9 +71,14 @@ describe.skipIf(skipReason)('backfills on a real Flink cluster', () => {
       scheduledFor: string;
       status: string;
       flinkJobId: string;
+      programArgs: string[];
     }[];
     expect(runs.map((run) => run.scheduledFor).sort()).toEqual(created.body.ticks);
     expect(runs.every((run) => run.trigger === 'backfill' && run.status === 'SUCCEEDED')).toBe(true);
     for (const run of runs) expect((await flinkGet<{ state: string }>(`/jobs/${run.flinkJobId}`)).state).toBe('FINISHED');
+    // Each tick's run got the day its data interval starts on (the midnight before its tick, in UTC): five days.
+    const dayBefore = (tick: string) => new Date(Date.parse(tick) - 24 * 3600_000).toISOString().slice(0, 10);
+    for (const run of runs) expect(run.programArgs).toEqual(['--mode', 'bounded', '--date', dayBefore(run.scheduledFor)]);
+    expect(new Set(runs.map((run) => run.programArgs.at(-1))).size).toBe(5);
   }, 240_000);
 });
