@@ -149,10 +149,16 @@ describe('pauseAfterFailures', () => {
     expect((await view()).schedule).toMatchObject({ paused: true, counters: { consecutiveFailures: 1 } });
   });
 
-  it('does not count manual runs', async () => {
+  it('does not count manual runs, which carry a scheduledFor too', async () => {
     const { launcher, flink, view, job, clock, executions } = await setup({ pauseAfterFailures: 1 });
     flink.refuseRunWith = 'java.lang.IllegalStateException: no input';
-    const manual = newExecution({ id: '00000000-0000-4000-8000-0000000000ff', jobId: job.id, trigger: 'manual', now: clock.now() });
+    const manual = newExecution({
+      id: '00000000-0000-4000-8000-0000000000ff',
+      jobId: job.id,
+      trigger: 'manual',
+      scheduledFor: clock.now(),
+      now: clock.now(),
+    });
     await executions.insert(manual, { exclusive: true });
     await launcher.launch(manual.id);
     expect((await executions.findById(manual.id))!.status).toBe('FAILED');

@@ -1,5 +1,6 @@
 import { deadlineNewlyMissed, type Execution } from '../../entities/execution.js';
 import { scheduleEvent } from '../../entities/event.js';
+import { MAX_ATTEMPTS_LIMIT } from '../../entities/retry-policy.js';
 import { afterScheduledRun, type ScheduledRunEnd } from '../../entities/schedule-controls.js';
 import type { Clock } from '../../ports/output/clock.js';
 import type { ExecutionRepository } from '../../ports/output/execution-repository.js';
@@ -40,9 +41,9 @@ export class ScheduledRunOutcomes {
     await this.tell(ended, { executionId: ended.id, outcome, deadlineMissed: ended.deadlineMissed && !before.deadlineMissed });
   }
 
-  /** A schedule's runs only: manual runs (and their retries) have no tick. */
+  /** A schedule's runs only: manual and backfill runs (and their retries) are not its own. */
   private async tell(execution: Execution, end: ScheduledRunEnd): Promise<void> {
-    if (!execution.scheduledFor || (!end.outcome && !end.deadlineMissed)) return;
+    if ((!end.outcome && !end.deadlineMissed) || !(await this.isScheduleRun(execution))) return;
     const now = this.clock.now();
     await this.schedules.update(execution.jobId, (schedule) => {
       const { schedule: changed, pausedNow } = afterScheduledRun(schedule, end, now);
@@ -50,5 +51,18 @@ export class ScheduledRunOutcomes {
       const events = pausedNow ? [scheduleEvent('schedule.paused', scheduleView(() => [], changed, now), now)] : [];
       return { schedule: changed, events };
     });
+  }
+
+  /**
+   * Whether the run is a tick of its job's schedule, or a retry of one. Every run carries a `scheduledFor` (a manual
+   * run its start time), so what tells is how the first attempt came about.
+   */
+  private async isScheduleRun(execution: Execution): Promise<boolean> {
+    let run: Execution | undefined = execution;
+    // A retry names the run it retries; a chain is at most MAX_ATTEMPTS_LIMIT long.
+    for (let hops = 0; run?.trigger === 'retry' && run.retryOf && hops <= MAX_ATTEMPTS_LIMIT; hops++) {
+      run = await this.executions.findById(run.retryOf);
+    }
+    return run?.trigger === 'schedule';
   }
 }
