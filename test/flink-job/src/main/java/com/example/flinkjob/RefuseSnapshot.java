@@ -12,18 +12,15 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 final class RefuseSnapshot implements MapFunction<Long, Long>, CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     static final String MESSAGE = "Not supported yet";
-    private final long delayMs;
+    private final TestJob.Throttle throttle;
 
     RefuseSnapshot(long delayMs) {
-        this.delayMs = delayMs;
+        this.throttle = new TestJob.Throttle(delayMs);
     }
 
     @Override
     public Long map(Long value) throws Exception {
-        if (delayMs > 0) {
-            Thread.sleep(delayMs);
-        }
-        return value;
+        return throttle.map(value);
     }
 
     @Override
