@@ -107,7 +107,7 @@ export function ticksToRun(ticks: Date[], newestRuns: ReadonlyMap<number, Execut
 
 /** A running backfill, locked for this instance, and what deciding its next runs needs to know. */
 export interface BackfillClaim {
-  backfill: Pick<Backfill, 'id' | 'jobId' | 'maxActive' | 'requestedBy'>;
+  backfill: Backfill;
   /** Whether its job still exists (not deleted). */
   jobLive: boolean;
   /** Its runs that are queued (a retry's back-off) or active. */

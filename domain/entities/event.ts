@@ -1,3 +1,4 @@
+import type { Backfill } from './backfill.js';
 import type { Execution, ExecutionStatus } from './execution.js';
 import type { Job } from './job.js';
 import { executionResource, jobDefinitionResource, scheduleResource } from './representations.js';
@@ -18,6 +19,9 @@ export const EVENT_TYPES = [
   'job.created',
   'job.replaced',
   'job.deleted',
+  'backfill.created',
+  'backfill.completed',
+  'backfill.cancelled',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -78,6 +82,24 @@ export function scheduleEvent(
   time: Date,
 ): NewEvent {
   return { type, subject: view.schedule.jobId, time, data: scheduleResource(view.schedule, view.nextRunTimes, view.ended) };
+}
+
+/**
+ * An event about a backfill: it carries the backfill as stored, with its state after the change (its progress is
+ * read from `GET /api/v1/backfills/:id`; a completed backfill has run every tick).
+ */
+export function backfillEvent(
+  type: 'backfill.created' | 'backfill.completed' | 'backfill.cancelled',
+  backfill: Backfill,
+  time: Date,
+): NewEvent {
+  const { from, to, createdAt, updatedAt, ...rest } = backfill;
+  return {
+    type,
+    subject: backfill.jobId,
+    time,
+    data: { ...rest, from: from.toISOString(), to: to.toISOString(), createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() },
+  };
 }
 
 /** Ticks that came due while no replica fired them and that will not run (see `catchUp`). */

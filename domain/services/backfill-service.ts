@@ -8,6 +8,7 @@ import {
   type BackfillClaim,
   type BackfillRequest,
 } from '../entities/backfill.js';
+import { backfillEvent } from '../entities/event.js';
 import { newExecution, type Execution } from '../entities/execution.js';
 import { isEntityId } from '../entities/ids.js';
 import type { Job } from '../entities/job.js';
@@ -70,10 +71,13 @@ export class BackfillService implements JobBackfills, BackfillRuns {
       createdAt: now,
       updatedAt: now,
     };
+    const events = [backfillEvent('backfill.created', backfill, now)];
+    if (backfill.state === 'completed') events.push(backfillEvent('backfill.completed', backfill, now));
     await this.audited.run(audit, ({ backfills }) => backfills.insert(backfill, ticks), () => ({
       resourceId: jobId,
       versionBefore: job.version,
       versionAfter: job.version,
+      events,
     }));
     await this.wake.announce(jobId).catch(() => undefined);
     return { ticks, progress: { backfill, runs: {}, ticksStarted: 0, ticksFinished: 0 } };
@@ -94,10 +98,12 @@ export class BackfillService implements JobBackfills, BackfillRuns {
     const { backfill } = await this.getBackfill(backfillId);
     if (backfill.state === 'completed') throw new BackfillEndedError(backfillId, backfill.state);
     if (backfill.state === 'running') {
-      const record = { resourceId: backfillId, versionBefore: null, versionAfter: null };
+      const now = this.clock.now();
+      const event = backfillEvent('backfill.cancelled', { ...backfill, state: 'cancelled', updatedAt: now }, now);
+      const record = { resourceId: backfillId, versionBefore: null, versionAfter: null, events: [event] };
       const cancelled = await this.audited.run(
         audit,
-        ({ backfills }) => backfills.changeState(backfillId, 'running', 'cancelled', this.clock.now()),
+        ({ backfills }) => backfills.changeState(backfillId, 'running', 'cancelled', now),
         (changed) => (changed ? record : undefined),
       );
       // Completed meanwhile by a claim: nothing was left to cancel.
@@ -126,7 +132,8 @@ export class BackfillService implements JobBackfills, BackfillRuns {
         now,
       }),
     );
-    return { executions, state };
+    const events = state ? [backfillEvent(`backfill.${state}`, { ...claim.backfill, state, updatedAt: now }, now)] : [];
+    return { executions, state, events };
   }
 
   /** The ticks the backfill runs, up to now; refuses a job without schedule, and a range that is backwards or too large. */

@@ -35,6 +35,10 @@ describe.each(backends)('backfills through the API on $name', (backend) => {
   }
   const backfill = (jobId: string, body: Record<string, unknown>) =>
     api.request(`/api/v1/jobs/${jobId}/backfills`, { method: 'POST', json: { reprocess: 'missing', maxActive: 2, ...body } });
+  const eventsOf = async (jobId: string) =>
+    ((await (await api.request(`/api/v1/events?jobId=${jobId}&limit=100`)).json()).events as { type: string; data: { id: string; state: string } }[])
+      .filter((event) => event.type.startsWith('backfill.'))
+      .map((event) => [event.type, event.data.id, event.data.state]);
   const stored = async (jobId: string) => ({
     backfills: await databaseOf(api.container).db.select().from(backfills).where(eq(backfills.jobId, jobId)),
     runs: await databaseOf(api.container).db.select().from(jobExecutions).where(eq(jobExecutions.jobId, jobId)),
@@ -100,6 +104,10 @@ describe.each(backends)('backfills through the API on $name', (backend) => {
     } finally {
       await loop.stop();
     }
+    expect(await eventsOf(jobId)).toEqual([
+      ['backfill.created', plan.backfill.id, 'running'],
+      ['backfill.completed', plan.backfill.id, 'completed'],
+    ]);
     const runs = (await stored(jobId)).runs;
     expect(runs.map((run) => run.scheduledFor!.toISOString()).sort()).toEqual(plan.ticks);
     expect(runs.every((run) => run.trigger === 'backfill' && run.backfillId === plan.backfill.id && !run.exclusive)).toBe(true);
@@ -113,6 +121,29 @@ describe.each(backends)('backfills through the API on $name', (backend) => {
     expect((await (await backfill(jobId, { from: midnight(6), to: midnight(1), dryRun: true })).json()).tickCount).toBe(0);
     const again = await (await backfill(jobId, { from: midnight(6), to: midnight(1), reprocess: 'failed', dryRun: true })).json();
     expect(again.tickCount).toBe(5);
+  });
+
+  it.skipIf(backend.skipReason)('cancels the backfills of a deleted job at their next claim, starting none of their ticks', async () => {
+    const jobId = await scheduledJob();
+    const { backfill: created } = await (await backfill(jobId, { from: midnight(4), to: midnight(1) })).json();
+    expect((await api.request(`/api/v1/jobs/${jobId}`, { method: 'DELETE' })).status).toBe(204);
+    const loop = api.container.resolve<SchedulerLoop>(TOKENS.SchedulerLoop);
+    loop.start();
+    try {
+      await waitFor(
+        async () => (await databaseOf(api.container).db.select().from(backfills).where(eq(backfills.id, created.id)))[0],
+        (row) => row?.state === 'cancelled',
+        30_000,
+        "the deleted job's backfill to be cancelled",
+      );
+    } finally {
+      await loop.stop();
+    }
+    expect((await stored(jobId)).runs).toEqual([]);
+    expect(await eventsOf(jobId)).toEqual([
+      ['backfill.created', created.id, 'running'],
+      ['backfill.cancelled', created.id, 'cancelled'],
+    ]);
   });
 
   it.skipIf(backend.skipReason)('cancels a running backfill; lists, reads and refuses what cannot be done', async () => {
@@ -135,5 +166,12 @@ describe.each(backends)('backfills through the API on $name', (backend) => {
     await expectProblem(await api.request('/api/v1/backfills/not-an-id/cancel', { method: 'POST' }), 404, 'BACKFILL_NOT_FOUND');
     const audit = await databaseOf(api.container).db.select().from(auditEvents).where(eq(auditEvents.resourceId, created.id));
     expect(audit.map((row) => row.action)).toEqual(['backfill.cancel']);
+    // One event per change: the second cancel changed nothing; an empty range is created completed.
+    expect(await eventsOf(jobId)).toEqual([
+      ['backfill.created', created.id, 'running'],
+      ['backfill.cancelled', created.id, 'cancelled'],
+      ['backfill.created', nothing.backfill.id, 'completed'],
+      ['backfill.completed', nothing.backfill.id, 'completed'],
+    ]);
   });
 });

@@ -68,7 +68,7 @@ describe.each(backends)('GET /api/v1/executions on $name', (backend) => {
       ops: await createJob(api, 'ops', { team: 'ops' }),
     };
     const statuses: ExecutionStatus[] = ['RUNNING', 'FAILED', 'SUCCEEDED', 'SKIPPED', 'QUEUED'];
-    const triggers: ExecutionTrigger[] = ['manual', 'schedule', 'retry'];
+    const triggers: ExecutionTrigger[] = ['manual', 'schedule', 'retry', 'backfill'];
     const jobIds = Object.values(jobs);
     const base = Date.parse('2026-06-01T00:00:00.000Z');
     runs = await storeRuns(
@@ -76,7 +76,7 @@ describe.each(backends)('GET /api/v1/executions on $name', (backend) => {
       Array.from({ length: 30 }, (_, i) => ({
         jobId: jobIds[i % 3]!,
         status: statuses[i % 5]!,
-        trigger: triggers[Math.floor(i / 2) % 3]!,
+        trigger: triggers[Math.floor(i / 2) % 4]!,
         // Pairs share a creation time: the id orders them.
         createdAt: new Date(base + Math.floor(i / 2) * 60_000),
       })),
@@ -108,6 +108,8 @@ describe.each(backends)('GET /api/v1/executions on $name', (backend) => {
     expect(await list('status=RUNNING')).toEqual(only((run) => run.status === 'RUNNING'));
     expect(await list('status=RUNNING&status=FAILED')).toEqual(only((run) => ['RUNNING', 'FAILED'].includes(run.status)));
     expect(await list('trigger=retry')).toEqual(only((run) => run.trigger === 'retry'));
+    expect(await list('trigger=backfill')).toEqual(only((run) => run.trigger === 'backfill'));
+    expect(await list('trigger=backfill')).not.toEqual([]);
     expect(await list(`jobId=${jobs.ops}`)).toEqual(only((run) => run.jobId === jobs.ops));
     expect(await list('label=team:data')).toEqual(only((run) => run.jobId !== jobs.ops));
     expect(await list('label=team:data&label=tier:gold')).toEqual(only((run) => run.jobId === jobs.gold));

@@ -6,7 +6,7 @@ import {
   BackfillTooLargeError,
   InvalidBackfillError,
 } from '../../domain/backfill-errors.js';
-import { MAX_BACKFILL_TICKS, nextBackfillStep, rangeTicks, ticksToRun, type BackfillRequest } from '../../domain/entities/backfill.js';
+import { MAX_BACKFILL_TICKS, nextBackfillStep, rangeTicks, ticksToRun, type Backfill, type BackfillRequest } from '../../domain/entities/backfill.js';
 import { newExecution, type Execution, type ExecutionStatus } from '../../domain/entities/execution.js';
 import { createJob } from '../../domain/entities/job.js';
 import { createSchedule, SCHEDULE_DEFAULTS } from '../../domain/entities/schedule.js';
@@ -80,7 +80,11 @@ describe('ticksToRun: what `reprocess` selects', () => {
 });
 
 describe('nextBackfillStep: slots, order and the end', () => {
-  const backfill = { id: 'b', jobId: 'j', maxActive: 3, requestedBy: 'alice' };
+  const created = at('2026-11-30T00:00:00Z');
+  const backfill: Backfill = {
+    id: 'b', jobId: 'j', from: at('2026-11-01T00:00:00Z'), to: at('2026-11-05T00:00:00Z'), reprocess: 'missing',
+    maxActive: 3, tickCount: 4, state: 'running', requestedBy: 'alice', createdAt: created, updatedAt: created,
+  };
   const pending = [1, 2, 3, 4].map((day) => ({ tick: at(`2026-11-0${day}T00:00:00Z`), attempts: day === 2 ? 1 : 0 }));
 
   it('starts the oldest pending ticks in the free slots, each as the next attempt at its tick', () => {

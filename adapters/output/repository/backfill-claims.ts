@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { BackfillClaim } from '../../../domain/entities/backfill.js';
 import { eventTypeOfNewExecution, runEvent } from '../../../domain/entities/event.js';
 import { ACTIVE_STATUSES } from '../../../domain/entities/execution.js';
@@ -7,7 +7,7 @@ import { rowsOf, type AppDatabase } from './database.js';
 import { eventJson } from './event-outbox.js';
 import { leaseColumns, type LeaseTerms } from './execution-leases.js';
 import { executionRow, insertManyExecutions } from './execution-rows.js';
-import { backfills } from './backfill-tables.js';
+import { backfills, toBackfill } from './backfill-tables.js';
 import { jobExecutions } from './schema.js';
 
 // The steps of a backfill claim, one statement each, all run in the claim's transaction.
@@ -22,12 +22,10 @@ export type LockedBackfill = Pick<BackfillClaim, 'backfill' | 'jobLive'>;
  * holds are skipped, not waited for: each backfill advances on one instance at a time.
  */
 export async function lockRunningBackfills(tx: Pick<AppDatabase, 'select'>, limit: number): Promise<LockedBackfill[]> {
+  const { ticks: _ticks, ...columns } = getTableColumns(backfills);
   const rows = await tx
     .select({
-      id: backfills.id,
-      jobId: backfills.jobId,
-      maxActive: backfills.maxActive,
-      requestedBy: backfills.requestedBy,
+      ...columns,
       jobLive: sql<boolean>`exists (select 1 from jobs where jobs.id = ${backfills.jobId} and jobs.deleted_at is null)`,
     })
     .from(backfills)
@@ -35,7 +33,7 @@ export async function lockRunningBackfills(tx: Pick<AppDatabase, 'select'>, limi
     .orderBy(asc(backfills.createdAt))
     .limit(limit)
     .for('update', { skipLocked: true });
-  return rows.map(({ jobLive, ...backfill }) => ({ backfill, jobLive: Boolean(jobLive) }));
+  return rows.map(({ jobLive, ...row }) => ({ backfill: toBackfill(row), jobLive: Boolean(jobLive) }));
 }
 
 /** How many runs of each of `backfillIds` are busy; a backfill without any is left out. */

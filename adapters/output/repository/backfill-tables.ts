@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import type { BackfillState, Reprocess } from '../../../domain/entities/backfill.js';
+import type { Backfill, BackfillState, Reprocess } from '../../../domain/entities/backfill.js';
 import { jobs } from './schema.js';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -35,3 +35,20 @@ export const backfills = pgTable(
 );
 
 export type BackfillRow = typeof backfills.$inferSelect;
+
+/** A row as the domain's backfill (its ticks are read by claims only). */
+export function toBackfill(row: Omit<BackfillRow, 'ticks'>): Backfill {
+  return {
+    id: row.id,
+    jobId: row.jobId,
+    from: row.fromAt,
+    to: row.toAt,
+    reprocess: row.reprocess,
+    maxActive: row.maxActive,
+    tickCount: row.tickCount,
+    state: row.state,
+    requestedBy: row.requestedBy,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}

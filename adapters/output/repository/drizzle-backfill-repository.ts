@@ -16,9 +16,10 @@ import {
 } from './backfill-claims.js';
 import type { AppDatabase } from './database.js';
 import { withStorageErrors } from './database-errors.js';
+import { DrizzleEventOutbox } from './event-outbox.js';
 import type { LeaseTerms } from './execution-leases.js';
 import { notSkipped } from './execution-rows.js';
-import { backfills, type BackfillRow } from './backfill-tables.js';
+import { backfills, toBackfill, type BackfillRow } from './backfill-tables.js';
 import { jobExecutions } from './schema.js';
 
 /** Every column but the ticks, which only claims read. */
@@ -121,6 +122,7 @@ export class DrizzleBackfillRepository implements BackfillRepository {
           return state ? [{ id: backfill.id, state }] : [];
         });
         await endBackfills(tx, ended, this.leaseTerms.clock.now());
+        await new DrizzleEventOutbox(tx).append(outcomes.flatMap((outcome) => outcome.events));
         return outcomes.flatMap((outcome) => outcome.executions).filter((execution) => stored.has(execution.id));
       }),
     );
@@ -156,20 +158,4 @@ export class DrizzleBackfillRepository implements BackfillRepository {
       return { backfill: toBackfill(row), runs, ticksStarted: started, ticksFinished: started - (ticks?.busy ?? 0) };
     });
   }
-}
-
-function toBackfill(row: SummaryRow): Backfill {
-  return {
-    id: row.id,
-    jobId: row.jobId,
-    from: row.fromAt,
-    to: row.toAt,
-    reprocess: row.reprocess,
-    maxActive: row.maxActive,
-    tickCount: row.tickCount,
-    state: row.state,
-    requestedBy: row.requestedBy,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-  };
 }

@@ -1,3 +1,4 @@
+import type { NewEvent } from '../../entities/event.js';
 import type { Backfill, BackfillClaim, BackfillState } from '../../entities/backfill.js';
 import type { Execution, ExecutionStatus } from '../../entities/execution.js';
 
@@ -16,6 +17,8 @@ export interface BackfillProgress {
 export interface BackfillOutcome {
   executions: Execution[];
   state: Exclude<BackfillState, 'running'> | null;
+  /** What the change of state reports, stored with it. */
+  events: NewEvent[];
 }
 
 export interface BackfillRepository {

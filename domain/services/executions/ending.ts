@@ -14,8 +14,9 @@ export type EndStatus = 'SUCCEEDED' | 'FAILED' | 'STOPPED';
 
 /**
  * Records how an execution ended. A failure the job's retry policy retries is saved together with its QUEUED
- * retry, in one transaction. A scheduled run then tells its schedule (see ScheduledRunOutcomes). Saves race with other writers (a stop, another instance): each one is based on the
- * revision it read, and a lost race reads the execution again.
+ * retry, in one transaction, and a scheduled run tells its schedule in that transaction too (see
+ * ScheduledRunOutcomes). Saves race with other writers (a stop, another instance): each one is based on the revision
+ * it read, and a lost race reads the execution again.
  */
 export class ExecutionEnding {
   constructor(
@@ -35,11 +36,10 @@ export class ExecutionEnding {
     while (current && !isTerminal(current.status)) {
       const ended = this.scheduledRuns.withDeadlineChecked(transition(current, to, this.clock.now(), changes));
       const retry = to === 'FAILED' ? await this.retries.afterFailure(ended) : undefined;
-      const saved = retry ? await this.executions.saveWithRetry(ended, retry) : await this.executions.save(ended);
-      if (saved) {
-        await this.scheduledRuns.ended(current, ended, retry !== undefined);
-        return true;
-      }
+      const saved = await this.scheduledRuns.saveEnd(current, ended, retry !== undefined, (executions) =>
+        retry ? executions.saveWithRetry(ended, retry) : executions.save(ended),
+      );
+      if (saved) return true;
       current = await this.executions.findById(execution.id);
     }
     return false;

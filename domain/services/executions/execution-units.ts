@@ -49,7 +49,7 @@ export function createExecutionUnits(ports: ExecutionPorts, settings: ExecutionS
   const held = new HeldExecutions();
   const changes = new AuditedChanges(unitOfWork, clock, ids);
   const retries = new ExecutionRetries(jobs, executions, clock, ids);
-  const scheduledRuns = new ScheduledRunOutcomes(executions, schedules, clock);
+  const scheduledRuns = new ScheduledRunOutcomes(executions, unitOfWork, clock);
   const ending = new ExecutionEnding(executions, retries, clock, scheduledRuns);
   const stops = new StopRules(jobs, executions, flink, clock, settings);
   const submission = new JarSubmission(flink, uploads, clock);

@@ -4,17 +4,21 @@ import { MAX_ATTEMPTS_LIMIT } from '../../entities/retry-policy.js';
 import { afterScheduledRun, type ScheduledRunEnd } from '../../entities/schedule-controls.js';
 import type { Clock } from '../../ports/output/clock.js';
 import type { ExecutionRepository } from '../../ports/output/execution-repository.js';
-import type { ScheduleRepository } from '../../ports/output/schedule-repository.js';
+import type { TransactionRepositories, UnitOfWork } from '../../ports/output/unit-of-work.js';
 import { scheduleView } from '../schedule-view.js';
+
+/** The repositories a run's save and what it tells its schedule go through: one transaction's. */
+type RunWrites = Pick<TransactionRepositories, 'executions' | 'schedules'>;
 
 /**
  * What scheduled runs tell their schedule: a deadline missed (counted), and how they ended (failures in a row
- * pause it, see `afterScheduledRun`). Called by whoever drives the run, so by one instance per run.
+ * pause it, see `afterScheduledRun`). Called by whoever drives the run, so by one instance per run; what the
+ * schedule is told commits with the save of the run that tells it, so a crash between the two cannot lose a count.
  */
 export class ScheduledRunOutcomes {
   constructor(
     private readonly executions: ExecutionRepository,
-    private readonly schedules: ScheduleRepository,
+    private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
   ) {}
 
@@ -24,10 +28,12 @@ export class ScheduledRunOutcomes {
    */
   async checkDeadline(execution: Execution): Promise<Execution | undefined> {
     if (!deadlineNewlyMissed(execution, this.clock.now())) return execution;
-    const marked = await this.executions.save({ ...execution, deadlineMissed: true });
-    if (!marked) return this.executions.findById(execution.id);
-    await this.tell(marked, { executionId: marked.id, outcome: null, deadlineMissed: true });
-    return marked;
+    const marked = await this.unitOfWork.transaction(async (tx) => {
+      const saved = await tx.executions.save({ ...execution, deadlineMissed: true });
+      if (saved) await this.tell(tx, saved, { executionId: saved.id, outcome: null, deadlineMissed: true });
+      return saved;
+    });
+    return marked ?? this.executions.findById(execution.id);
   }
 
   /** The run as it ends: marked when it ends after its deadline unmarked (not stored yet). */
@@ -35,17 +41,30 @@ export class ScheduledRunOutcomes {
     return deadlineNewlyMissed(ended, this.clock.now()) ? { ...ended, deadlineMissed: true } : ended;
   }
 
-  /** Tells the schedule how its run ended (`before`: as it was before the end was saved). */
-  async ended(before: Execution, ended: Execution, retried: boolean): Promise<void> {
+  /**
+   * Saves the end of a run through `save` and tells its schedule how it ended (`before`: the run as it was before),
+   * in one transaction. Resolves with what `save` resolved with: nothing is told when it saved nothing.
+   */
+  saveEnd(
+    before: Execution,
+    ended: Execution,
+    retried: boolean,
+    save: (executions: ExecutionRepository) => Promise<Execution | undefined>,
+  ): Promise<Execution | undefined> {
     const outcome = ended.status === 'SUCCEEDED' ? 'succeeded' : ended.status === 'FAILED' && !retried ? 'failed' : null;
-    await this.tell(ended, { executionId: ended.id, outcome, deadlineMissed: ended.deadlineMissed && !before.deadlineMissed });
+    const end = { executionId: ended.id, outcome, deadlineMissed: ended.deadlineMissed && !before.deadlineMissed } as const;
+    return this.unitOfWork.transaction(async (tx) => {
+      const saved = await save(tx.executions);
+      if (saved) await this.tell(tx, saved, end);
+      return saved;
+    });
   }
 
   /** A schedule's runs only: manual and backfill runs (and their retries) are not its own. */
-  private async tell(execution: Execution, end: ScheduledRunEnd): Promise<void> {
-    if ((!end.outcome && !end.deadlineMissed) || !(await this.isScheduleRun(execution))) return;
+  private async tell(tx: RunWrites, execution: Execution, end: ScheduledRunEnd): Promise<void> {
+    if ((!end.outcome && !end.deadlineMissed) || !(await this.isScheduleRun(tx.executions, execution))) return;
     const now = this.clock.now();
-    await this.schedules.update(execution.jobId, (schedule) => {
+    await tx.schedules.update(execution.jobId, (schedule) => {
       const { schedule: changed, pausedNow } = afterScheduledRun(schedule, end, now);
       // Paused: no next run times to compute.
       const events = pausedNow ? [scheduleEvent('schedule.paused', scheduleView(() => [], changed, now), now)] : [];
@@ -57,11 +76,11 @@ export class ScheduledRunOutcomes {
    * Whether the run is a tick of its job's schedule, or a retry of one. Every run carries a `scheduledFor` (a manual
    * run its start time), so what tells is how the first attempt came about.
    */
-  private async isScheduleRun(execution: Execution): Promise<boolean> {
+  private async isScheduleRun(executions: ExecutionRepository, execution: Execution): Promise<boolean> {
     let run: Execution | undefined = execution;
     // A retry names the run it retries; a chain is at most MAX_ATTEMPTS_LIMIT long.
     for (let hops = 0; run?.trigger === 'retry' && run.retryOf && hops <= MAX_ATTEMPTS_LIMIT; hops++) {
-      run = await this.executions.findById(run.retryOf);
+      run = await executions.findById(run.retryOf);
     }
     return run?.trigger === 'schedule';
   }

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { EXECUTION_STATUSES as STATUSES } from '../../../../domain/entities/execution.js';
+import { EXECUTION_STATUSES as STATUSES, EXECUTION_TRIGGERS as TRIGGERS } from '../../../../domain/entities/execution.js';
 import type { StartOptions } from '../../../../domain/ports/input/job-executions.js';
 import { storableInstant } from '../instant.js';
 import { labelFilter, repeatable } from '../jobs/list-jobs-query.js';
@@ -62,7 +62,7 @@ export const ListAllExecutionsQuerySchema = z
   .strictObject({
     ...pageQuery,
     status: repeatable(statusValue).openapi({ description: 'Repeat for any of several statuses', type: 'string' }),
-    trigger: z.enum(['manual', 'schedule', 'retry'], { message: "must be one of manual, schedule, retry" }).optional(),
+    trigger: z.enum(TRIGGERS, { message: `must be one of ${TRIGGERS.join(', ')}` }).optional(),
     jobId: z.uuid({ message: 'must be a job id (a UUID)' }).optional(),
     label: labelFilter,
     since: storableInstant.optional().openapi({ description: 'Runs created at or after this time (RFC 3339)' }),
