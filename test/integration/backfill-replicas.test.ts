@@ -1,5 +1,8 @@
 import { createServer, type Server } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobExecutions } from '../../adapters/output/repository/schema.js';
@@ -97,4 +100,63 @@ describe.skipIf(skipReason)('a backfill on three replicas of one PostgreSQL', ()
     },
     420_000,
   );
+});
+
+/** The embedded database belongs to one process: the closest to a replica dying is the one process killed and started again. */
+describe('a backfill on the embedded database, through a SIGKILL and a restart', () => {
+  const ticksHere = 60;
+  let folder: string;
+  let jarHost: Server;
+  let service: ServiceProcess | undefined;
+
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'backfill-restart-'));
+    jarHost = createServer((_request, response) => setTimeout(() => response.writeHead(404).end(), 150));
+    await new Promise<void>((resolve) => jarHost.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(async () => {
+    await service?.stop('SIGKILL');
+    jarHost?.closeAllConnections();
+    jarHost?.close();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it(`runs each of ${ticksHere} ticks exactly once, never more than ${MAX_ACTIVE} at once`, async () => {
+    const jarPort = (jarHost.address() as AddressInfo).port;
+    const env = {
+      DATA_DIR: join(folder, 'data'),
+      JAR_ALLOWED_HOSTS: `127.0.0.1:${jarPort}`,
+      FLINK_JOBMANAGER_URL: 'http://127.0.0.1:9',
+      SCHEDULER_POLL_INTERVAL_MS: '200',
+      INSTANCE_ID: 'embedded',
+    };
+    service = await startServiceProcess(env, 90_000);
+    let api = service.baseUrl;
+    const job = await callService(api, 'POST', '/api/v1/jobs', { name: 'backfilled', jarURL: `http://127.0.0.1:${jarPort}/job.jar`, entryClass: 'com.example.Main' });
+    const jobId = (job.body as { id: string }).id;
+    expect((await callService(api, 'POST', `/api/v1/jobs/${jobId}/schedule`, { cron: '* * * * *' })).status).toBe(200);
+    const from = Math.floor(Date.now() / 60_000) * 60_000 - (ticksHere + 10) * 60_000;
+    const range = { from: new Date(from).toISOString(), to: new Date(from + ticksHere * 60_000).toISOString() };
+    const created = await callService(api, 'POST', `/api/v1/jobs/${jobId}/backfills`, { ...range, reprocess: 'missing', maxActive: MAX_ACTIVE });
+    expect(created.status).toBe(201);
+    const plan = created.body as { ticks: string[]; backfill: { id: string } };
+    const read = async () => (await callService(api, 'GET', `/api/v1/backfills/${plan.backfill.id}`)).body as {
+      state: string;
+      progress: { started: number };
+    };
+    await waitFor(read, (backfill) => backfill.progress.started >= ticksHere / 3, 60_000, 'a third of the ticks to start');
+    await service.stop('SIGKILL');
+    service = await startServiceProcess(env, 90_000);
+    api = service.baseUrl;
+    await waitFor(read, (backfill) => backfill.state === 'completed', 120_000, 'the backfill to complete');
+
+    // The schedule's own ticks fire meanwhile, every minute: only the backfill's runs count here.
+    const page = await callService(api, 'GET', `/api/v1/executions?jobId=${jobId}&trigger=backfill&limit=200`);
+    type Run = { trigger: string; attempt: number; status: string; scheduledFor: string; createdAt: string; endedAt: string | null };
+    const runs = (page.body as { executions: Run[] }).executions;
+    expect(runs.every((run) => run.trigger === 'backfill' && run.attempt === 1 && run.status === 'FAILED')).toBe(true);
+    expect(runs.map((run) => run.scheduledFor).sort(), 'each tick once').toEqual(plan.ticks);
+    const spans = runs.map((run) => ({ createdAt: new Date(run.createdAt), endedAt: run.endedAt ? new Date(run.endedAt) : null }));
+    expect(mostAtOnce(spans), `runs under way at once (maxActive ${MAX_ACTIVE})`).toBeLessThanOrEqual(MAX_ACTIVE);
+  }, 300_000);
 });
