@@ -11,7 +11,7 @@ import type { AppDatabase } from './database.js';
 import { translateStorageError, violatedUniqueConstraint, withStorageErrors } from './database-errors.js';
 import { leaseColumns, releaseHeldLeases, renewHeldLeases, takeOverExpiredLeases, type LeaseTerms } from './execution-leases.js';
 import { changeWithEvent } from './event-outbox.js';
-import { activeExecution, executionRow, executionSummaryColumns, notSkipped, toExecution } from './execution-rows.js';
+import { activeExecution, executionRow, executionSummaryColumns, newestFirstOfJob, notSkipped, toExecution } from './execution-rows.js';
 import { jobExecutions } from './schema.js';
 
 const queued = eq(jobExecutions.status, 'QUEUED');
@@ -158,7 +158,7 @@ export class DrizzleExecutionRepository implements ExecutionRepository {
         .select()
         .from(jobExecutions)
         .where(and(...conditions))
-        .orderBy(desc(jobExecutions.createdAt), desc(jobExecutions.id))
+        .orderBy(...newestFirstOfJob)
         .limit(query.limit);
       return rows.map(toExecution);
     });
@@ -194,7 +194,7 @@ export class DrizzleExecutionRepository implements ExecutionRepository {
         .selectDistinctOn([jobExecutions.jobId], { jobId: jobExecutions.jobId, ...executionSummaryColumns })
         .from(jobExecutions)
         .where(and(inArray(jobExecutions.jobId, jobIds), notSkipped))
-        .orderBy(jobExecutions.jobId, desc(jobExecutions.createdAt), desc(jobExecutions.id));
+        .orderBy(jobExecutions.jobId, ...newestFirstOfJob);
       return new Map(rows.map(({ jobId, ...summary }) => [jobId, summary]));
     });
   }

@@ -5,7 +5,7 @@ import type { AppDatabase } from './database.js';
 import { withStorageErrors } from './database-errors.js';
 import { jobListFilter, jobListOrder, jobListShape, jobListValues, toJob } from './drizzle-job-repository.js';
 import { toSchedule } from './drizzle-schedule-repository.js';
-import { executionSummaryColumns, notSkipped } from './execution-rows.js';
+import { executionSummaryColumns, newestFirstOfJob, notSkipped } from './execution-rows.js';
 import { jobSchedules } from './schedule-table.js';
 import { jobExecutions, jobs } from './schema.js';
 
@@ -63,7 +63,7 @@ export class DrizzleJobViewReader implements JobViewReader {
       .select(executionSummaryColumns)
       .from(jobExecutions)
       .where(and(eq(jobExecutions.jobId, jobs.id), notSkipped))
-      .orderBy(desc(jobExecutions.createdAt), desc(jobExecutions.id))
+      .orderBy(...newestFirstOfJob)
       .limit(1)
       .as('last_execution');
     return this.db

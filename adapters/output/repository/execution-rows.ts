@@ -22,6 +22,13 @@ export const executionSummaryColumns = {
   endedAt: jobExecutions.endedAt,
 };
 
+/**
+ * A job's runs newest first, written as `job_executions_job_newest_idx` declares it (`desc nulls last`; the same
+ * order for these NOT NULL columns): the planner matches an index to an order by its nulls placement too, and for
+ * plain `desc` (nulls first) reads and sorts all of the job's runs, even for the newest one.
+ */
+export const newestFirstOfJob = [sql`${jobExecutions.createdAt} desc nulls last`, sql`${jobExecutions.id} desc nulls last`];
+
 /** A skipped tick is counted on the schedule; it is not the job's last execution. */
 export const notSkipped = ne(jobExecutions.status, 'SKIPPED');
 

@@ -4,17 +4,11 @@ import type { RunOverviewReader, RunSearch, StoredSummary, UpcomingSchedule } fr
 import { rowsOf, type AppDatabase } from './database.js';
 import { withStorageErrors } from './database-errors.js';
 import { toSchedule } from './drizzle-schedule-repository.js';
-import { toExecution } from './execution-rows.js';
+import { newestFirstOfJob, toExecution } from './execution-rows.js';
 import { jobExecutions, jobs } from './schema.js';
 import { jobSchedules } from './schedule-table.js';
 
 const newestFirst = [desc(jobExecutions.createdAt), desc(jobExecutions.id)];
-/**
- * The same order for these NOT NULL columns, written as `job_executions_job_newest_idx` declares it (`desc nulls
- * last`): the planner matches an index to an order by its nulls placement too, and reads and sorts all of a job's
- * runs for `desc` (nulls first).
- */
-const newestFirstOfJob = [sql`${jobExecutions.createdAt} desc nulls last`, sql`${jobExecutions.id} desc nulls last`];
 
 /**
  * Runs across jobs, newest first, one statement per page; which index serves it:
