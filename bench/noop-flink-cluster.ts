@@ -48,4 +48,8 @@ export class NoopFlinkCluster implements FlinkCluster {
   async savepointStatus(): Promise<SavepointStatus> {
     return { kind: 'completed', location: 'noop://savepoint' };
   }
+
+  async retainedSnapshot(): Promise<undefined> {
+    return undefined;
+  }
 }

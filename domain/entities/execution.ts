@@ -1,4 +1,5 @@
 import { canTransition, IllegalTransitionError, isTerminal, type ExecutionStatus } from './execution-status.js';
+import type { ClaimMode, SnapshotKind } from './restore.js';
 
 export {
   ACTIVE_STATUSES,
@@ -44,10 +45,14 @@ export interface StopRequest {
   requestedBy?: string;
 }
 
-/** Where a run restores state from, as asked at start. */
+/** Where a run restores state from: a savepoint or retained checkpoint, as asked or as its restore strategy picked. */
 export interface RestoreSettings {
   savepointPath: string;
   allowNonRestoredState: boolean;
+  /** Absent on runs stored before strategies: a savepoint. */
+  kind?: SnapshotKind;
+  /** Absent: Flink's default, NO_CLAIM. */
+  claimMode?: ClaimMode;
 }
 
 /** What a QUEUED run waits for before it starts. */
@@ -123,6 +128,8 @@ export function newExecution(params: {
   requestedBy?: string | null;
   deadlineAt?: Date | null;
   backfillId?: string | null;
+  /** Said in the first history entry (which restore strategy picked what). */
+  detail?: string;
   now: Date;
 }): Execution {
   const status: ExecutionStatus = params.queue ? 'QUEUED' : 'PENDING';
@@ -143,7 +150,7 @@ export function newExecution(params: {
     createdAt: params.now,
     startedAt: null,
     endedAt: null,
-    history: [{ status, at: params.now }],
+    history: [{ status, at: params.now, ...(params.detail ? { detail: params.detail } : {}) }],
     queue: params.queue ?? null,
     retryOf: params.retryOf ?? null,
     requestedBy: params.requestedBy ?? (params.trigger === 'schedule' ? 'schedule' : null),
@@ -200,12 +207,13 @@ export function skippedExecution(params: {
 }
 
 /**
- * The run that tries `failed` again: the next attempt at the same tick, restoring from the same savepoint. With
- * `notBefore` it waits QUEUED for its back-off; without, it is PENDING, to be started now.
+ * The run that tries `failed` again: the next attempt at the same tick, restoring from the same savepoint unless
+ * `restoredFrom` says otherwise (null: its launch picks by the job's restore strategy). With `notBefore` it waits
+ * QUEUED for its back-off; without, it is PENDING, to be started now.
  */
 export function retryExecution(
   failed: Execution,
-  params: { id: string; now: Date; notBefore: Date | null; requestedBy?: string | null },
+  params: { id: string; now: Date; notBefore: Date | null; requestedBy?: string | null; restoredFrom?: null },
 ): Execution {
   return newExecution({
     id: params.id,
@@ -213,7 +221,7 @@ export function retryExecution(
     trigger: 'retry',
     attempt: failed.attempt + 1,
     scheduledFor: failed.scheduledFor,
-    restoredFrom: failed.restoredFrom,
+    restoredFrom: params.restoredFrom === null ? null : failed.restoredFrom,
     queue: params.notBefore ? { notBefore: params.notBefore, stopActive: false } : null,
     retryOf: failed.id,
     requestedBy: params.requestedBy ?? 'retry',

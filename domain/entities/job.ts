@@ -1,3 +1,4 @@
+import type { ClaimMode, JobRestore, RestoreStrategy } from './restore.js';
 import type { RetryPolicy } from './retry-policy.js';
 
 /** A value a job's `config` may hold; each becomes `--key value` on the Flink program's command line. */
@@ -20,6 +21,15 @@ export interface JobDefinition {
   labels: Record<string, string>;
   /** How failed runs are tried again (RETRY_DEFAULTS: not at all). */
   retryPolicy: RetryPolicy;
+  /**
+   * Where its runs take their state from unless a start says otherwise; retries pick again when they launch. Null:
+   * a start restores only when asked, and a retry from what the run it retries restored from.
+   */
+  restore: RestoreStrategy | null;
+  /** With a restore: skip state that no operator of the job takes. */
+  allowNonRestoredState: boolean;
+  /** With a restore: who owns the snapshot restored from. */
+  claimMode: ClaimMode;
 }
 
 export interface Job extends JobDefinition {
@@ -53,4 +63,10 @@ export function programArguments(job: Pick<JobDefinition, 'config' | 'args'>): s
     .sort()
     .flatMap((key) => [`--${key}`, String(job.config[key])]);
   return [...fromConfig, ...job.args];
+}
+
+/** The job's restore settings, or null when it has no restore strategy. */
+export function jobRestore(job: Pick<JobDefinition, 'restore' | 'allowNonRestoredState' | 'claimMode'>): JobRestore | null {
+  if (!job.restore) return null;
+  return { strategy: job.restore, allowNonRestoredState: job.allowNonRestoredState, claimMode: job.claimMode };
 }

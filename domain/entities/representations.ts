@@ -1,5 +1,6 @@
 import { durationMs, type Execution, type ExecutionError, type ExecutionStatus, type ExecutionTrigger } from './execution.js';
 import type { Job, JobDefinition } from './job.js';
+import type { SnapshotKind } from './restore.js';
 import type { OverlapPolicy, Schedule } from './schedule.js';
 import { endedReason, type EndedReason } from './schedule-controls.js';
 
@@ -24,6 +25,7 @@ export interface ExecutionResource {
   programArgs: string[] | null;
   savepointPath: string | null;
   restoredFrom: string | null;
+  restoredFromKind: SnapshotKind | null;
   error: ExecutionError | null;
   retryOf: string | null;
   requestedBy: string | null;
@@ -52,6 +54,7 @@ export function executionResource(execution: Execution): ExecutionResource {
     programArgs: execution.programArgs,
     savepointPath: execution.savepointPath,
     restoredFrom: execution.restoredFrom?.savepointPath ?? null,
+    restoredFromKind: execution.restoredFrom ? (execution.restoredFrom.kind ?? 'savepoint') : null,
     error: execution.error,
     retryOf: execution.retryOf,
     requestedBy: execution.requestedBy,
@@ -87,6 +90,9 @@ export function jobDefinitionResource(job: Job): JobDefinitionResource {
     timeoutSeconds: job.timeoutSeconds,
     labels: byKey(job.labels),
     retryPolicy: job.retryPolicy,
+    restore: job.restore,
+    allowNonRestoredState: job.allowNonRestoredState,
+    claimMode: job.claimMode,
     version: job.version,
     createdAt: job.createdAt.toISOString(),
     updatedAt: job.updatedAt.toISOString(),

@@ -35,5 +35,6 @@ export function timeFlinkRequests(cluster: FlinkCluster, histogram: Histogram<'o
       cluster.stopWithSavepoint(flinkJobId, options),
     ),
     savepointStatus: timed('savepoint_status', (flinkJobId: string, triggerId: string) => cluster.savepointStatus(flinkJobId, triggerId)),
+    retainedSnapshot: timed('retained_snapshot', (flinkJobId: string) => cluster.retainedSnapshot(flinkJobId)),
   };
 }

@@ -152,15 +152,18 @@ describe.skipIf(skipReason)('FlinkRestCluster against the cluster at TEST_FLINK_
     if (status.kind !== 'completed') throw new Error(`savepoint did not complete: ${JSON.stringify(status)}`);
     expect(existsSync(fileURLToPath(new URL(status.location)))).toBe(true);
     expect(await stateOf(first, ['finished', 'failed', 'canceled'])).toEqual({ kind: 'finished' });
+    expect(await flink.retainedSnapshot(first)).toMatchObject({ path: status.location, kind: 'savepoint' });
 
     const restored = await run(['--mode', 'unbounded'], {
-      restore: { savepointPath: status.location, allowNonRestoredState: false },
+      restore: { savepointPath: status.location, allowNonRestoredState: false, claimMode: 'NO_CLAIM' },
     });
     expect(await stateOf(restored, ['running', 'finished', 'failed', 'canceled'])).toEqual({ kind: 'running' });
     const checkpoints = await flinkGet<{ latest: { restored: { external_path: string } | null } }>(
       `/jobs/${restored}/checkpoints`,
     );
     expect(checkpoints.latest.restored?.external_path).toBe(status.location);
+    // No checkpoint of its own yet (it does not checkpoint): what it restored from is its latest state.
+    expect(await flink.retainedSnapshot(restored)).toMatchObject({ path: status.location, kind: 'savepoint' });
 
     await flink.cancel(restored);
     expect(await stateOf(restored, ['finished', 'failed', 'canceled'])).toEqual({ kind: 'canceled' });
@@ -189,6 +192,7 @@ describe.skipIf(skipReason)('FlinkRestCluster against the cluster at TEST_FLINK_
   it('answers not-found for a job Flink does not know, and cancels it without complaint', async () => {
     const unknown = newJobId();
     expect(await flink.jobState(unknown)).toEqual({ kind: 'not-found' });
+    expect(await flink.retainedSnapshot(unknown)).toBeUndefined();
     await flink.cancel(unknown);
     const error = await rejection(flink.failureCause(unknown));
     expect(error.code).toBe('FLINK_REQUEST_FAILED');

@@ -18,8 +18,9 @@ interface Execution {
   flinkJarId: string | null;
   savepointPath: string | null;
   restoredFrom: string | null;
+  restoredFromKind: string | null;
   error: { code: string; message: string } | null;
-  history: { status: string }[];
+  history: { status: string; detail?: string }[];
 }
 
 describe.skipIf(skipReason)('runs on a real Flink cluster', () => {
@@ -156,6 +157,36 @@ describe.skipIf(skipReason)('runs on a real Flink cluster', () => {
     expect(cancelled).toMatchObject({ status: 'STOPPED', savepointPath: null });
     expect((await flinkGet(`/jobs/${restored.flinkJobId}`)).state).toBe('CANCELED');
     expect((await call('POST', `/api/v1/jobs/${job.id}/stop`)).body).toMatchObject({ code: 'JOB_NOT_RUNNING' });
+  });
+
+  it('resumes a cancelled streaming job from its retained checkpoint with restore latest-state', async () => {
+    const flinkConfiguration = {
+      'execution.checkpointing.interval': '1s',
+      'execution.checkpointing.externalized-checkpoint-retention': 'RETAIN_ON_CANCELLATION',
+    };
+    const job = await createJob('retained', { mode: 'unbounded' }, { flinkConfiguration });
+    const first = await until((await start(job.id)).id, ['RUNNING', 'FAILED']);
+    expect(first.status, JSON.stringify(first.error)).toBe('RUNNING');
+    await tasksRunning(first.flinkJobId!);
+    const checkpointsOf = (flinkJobId: string) => flinkGet(`/jobs/${flinkJobId}/checkpoints`);
+    await waitFor(() => checkpointsOf(first.flinkJobId!), (stats) => !!stats.latest?.completed, 30_000, 'a completed checkpoint');
+    expect((await call('POST', `/api/v1/jobs/${job.id}/stop`, { mode: 'cancel' })).status).toBe(202);
+    expect((await until(first.id, ['STOPPED', 'FAILED'])).status).toBe('STOPPED');
+    const retained = (await checkpointsOf(first.flinkJobId!)).latest.completed;
+    expect(retained).toMatchObject({ discarded: false, external_path: expect.stringMatching(/^file:.*\/chk-\d+$/) });
+    expect(existsSync(fileURLToPath(retained.external_path))).toBe(true);
+
+    const restored = await until((await start(job.id, { restore: 'latest-state' })).id, ['RUNNING', 'FAILED']);
+    expect(restored, JSON.stringify(restored.error)).toMatchObject({
+      status: 'RUNNING',
+      restoredFrom: retained.external_path,
+      restoredFromKind: 'checkpoint',
+    });
+    expect(restored.history[0]!.detail).toBe(`restore 'latest-state': restoring from checkpoint ${retained.external_path}`);
+    const stats = await waitFor(() => checkpointsOf(restored.flinkJobId!), (body) => !!body.latest?.restored, 30_000, 'the restore');
+    expect(stats.latest.restored.external_path).toBe(retained.external_path);
+    expect((await call('POST', `/api/v1/jobs/${job.id}/stop`, { mode: 'cancel' })).status).toBe(202);
+    expect((await until(restored.id, ['STOPPED', 'FAILED'])).status).toBe('STOPPED');
   });
 
   it('ends a stop whose savepoint an operator declines, taking the job down, FAILED with SAVEPOINT_FAILED', async () => {

@@ -151,7 +151,14 @@ describe('the optional start and stop bodies', () => {
       const schema = body.content['application/json'].schema;
       return Object.keys((schema.$ref ? document.components.schemas[schema.$ref.split('/').pop()] : schema).properties);
     };
-    expect(fieldsOf('/api/v1/jobs/{id}/start')).toEqual(['savepointPath', 'allowNonRestoredState', 'fromLastSavepoint', 'scheduledFor']);
+    expect(fieldsOf('/api/v1/jobs/{id}/start')).toEqual([
+      'restore',
+      'savepointPath',
+      'allowNonRestoredState',
+      'claimMode',
+      'fromLastSavepoint',
+      'scheduledFor',
+    ]);
     expect(fieldsOf('/api/v1/jobs/{id}/stop')).toEqual(['mode', 'drain']);
     expect(fieldsOf('/api/v1/jobs/{id}/schedule/pause')).toEqual(['note']);
     expect(fieldsOf('/api/v1/jobs/{id}/schedule/resume')).toEqual([]);

@@ -16,6 +16,9 @@ export function aJobDefinition(overrides: Partial<JobDefinition> = {}): JobDefin
     timeoutSeconds: null,
     labels: {},
     retryPolicy: { ...RETRY_DEFAULTS },
+    restore: null,
+    allowNonRestoredState: false,
+    claimMode: 'NO_CLAIM',
     ...overrides,
   };
 }

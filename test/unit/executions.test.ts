@@ -247,7 +247,7 @@ describe('starting a run', () => {
     await follower.followUp(first.id);
     expect((await executions.findById(first.id))!.savepointPath).toBe('file:///sp/savepoint-1');
     const restored = await service.startJob(job.id, { fromLastSavepoint: true, allowNonRestoredState: true }, audit);
-    expect(restored.restoredFrom).toEqual({ savepointPath: 'file:///sp/savepoint-1', allowNonRestoredState: true });
+    expect(restored.restoredFrom).toEqual({ savepointPath: 'file:///sp/savepoint-1', allowNonRestoredState: true, kind: 'savepoint', claimMode: 'NO_CLAIM' });
   });
 });
 

@@ -39,7 +39,26 @@ describe('the run request body', () => {
       flinkConfiguration: { 'pipeline.max-parallelism': '64' },
       savepointPath: 'file:/savepoints/savepoint-1',
       allowNonRestoredState: true,
+      claimMode: 'NO_CLAIM',
     });
+  });
+
+  it.each(['1.20.5', '2.3.0'])('sends the claim mode as claimMode, never the removed restoreMode (Flink %s)', (version) => {
+    const restore = { savepointPath: 'file:/checkpoints/abc/chk-7', allowNonRestoredState: false };
+    const claimed = jarRunBody({ ...plain, restore: { ...restore, claimMode: 'CLAIM' } }, version);
+    expect(claimed).toMatchObject({ savepointPath: 'file:/checkpoints/abc/chk-7', claimMode: 'CLAIM' });
+    expect(claimed).not.toHaveProperty('restoreMode');
+    expect(jarRunBody({ ...plain, restore }, version)).toMatchObject({ claimMode: 'NO_CLAIM' });
+    expect(jarRunBody(plain, version)).not.toHaveProperty('claimMode');
+  });
+
+  it('sends restoreMode to 1.15-1.19, and refuses CLAIM where neither exists', () => {
+    const restore = { savepointPath: 'file:/sp', allowNonRestoredState: false, claimMode: 'CLAIM' as const };
+    const body = jarRunBody({ ...plain, restore }, '1.18.1');
+    expect(body).toMatchObject({ restoreMode: 'CLAIM' });
+    expect(body).not.toHaveProperty('claimMode');
+    expect(() => jarRunBody({ ...plain, restore }, '1.14.6')).toThrow(/cannot claim/);
+    expect(jarRunBody({ ...plain, restore: { ...restore, claimMode: 'NO_CLAIM' } }, '1.14.6')).not.toHaveProperty('restoreMode');
   });
 
   it('refuses flinkConfiguration for a cluster that would drop it, naming the version', () => {

@@ -7,6 +7,8 @@ import type {
   RunRequest,
   SavepointStatus,
 } from '../../../domain/ports/output/flink-cluster.js';
+import type { RestorePoint } from '../../../domain/entities/restore.js';
+import { retainedSnapshotOf, type CheckpointingStatisticsBody } from './flink-checkpoints.js';
 import { causeOfErrorBody, causeOfJobExceptions, isDuplicateSubmission } from './flink-errors.js';
 import { jarUploadFetch } from './flink-jar-upload.js';
 import { jarRunBody } from './flink-run-request.js';
@@ -134,6 +136,14 @@ export class FlinkRestCluster implements FlinkCluster {
   async savepointStatus(flinkJobId: string, triggerId: string): Promise<SavepointStatus> {
     const path = `jobs/${encodeURIComponent(flinkJobId)}/savepoints/${encodeURIComponent(triggerId)}`;
     return savepointStatusOf(await this.get<SavepointStatusBody>(path));
+  }
+
+  async retainedSnapshot(flinkJobId: string): Promise<RestorePoint | undefined> {
+    const answer = await this.call<CheckpointingStatisticsBody>('GET', `jobs/${encodeURIComponent(flinkJobId)}/checkpoints`);
+    if (answer.ok) return retainedSnapshotOf(answer.body);
+    // Gone from the JobManager (restarted, or past jobstore.expiration-time): its checkpoints cannot be found here.
+    if (answer.status === 404) return undefined;
+    throw requestFailed(answer);
   }
 
   private flinkVersion(): Promise<string> {

@@ -1,4 +1,5 @@
 import { FlinkError } from '../../../domain/errors.js';
+import type { ClaimMode } from '../../../domain/entities/restore.js';
 import type { RunRequest } from '../../../domain/ports/output/flink-cluster.js';
 
 /**
@@ -13,7 +14,15 @@ export interface JarRunBody {
   flinkConfiguration?: Record<string, string>;
   savepointPath?: string;
   allowNonRestoredState?: boolean;
+  /** Flink 1.20 and later; 2.x reads only this one. */
+  claimMode?: ClaimMode;
+  /** Flink 1.15 to 1.19 (deprecated in 1.20, removed in 2.0): never sent to a cluster that reads `claimMode`. */
+  restoreMode?: ClaimMode;
 }
+
+/** `claimMode` replaced `restoreMode` in Flink 1.20; `restoreMode` came with 1.15. */
+const CLAIM_MODE_SINCE = { major: 1, minor: 20 };
+const RESTORE_MODE_SINCE = { major: 1, minor: 15 };
 
 /** `flinkConfiguration` in a run request came with FLIP-256 in Flink 1.17; older clusters drop it without a word. */
 const FLINK_CONFIGURATION_SINCE = { major: 1, minor: 17 };
@@ -43,6 +52,12 @@ export function jarRunBody(request: RunRequest, flinkVersion: string): JarRunBod
   if (request.restore) {
     body.savepointPath = request.restore.savepointPath;
     body.allowNonRestoredState = request.restore.allowNonRestoredState;
+    const claimMode = request.restore.claimMode ?? 'NO_CLAIM';
+    if (isAtLeast(flinkVersion, CLAIM_MODE_SINCE)) body.claimMode = claimMode;
+    else if (isAtLeast(flinkVersion, RESTORE_MODE_SINCE)) body.restoreMode = claimMode;
+    else if (claimMode === 'CLAIM') {
+      throw new FlinkError('FLINK_SUBMIT_FAILED', `Flink ${flinkVersion} cannot claim the snapshot it restores from (needs 1.15 or later)`);
+    }
   }
   return body;
 }

@@ -8,6 +8,7 @@ import type {
 } from '../../../domain/entities/execution.js';
 import type { EventType } from '../../../domain/entities/event.js';
 import type { ConfigValue } from '../../../domain/entities/job.js';
+import type { JobRestore } from '../../../domain/entities/restore.js';
 import type { RetryPolicy } from '../../../domain/entities/retry-policy.js';
 import type { StoredHistoryEntry, StoredQueueTerms, StoredStopRequest } from './stored-execution-json.js';
 
@@ -36,6 +37,8 @@ export const jobs = pgTable(
     labels: jsonb('labels').$type<Record<string, string>>().notNull().default({}),
     /** Null for jobs stored before retries existed: they read as RETRY_DEFAULTS. */
     retryPolicy: jsonb('retry_policy').$type<RetryPolicy>(),
+    /** The job's restore strategy with its options; null: none set. */
+    restore: jsonb('restore').$type<JobRestore>(),
     version: integer('version').notNull(),
     createdAt: timestamptz('created_at').notNull(),
     updatedAt: timestamptz('updated_at').notNull(),

@@ -1,11 +1,16 @@
 import type { AuditContext } from '../../entities/audit.js';
 import type { Execution, ExecutionStatus, StopMode } from '../../entities/execution.js';
+import type { ClaimMode, RestoreStrategy } from '../../entities/restore.js';
 import type { ExecutionCursor, ExecutionSummary } from '../output/execution-repository.js';
 
 export interface StartOptions {
+  /** Where this run takes its state from, instead of the job's `restore`. */
+  restore?: RestoreStrategy;
+  /** The older spelling of `restore: { savepointPath }`. */
   savepointPath?: string;
   allowNonRestoredState?: boolean;
-  /** Restore from the newest savepoint any earlier run of the job took. */
+  claimMode?: ClaimMode;
+  /** The older spelling of `restore: 'latest-savepoint'`, except that finding none is refused (NoSavepointError). */
   fromLastSavepoint?: boolean;
   /** The instant the run is for (default: the start time): placeholders resolve against it. */
   scheduledFor?: Date;

@@ -1,3 +1,5 @@
+import type { ClaimMode, RestorePoint } from '../../entities/restore.js';
+
 /** Flink's job states, reduced to what the domain acts on. */
 export type FlinkJobState =
   | { kind: 'running' }
@@ -16,7 +18,7 @@ export interface RunRequest {
   flinkConfiguration: Record<string, string>;
   /** The id Flink must give the job, so a repeated submit is recognised rather than started twice. */
   jobId: string;
-  restore: { savepointPath: string; allowNonRestoredState: boolean } | null;
+  restore: { savepointPath: string; allowNonRestoredState: boolean; claimMode?: ClaimMode } | null;
 }
 
 export type SavepointStatus =
@@ -51,4 +53,9 @@ export interface FlinkCluster {
   /** Starts a stop-with-savepoint; resolves with the trigger id to poll. */
   stopWithSavepoint(flinkJobId: string, options: { drain: boolean; targetDirectory: string | null }): Promise<string>;
   savepointStatus(flinkJobId: string, triggerId: string): Promise<SavepointStatus>;
+  /**
+   * The newest snapshot of the job a later run can restore from: a completed, externalized checkpoint (or savepoint)
+   * Flink did not discard. Undefined when there is none, or Flink no longer knows the job.
+   */
+  retainedSnapshot(flinkJobId: string): Promise<RestorePoint | undefined>;
 }

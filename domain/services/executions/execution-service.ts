@@ -1,10 +1,10 @@
-import { newExecution, type Execution, type ExecutionStatus, type RestoreSettings } from '../../entities/execution.js';
+import { newExecution, type Execution, type ExecutionStatus } from '../../entities/execution.js';
 import type { AuditContext } from '../../entities/audit.js';
 import { isEntityId } from '../../entities/ids.js';
 import type { Job } from '../../entities/job.js';
 import type { ResolvedRun } from '../../entities/run-arguments.js';
 import type { Schedule } from '../../entities/schedule.js';
-import { ExecutionNotFoundError, JobNotFoundError, NoSavepointError } from '../../errors.js';
+import { ExecutionNotFoundError, JobNotFoundError } from '../../errors.js';
 import type { ExecutionPage, JobExecutions, StartOptions, StopOptions } from '../../ports/input/job-executions.js';
 import type { Clock } from '../../ports/output/clock.js';
 import type { ExecutionCursor, ExecutionRepository, ExecutionSummary } from '../../ports/output/execution-repository.js';
@@ -17,6 +17,7 @@ import { requireLiveJob } from '../live-job.js';
 import type { ExecutionFollower } from './follower.js';
 import type { ExecutionLauncher, LaunchReady } from './launcher.js';
 import type { RunArgumentResolver } from './run-argument-resolver.js';
+import type { RestoreResolver } from './restore-resolver.js';
 import type { ExecutionRetries } from './retries.js';
 import type { StopRules } from './stop-rules.js';
 
@@ -32,25 +33,24 @@ export class ExecutionService implements JobExecutions {
     private readonly follower: ExecutionFollower,
     private readonly stops: StopRules,
     private readonly retries: ExecutionRetries,
+    private readonly restores: RestoreResolver,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
   ) {}
 
   async startJob(jobId: string, options: StartOptions, audit: AuditContext): Promise<Execution> {
     // Read before the transaction: inside it, only its own repositories may be used.
-    const [job, schedule, restoredFrom] = await Promise.all([
-      this.requireJob(jobId),
-      this.schedules.find(jobId),
-      this.restoreSettings(jobId, options),
-    ]);
+    const [job, schedule] = await Promise.all([this.requireJob(jobId), this.schedules.find(jobId)]);
+    const restore = await this.restores.forStart(job, options);
     const now = this.clock.now();
     const created = newExecution({
       id: this.ids.newId(),
       jobId,
       trigger: 'manual',
       scheduledFor: options.scheduledFor ?? now,
-      restoredFrom,
+      restoredFrom: restore?.restoredFrom ?? null,
       requestedBy: audit.actor.name,
+      detail: restore?.detail,
       now,
     });
     const launch = await this.readyLaunch(created, job, schedule ?? null);
@@ -124,15 +124,6 @@ export class ExecutionService implements JobExecutions {
     if (run) return { ready, run };
     this.launcher.release(ready);
     return undefined;
-  }
-
-  private async restoreSettings(jobId: string, options: StartOptions): Promise<RestoreSettings | null> {
-    const allowNonRestoredState = options.allowNonRestoredState ?? false;
-    if (options.savepointPath) return { savepointPath: options.savepointPath, allowNonRestoredState };
-    if (!options.fromLastSavepoint) return null;
-    const savepointPath = await this.executions.latestSavepoint(jobId);
-    if (!savepointPath) throw new NoSavepointError(jobId);
-    return { savepointPath, allowNonRestoredState };
   }
 }
 

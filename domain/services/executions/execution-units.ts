@@ -20,6 +20,7 @@ import { JarSubmission } from './jar-submission.js';
 import { ExecutionLauncher } from './launcher.js';
 import { ExecutionLeaseRound } from './lease-round.js';
 import { ExecutionRetries } from './retries.js';
+import { RestoreResolver } from './restore-resolver.js';
 import { RunArgumentResolver } from './run-argument-resolver.js';
 import { ScheduledRunOutcomes } from './scheduled-run-outcomes.js';
 import { StopRules } from './stop-rules.js';
@@ -54,12 +55,13 @@ export function createExecutionUnits(ports: ExecutionPorts, settings: ExecutionS
   const stops = new StopRules(jobs, executions, flink, clock, settings);
   const submission = new JarSubmission(flink, uploads, clock);
   const runArguments = new RunArgumentResolver(schedules, cron);
-  const launcher = new ExecutionLauncher(jobs, executions, artifacts, flink, submission, runArguments, ending, held, tasks, clock);
+  const restores = new RestoreResolver(executions, flink);
+  const launcher = new ExecutionLauncher(jobs, executions, artifacts, flink, submission, runArguments, restores, ending, held, tasks, clock);
   const follower = new ExecutionFollower(executions, flink, stops, ending, held, tasks, clock, settings, scheduledRuns);
   return {
     launcher,
     follower,
-    service: new ExecutionService(jobs, executions, schedules, changes, launcher, runArguments, follower, stops, retries, clock, ids),
+    service: new ExecutionService(jobs, executions, schedules, changes, launcher, runArguments, follower, stops, retries, restores, clock, ids),
     queue: new ExecutionQueue(jobs, executions, stops, launcher, follower, clock),
     leases: new ExecutionLeaseRound(executions, held, launcher, follower),
   };

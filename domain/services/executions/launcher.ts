@@ -4,6 +4,7 @@ import {
   transition,
   type Execution,
   type ExecutionStatus,
+  type RestoreSettings,
 } from '../../entities/execution.js';
 import type { Job } from '../../entities/job.js';
 import type { ResolvedRun } from '../../entities/run-arguments.js';
@@ -17,6 +18,7 @@ import type { JobRepository } from '../../ports/output/job-repository.js';
 import type { ExecutionEnding } from './ending.js';
 import type { HeldExecutions } from './held-executions.js';
 import type { JarSubmission } from './jar-submission.js';
+import type { RestoreResolver } from './restore-resolver.js';
 import type { RunArgumentResolver } from './run-argument-resolver.js';
 
 /** The statuses a launch walks through, in order. */
@@ -54,6 +56,7 @@ export class ExecutionLauncher {
     private readonly flink: FlinkCluster,
     private readonly submission: JarSubmission,
     private readonly runArguments: RunArgumentResolver,
+    private readonly restores: RestoreResolver,
     private readonly ending: ExecutionEnding,
     private readonly held: HeldExecutions,
     private readonly tasks: BackgroundTasks,
@@ -183,7 +186,10 @@ export class ExecutionLauncher {
     }
     // Resolved before the write that announces the run call, which records them.
     const run = known?.run ?? (await this.runArguments.resolve(next, job));
-    next = await this.advance(next, 'SUBMITTING', { details, flinkJarId: jarId, programArgs: run.programArgs });
+    const restore = await this.restores.atLaunch(next, job);
+    const { programArgs } = run;
+    const submitting = { ...details, ...(restore && { SUBMITTING: restore.detail }) };
+    next = await this.advance(next, 'SUBMITTING', { details: submitting, flinkJarId: jarId, programArgs, restoredFrom: restore?.restoredFrom });
     if (!next) return;
     const ranJarId = await this.submission.submit(next, job, jarId, artifact, run);
     await this.advance(next, 'RUNNING', { flinkJarId: ranJarId });
@@ -219,11 +225,13 @@ interface LaunchChanges {
   flinkJarId?: string;
   /** Recorded with the move to SUBMITTING. */
   programArgs?: string[];
+  restoredFrom?: RestoreSettings | null; // picked by the job's restore strategy at launch (RestoreResolver.atLaunch)
 }
 
 /** `execution` moved along the launch path to `to`, through every status between, all stamped `now`. */
 function walkedTo(execution: Execution, to: ExecutionStatus, now: Date, changes: LaunchChanges): Execution {
   const from = LAUNCH_PATH.indexOf(execution.status);
+  const restored = changes.restoredFrom === undefined ? execution : { ...execution, restoredFrom: changes.restoredFrom };
   return LAUNCH_PATH.slice(from + 1, LAUNCH_PATH.indexOf(to) + 1).reduce(
     (step, status) =>
       transition(step, status, now, {
@@ -231,7 +239,7 @@ function walkedTo(execution: Execution, to: ExecutionStatus, now: Date, changes:
         flinkJarId: status === to ? changes.flinkJarId : undefined,
         programArgs: status === 'SUBMITTING' ? changes.programArgs : undefined,
       }),
-    execution,
+    restored,
   );
 }
 

@@ -31,7 +31,7 @@ export class ExecutionRetries {
     if (!job || !shouldRetry(job.retryPolicy, failed.attempt, failed.error?.code ?? null)) return undefined;
     const now = this.clock.now();
     const notBefore = new Date(now.getTime() + retryDelayMs(job.retryPolicy, failed.attempt));
-    return retryExecution(failed, { id: this.ids.newId(), now, notBefore });
+    return retryExecution(failed, { id: this.ids.newId(), now, notBefore, ...pickedAtLaunch(job) });
   }
 
   /**
@@ -46,7 +46,21 @@ export class ExecutionRetries {
     if (existing) throw new ExecutionAlreadyRetriedError(executionId, existing.id);
     const job = await this.jobs.findById(failed.jobId);
     if (!job) throw new JobNotFoundError(failed.jobId);
-    const retry = retryExecution(failed, { id: this.ids.newId(), now: this.clock.now(), notBefore: null, requestedBy });
+    const retry = retryExecution(failed, {
+      id: this.ids.newId(),
+      now: this.clock.now(),
+      notBefore: null,
+      requestedBy,
+      ...pickedAtLaunch(job),
+    });
     return { retry, job };
   }
+}
+
+/**
+ * A job with a restore strategy: its retry picks its state by it when it launches (the newest by then), not now.
+ * Without one, the retry restores from what the run it retries restored from.
+ */
+function pickedAtLaunch(job: Job): { restoredFrom?: null } {
+  return job.restore ? { restoredFrom: null } : {};
 }

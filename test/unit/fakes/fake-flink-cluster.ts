@@ -1,3 +1,4 @@
+import type { RestorePoint } from '../../../domain/entities/restore.js';
 import { FlinkError } from '../../../domain/errors.js';
 import type {
   ClusterOverview,
@@ -90,5 +91,15 @@ export class FakeFlinkCluster implements FlinkCluster {
   async savepointStatus(): Promise<SavepointStatus> {
     this.check();
     return this.savepoint;
+  }
+
+  /** Retained snapshots by Flink job id, as the test sets them; `snapshotRequests` the jobs asked about. */
+  readonly snapshots = new Map<string, RestorePoint>();
+  readonly snapshotRequests: string[] = [];
+
+  async retainedSnapshot(flinkJobId: string): Promise<RestorePoint | undefined> {
+    this.check();
+    this.snapshotRequests.push(flinkJobId);
+    return this.snapshots.get(flinkJobId);
   }
 }

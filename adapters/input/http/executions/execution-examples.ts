@@ -16,6 +16,7 @@ export const EXECUTION_EXAMPLE = {
   flinkJarId: '0b6f8a1e-4c2d-4b7a-9e3f-5d6c7b8a9f01_aggregation.jar',
   savepointPath: SAVEPOINT,
   restoredFrom: null,
+  restoredFromKind: null,
   error: null,
   programArgs: ['--date', '2026-11-23', '--source', 'kafka'],
   retryOf: null,
@@ -49,7 +50,7 @@ export const EXECUTION_SUMMARY_EXAMPLE = {
 
 export const EXECUTION_LIST_EXAMPLE = { executions: [EXECUTION_EXAMPLE], nextContinuationToken: null };
 
-export const START_REQUEST_EXAMPLE = { fromLastSavepoint: true };
+export const START_REQUEST_EXAMPLE = { restore: 'latest-state', claimMode: 'NO_CLAIM' };
 
 export const STOP_REQUEST_EXAMPLE = { mode: 'savepoint', drain: false };
 

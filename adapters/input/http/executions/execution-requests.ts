@@ -4,25 +4,29 @@ import type { StartOptions } from '../../../../domain/ports/input/job-executions
 import { storableInstant } from '../instant.js';
 import { labelFilter, repeatable } from '../jobs/list-jobs-query.js';
 import { pageQuery } from '../pagination.js';
+import { ClaimModeSchema, RestoreStrategySchema, snapshotPath } from '../restore-schema.js';
 import { START_REQUEST_EXAMPLE, STOP_REQUEST_EXAMPLE } from './execution-examples.js';
 
 /** The optional body of a start. */
 export const StartRequestSchema = z
   .strictObject({
-    savepointPath: z
-      .string()
-      .min(1, 'must not be empty')
-      .max(4096, 'must be at most 4096 characters')
-      .optional()
-      .openapi({ description: 'Restore from this savepoint' }),
+    restore: RestoreStrategySchema.optional().openapi({
+      description: "Where this run takes its state from, instead of the job's `restore` (default: the job's; none if it has none)",
+    }),
+    savepointPath: snapshotPath.optional().openapi({ description: 'Restore from this savepoint: the older spelling of `restore: {"savepointPath": ...}`' }),
     allowNonRestoredState: z
       .boolean()
       .optional()
       .openapi({ description: 'With a restore: skip savepoint state that no operator of the job takes' }),
+    claimMode: ClaimModeSchema.optional(),
     fromLastSavepoint: z
       .literal(true, { message: 'must be true when given' })
       .optional()
-      .openapi({ description: 'Restore from the newest savepoint an earlier execution of the job took' }),
+      .openapi({
+        description:
+          "Restore from the newest savepoint an earlier execution of the job took: the older spelling of `restore: 'latest-savepoint'`, " +
+          'refused with NO_SAVEPOINT when there is none',
+      }),
     scheduledFor: storableInstant
       .optional()
       .openapi({
@@ -32,9 +36,14 @@ export const StartRequestSchema = z
         example: '2026-11-30T00:00:00+01:00',
       }),
   })
-  .refine((body) => !(body.savepointPath && body.fromLastSavepoint), {
-    message: 'give savepointPath or fromLastSavepoint, not both',
-    path: ['fromLastSavepoint'],
+  .superRefine((body, context) => {
+    const refuse = (path: string, message: string) => context.addIssue({ code: 'custom', path: [path], message });
+    if (body.savepointPath && body.fromLastSavepoint) refuse('fromLastSavepoint', 'give savepointPath or fromLastSavepoint, not both');
+    if (body.restore !== undefined && body.savepointPath !== undefined) refuse('savepointPath', 'give restore or savepointPath, not both');
+    if (body.restore !== undefined && body.fromLastSavepoint) refuse('fromLastSavepoint', 'give restore or fromLastSavepoint, not both');
+    if (body.restore === 'none' && (body.allowNonRestoredState !== undefined || body.claimMode !== undefined)) {
+      refuse('restore', "allowNonRestoredState and claimMode apply to a restore, not to restore 'none'");
+    }
   })
   .transform(({ scheduledFor, ...options }): StartOptions => ({
     ...options,

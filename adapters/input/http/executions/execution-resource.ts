@@ -27,7 +27,11 @@ export const ExecutionSchema = z
         example: ['--date', '2026-11-29', '--output', 's3://lake/orders/2026-11-29'],
       }),
     savepointPath: z.string().nullable().openapi({ description: 'The savepoint the execution was stopped with' }),
-    restoredFrom: z.string().nullable().openapi({ description: 'The savepoint the execution started from' }),
+    restoredFrom: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The savepoint or retained checkpoint the execution started from (its history says which strategy picked it)' }),
+    restoredFromKind: z.enum(['savepoint', 'checkpoint']).nullable().openapi({ description: 'What `restoredFrom` is' }),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
     retryOf: z.uuid().nullable().openapi({ description: 'The failed execution this one tries again' }),
     requestedBy: z.string().nullable().openapi({

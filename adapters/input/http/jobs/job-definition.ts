@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { JobDefinition } from '../../../../domain/entities/job.js';
 import { RETRY_DEFAULTS } from '../../../../domain/entities/retry-policy.js';
 import { JOB_DEFINITION_EXAMPLE } from './job-examples.js';
+import { ClaimModeSchema, RestoreStrategySchema } from '../restore-schema.js';
 import { RetryPolicySchema } from './retry-policy-schema.js';
 
 const JOB_NAME = /^[A-Za-z0-9._-]{1,128}$/;
@@ -75,6 +76,15 @@ export const JobDefinitionSchema = z
       .nullish(),
     labels: z.record(labelKey, labelValue).nullish(),
     retryPolicy: RetryPolicySchema.nullish(),
+    restore: RestoreStrategySchema.nullish().openapi({
+      description: "How the job's runs restore unless a start says otherwise (not set: a start restores only when asked)",
+    }),
+    allowNonRestoredState: z.boolean().nullish().openapi({ description: 'With a restore: skip state no operator takes' }),
+    claimMode: ClaimModeSchema.nullish(),
+  })
+  .refine((input) => input.restore !== 'none' || (input.allowNonRestoredState == null && input.claimMode == null), {
+    message: "allowNonRestoredState and claimMode apply to a restore, not to restore 'none'",
+    path: ['restore'],
   })
   .transform(
     (input): JobDefinition => ({
@@ -90,6 +100,9 @@ export const JobDefinitionSchema = z
       timeoutSeconds: input.timeoutSeconds ?? null,
       labels: input.labels ?? {},
       retryPolicy: input.retryPolicy ?? { ...RETRY_DEFAULTS },
+      restore: input.restore ?? null,
+      allowNonRestoredState: input.allowNonRestoredState ?? false,
+      claimMode: input.claimMode ?? 'NO_CLAIM',
     }),
   )
   .openapi('JobDefinition', { example: JOB_DEFINITION_EXAMPLE });

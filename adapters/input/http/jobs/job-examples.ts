@@ -20,6 +20,9 @@ export const JOB_DEFINITION_EXAMPLE = {
   timeoutSeconds: 7200,
   labels: { team: 'data' },
   retryPolicy: RETRY_POLICY_EXAMPLE,
+  restore: null,
+  allowNonRestoredState: false,
+  claimMode: 'NO_CLAIM',
 };
 
 export const JOB_EXAMPLE = {

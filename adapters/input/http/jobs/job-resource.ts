@@ -7,6 +7,7 @@ import type { ExecutionSummary } from '../../../../domain/ports/output/execution
 import { ExecutionSummarySchema, toExecutionSummary } from '../executions/execution-resource.js';
 import { ScheduleSchema, toScheduleResource } from '../schedules/schedule-resource.js';
 import { JOB_EXAMPLE, JOB_LIST_EXAMPLE } from './job-examples.js';
+import { ClaimModeSchema, RestoreStrategySchema } from '../restore-schema.js';
 import { RetryPolicySchema } from './retry-policy-schema.js';
 
 export const JobSchema = z
@@ -24,6 +25,9 @@ export const JobSchema = z
     timeoutSeconds: z.number().int().nullable(),
     labels: z.record(z.string(), z.string()),
     retryPolicy: RetryPolicySchema,
+    restore: RestoreStrategySchema.nullable(),
+    allowNonRestoredState: z.boolean(),
+    claimMode: ClaimModeSchema,
     version: z.number().int(),
     createdAt: z.string().openapi({ format: 'date-time' }),
     updatedAt: z.string().openapi({ format: 'date-time' }),

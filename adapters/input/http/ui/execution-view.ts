@@ -28,7 +28,7 @@ ${execution.retryOf ? markup`<dt>Retry of</dt><dd><a href="/ui/executions/${exec
 <dt>Started</dt><dd>${instant(execution.startedAt)}</dd>
 <dt>Ended</dt><dd>${instant(execution.endedAt)}</dd>
 <dt>Flink job</dt><dd>${flinkJob(execution, flinkWebUrl)}</dd>
-${execution.restoredFrom ? markup`<dt>Restored from</dt><dd><code>${execution.restoredFrom.savepointPath}</code></dd>` : ''}
+${execution.restoredFrom ? markup`<dt>Restored from</dt><dd>${execution.restoredFrom.kind ?? 'savepoint'} <code>${execution.restoredFrom.savepointPath}</code></dd>` : ''}
 ${execution.savepointPath ? markup`<dt>Savepoint</dt><dd><code>${execution.savepointPath}</code></dd>` : ''}
 </dl>
 ${execution.error ? markup`<h2>Error</h2><pre class="error"><strong>${execution.error.code}</strong>\n${execution.error.message}</pre>` : ''}

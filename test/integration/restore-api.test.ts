@@ -1,0 +1,177 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../infrastructure/config.js';
+import { expectProblem, testAppBackends, type TestApp } from '../support/http-app.js';
+import { waitFor } from '../support/wait.js';
+
+/**
+ * A loopback stand-in for the data processor and Flink's REST API: it serves the JAR, takes the upload, records
+ * each run body, cancels, and answers `GET /jobs/:jobid/checkpoints` with what a test set for that job.
+ */
+let flink: Server;
+let flinkUrl: string;
+const runBodies: Record<string, unknown>[] = [];
+const states = new Map<string, string>();
+const checkpoints = new Map<string, unknown>();
+
+const bodyOf = async (request: IncomingMessage) => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString();
+};
+
+beforeAll(async () => {
+  flink = createServer(async (request, response) => {
+    const body = await bodyOf(request);
+    const json = (status: number, value: unknown) => response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(value));
+    const url = request.url ?? '';
+    const job = /^\/jobs\/([0-9a-f]{32})(\/checkpoints)?(\?.*)?$/.exec(url);
+    if (request.method === 'GET' && url === '/jars/job.jar') return response.writeHead(200).end(Buffer.alloc(64, 2));
+    if (request.method === 'POST' && url === '/jars/upload') return json(200, { filename: '/tmp/flink-web/upload/rst_job.jar', status: 'success' });
+    if (request.method === 'POST' && /^\/jars\/[^/]+\/run$/.test(url)) {
+      const parsed = JSON.parse(body);
+      runBodies.push(parsed);
+      states.set(parsed.jobId, 'RUNNING');
+      return json(200, { jobid: parsed.jobId });
+    }
+    if (job && request.method === 'PATCH') {
+      states.set(job[1]!, 'CANCELED');
+      return json(202, {});
+    }
+    if (job && request.method === 'GET' && job[2]) {
+      const statistics = checkpoints.get(job[1]!);
+      return statistics ? json(200, statistics) : json(404, { errors: ['Job not found'] });
+    }
+    if (job && request.method === 'GET') return json(200, { state: states.get(job[1]!) ?? 'RUNNING' });
+    if (request.method === 'GET' && url === '/config') return json(200, { 'flink-version': '2.3.0' });
+    if (request.method === 'GET' && url === '/jars') return json(200, { files: [{ id: 'rst_job.jar' }] });
+    return json(404, { errors: ['Not found.'] });
+  });
+  await new Promise<void>((resolve) => flink.listen(0, '127.0.0.1', resolve));
+  flinkUrl = `http://127.0.0.1:${(flink.address() as AddressInfo).port}`;
+});
+afterAll(() => {
+  flink.closeAllConnections();
+  flink.close();
+});
+
+const backends = await testAppBackends();
+
+describe.each(backends)('restore strategies through the API on $name', (backend) => {
+  let api: TestApp;
+  let counter = 0;
+
+  beforeAll(async () => {
+    if (backend.skipReason) return;
+    const port = new URL(flinkUrl).port;
+    api = await backend.start(
+      loadConfig({ JAR_ALLOWED_HOSTS: `127.0.0.1:${port}`, FLINK_JOBMANAGER_URL: flinkUrl, FLINK_POLL_INTERVAL_MS: '100' }),
+    );
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  const definition = (extra: Record<string, unknown> = {}) => ({
+    name: `restore-${backend.name}-${++counter}`,
+    jarURL: `${flinkUrl}/jars/job.jar`,
+    entryClass: 'com.example.Main',
+    ...extra,
+  });
+  const createJob = async (extra: Record<string, unknown> = {}) => {
+    const response = await api.request('/api/v1/jobs', { method: 'POST', json: definition(extra) });
+    expect(response.status, JSON.stringify(await response.clone().json())).toBe(201);
+    return response.json();
+  };
+  const read = async (id: string) => (await api.request(`/api/v1/executions/${id}`)).json();
+  const until = (id: string, statuses: string[]) =>
+    waitFor(() => read(id), (run) => statuses.includes(run.status), 10_000, `execution ${id} in ${statuses}`);
+  const start = async (jobId: string, body?: unknown) => {
+    const response = await api.request(`/api/v1/jobs/${jobId}/start`, { method: 'POST', ...(body ? { json: body } : {}) });
+    expect(response.status, JSON.stringify(await response.clone().json())).toBe(202);
+    return until((await response.json()).id, ['RUNNING', 'FAILED']);
+  };
+
+  it.skipIf(backend.skipReason)("stores a job's restore strategy and options, gives them back, and clears them on replace", async () => {
+    const path = 'file:///savepoints/savepoint-1';
+    const created = await createJob({ restore: { savepointPath: path }, allowNonRestoredState: true, claimMode: 'CLAIM' });
+    expect(created).toMatchObject({ restore: { savepointPath: path }, allowNonRestoredState: true, claimMode: 'CLAIM' });
+    const got = await (await api.request(`/api/v1/jobs/${created.id}`)).json();
+    expect(got).toMatchObject({ restore: { savepointPath: path }, allowNonRestoredState: true, claimMode: 'CLAIM' });
+
+    const { name, jarURL, entryClass } = got;
+    const replace = (body: Record<string, unknown>) => api.request(`/api/v1/jobs/${created.id}`, { method: 'PUT', json: body });
+    const latest = await (await replace({ name, jarURL, entryClass, restore: 'latest-state' })).json();
+    expect(latest).toMatchObject({ restore: 'latest-state', allowNonRestoredState: false, claimMode: 'NO_CLAIM' });
+    expect((await (await replace({ name, jarURL, entryClass })).json()).restore).toBeNull();
+    expect((await (await api.request(`/api/v1/jobs/${created.id}`)).json()).restore).toBeNull();
+  });
+
+  it.skipIf(backend.skipReason).each([
+    [{ restore: 'newest' }, 'restore'],
+    [{ restore: '' }, 'restore'],
+    [{ restore: { savepointPath: '' } }, 'restore.savepointPath'],
+    [{ restore: { savepointPath: 'file:///x', kind: 'savepoint' } }, 'restore.kind'],
+    [{ restore: 'none', claimMode: 'CLAIM' }, 'restore'],
+    [{ restore: 'latest-state', claimMode: 'claim' }, 'claimMode'],
+    [{ restore: 'latest-state', allowNonRestoredState: 'yes' }, 'allowNonRestoredState'],
+  ])('refuses the job definition %j with 400 naming %s, storing nothing', async (body, path) => {
+    const job = definition(body);
+    const problem = await expectProblem(await api.request('/api/v1/jobs', { method: 'POST', json: job }), 400, 'VALIDATION_FAILED');
+    expect(problem.errors.map((error: { path: string }) => error.path)).toContain(path);
+    expect((await (await api.request(`/api/v1/jobs?namePrefix=${job.name}`)).json()).jobs).toEqual([]);
+  });
+
+  it.skipIf(backend.skipReason).each([
+    [{ restore: 'newest' }, 'restore'],
+    [{ restore: { savepointPath: '' } }, 'restore.savepointPath'],
+    [{ restore: { savepointPath: ' file:///x' } }, 'restore.savepointPath'],
+    [{ restore: { path: 'file:///x' } }, 'restore'],
+    [{ restore: 'latest-state', savepointPath: 'file:///x' }, 'savepointPath'],
+    [{ restore: 'latest-savepoint', fromLastSavepoint: true }, 'fromLastSavepoint'],
+    [{ savepointPath: 'file:///x', fromLastSavepoint: true }, 'fromLastSavepoint'],
+    [{ restore: 'none', allowNonRestoredState: true }, 'restore'],
+    [{ restore: 'latest-state', claimMode: 'claim' }, 'claimMode'],
+  ])('refuses the start %j with 400 naming %s, starting nothing', async (body, path) => {
+    const job = await createJob();
+    const response = await api.request(`/api/v1/jobs/${job.id}/start`, { method: 'POST', json: body });
+    const problem = await expectProblem(response, 400, 'VALIDATION_FAILED');
+    expect(problem.errors.map((error: { path: string }) => error.path)).toContain(path);
+    expect((await (await api.request(`/api/v1/jobs/${job.id}/executions`)).json()).executions).toEqual([]);
+  });
+
+  it.skipIf(backend.skipReason)('restores from a path given as restore, sending the claim mode, and names what it is', async () => {
+    const job = await createJob();
+    const path = 'file:///checkpoints/4f1c/chk-3';
+    const run = await start(job.id, { restore: { savepointPath: path }, claimMode: 'CLAIM' });
+    expect(run).toMatchObject({ status: 'RUNNING', restoredFrom: path, restoredFromKind: 'checkpoint' });
+    expect(run.history[0].detail).toBe(`restore 'savepointPath': restoring from checkpoint ${path}`);
+    expect(runBodies.find((body) => body.jobId === run.flinkJobId)).toMatchObject({ savepointPath: path, claimMode: 'CLAIM' });
+    await api.request(`/api/v1/jobs/${job.id}/stop`, { method: 'POST', json: { mode: 'cancel' } });
+  });
+
+  it.skipIf(backend.skipReason)("latest-state of the job: no state at first (said in the history), then the earlier run's retained checkpoint", async () => {
+    const job = await createJob({ restore: 'latest-state' });
+    const first = await start(job.id);
+    expect(first).toMatchObject({ status: 'RUNNING', restoredFrom: null, restoredFromKind: null });
+    expect(first.history[0].detail).toBe("restore 'latest-state': no savepoint or retained checkpoint of an earlier run found, started without state");
+
+    const path = `file:/opt/flink/checkpoints/${first.flinkJobId}/chk-9`;
+    const completed = { status: 'COMPLETED', is_savepoint: false, latest_ack_timestamp: Date.now(), external_path: path, discarded: false };
+    checkpoints.set(first.flinkJobId, { latest: { completed, savepoint: null, failed: null, restored: null }, history: [completed] });
+    expect((await api.request(`/api/v1/jobs/${job.id}/stop`, { method: 'POST', json: { mode: 'cancel' } })).status).toBe(202);
+    await until(first.id, ['STOPPED']);
+
+    const second = await start(job.id);
+    expect(second).toMatchObject({ status: 'RUNNING', restoredFrom: path, restoredFromKind: 'checkpoint' });
+    expect(second.history[0].detail).toBe(`restore 'latest-state': restoring from checkpoint ${path}`);
+    expect(runBodies.find((body) => body.jobId === second.flinkJobId)).toMatchObject({
+      savepointPath: path,
+      allowNonRestoredState: false,
+      claimMode: 'NO_CLAIM',
+    });
+    const third = await api.request(`/api/v1/jobs/${job.id}/stop`, { method: 'POST', json: { mode: 'cancel' } });
+    expect(third.status).toBe(202);
+  });
+});
