@@ -1,6 +1,7 @@
 import type { Execution, ExecutionStatus } from './execution.js';
 import type { Job } from './job.js';
 import { executionResource, jobDefinitionResource, scheduleResource } from './representations.js';
+import { savepointResource, type Savepoint } from './savepoint.js';
 import type { Schedule } from './schedule.js';
 
 export const EVENT_TYPES = [
@@ -18,6 +19,10 @@ export const EVENT_TYPES = [
   'job.created',
   'job.replaced',
   'job.deleted',
+  'savepoint.triggered',
+  'savepoint.completed',
+  'savepoint.failed',
+  'savepoint.disposed',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -78,6 +83,15 @@ export function scheduleEvent(
   time: Date,
 ): NewEvent {
   return { type, subject: view.schedule.jobId, time, data: scheduleResource(view.schedule, view.nextRunTimes, view.ended) };
+}
+
+/** An event about a savepoint of the catalog: it carries the savepoint as the API shows it. */
+export function savepointEvent(
+  type: 'savepoint.triggered' | 'savepoint.completed' | 'savepoint.failed' | 'savepoint.disposed',
+  savepoint: Savepoint,
+  time: Date,
+): NewEvent {
+  return { type, subject: savepoint.jobId, time, data: savepointResource(savepoint) };
 }
 
 /** Ticks that came due while no replica fired them and that will not run (see `catchUp`). */

@@ -1,4 +1,5 @@
 import type { RetryPolicy } from './retry-policy.js';
+import type { SavepointPolicy } from './savepoint.js';
 
 /** A value a job's `config` may hold; each becomes `--key value` on the Flink program's command line. */
 export type ConfigValue = string | number | boolean;
@@ -20,6 +21,8 @@ export interface JobDefinition {
   labels: Record<string, string>;
   /** How failed runs are tried again (RETRY_DEFAULTS: not at all). */
   retryPolicy: RetryPolicy;
+  /** When its runs take savepoints on their own, and which are kept; null: only when asked. */
+  savepointPolicy: SavepointPolicy | null;
 }
 
 export interface Job extends JobDefinition {

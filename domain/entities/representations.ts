@@ -87,6 +87,7 @@ export function jobDefinitionResource(job: Job): JobDefinitionResource {
     timeoutSeconds: job.timeoutSeconds,
     labels: byKey(job.labels),
     retryPolicy: job.retryPolicy,
+    savepointPolicy: job.savepointPolicy,
     version: job.version,
     createdAt: job.createdAt.toISOString(),
     updatedAt: job.updatedAt.toISOString(),

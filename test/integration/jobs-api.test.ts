@@ -53,6 +53,7 @@ describe('POST /api/v1/jobs', () => {
       timeoutSeconds: null,
       labels: {},
       retryPolicy: { maxAttempts: 1, backoffSeconds: 30, backoffMultiplier: 2, maxBackoffSeconds: 3600 },
+      savepointPolicy: null,
       version: 1,
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       updatedAt: job.createdAt,

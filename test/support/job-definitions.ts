@@ -16,6 +16,7 @@ export function aJobDefinition(overrides: Partial<JobDefinition> = {}): JobDefin
     timeoutSeconds: null,
     labels: {},
     retryPolicy: { ...RETRY_DEFAULTS },
+    savepointPolicy: null,
     ...overrides,
   };
 }

@@ -23,6 +23,7 @@ const job = createJob(
     timeoutSeconds: null,
     labels: {},
     retryPolicy: RETRY_DEFAULTS,
+    savepointPolicy: null,
   },
   JOB_ID,
   at(0),

@@ -9,6 +9,7 @@ import type {
 import type { EventType } from '../../../domain/entities/event.js';
 import type { ConfigValue } from '../../../domain/entities/job.js';
 import type { RetryPolicy } from '../../../domain/entities/retry-policy.js';
+import type { SavepointPolicy } from '../../../domain/entities/savepoint.js';
 import type { StoredHistoryEntry, StoredQueueTerms, StoredStopRequest } from './stored-execution-json.js';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -36,6 +37,8 @@ export const jobs = pgTable(
     labels: jsonb('labels').$type<Record<string, string>>().notNull().default({}),
     /** Null for jobs stored before retries existed: they read as RETRY_DEFAULTS. */
     retryPolicy: jsonb('retry_policy').$type<RetryPolicy>(),
+    /** Null: the job's runs take savepoints only when asked. */
+    savepointPolicy: jsonb('savepoint_policy').$type<SavepointPolicy>(),
     version: integer('version').notNull(),
     createdAt: timestamptz('created_at').notNull(),
     updatedAt: timestamptz('updated_at').notNull(),

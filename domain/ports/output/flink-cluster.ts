@@ -50,5 +50,7 @@ export interface FlinkCluster {
   cancel(flinkJobId: string): Promise<void>;
   /** Starts a stop-with-savepoint; resolves with the trigger id to poll. */
   stopWithSavepoint(flinkJobId: string, options: { drain: boolean; targetDirectory: string | null }): Promise<string>;
+  /** Starts a savepoint of a running job that keeps running; resolves with the trigger id to poll. */
+  triggerSavepoint(flinkJobId: string, options: { targetDirectory: string }): Promise<string>;
   savepointStatus(flinkJobId: string, triggerId: string): Promise<SavepointStatus>;
 }

@@ -3,6 +3,7 @@ import type { JobDefinition } from '../../../../domain/entities/job.js';
 import { RETRY_DEFAULTS } from '../../../../domain/entities/retry-policy.js';
 import { JOB_DEFINITION_EXAMPLE } from './job-examples.js';
 import { RetryPolicySchema } from './retry-policy-schema.js';
+import { SavepointPolicySchema } from './savepoint-policy-schema.js';
 
 const JOB_NAME = /^[A-Za-z0-9._-]{1,128}$/;
 const JAVA_CLASS = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/;
@@ -75,6 +76,7 @@ export const JobDefinitionSchema = z
       .nullish(),
     labels: z.record(labelKey, labelValue).nullish(),
     retryPolicy: RetryPolicySchema.nullish(),
+    savepointPolicy: SavepointPolicySchema.nullish(),
   })
   .transform(
     (input): JobDefinition => ({
@@ -90,6 +92,7 @@ export const JobDefinitionSchema = z
       timeoutSeconds: input.timeoutSeconds ?? null,
       labels: input.labels ?? {},
       retryPolicy: input.retryPolicy ?? { ...RETRY_DEFAULTS },
+      savepointPolicy: input.savepointPolicy ?? null,
     }),
   )
   .openapi('JobDefinition', { example: JOB_DEFINITION_EXAMPLE });

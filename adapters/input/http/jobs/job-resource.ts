@@ -8,6 +8,7 @@ import { ExecutionSummarySchema, toExecutionSummary } from '../executions/execut
 import { ScheduleSchema, toScheduleResource } from '../schedules/schedule-resource.js';
 import { JOB_EXAMPLE, JOB_LIST_EXAMPLE } from './job-examples.js';
 import { RetryPolicySchema } from './retry-policy-schema.js';
+import { SavepointPolicyResourceSchema } from './savepoint-policy-schema.js';
 
 export const JobSchema = z
   .object({
@@ -24,6 +25,7 @@ export const JobSchema = z
     timeoutSeconds: z.number().int().nullable(),
     labels: z.record(z.string(), z.string()),
     retryPolicy: RetryPolicySchema,
+    savepointPolicy: SavepointPolicyResourceSchema.nullable(),
     version: z.number().int(),
     createdAt: z.string().openapi({ format: 'date-time' }),
     updatedAt: z.string().openapi({ format: 'date-time' }),
