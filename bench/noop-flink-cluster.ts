@@ -45,6 +45,10 @@ export class NoopFlinkCluster implements FlinkCluster {
     return 'noop-trigger';
   }
 
+  async triggerSavepoint(): Promise<string> {
+    return 'noop-trigger';
+  }
+
   async savepointStatus(): Promise<SavepointStatus> {
     return { kind: 'completed', location: 'noop://savepoint' };
   }

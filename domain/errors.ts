@@ -64,8 +64,9 @@ export class JobAlreadyRunningError extends DomainError {
 export class JobNotRunningError extends DomainError {
   readonly code = 'JOB_NOT_RUNNING';
 
-  constructor(readonly jobId: string) {
-    super(`Job '${jobId}' has no active execution to stop`);
+  /** `purpose`: what the active execution was wanted for. */
+  constructor(readonly jobId: string, purpose = 'to stop') {
+    super(`Job '${jobId}' has no active execution ${purpose}`);
   }
 }
 
@@ -114,10 +115,9 @@ export class FlinkError extends ExecutionStepError {}
 export class SavepointDirectoryMissingError extends DomainError {
   readonly code = 'SAVEPOINT_DIR_NOT_CONFIGURED';
 
-  constructor(readonly jobId: string) {
-    super(
-      `Job '${jobId}' cannot stop with a savepoint: set SAVEPOINT_DIR or state.savepoints.dir in its flinkConfiguration`,
-    );
+  /** `what`: what the job cannot do without a savepoint folder. */
+  constructor(readonly jobId: string, what = 'stop with a savepoint') {
+    super(`Job '${jobId}' cannot ${what}: set SAVEPOINT_DIR or state.savepoints.dir in its flinkConfiguration`);
   }
 }
 

@@ -8,6 +8,8 @@ import { ApiKeyFile, ApiKeyFileError } from '../adapters/output/keys/api-key-fil
 import { FlinkRestCluster } from '../adapters/output/flink/flink-rest-cluster.js';
 import { DrizzleAuditTrail } from '../adapters/output/repository/drizzle-audit-trail.js';
 import { DrizzleBackfillRepository } from '../adapters/output/repository/drizzle-backfill-repository.js';
+import { DrizzleSavepointRepository } from '../adapters/output/repository/drizzle-savepoint-repository.js';
+import { LocalSavepointFiles } from '../adapters/output/savepoints/local-savepoint-files.js';
 import { DrizzleExecutionHistory } from '../adapters/output/repository/drizzle-execution-history.js';
 import { DrizzleExecutionRepository } from '../adapters/output/repository/drizzle-execution-repository.js';
 import { DrizzleJarUploadRegistry } from '../adapters/output/repository/drizzle-jar-upload-registry.js';
@@ -129,6 +131,8 @@ function buildAdapters(config: AppConfig, database: OpenedDatabase, overrides: C
     history: new DrizzleExecutionHistory(database.db),
     schedules: new DrizzleScheduleRepository(database.db, leases, database.claims),
     backfills: new DrizzleBackfillRepository(database.db, leases, database.claims),
+    savepoints: new DrizzleSavepointRepository(database.db),
+    savepointFiles: new LocalSavepointFiles(),
     scheduleSignal: new SqlScheduleSignal(database.db, database.listen),
     uploads: new DrizzleJarUploadRegistry(database.db),
     webhooks: new DrizzleWebhookRepository(database.db),
@@ -178,7 +182,7 @@ function buildServices(
     unreachableGraceMs: config.flinkUnreachableGraceMs,
   };
   const executions = createExecutionUnits({ ...adapters, tasks }, executionSettings);
-  const jobDefinitions = new JobDefinitionService(jobs, changes, clock, ids, artifacts);
+  const jobDefinitions = new JobDefinitionService(jobs, changes, clock, ids, artifacts, cron);
   const jobViews = new JobViewService(adapters.jobViewReader, cron, clock);
   const runOverview = new RunOverviewService(adapters.runOverviewReader, cron, clock);
   const jobSchedules = new SchedulingService(jobs, schedules, changes, cron, clock, ids, adapters.scheduleSignal, executions.queue);
@@ -196,7 +200,7 @@ function buildServices(
   );
   const streams = { stream: eventStream, heartbeatMs: config.eventStreamHeartbeatMs };
   const httpApp = createHttpApp({
-    jobDefinitions, jobExecutions, executionRetention, jobSchedules, jobBackfills, jobViews, runOverview, health, access, auditLog, events, webhooks, streams, logger, metrics, pageTokenKey,
+    jobDefinitions, jobExecutions, executionRetention, jobSchedules, jobBackfills, jobSavepoints: executions.savepoints, jobViews, runOverview, health, access, auditLog, events, webhooks, streams, logger, metrics, pageTokenKey,
     console: { flinkWebUrl: config.flinkWebUrl, now: () => clock.now() },
   });
   return { jobDefinitions, jobExecutions, executionRetention, jobSchedules, health, auditLog, events, eventStream, worker, tasks, scheduler, webhookWorker, httpApp };

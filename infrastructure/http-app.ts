@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { recordRefusals } from '../adapters/input/http/access/refusals.js';
 import { createAuditRouter } from '../adapters/input/http/audit/router.js';
 import { createBackfillsRouter } from '../adapters/input/http/backfills/router.js';
+import { createSavepointsRouter } from '../adapters/input/http/savepoints/router.js';
 import { ContinuationTokens } from '../adapters/input/http/continuation-token.js';
 import { createDocsRouter } from '../adapters/input/http/docs/router.js';
 import { createEventsRouter, type EventStreamSettings } from '../adapters/input/http/events/router.js';
@@ -23,6 +24,7 @@ import type { AccessControl } from '../domain/ports/input/access-control.js';
 import type { AuditLog } from '../domain/ports/input/audit-log.js';
 import type { EventFeed } from '../domain/ports/input/event-feed.js';
 import type { JobBackfills } from '../domain/ports/input/job-backfills.js';
+import type { JobSavepoints } from '../domain/ports/input/job-savepoints.js';
 import type { JobDefinitions } from '../domain/ports/input/job-definitions.js';
 import type { JobExecutions } from '../domain/ports/input/job-executions.js';
 import type { JobSchedules } from '../domain/ports/input/job-schedules.js';
@@ -42,6 +44,7 @@ export interface HttpAppDependencies {
   executionRetention: ExecutionRetention;
   jobSchedules: JobSchedules;
   jobBackfills: JobBackfills;
+  jobSavepoints: JobSavepoints;
   jobViews: JobViews;
   /** Runs of all jobs, and the summary. */
   runOverview: RunOverview;
@@ -112,6 +115,7 @@ export function createHttpApp(dependencies: HttpAppDependencies) {
   app.route('/api/v1', createSummaryRouter(dependencies.runOverview, access));
   app.route('/api/v1', createSchedulesRouter(jobSchedules, access));
   app.route('/api/v1', createBackfillsRouter(dependencies.jobBackfills, access));
+  app.route('/api/v1', createSavepointsRouter(dependencies.jobSavepoints, pageTokens, access));
   app.route('/api/v1', createAuditRouter(auditLog, pageTokens, access));
   app.route('/api/v1', createEventsRouter(dependencies.events, dependencies.streams, access));
   app.route('/api/v1', createWebhooksRouter(dependencies.webhooks, pageTokens, access));

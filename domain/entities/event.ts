@@ -2,6 +2,7 @@ import type { Backfill } from './backfill.js';
 import type { Execution, ExecutionStatus } from './execution.js';
 import type { Job } from './job.js';
 import { executionResource, jobDefinitionResource, scheduleResource } from './representations.js';
+import { savepointResource, type Savepoint } from './savepoint.js';
 import type { Schedule } from './schedule.js';
 
 export const EVENT_TYPES = [
@@ -22,6 +23,10 @@ export const EVENT_TYPES = [
   'backfill.created',
   'backfill.completed',
   'backfill.cancelled',
+  'savepoint.triggered',
+  'savepoint.completed',
+  'savepoint.failed',
+  'savepoint.disposed',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -100,6 +105,15 @@ export function backfillEvent(
     time,
     data: { ...rest, from: from.toISOString(), to: to.toISOString(), createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() },
   };
+}
+
+/** An event about a savepoint of the catalog: it carries the savepoint as the API shows it. */
+export function savepointEvent(
+  type: 'savepoint.triggered' | 'savepoint.completed' | 'savepoint.failed' | 'savepoint.disposed',
+  savepoint: Savepoint,
+  time: Date,
+): NewEvent {
+  return { type, subject: savepoint.jobId, time, data: savepointResource(savepoint) };
 }
 
 /** Ticks that came due while no replica fired them and that will not run (see `catchUp`). */

@@ -1,5 +1,6 @@
 import type { ClaimMode, JobRestore, RestoreStrategy } from './restore.js';
 import type { RetryPolicy } from './retry-policy.js';
+import type { SavepointPolicy } from './savepoint.js';
 
 /** A value a job's `config` may hold; each becomes `--key value` on the Flink program's command line. */
 export type ConfigValue = string | number | boolean;
@@ -30,6 +31,8 @@ export interface JobDefinition {
   allowNonRestoredState: boolean;
   /** With a restore: who owns the snapshot restored from. */
   claimMode: ClaimMode;
+  /** When its runs take savepoints on their own, and which are kept; null: only when asked. */
+  savepointPolicy: SavepointPolicy | null;
 }
 
 export interface Job extends JobDefinition {

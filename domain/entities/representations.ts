@@ -93,6 +93,7 @@ export function jobDefinitionResource(job: Job): JobDefinitionResource {
     restore: job.restore,
     allowNonRestoredState: job.allowNonRestoredState,
     claimMode: job.claimMode,
+    savepointPolicy: job.savepointPolicy,
     version: job.version,
     createdAt: job.createdAt.toISOString(),
     updatedAt: job.updatedAt.toISOString(),

@@ -5,9 +5,12 @@ import { isEntityId } from '../entities/ids.js';
 import { definitionTemplateProblems } from '../entities/run-arguments.js';
 import { JarLocationRefusedError, JobNotFoundError, JobVersionMismatchError } from '../errors.js';
 import { InvalidTemplateError } from '../template-errors.js';
+import { savepointPolicyProblem } from '../entities/savepoint.js';
+import { InvalidSavepointPolicyError } from '../savepoint-errors.js';
 import type { JobDefinitions, JobPage, ListJobsRequest } from '../ports/input/job-definitions.js';
 import type { ArtifactSource } from '../ports/output/artifact-source.js';
 import type { Clock } from '../ports/output/clock.js';
+import type { CronCalculator } from '../ports/output/cron-calculator.js';
 import type { IdGenerator } from '../ports/output/id-generator.js';
 import type { JobRepository } from '../ports/output/job-repository.js';
 import type { AuditedChanges } from './change-records.js';
@@ -21,6 +24,7 @@ export class JobDefinitionService implements JobDefinitions {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly jarPolicy: Pick<ArtifactSource, 'refusalFor'>,
+    private readonly cron: Pick<CronCalculator, 'problemWith'>,
   ) {}
 
   async createJob(definition: JobDefinition, audit: AuditContext): Promise<Job> {
@@ -72,12 +76,17 @@ export class JobDefinitionService implements JobDefinitions {
     return replaced;
   }
 
-  /** What the schema cannot tell: a JAR location the policy refuses, a placeholder no run could resolve. */
+  /**
+   * What the schema cannot tell: a JAR location the policy refuses, a placeholder no run could resolve, a
+   * savepointPolicy that cannot be used.
+   */
   private checkDefinition(definition: JobDefinition): void {
     const refusal = this.jarPolicy.refusalFor(definition.jarURL);
     if (refusal) throw new JarLocationRefusedError(refusal);
     const problems = definitionTemplateProblems(definition);
     if (problems.length > 0) throw new InvalidTemplateError(problems);
+    const policyProblem = definition.savepointPolicy && savepointPolicyProblem(definition.savepointPolicy, (pattern, zone) => this.cron.problemWith(pattern, zone));
+    if (policyProblem) throw new InvalidSavepointPolicyError(policyProblem.field, policyProblem.reason);
   }
 
   async deleteJob(id: string, audit: AuditContext): Promise<void> {

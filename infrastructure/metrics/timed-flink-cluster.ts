@@ -34,6 +34,9 @@ export function timeFlinkRequests(cluster: FlinkCluster, histogram: Histogram<'o
     stopWithSavepoint: timed('stop_with_savepoint', (flinkJobId: string, options: Parameters<FlinkCluster['stopWithSavepoint']>[1]) =>
       cluster.stopWithSavepoint(flinkJobId, options),
     ),
+    triggerSavepoint: timed('trigger_savepoint', (flinkJobId: string, options: Parameters<FlinkCluster['triggerSavepoint']>[1]) =>
+      cluster.triggerSavepoint(flinkJobId, options),
+    ),
     savepointStatus: timed('savepoint_status', (flinkJobId: string, triggerId: string) => cluster.savepointStatus(flinkJobId, triggerId)),
     retainedSnapshot: timed('retained_snapshot', (flinkJobId: string) => cluster.retainedSnapshot(flinkJobId)),
   };

@@ -140,12 +140,30 @@ describe.skipIf(skipReason)('runs on a real Flink cluster', () => {
     expect(again.body).toMatchObject({ code: 'JOB_ALREADY_RUNNING' });
     expect(again.body.detail).toContain(running.id);
 
+    // A savepoint taken on request: the job runs on, and the catalog has it with its folder.
+    const manual = await call('POST', `/api/v1/jobs/${job.id}/savepoints`);
+    expect(manual.status, JSON.stringify(manual.body)).toBe(202);
+    const taken = await waitFor(
+      async () => (await call('GET', `/api/v1/savepoints/${manual.body.id}`)).body,
+      (savepoint) => savepoint.status !== 'PENDING',
+      60_000,
+      'the savepoint taken on request',
+    );
+    expect(taken, JSON.stringify(taken)).toMatchObject({ status: 'COMPLETED', origin: 'MANUAL', executionId: running.id });
+    expect(existsSync(fileURLToPath(taken.path))).toBe(true);
+    expect((await read(running.id)).status).toBe('RUNNING');
+
     const stopping = await call('POST', `/api/v1/jobs/${job.id}/stop`);
     expect(stopping.status).toBe(202);
     const stopped = await until(running.id, ['STOPPED', 'FAILED']);
     expect(stopped.status, JSON.stringify(stopped.error)).toBe('STOPPED');
     expect(stopped.savepointPath).toMatch(/^file:/);
     expect(existsSync(fileURLToPath(stopped.savepointPath!))).toBe(true);
+    const catalog = (await call('GET', `/api/v1/jobs/${job.id}/savepoints`)).body.savepoints;
+    expect(catalog.map((savepoint: { origin: string; status: string; path: string }) => [savepoint.origin, savepoint.status, savepoint.path])).toEqual([
+      ['STOP', 'COMPLETED', stopped.savepointPath],
+      ['MANUAL', 'COMPLETED', taken.path],
+    ]);
 
     const restored = await until((await start(job.id, { fromLastSavepoint: true })).id, ['RUNNING', 'FAILED']);
     expect(restored.status, JSON.stringify(restored.error)).toBe('RUNNING');

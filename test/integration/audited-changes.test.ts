@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CronerCalculator } from '../../adapters/output/cron/croner-calculator.js';
 import { DrizzleAuditTrail } from '../../adapters/output/repository/drizzle-audit-trail.js';
 import { DrizzleJobRepository } from '../../adapters/output/repository/drizzle-job-repository.js';
 import { DrizzleUnitOfWork } from '../../adapters/output/repository/drizzle-unit-of-work.js';
@@ -29,7 +30,7 @@ describe.each(backends)('changes and their audit rows on $name', (backend) => {
     jobs = new DrizzleJobRepository(database.db);
     const unitOfWork = new DrizzleUnitOfWork(database.db, { owner: 'test', ttlMs: 10_000, clock });
     const changes = new AuditedChanges(unitOfWork, clock, randomIds);
-    service = new JobDefinitionService(jobs, changes, clock, randomIds, { refusalFor: () => undefined });
+    service = new JobDefinitionService(jobs, changes, clock, randomIds, { refusalFor: () => undefined }, new CronerCalculator());
   });
   afterAll(async () => {
     await database?.close();

@@ -54,7 +54,7 @@ describe.each(backends)('events in the transaction of their change on $name', (b
     outbox = new DrizzleEventOutbox(database.db);
     unitOfWork = new DrizzleUnitOfWork(database.db, leases);
     const changes = new AuditedChanges(unitOfWork, clock, randomIds);
-    jobService = new JobDefinitionService(jobRepository, changes, clock, randomIds, { refusalFor: () => undefined });
+    jobService = new JobDefinitionService(jobRepository, changes, clock, randomIds, { refusalFor: () => undefined }, new CronerCalculator());
     const signal = new SqlScheduleSignal(database.db, database.listen);
     scheduling = new SchedulingService(jobRepository, schedules, changes, new CronerCalculator(), clock, randomIds, signal, { startFired: () => {} });
   });

@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DrizzleSavepointRepository } from '../../adapters/output/repository/drizzle-savepoint-repository.js';
+import { databaseOf } from '../../infrastructure/container.js';
 import { requestsFor, routesOf, type FuzzRequest, type KnownValues, type Route } from '../support/fuzz-requests.js';
 import { testAppBackends, type TestApp } from '../support/http-app.js';
 import { SchemaValues } from '../support/schema-values.js';
@@ -42,6 +45,19 @@ async function knownWebhooks(api: TestApp) {
   return { ids: { id: [first.id, second.id], deliveryId: deliveryIds }, goneId: deleted.id, lists };
 }
 
+/** Savepoints of a run in the catalog (the API takes one only of a running job, which the fuzzed app has not). */
+async function knownSavepoints(api: TestApp, jobId: string, executionId: string): Promise<string[]> {
+  const repository = new DrizzleSavepointRepository(databaseOf(api.container).db);
+  const ids = [randomUUID(), randomUUID()];
+  for (const id of ids) {
+    await repository.insert({
+      id, jobId, executionId, jobVersion: 1, path: `s3://fuzz/savepoint-${id}`, origin: 'MANUAL', status: 'COMPLETED',
+      triggerId: 'fuzz', dueAt: null, createdAt: new Date(), completedAt: new Date(), error: null,
+    });
+  }
+  return ids;
+}
+
 /** Jobs (one with a schedule, two failed executions and a backfill, one deleted), webhooks, and the token of a second page of every list. */
 async function knownValues(api: TestApp): Promise<KnownValues> {
   const createJob = async (name: string): Promise<{ id: string }> => {
@@ -65,9 +81,11 @@ async function knownValues(api: TestApp): Promise<KnownValues> {
     json: { ...range, reprocess: 'all', maxActive: 1 },
   });
   const backfillId: string = (await backfill.json()).backfill.id;
+  const savepointIds = await knownSavepoints(api, scheduled.id, executionIds[0]!);
   const lists = {
     '/api/v1/jobs': '/api/v1/jobs',
     '/api/v1/jobs/{id}/executions': `/api/v1/jobs/${scheduled.id}/executions`,
+    '/api/v1/jobs/{id}/savepoints': `/api/v1/jobs/${scheduled.id}/savepoints`,
     '/api/v1/audit': '/api/v1/audit',
     ...webhooks.lists,
   };
@@ -78,7 +96,7 @@ async function knownValues(api: TestApp): Promise<KnownValues> {
   }
   return {
     ids: { id: [scheduled.id, plain.id], executionId: executionIds },
-    idsUnder: { '/api/v1/webhooks': webhooks.ids, '/api/v1/backfills': { id: [backfillId] } },
+    idsUnder: { '/api/v1/webhooks': webhooks.ids, '/api/v1/backfills': { id: [backfillId] }, '/api/v1/savepoints': { id: savepointIds } },
     goneIds: [deleted.id, webhooks.goneId],
     pageTokens,
   };

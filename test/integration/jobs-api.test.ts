@@ -56,6 +56,7 @@ describe('POST /api/v1/jobs', () => {
       restore: null,
       allowNonRestoredState: false,
       claimMode: 'NO_CLAIM',
+      savepointPolicy: null,
       version: 1,
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       updatedAt: job.createdAt,

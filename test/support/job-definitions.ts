@@ -19,6 +19,7 @@ export function aJobDefinition(overrides: Partial<JobDefinition> = {}): JobDefin
     restore: null,
     allowNonRestoredState: false,
     claimMode: 'NO_CLAIM',
+    savepointPolicy: null,
     ...overrides,
   };
 }

@@ -10,6 +10,7 @@ import { InMemoryExecutionRepository } from './fakes/in-memory-execution-reposit
 import { InMemoryJobRepository } from './fakes/in-memory-job-repository.js';
 import { InMemoryScheduleRepository } from './fakes/in-memory-schedule-repository.js';
 import { RecordedTasks } from './fakes/recorded-tasks.js';
+import { inMemorySavepointPorts } from './fakes/in-memory-savepoint-repository.js';
 import { inMemoryUnitOfWork } from './fakes/in-memory-audit-trail.js';
 import { anAuditContext } from '../support/audit-contexts.js';
 
@@ -25,11 +26,12 @@ async function setup() {
   const executions = new InMemoryExecutionRepository();
   const flink = new FakeFlinkCluster();
   const schedules = new InMemoryScheduleRepository(executions);
-  const { unitOfWork } = inMemoryUnitOfWork({ jobs, executions, schedules });
+  const savepointPorts = inMemorySavepointPorts();
+  const { unitOfWork } = inMemoryUnitOfWork({ jobs, executions, schedules, savepoints: savepointPorts.savepoints });
   const shared = { jobs, executions, schedules, unitOfWork, flink, clock, ids, cron: new CronerCalculator() };
   const instance = () => {
     const tasks = new RecordedTasks();
-    const ports = { ...shared, artifacts: new FakeArtifactSource(), uploads: new InMemoryJarUploadRegistry(), tasks };
+    const ports = { ...savepointPorts, ...shared, artifacts: new FakeArtifactSource(), uploads: new InMemoryJarUploadRegistry(), tasks };
     return { tasks, flink, ...createExecutionUnits(ports, settings) };
   };
   const job = createJob(aJobDefinition(), ids.newId(), clock.now());

@@ -12,6 +12,7 @@ import { FakeArtifactSource, InMemoryJarUploadRegistry } from './fakes/fake-arti
 import { FakeFlinkCluster } from './fakes/fake-flink-cluster.js';
 import { FixedClock, SequentialIds } from './fakes/fixed-clock.js';
 import { RecordedTasks } from './fakes/recorded-tasks.js';
+import { inMemorySavepointPorts } from './fakes/in-memory-savepoint-repository.js';
 import { inMemoryUnitOfWork } from './fakes/in-memory-audit-trail.js';
 import { InMemoryExecutionRepository } from './fakes/in-memory-execution-repository.js';
 import { InMemoryJobRepository } from './fakes/in-memory-job-repository.js';
@@ -36,8 +37,9 @@ async function setup(definition: Partial<JobDefinition> = {}, runSettings: Execu
   const artifacts = new FakeArtifactSource();
   const dispatched = new RecordedTasks();
   const uploads = new InMemoryJarUploadRegistry();
-  const { unitOfWork } = inMemoryUnitOfWork({ jobs, executions, schedules });
-  const ports = { jobs, executions, schedules, unitOfWork, artifacts, flink, uploads, tasks: dispatched, clock, ids, cron: new CronerCalculator() };
+  const savepointPorts = inMemorySavepointPorts();
+  const { unitOfWork } = inMemoryUnitOfWork({ jobs, executions, schedules, savepoints: savepointPorts.savepoints });
+  const ports = { ...savepointPorts, jobs, executions, schedules, unitOfWork, artifacts, flink, uploads, tasks: dispatched, clock, ids, cron: new CronerCalculator() };
   const { launcher, follower, service, queue } = createExecutionUnits(ports, runSettings);
   const noSignal = { announce: async () => {} };
   const changes = new AuditedChanges(unitOfWork, clock, ids);

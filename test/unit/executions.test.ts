@@ -17,6 +17,7 @@ import { FakeArtifactSource, InMemoryJarUploadRegistry } from './fakes/fake-arti
 import { FakeFlinkCluster } from './fakes/fake-flink-cluster.js';
 import { FixedClock, SequentialIds } from './fakes/fixed-clock.js';
 import { RecordedTasks } from './fakes/recorded-tasks.js';
+import { inMemorySavepointPorts } from './fakes/in-memory-savepoint-repository.js';
 import { inMemoryUnitOfWork } from './fakes/in-memory-audit-trail.js';
 import { InMemoryExecutionRepository } from './fakes/in-memory-execution-repository.js';
 import { InMemoryJobRepository } from './fakes/in-memory-job-repository.js';
@@ -38,8 +39,9 @@ async function setup(definition: Partial<JobDefinition> = {}, overrides: Partial
   const dispatched = new RecordedTasks();
   const runSettings = { ...settings, ...overrides };
   const schedules = new InMemoryScheduleRepository(executions);
-  const { unitOfWork } = inMemoryUnitOfWork({ jobs, executions, schedules });
-  const ports = { jobs, executions, schedules, unitOfWork, artifacts, flink, uploads, tasks: dispatched, clock, ids, cron: new CronerCalculator() };
+  const savepointPorts = inMemorySavepointPorts();
+  const { unitOfWork } = inMemoryUnitOfWork({ jobs, executions, schedules, savepoints: savepointPorts.savepoints });
+  const ports = { ...savepointPorts, jobs, executions, schedules, unitOfWork, artifacts, flink, uploads, tasks: dispatched, clock, ids, cron: new CronerCalculator() };
   const { launcher, follower, service } = createExecutionUnits(ports, runSettings);
   const job = createJob(aJobDefinition({ config: { mode: 'bounded' }, args: ['x'], ...definition }), ids.newId(), clock.now());
   await jobs.insert(job);

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { CronerCalculator } from '../../adapters/output/cron/croner-calculator.js';
 import {
   JarLocationRefusedError,
   JobNameTakenError,
@@ -35,7 +36,7 @@ describe('JobDefinitionService', () => {
     const schedules = new InMemoryScheduleRepository(executions);
     const work = inMemoryUnitOfWork({ jobs: repository, executions, schedules });
     trail = work.trail;
-    service = new JobDefinitionService(repository, new AuditedChanges(work.unitOfWork, clock, ids), clock, ids, jarPolicy);
+    service = new JobDefinitionService(repository, new AuditedChanges(work.unitOfWork, clock, ids), clock, ids, jarPolicy, new CronerCalculator());
   });
 
   it('refuses a jarURL the JAR policy refuses, on create and on replace, storing nothing', async () => {

@@ -12,6 +12,7 @@ import { aJobDefinition } from '../support/job-definitions.js';
 import { FakeArtifactSource, InMemoryJarUploadRegistry } from './fakes/fake-artifacts.js';
 import { FakeFlinkCluster } from './fakes/fake-flink-cluster.js';
 import { FixedClock, SequentialIds } from './fakes/fixed-clock.js';
+import { inMemorySavepointPorts } from './fakes/in-memory-savepoint-repository.js';
 import { inMemoryUnitOfWork } from './fakes/in-memory-audit-trail.js';
 import { InMemoryEventOutbox } from './fakes/in-memory-event-outbox.js';
 import { InMemoryExecutionRepository } from './fakes/in-memory-execution-repository.js';
@@ -30,8 +31,10 @@ async function setup(controls: Partial<ScheduleDefinition>, definition: Partial<
   const events = new InMemoryEventOutbox();
   const schedules = new InMemoryScheduleRepository(executions, events);
   const flink = new FakeFlinkCluster();
-  const { unitOfWork } = inMemoryUnitOfWork({ jobs, executions, schedules });
+  const savepointPorts = inMemorySavepointPorts();
+  const { unitOfWork } = inMemoryUnitOfWork({ jobs, executions, schedules, savepoints: savepointPorts.savepoints });
   const ports = {
+    ...savepointPorts,
     jobs, executions, schedules, unitOfWork, flink, clock, ids, cron: new CronerCalculator(),
     artifacts: new FakeArtifactSource(), uploads: new InMemoryJarUploadRegistry(), tasks: new RecordedTasks(),
   };

@@ -26,6 +26,7 @@ const job = createJob(
     restore: null,
     allowNonRestoredState: false,
     claimMode: 'NO_CLAIM',
+    savepointPolicy: null,
   },
   JOB_ID,
   at(0),

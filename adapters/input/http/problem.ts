@@ -46,6 +46,8 @@ const STATUS_BY_CODE: Record<string, { status: ContentfulStatusCode; title: stri
   BACKFILL_TOO_LARGE: { status: 400, title: 'Backfill too large' },
   BACKFILL_NOT_FOUND: { status: 404, title: 'Backfill not found' },
   BACKFILL_ENDED: { status: 409, title: 'Backfill already ended' },
+  SAVEPOINT_NOT_FOUND: { status: 404, title: 'Savepoint not found' },
+  SAVEPOINT_PENDING: { status: 409, title: 'Savepoint still being taken' },
 };
 
 /** The body served for a problem met at `instance` (the request's path). */

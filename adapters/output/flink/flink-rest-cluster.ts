@@ -133,6 +133,14 @@ export class FlinkRestCluster implements FlinkCluster {
     return answer.body['request-id'];
   }
 
+  async triggerSavepoint(flinkJobId: string, options: { targetDirectory: string }): Promise<string> {
+    const answer = await this.call<{ 'request-id': string }>('POST', `jobs/${encodeURIComponent(flinkJobId)}/savepoints`, {
+      json: { 'target-directory': options.targetDirectory, 'cancel-job': false },
+    });
+    if (!answer.ok) throw requestFailed(answer);
+    return answer.body['request-id'];
+  }
+
   async savepointStatus(flinkJobId: string, triggerId: string): Promise<SavepointStatus> {
     const path = `jobs/${encodeURIComponent(flinkJobId)}/savepoints/${encodeURIComponent(triggerId)}`;
     return savepointStatusOf(await this.get<SavepointStatusBody>(path));

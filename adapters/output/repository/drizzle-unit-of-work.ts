@@ -6,6 +6,7 @@ import { DrizzleBackfillRepository } from './drizzle-backfill-repository.js';
 import { DrizzleExecutionHistory } from './drizzle-execution-history.js';
 import { DrizzleExecutionRepository } from './drizzle-execution-repository.js';
 import { DrizzleJobRepository } from './drizzle-job-repository.js';
+import { DrizzleSavepointRepository } from './drizzle-savepoint-repository.js';
 import { DrizzleScheduleRepository } from './drizzle-schedule-repository.js';
 import { DrizzleDeliveryLog, DrizzleWebhookRepository } from './drizzle-webhook-repository.js';
 import { DrizzleEventOutbox } from './event-outbox.js';
@@ -31,6 +32,7 @@ export class DrizzleUnitOfWork implements UnitOfWork {
           webhooks: new DrizzleWebhookRepository(tx),
           deliveries: new DrizzleDeliveryLog(tx),
           backfills: new DrizzleBackfillRepository(tx, this.leaseTerms),
+          savepoints: new DrizzleSavepointRepository(tx),
         }),
       ),
     );

@@ -10,6 +10,7 @@ import type { EventType } from '../../../domain/entities/event.js';
 import type { ConfigValue } from '../../../domain/entities/job.js';
 import type { JobRestore } from '../../../domain/entities/restore.js';
 import type { RetryPolicy } from '../../../domain/entities/retry-policy.js';
+import type { SavepointPolicy } from '../../../domain/entities/savepoint.js';
 import type { StoredHistoryEntry, StoredQueueTerms, StoredStopRequest } from './stored-execution-json.js';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -39,6 +40,8 @@ export const jobs = pgTable(
     retryPolicy: jsonb('retry_policy').$type<RetryPolicy>(),
     /** The job's restore strategy with its options; null: none set. */
     restore: jsonb('restore').$type<JobRestore>(),
+    /** Null: the job's runs take savepoints only when asked. */
+    savepointPolicy: jsonb('savepoint_policy').$type<SavepointPolicy>(),
     version: integer('version').notNull(),
     createdAt: timestamptz('created_at').notNull(),
     updatedAt: timestamptz('updated_at').notNull(),

@@ -52,6 +52,8 @@ export interface FlinkCluster {
   cancel(flinkJobId: string): Promise<void>;
   /** Starts a stop-with-savepoint; resolves with the trigger id to poll. */
   stopWithSavepoint(flinkJobId: string, options: { drain: boolean; targetDirectory: string | null }): Promise<string>;
+  /** Starts a savepoint of a running job that keeps running; resolves with the trigger id to poll. */
+  triggerSavepoint(flinkJobId: string, options: { targetDirectory: string }): Promise<string>;
   savepointStatus(flinkJobId: string, triggerId: string): Promise<SavepointStatus>;
   /**
    * The newest snapshot of the job a later run can restore from: a completed, externalized checkpoint (or savepoint)

@@ -4,6 +4,7 @@ import type { EventOutbox } from './event-outbox.js';
 import type { ExecutionHistory } from './execution-history.js';
 import type { ExecutionRepository } from './execution-repository.js';
 import type { JobRepository } from './job-repository.js';
+import type { SavepointRepository } from './savepoint-repository.js';
 import type { ScheduleRepository } from './schedule-repository.js';
 import type { DeliveryLog, WebhookRepository } from './webhook-repository.js';
 
@@ -18,6 +19,7 @@ export interface TransactionRepositories {
   webhooks: WebhookRepository;
   deliveries: DeliveryLog;
   backfills: BackfillRepository;
+  savepoints: SavepointRepository;
 }
 
 /** Several writes that commit together or not at all: a change, the audit row that records it, and its events. */

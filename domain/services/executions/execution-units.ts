@@ -7,9 +7,14 @@ import type { FlinkCluster } from '../../ports/output/flink-cluster.js';
 import type { IdGenerator } from '../../ports/output/id-generator.js';
 import type { JarUploadRegistry } from '../../ports/output/jar-upload-registry.js';
 import type { JobRepository } from '../../ports/output/job-repository.js';
+import type { SavepointFiles } from '../../ports/output/savepoint-files.js';
+import type { SavepointRepository } from '../../ports/output/savepoint-repository.js';
 import type { ScheduleRepository } from '../../ports/output/schedule-repository.js';
 import type { UnitOfWork } from '../../ports/output/unit-of-work.js';
 import { AuditedChanges } from '../change-records.js';
+import { SavepointCatalog } from '../savepoints/savepoint-catalog.js';
+import { SavepointService } from '../savepoints/savepoint-service.js';
+import { SavepointTracker } from '../savepoints/savepoint-tracker.js';
 import { ExecutionEnding } from './ending.js';
 import { ExecutionQueue } from './execution-queue.js';
 import { ExecutionService } from './execution-service.js';
@@ -39,6 +44,8 @@ export interface ExecutionPorts {
   ids: IdGenerator;
   /** The schedule's ticks, for the data interval of a run's placeholders. */
   cron: CronTicks;
+  savepoints: SavepointRepository;
+  savepointFiles: SavepointFiles;
 }
 
 /**
@@ -46,24 +53,27 @@ export interface ExecutionPorts {
  * lease round share what this instance holds, so there must be one of each.
  */
 export function createExecutionUnits(ports: ExecutionPorts, settings: ExecutionSettings) {
-  const { jobs, executions, schedules, unitOfWork, artifacts, flink, uploads, tasks, clock, ids, cron } = ports;
+  const { jobs, executions, schedules, unitOfWork, artifacts, flink, uploads, tasks, clock, ids, cron, savepoints } = ports;
   const held = new HeldExecutions();
   const changes = new AuditedChanges(unitOfWork, clock, ids);
   const retries = new ExecutionRetries(jobs, executions, clock, ids);
   const scheduledRuns = new ScheduledRunOutcomes(executions, unitOfWork, clock);
   const ending = new ExecutionEnding(executions, retries, clock, scheduledRuns);
-  const stops = new StopRules(jobs, executions, flink, clock, settings);
+  const catalog = new SavepointCatalog(jobs, executions, savepoints, ports.savepointFiles, unitOfWork, clock, ids);
+  const tracker = new SavepointTracker(jobs, savepoints, catalog, flink, clock, settings, cron);
+  const stops = new StopRules(jobs, executions, flink, clock, settings, savepoints, catalog);
   const submission = new JarSubmission(flink, uploads, clock);
   const runArguments = new RunArgumentResolver(schedules, cron);
   const restores = new RestoreResolver(executions, flink);
   const launcher = new ExecutionLauncher(jobs, executions, artifacts, flink, submission, runArguments, restores, ending, held, tasks, clock);
-  const follower = new ExecutionFollower(executions, flink, stops, ending, held, tasks, clock, settings, scheduledRuns);
+  const follower = new ExecutionFollower(executions, flink, stops, ending, held, tasks, clock, settings, scheduledRuns, tracker);
   return {
     launcher,
     follower,
     service: new ExecutionService(jobs, executions, schedules, changes, launcher, runArguments, follower, stops, retries, restores, clock, ids),
     queue: new ExecutionQueue(jobs, executions, stops, launcher, follower, clock),
     leases: new ExecutionLeaseRound(executions, held, launcher, follower),
+    savepoints: new SavepointService(jobs, executions, savepoints, catalog, tracker, changes, settings),
   };
 }
 

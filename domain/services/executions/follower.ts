@@ -4,6 +4,7 @@ import type { BackgroundTasks } from '../../ports/output/background-tasks.js';
 import type { Clock } from '../../ports/output/clock.js';
 import type { ExecutionRepository } from '../../ports/output/execution-repository.js';
 import type { FlinkCluster, FlinkJobState } from '../../ports/output/flink-cluster.js';
+import type { SavepointTracker } from '../savepoints/savepoint-tracker.js';
 import type { ExecutionEnding } from './ending.js';
 import type { ExecutionSettings } from './execution-settings.js';
 import type { HeldExecutions } from './held-executions.js';
@@ -30,6 +31,7 @@ export class ExecutionFollower {
     private readonly clock: Clock,
     private readonly settings: ExecutionSettings,
     private readonly scheduledRuns: ScheduledRunOutcomes,
+    private readonly savepoints: SavepointTracker,
   ) {}
 
   /**
@@ -47,7 +49,7 @@ export class ExecutionFollower {
     });
   }
 
-  /** One look at the execution: its limits and deadline, its pending stop, its state on Flink. */
+  /** One look at the execution: its limits and deadline, its pending stop, its state on Flink, its savepoints. */
   async followUp(executionId: string, current?: Execution): Promise<void> {
     let execution = current ?? (await this.executions.findById(executionId));
     if (!execution || isTerminal(execution.status)) {
@@ -66,6 +68,8 @@ export class ExecutionFollower {
       }
       const state = await this.flink.jobState(execution.flinkJobId);
       this.lastContact.set(executionId, this.clock.now().getTime());
+      // The run's savepoints are settled before the run ends: until then, a restart asks Flink about them again.
+      await this.savepoints.followUp(execution, state.kind !== 'running' && state.kind !== 'transient');
       if (await this.settle(execution, state)) this.lastContact.delete(executionId);
     } catch (error) {
       const failure = executionErrorOf(error);

@@ -6,6 +6,8 @@ import type { Clock } from '../../ports/output/clock.js';
 import type { ExecutionRepository } from '../../ports/output/execution-repository.js';
 import type { FlinkCluster } from '../../ports/output/flink-cluster.js';
 import type { JobRepository } from '../../ports/output/job-repository.js';
+import type { SavepointRepository } from '../../ports/output/savepoint-repository.js';
+import type { SavepointCatalog } from '../savepoints/savepoint-catalog.js';
 import type { ExecutionSettings } from './execution-settings.js';
 
 /** The folder a job's savepoints go to: its own `state.savepoints.dir`, else the service-wide one. */
@@ -32,6 +34,8 @@ export class StopRules {
     private readonly flink: FlinkCluster,
     private readonly clock: Clock,
     private readonly settings: ExecutionSettings,
+    private readonly savepoints: SavepointRepository,
+    private readonly catalog: Pick<SavepointCatalog, 'newPending' | 'settle'>,
   ) {}
 
   /**
@@ -116,14 +120,28 @@ export class StopRules {
   private async triggerSavepoint(execution: Execution, request: StopRequest): Promise<Execution | undefined> {
     const job = await this.jobs.findById(execution.jobId);
     const targetDirectory = job ? savepointDirFor(job, this.settings) : this.settings.savepointDir;
+    let triggerId: string;
     try {
-      const triggerId = await this.flink.stopWithSavepoint(execution.flinkJobId, { drain: request.drain, targetDirectory });
-      return this.saveStopRequest(execution, { ...request, savepointTriggerId: triggerId });
+      triggerId = await this.flink.stopWithSavepoint(execution.flinkJobId, { drain: request.drain, targetDirectory });
     } catch (error) {
       const failure = executionErrorOf(error);
       if (failure.code === 'FLINK_UNREACHABLE') throw error;
+      if (job) await this.recordRefusedSavepoint(execution, job, failure.message);
       return this.cancel(execution, request, `savepoint could not be started: ${failure.message}`);
     }
+    const saved = await this.saveStopRequest(execution, { ...request, savepointTriggerId: triggerId });
+    // In the catalog too, where the run's follower settles it like any other savepoint of the run.
+    if (job && saved?.stopRequest?.savepointTriggerId === triggerId) {
+      await this.savepoints.insert(this.catalog.newPending(execution, job, 'STOP', { triggerId }));
+    }
+    return saved;
+  }
+
+  /** A stop's savepoint Flink refused to start: in the catalog as FAILED, with Flink's cause. */
+  private async recordRefusedSavepoint(execution: Execution, job: Job, cause: string): Promise<void> {
+    const savepoint = this.catalog.newPending(execution, job, 'STOP');
+    await this.savepoints.insert(savepoint);
+    await this.catalog.settle(savepoint, { kind: 'failed', cause: `Flink did not take the savepoint: ${cause}` });
   }
 
   /** Cancels the job on Flink; `fallbackReason` says why a stop with savepoint is cancelled instead, in the history. */

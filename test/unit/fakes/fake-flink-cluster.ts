@@ -19,6 +19,11 @@ export class FakeFlinkCluster implements FlinkCluster {
   readonly cancelled: string[] = [];
   readonly savepointRequests: { jobId: string; drain: boolean; targetDirectory: string | null }[] = [];
   savepoint: SavepointStatus = { kind: 'in-progress' };
+  /** Savepoints taken while the job runs on; `savepointsByTrigger` answers for one trigger, else `savepoint`. */
+  readonly triggeredSavepoints: { jobId: string; targetDirectory: string }[] = [];
+  readonly savepointsByTrigger = new Map<string, SavepointStatus>();
+  /** When set, a savepoint (on its own or a stop's) is refused with this cause. */
+  refuseSavepointWith: string | undefined;
   reachable = true;
   /** When set, `run` refuses with this cause, like a main() that throws. */
   refuseRunWith: string | undefined;
@@ -84,13 +89,21 @@ export class FakeFlinkCluster implements FlinkCluster {
 
   async stopWithSavepoint(flinkJobId: string, options: { drain: boolean; targetDirectory: string | null }): Promise<string> {
     this.check();
+    if (this.refuseSavepointWith) throw new FlinkError('FLINK_REQUEST_FAILED', this.refuseSavepointWith);
     this.savepointRequests.push({ jobId: flinkJobId, ...options });
     return `trigger-${flinkJobId}`;
   }
 
-  async savepointStatus(): Promise<SavepointStatus> {
+  async triggerSavepoint(flinkJobId: string, options: { targetDirectory: string }): Promise<string> {
     this.check();
-    return this.savepoint;
+    if (this.refuseSavepointWith) throw new FlinkError('FLINK_REQUEST_FAILED', this.refuseSavepointWith);
+    this.triggeredSavepoints.push({ jobId: flinkJobId, ...options });
+    return `savepoint-${this.triggeredSavepoints.length}-${flinkJobId}`;
+  }
+
+  async savepointStatus(_flinkJobId?: string, triggerId?: string): Promise<SavepointStatus> {
+    this.check();
+    return (triggerId && this.savepointsByTrigger.get(triggerId)) || this.savepoint;
   }
 
   /** Retained snapshots by Flink job id, as the test sets them; `snapshotRequests` the jobs asked about. */

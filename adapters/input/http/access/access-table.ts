@@ -6,6 +6,7 @@ import type * as executionRoutes from '../executions/routes.js';
 import type * as healthRoutes from '../health/routes.js';
 import type * as jobRoutes from '../jobs/routes.js';
 import type * as metricsRoutes from '../metrics/routes.js';
+import type * as savepointRoutes from '../savepoints/routes.js';
 import type * as scheduleRoutes from '../schedules/routes.js';
 import type * as consoleRoutes from '../ui/routes.js';
 import type * as summaryRoutes from '../summary/routes.js';
@@ -30,6 +31,7 @@ export const ACCESS: {
   executions: TableOf<typeof executionRoutes>;
   schedules: TableOf<typeof scheduleRoutes>;
   backfills: TableOf<typeof backfillRoutes>;
+  savepoints: TableOf<typeof savepointRoutes>;
   audit: TableOf<typeof auditRoutes>;
   events: TableOf<typeof eventRoutes>;
   health: TableOf<typeof healthRoutes>;
@@ -69,6 +71,13 @@ export const ACCESS: {
     listBackfills: { role: 'viewer' },
     getBackfill: { role: 'viewer' },
     cancelBackfill: audited('operator', 'backfill.cancel', 'backfill'),
+  },
+  // Savepoints are a control of runs, as a stop is: an operator takes and disposes of them.
+  savepoints: {
+    triggerSavepoint: audited('operator', 'savepoint.trigger', 'job'),
+    listSavepoints: { role: 'viewer' },
+    getSavepoint: { role: 'viewer' },
+    disposeSavepoint: audited('operator', 'savepoint.dispose', 'savepoint'),
   },
   audit: {
     listAuditEvents: { role: 'admin' },

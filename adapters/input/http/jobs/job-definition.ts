@@ -4,6 +4,7 @@ import { RETRY_DEFAULTS } from '../../../../domain/entities/retry-policy.js';
 import { JOB_DEFINITION_EXAMPLE } from './job-examples.js';
 import { ClaimModeSchema, RestoreStrategySchema } from '../restore-schema.js';
 import { RetryPolicySchema } from './retry-policy-schema.js';
+import { SavepointPolicySchema } from './savepoint-policy-schema.js';
 
 const JOB_NAME = /^[A-Za-z0-9._-]{1,128}$/;
 const JAVA_CLASS = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/;
@@ -76,6 +77,7 @@ export const JobDefinitionSchema = z
       .nullish(),
     labels: z.record(labelKey, labelValue).nullish(),
     retryPolicy: RetryPolicySchema.nullish(),
+    savepointPolicy: SavepointPolicySchema.nullish(),
     restore: RestoreStrategySchema.nullish().openapi({
       description: "How the job's runs restore unless a start says otherwise (not set: a start restores only when asked)",
     }),
@@ -103,6 +105,7 @@ export const JobDefinitionSchema = z
       restore: input.restore ?? null,
       allowNonRestoredState: input.allowNonRestoredState ?? false,
       claimMode: input.claimMode ?? 'NO_CLAIM',
+      savepointPolicy: input.savepointPolicy ?? null,
     }),
   )
   .openapi('JobDefinition', { example: JOB_DEFINITION_EXAMPLE });

@@ -7,6 +7,8 @@ import { SCHEDULE_EXAMPLE } from '../schedules/schedule-examples.js';
 
 export const RETRY_POLICY_EXAMPLE = { maxAttempts: 3, backoffSeconds: 60, backoffMultiplier: 2, maxBackoffSeconds: 900 };
 
+export const SAVEPOINT_POLICY_EXAMPLE = { intervalSeconds: 3600, cron: null, maxCount: 24, maxAgeSeconds: null };
+
 export const JOB_DEFINITION_EXAMPLE = {
   name: 'nightly-aggregation',
   description: 'Aggregates the day of click events into hourly totals per customer',
@@ -23,6 +25,7 @@ export const JOB_DEFINITION_EXAMPLE = {
   restore: null,
   allowNonRestoredState: false,
   claimMode: 'NO_CLAIM',
+  savepointPolicy: SAVEPOINT_POLICY_EXAMPLE,
 };
 
 export const JOB_EXAMPLE = {

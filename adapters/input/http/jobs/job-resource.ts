@@ -9,6 +9,7 @@ import { ScheduleSchema, toScheduleResource } from '../schedules/schedule-resour
 import { JOB_EXAMPLE, JOB_LIST_EXAMPLE } from './job-examples.js';
 import { ClaimModeSchema, RestoreStrategySchema } from '../restore-schema.js';
 import { RetryPolicySchema } from './retry-policy-schema.js';
+import { SavepointPolicyResourceSchema } from './savepoint-policy-schema.js';
 
 export const JobSchema = z
   .object({
@@ -28,6 +29,7 @@ export const JobSchema = z
     restore: RestoreStrategySchema.nullable(),
     allowNonRestoredState: z.boolean(),
     claimMode: ClaimModeSchema,
+    savepointPolicy: SavepointPolicyResourceSchema.nullable(),
     version: z.number().int(),
     createdAt: z.string().openapi({ format: 'date-time' }),
     updatedAt: z.string().openapi({ format: 'date-time' }),
