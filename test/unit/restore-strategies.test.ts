@@ -16,6 +16,7 @@ import { InMemoryExecutionRepository } from './fakes/in-memory-execution-reposit
 import { InMemoryJobRepository } from './fakes/in-memory-job-repository.js';
 import { InMemoryScheduleRepository } from './fakes/in-memory-schedule-repository.js';
 import { RecordedTasks } from './fakes/recorded-tasks.js';
+import { inMemorySavepointPorts } from './fakes/in-memory-savepoint-repository.js';
 
 const audit = anAuditContext();
 const settings = { savepointDir: null, stopTimeoutMs: 60_000, unreachableGraceMs: 300_000 };
@@ -30,8 +31,19 @@ async function setup(definition: Partial<JobDefinition> = {}) {
   const schedules = new InMemoryScheduleRepository(executions);
   const flink = new FakeFlinkCluster();
   const tasks = new RecordedTasks();
-  const { unitOfWork } = inMemoryUnitOfWork({ jobs, executions, schedules });
+  const savepointPorts = inMemorySavepointPorts();
+  /** A savepoint of the catalog (taken on request, or periodic) that completed now. */
+  const cataloged = async (run: Execution, path: string) => {
+    const at = clock.now();
+    await savepointPorts.savepoints.insert({
+      id: ids.newId(), jobId: run.jobId, executionId: run.id, jobVersion: 1, path, origin: 'MANUAL', status: 'COMPLETED',
+      triggerId: 't', dueAt: null, createdAt: at, completedAt: at, error: null,
+    });
+    clock.advance(60_000);
+  };
+  const { unitOfWork } = inMemoryUnitOfWork({ jobs, executions, schedules, savepoints: savepointPorts.savepoints });
   const ports = {
+    ...savepointPorts,
     jobs, executions, schedules, unitOfWork, flink, tasks, clock, ids,
     artifacts: new FakeArtifactSource(), uploads: new InMemoryJarUploadRegistry(), cron: new CronerCalculator(),
   };
@@ -62,7 +74,7 @@ async function setup(definition: Partial<JobDefinition> = {}) {
     await tasks.runRecorded();
     return (await executions.findById(started.id))!;
   };
-  return { clock, executions, flink, launcher, follower, queue, job, pastRun, retain, start };
+  return { clock, executions, flink, launcher, follower, queue, job, pastRun, retain, start, cataloged };
 }
 
 describe('restore strategies at a manual start', () => {
@@ -84,6 +96,19 @@ describe('restore strategies at a manual start', () => {
     expect(run.restoredFrom).toEqual({ savepointPath: SAVEPOINT, kind: 'savepoint', allowNonRestoredState: true, claimMode: 'CLAIM' });
     expect(flink.runs.at(-1)!.restore).toEqual(run.restoredFrom);
     expect(run.history[0]!.detail).toBe(`restore 'latest-savepoint': restoring from savepoint ${SAVEPOINT}`);
+  });
+
+  it("takes the catalog's savepoints too (on request, periodic), whichever completed last", async () => {
+    for (const catalogLast of [false, true]) {
+      const { start, pastRun, cataloged } = await setup();
+      const earlier = await pastRun();
+      await cataloged(earlier, 'file:/savepoints/manual-1');
+      await pastRun(SAVEPOINT);
+      if (catalogLast) await cataloged(earlier, 'file:/savepoints/periodic-2');
+      const run = await start({ restore: catalogLast ? 'latest-state' : 'latest-savepoint' });
+      const expected = catalogLast ? 'file:/savepoints/periodic-2' : SAVEPOINT;
+      expect(run.restoredFrom).toMatchObject({ savepointPath: expected, kind: 'savepoint' });
+    }
   });
 
   it('latest-state takes a retained checkpoint of a later run over an older savepoint', async () => {

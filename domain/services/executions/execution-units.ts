@@ -64,7 +64,7 @@ export function createExecutionUnits(ports: ExecutionPorts, settings: ExecutionS
   const stops = new StopRules(jobs, executions, flink, clock, settings, savepoints, catalog);
   const submission = new JarSubmission(flink, uploads, clock);
   const runArguments = new RunArgumentResolver(schedules, cron);
-  const restores = new RestoreResolver(executions, flink);
+  const restores = new RestoreResolver(executions, flink, savepoints);
   const launcher = new ExecutionLauncher(jobs, executions, artifacts, flink, submission, runArguments, restores, ending, held, tasks, clock);
   const follower = new ExecutionFollower(executions, flink, stops, ending, held, tasks, clock, settings, scheduledRuns, tracker);
   return {

@@ -12,6 +12,7 @@ import { NoSavepointError } from '../../errors.js';
 import type { StartOptions } from '../../ports/input/job-executions.js';
 import type { ExecutionRepository } from '../../ports/output/execution-repository.js';
 import type { FlinkCluster } from '../../ports/output/flink-cluster.js';
+import type { SavepointRepository } from '../../ports/output/savepoint-repository.js';
 
 /** What a run restores from, and the history's account of which strategy picked it (or found nothing). */
 export interface ResolvedRestore {
@@ -31,6 +32,8 @@ export class RestoreResolver {
   constructor(
     private readonly executions: Pick<ExecutionRepository, 'latestSavepoint' | 'list'>,
     private readonly flink: Pick<FlinkCluster, 'retainedSnapshot'>,
+    /** The savepoint catalog: savepoints taken on request and periodic ones too, dated by their completion. */
+    private readonly savepoints: Pick<SavepointRepository, 'findCompletedForJob'>,
   ) {}
 
   /** A manual start: the strategy the start names, else the job's; undefined when neither restores. */
@@ -80,11 +83,17 @@ export class RestoreResolver {
 
   /** The newest savepoint of the job, or for `latest-state` that or the newest retained checkpoint, whichever is newer. */
   private async latest(jobId: string, strategy: 'latest-savepoint' | 'latest-state', runId?: string): Promise<RestorePoint | undefined> {
-    const [path, recent] = await Promise.all([
+    const [path, recent, catalog] = await Promise.all([
       this.executions.latestSavepoint(jobId),
       this.executions.list({ jobId, limit: RUNS_LOOKED_AT * 4 }),
+      this.savepoints.findCompletedForJob(jobId),
     ]);
-    const savepoint = path ? savepointOf(path, recent) : undefined;
+    // A run's own savepoint (a stop's, also from before the catalog), or the catalog's newest: whichever is newer.
+    const cataloged = catalog
+      .filter((entry) => entry.path)
+      .map((entry): RestorePoint => ({ path: entry.path!, kind: 'savepoint', completedAt: entry.completedAt }))
+      .reduce<RestorePoint | undefined>(newerPoint, undefined);
+    const savepoint = newerPoint(path ? savepointOf(path, recent) : undefined, cataloged);
     if (strategy === 'latest-savepoint') return savepoint;
     return newerPoint(savepoint, await this.latestCheckpoint(recent.filter((run) => run.id !== runId)));
   }
