@@ -95,6 +95,11 @@ export interface Execution {
   deadlineMissed: boolean;
   /** The backfill that ran this tick (its retries keep it too); null for other runs. */
   backfillId: string | null;
+  /**
+   * The job's version when the run was created; a retry keeps the version of the run it retries. Null only on runs
+   * stored before versions were kept.
+   */
+  jobVersion: number | null;
   /** Bumped by every save; a save based on an older revision is refused, so concurrent writers never clobber. */
   revision: number;
 }
@@ -123,6 +128,7 @@ export function newExecution(params: {
   requestedBy?: string | null;
   deadlineAt?: Date | null;
   backfillId?: string | null;
+  jobVersion?: number | null;
   now: Date;
 }): Execution {
   const status: ExecutionStatus = params.queue ? 'QUEUED' : 'PENDING';
@@ -150,6 +156,7 @@ export function newExecution(params: {
     deadlineAt: params.deadlineAt ?? null,
     deadlineMissed: false,
     backfillId: params.backfillId ?? null,
+    jobVersion: params.jobVersion ?? null,
     revision: 0,
   };
 }
@@ -187,6 +194,7 @@ export function skippedExecution(params: {
   jobId: string;
   scheduledFor: Date;
   reason: ExecutionError;
+  jobVersion?: number | null;
   now: Date;
 }): Execution {
   const pending = newExecution({ ...params, trigger: 'schedule' });
@@ -219,6 +227,7 @@ export function retryExecution(
     requestedBy: params.requestedBy ?? 'retry',
     deadlineAt: failed.deadlineAt,
     backfillId: failed.backfillId,
+    jobVersion: failed.jobVersion,
     now: params.now,
   });
 }

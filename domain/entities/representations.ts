@@ -28,6 +28,7 @@ export interface ExecutionResource {
   retryOf: string | null;
   requestedBy: string | null;
   backfillId: string | null;
+  jobVersion: number | null;
   queuedUntil: string | null;
   deadlineAt: string | null;
   deadlineMissed: boolean;
@@ -56,6 +57,7 @@ export function executionResource(execution: Execution): ExecutionResource {
     retryOf: execution.retryOf,
     requestedBy: execution.requestedBy,
     backfillId: execution.backfillId,
+    jobVersion: execution.jobVersion,
     queuedUntil: iso(execution.queue?.notBefore ?? null),
     deadlineAt: iso(execution.deadlineAt),
     deadlineMissed: execution.deadlineMissed,

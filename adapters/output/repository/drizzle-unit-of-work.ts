@@ -6,6 +6,7 @@ import { DrizzleBackfillRepository } from './drizzle-backfill-repository.js';
 import { DrizzleExecutionHistory } from './drizzle-execution-history.js';
 import { DrizzleExecutionRepository } from './drizzle-execution-repository.js';
 import { DrizzleJobRepository } from './drizzle-job-repository.js';
+import { DrizzleJobVersionRepository } from './drizzle-job-version-repository.js';
 import { DrizzleScheduleRepository } from './drizzle-schedule-repository.js';
 import { DrizzleDeliveryLog, DrizzleWebhookRepository } from './drizzle-webhook-repository.js';
 import { DrizzleEventOutbox } from './event-outbox.js';
@@ -23,6 +24,7 @@ export class DrizzleUnitOfWork implements UnitOfWork {
       this.db.transaction((tx) =>
         work({
           jobs: new DrizzleJobRepository(tx),
+          versions: new DrizzleJobVersionRepository(tx),
           executions: new DrizzleExecutionRepository(tx, this.leaseTerms),
           history: new DrizzleExecutionHistory(tx),
           schedules: new DrizzleScheduleRepository(tx, this.leaseTerms),

@@ -51,6 +51,7 @@ export class ExecutionService implements JobExecutions {
       scheduledFor: options.scheduledFor ?? now,
       restoredFrom,
       requestedBy: audit.actor.name,
+      jobVersion: job.version,
       now,
     });
     const launch = await this.readyLaunch(created, job, schedule ?? null);

@@ -1,6 +1,7 @@
 import type { AuditEvent } from '../../../domain/entities/audit.js';
 import type { AuditQuery, AuditTrail } from '../../../domain/ports/output/audit-trail.js';
 import { InMemoryEventOutbox } from './in-memory-event-outbox.js';
+import { InMemoryJobVersionRepository } from './in-memory-job-version-repository.js';
 import type { TransactionRepositories, UnitOfWork } from '../../../domain/ports/output/unit-of-work.js';
 
 /** The AuditTrail contract in memory, for domain tests. */
@@ -44,8 +45,8 @@ export class InMemoryUnitOfWork implements UnitOfWork {
 
 /** A unit of work over the given in-memory repositories, with a fresh audit trail and outbox to look at. */
 export function inMemoryUnitOfWork(
-  repositories: Omit<TransactionRepositories, 'audit' | 'events' | 'webhooks' | 'deliveries' | 'history' | 'backfills'> &
-    Partial<Pick<TransactionRepositories, 'webhooks' | 'deliveries' | 'history' | 'backfills'>>,
+  repositories: Omit<TransactionRepositories, 'audit' | 'events' | 'webhooks' | 'deliveries' | 'history' | 'backfills' | 'versions'> &
+    Partial<Pick<TransactionRepositories, 'webhooks' | 'deliveries' | 'history' | 'backfills' | 'versions'>>,
 ) {
   const trail = new InMemoryAuditTrail();
   const outbox = new InMemoryEventOutbox();
@@ -54,6 +55,7 @@ export function inMemoryUnitOfWork(
     deliveries: notInThisTest('deliveries'),
     history: notInThisTest('history'),
     backfills: notInThisTest('backfills'),
+    versions: new InMemoryJobVersionRepository(),
     ...repositories,
     audit: trail,
     events: outbox,
