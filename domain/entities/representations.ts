@@ -5,7 +5,7 @@ import { endedReason, type EndedReason } from './schedule-controls.js';
 
 /*
  * Jobs, executions and schedules as the service shows them to the outside: the HTTP API serves them, and events carry
- * them as their `data`. They live in the domain, not in the HTTP adapter, because events are written by the domain
+ * them as their `data` (the API adds a run's `flinkWebUrl`, which comes from the service's settings). They live in the domain, not in the HTTP adapter, because events are written by the domain
  * and by the repositories (which may not import an input adapter), and a webhook must show what the API shows.
  */
 

@@ -43,6 +43,10 @@ describe.each(['1.20.5', '2.3.0'])("Flink %s's exception history, in the service
     ]);
   });
 
+  it('a job that finished: no exceptions (1.20 still sends the old fields, empty)', () => {
+    expect(exceptionHistoryOf(fixture(version, 'exceptions-none.json'))).toEqual({ exceptions: [], truncated: false });
+  });
+
   it('a restore that failed: a failure of the job as a whole, reduced to the missing savepoint', () => {
     const [entry, ...rest] = exceptionHistoryOf(fixture(version, 'exceptions-restore-failure.json')).exceptions;
     expect(rest).toEqual([]);
