@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { newExecution, transition } from '../../domain/entities/execution.js';
+import { newExecution, retryExecution, skippedExecution, transition } from '../../domain/entities/execution.js';
 import { JobNotFoundError, JobVersionMismatchError, JobVersionNotFoundError } from '../../domain/errors.js';
 import { AuditedChanges } from '../../domain/services/change-records.js';
 import {
@@ -76,6 +76,20 @@ describe('job versions', () => {
     expect(rolled).toMatchObject({ version: 3, parallelism: 1, labels: { a: 'b' } });
     expect(versions.rows.at(-1)).toMatchObject({ version: 3, changedBy: 'carol', definition: { parallelism: 1 } });
     expect(trail.events.at(-1)).toMatchObject({ action: 'job.rollback', actor: 'carol', versionBefore: 2, versionAfter: 3 });
+  });
+});
+
+describe("a run's job version", () => {
+  const now = new Date('2026-11-24T10:00:00Z');
+
+  it('is the one it was created with; a retry keeps it, whatever the job is at now', () => {
+    const run = newExecution({ id: 'r1', jobId: 'j', trigger: 'schedule', jobVersion: 4, now });
+    const failed = transition(transition(run, 'DOWNLOADING', now), 'FAILED', now);
+    expect(failed.jobVersion).toBe(4);
+    expect(retryExecution(failed, { id: 'r2', now, notBefore: null }).jobVersion).toBe(4);
+    const reason = { code: 'OVERLAP', message: 'busy' };
+    expect(skippedExecution({ id: 'r3', jobId: 'j', scheduledFor: now, reason, jobVersion: 5, now }).jobVersion).toBe(5);
+    expect(newExecution({ id: 'r4', jobId: 'j', trigger: 'manual', now }).jobVersion).toBeNull();
   });
 });
 

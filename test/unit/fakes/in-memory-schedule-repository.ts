@@ -8,8 +8,6 @@ import type { InMemoryExecutionRepository } from './in-memory-execution-reposito
 /** The ScheduleRepository contract in memory for one instance, storing tick runs in `executions`. */
 export class InMemoryScheduleRepository implements ScheduleRepository {
   readonly rows = new Map<string, { schedule: Schedule; nextDueAt: Date | null }>();
-  /** The version each job's ticks read (the real claim reads the job's row); none: null. */
-  readonly jobVersions = new Map<string, number>();
 
   constructor(
     private readonly executions: InMemoryExecutionRepository,
@@ -64,7 +62,7 @@ export class InMemoryScheduleRepository implements ScheduleRepository {
       schedule: structuredClone(schedule),
       activeExecutions: runs.filter((row) => row.exclusive && ACTIVE_STATUSES.includes(row.status)).length,
       waitingExecutions: runs.filter((row) => row.status === 'QUEUED').length,
-      jobVersion: this.jobVersions.get(schedule.jobId) ?? null,
+      jobVersion: null,
     });
     const stored: Execution[] = [];
     for (const { execution, exclusive, events = [] } of outcome.executions) {
