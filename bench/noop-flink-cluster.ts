@@ -1,3 +1,4 @@
+import type { ExceptionHistory } from '../domain/entities/flink-exception.js';
 import type {
   ClusterOverview,
   FlinkCluster,
@@ -33,6 +34,10 @@ export class NoopFlinkCluster implements FlinkCluster {
 
   async jobState(): Promise<FlinkJobState> {
     return { kind: 'finished' };
+  }
+
+  async exceptionHistory(): Promise<ExceptionHistory | undefined> {
+    return { exceptions: [], truncated: false };
   }
 
   async failureCause(): Promise<string> {

@@ -21,6 +21,14 @@ export class JobNotFoundError extends DomainError {
   }
 }
 
+export class JobVersionNotFoundError extends DomainError {
+  readonly code = 'JOB_VERSION_NOT_FOUND';
+
+  constructor(readonly jobId: string, readonly version: number) {
+    super(`Job '${jobId}' has no version ${version}`);
+  }
+}
+
 export class JobNameTakenError extends DomainError {
   readonly code = 'JOB_NAME_TAKEN';
 

@@ -14,6 +14,7 @@ import { DrizzleExecutionHistory } from '../adapters/output/repository/drizzle-e
 import { DrizzleExecutionRepository } from '../adapters/output/repository/drizzle-execution-repository.js';
 import { DrizzleJarUploadRegistry } from '../adapters/output/repository/drizzle-jar-upload-registry.js';
 import { DrizzleJobRepository } from '../adapters/output/repository/drizzle-job-repository.js';
+import { DrizzleJobVersionRepository } from '../adapters/output/repository/drizzle-job-version-repository.js';
 import { DrizzleJobViewReader } from '../adapters/output/repository/drizzle-job-view-reader.js';
 import { DrizzleScheduleRepository } from '../adapters/output/repository/drizzle-schedule-repository.js';
 import { DrizzleUnitOfWork } from '../adapters/output/repository/drizzle-unit-of-work.js';
@@ -40,8 +41,10 @@ import { EventService } from '../domain/services/event-service.js';
 import { EventStreamService } from '../domain/services/event-stream-service.js';
 import { ExecutionRetentionService } from '../domain/services/executions/execution-retention-service.js';
 import { createExecutionUnits } from '../domain/services/executions/execution-units.js';
+import { ExceptionHistoryService } from '../domain/services/executions/exception-history.js';
 import { HealthService } from '../domain/services/health-service.js';
 import { JobDefinitionService } from '../domain/services/job-definition-service.js';
+import { JobVersionService } from '../domain/services/job-version-service.js';
 import { JobViewService } from '../domain/services/job-view-service.js';
 import { RunOverviewService } from '../domain/services/run-overview-service.js';
 import { SchedulingService } from '../domain/services/scheduling-service.js';
@@ -122,6 +125,7 @@ function buildAdapters(config: AppConfig, database: OpenedDatabase, overrides: C
     metrics,
     ids: randomIds,
     jobs: new DrizzleJobRepository(database.db),
+    versions: new DrizzleJobVersionRepository(database.db),
     jobViewReader: new DrizzleJobViewReader(database.db),
     runOverviewReader: new SqlRunOverview(database.db),
     unitOfWork: new DrizzleUnitOfWork(database.db, leases),
@@ -183,6 +187,7 @@ function buildServices(
   };
   const executions = createExecutionUnits({ ...adapters, tasks }, executionSettings);
   const jobDefinitions = new JobDefinitionService(jobs, changes, clock, ids, artifacts, cron);
+  const jobVersions = new JobVersionService(jobs, adapters.versions, jobDefinitions);
   const jobViews = new JobViewService(adapters.jobViewReader, cron, clock);
   const runOverview = new RunOverviewService(adapters.runOverviewReader, cron, clock);
   const jobSchedules = new SchedulingService(jobs, schedules, changes, cron, clock, ids, adapters.scheduleSignal, executions.queue);
@@ -191,6 +196,7 @@ function buildServices(
   const worker = new ExecutionWorker(executions.leases, tasks, logger, config.flinkPollIntervalMs);
   const scheduler = new SchedulerLoop(jobSchedules, executions.queue, clock, logger, config.schedulerPollIntervalMs, metrics.fireLateness, jobBackfills);
   const jobExecutions = executions.service;
+  const executionExceptions = new ExceptionHistoryService(adapters.executions, adapters.flink);
   const executionRetention = new ExecutionRetentionService(adapters.history, jobs, changes, clock, config.executionRetention);
   const webhookWorker = createWebhookWorker(config, logger, {
     queue: adapters.deliveryQueue, sender: adapters.webhookSender, clock, attempts: metrics.webhookDeliveries,
@@ -200,7 +206,7 @@ function buildServices(
   );
   const streams = { stream: eventStream, heartbeatMs: config.eventStreamHeartbeatMs };
   const httpApp = createHttpApp({
-    jobDefinitions, jobExecutions, executionRetention, jobSchedules, jobBackfills, jobSavepoints: executions.savepoints, jobViews, runOverview, health, access, auditLog, events, webhooks, streams, logger, metrics, pageTokenKey,
+    jobDefinitions, jobVersions, jobExecutions, executionExceptions, executionRetention, jobSchedules, jobBackfills, jobSavepoints: executions.savepoints, jobViews, runOverview, health, access, auditLog, events, webhooks, streams, logger, metrics, pageTokenKey,
     console: { flinkWebUrl: config.flinkWebUrl, now: () => clock.now() },
   });
   return { jobDefinitions, jobExecutions, executionRetention, jobSchedules, health, auditLog, events, eventStream, worker, tasks, scheduler, webhookWorker, httpApp };

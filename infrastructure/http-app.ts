@@ -9,8 +9,12 @@ import { createSavepointsRouter } from '../adapters/input/http/savepoints/router
 import { ContinuationTokens } from '../adapters/input/http/continuation-token.js';
 import { createDocsRouter } from '../adapters/input/http/docs/router.js';
 import { createEventsRouter, type EventStreamSettings } from '../adapters/input/http/events/router.js';
+import { executionRepresentation } from '../adapters/input/http/executions/execution-resource.js';
 import { createExecutionsRouter } from '../adapters/input/http/executions/router.js';
+import { createExceptionsRouter } from '../adapters/input/http/exceptions/router.js';
 import { createHealthRouter } from '../adapters/input/http/health/router.js';
+import { createJobVersionsRouter } from '../adapters/input/http/job-versions/router.js';
+import { jobResources } from '../adapters/input/http/jobs/handlers.js';
 import { createJobsRouter } from '../adapters/input/http/jobs/router.js';
 import { createMetricsRouter } from '../adapters/input/http/metrics/router.js';
 import { createSchedulesRouter } from '../adapters/input/http/schedules/router.js';
@@ -27,7 +31,9 @@ import type { JobBackfills } from '../domain/ports/input/job-backfills.js';
 import type { JobSavepoints } from '../domain/ports/input/job-savepoints.js';
 import type { JobDefinitions } from '../domain/ports/input/job-definitions.js';
 import type { JobExecutions } from '../domain/ports/input/job-executions.js';
+import type { ExecutionExceptions } from '../domain/ports/input/execution-exceptions.js';
 import type { JobSchedules } from '../domain/ports/input/job-schedules.js';
+import type { JobVersions } from '../domain/ports/input/job-versions.js';
 import type { JobViews } from '../domain/ports/input/job-views.js';
 import type { RunOverview } from '../domain/ports/input/run-overview.js';
 import type { ServiceHealth } from '../domain/ports/input/service-health.js';
@@ -40,7 +46,9 @@ import { serviceVersion } from './project-files.js';
 
 export interface HttpAppDependencies {
   jobDefinitions: JobDefinitions;
+  jobVersions: JobVersions;
   jobExecutions: JobExecutions;
+  executionExceptions: ExecutionExceptions;
   executionRetention: ExecutionRetention;
   jobSchedules: JobSchedules;
   jobBackfills: JobBackfills;
@@ -59,7 +67,7 @@ export interface HttpAppDependencies {
   metrics: Pick<ServiceMetrics, 'exposition' | 'httpRequests'>;
   /** The key page tokens are signed with: the same on every replica. */
   pageTokenKey: Uint8Array;
-  /** What the web console links to, and its time for runs still going on. */
+  /** Where Flink's web UI is (the console links to it, executions show `flinkWebUrl`), and the console's time for runs still going on. */
   console: { flinkWebUrl: string; now: () => Date };
 }
 
@@ -108,12 +116,16 @@ export function createHttpApp(dependencies: HttpAppDependencies) {
   app.route('/', createMetricsRouter(dependencies.metrics.exposition, access));
   app.route('/', createDocsRouter(access));
   app.route('/api/v1/jobs', createJobsRouter(jobDefinitions, dependencies.jobViews, jobExecutions, jobSchedules, pageTokens, access));
+  const toJobResources = jobResources(jobExecutions, jobSchedules);
+  const show = executionRepresentation(dependencies.console.flinkWebUrl);
+  app.route('/api/v1', createJobVersionsRouter(dependencies.jobVersions, toJobResources, pageTokens, access));
   app.route(
     '/api/v1',
-    createExecutionsRouter(jobExecutions, dependencies.executionRetention, dependencies.runOverview, pageTokens, access),
+    createExecutionsRouter(jobExecutions, dependencies.executionRetention, dependencies.runOverview, pageTokens, access, show),
   );
+  app.route('/api/v1', createExceptionsRouter(dependencies.executionExceptions, access));
   app.route('/api/v1', createSummaryRouter(dependencies.runOverview, access));
-  app.route('/api/v1', createSchedulesRouter(jobSchedules, access));
+  app.route('/api/v1', createSchedulesRouter(jobSchedules, access, show));
   app.route('/api/v1', createBackfillsRouter(dependencies.jobBackfills, access));
   app.route('/api/v1', createSavepointsRouter(dependencies.jobSavepoints, pageTokens, access));
   app.route('/api/v1', createAuditRouter(auditLog, pageTokens, access));

@@ -8,6 +8,7 @@ export default defineConfig({
     './adapters/output/repository/schedule-table.ts',
     './adapters/output/repository/backfill-tables.ts',
     './adapters/output/repository/savepoint-tables.ts',
+    './adapters/output/repository/job-version-table.ts',
   ],
   out: './sql/migrations',
 });

@@ -110,6 +110,8 @@ export interface BackfillClaim {
   backfill: Backfill;
   /** Whether its job still exists (not deleted). */
   jobLive: boolean;
+  /** The job's version as the claim read it (null once deleted): the runs it stores are of that version. */
+  jobVersion: number | null;
   /** Its runs that are queued (a retry's back-off) or active. */
   busy: number;
   /**
@@ -128,7 +130,7 @@ export interface BackfillStep {
 }
 
 /** The runs a claimed backfill starts: as many pending ticks as free slots, oldest first. */
-export function nextBackfillStep({ backfill, jobLive, busy, pending }: BackfillClaim): BackfillStep {
+export function nextBackfillStep({ backfill, jobLive, busy, pending }: Omit<BackfillClaim, 'jobVersion'>): BackfillStep {
   if (!jobLive) return { runs: [], state: 'cancelled' };
   if (pending.length === 0) return { runs: [], state: busy === 0 ? 'completed' : null };
   const slots = Math.max(0, backfill.maxActive - busy);

@@ -100,6 +100,8 @@ export interface Execution {
   deadlineMissed: boolean;
   /** The backfill that ran this tick (its retries keep it too); null for other runs. */
   backfillId: string | null;
+  /** The job's version when the run was created (a retry keeps its run's); null on runs from before versions. */
+  jobVersion: number | null;
   /** Bumped by every save; a save based on an older revision is refused, so concurrent writers never clobber. */
   revision: number;
 }
@@ -130,6 +132,7 @@ export function newExecution(params: {
   backfillId?: string | null;
   /** Said in the first history entry (which restore strategy picked what). */
   detail?: string;
+  jobVersion?: number | null;
   now: Date;
 }): Execution {
   const status: ExecutionStatus = params.queue ? 'QUEUED' : 'PENDING';
@@ -157,6 +160,7 @@ export function newExecution(params: {
     deadlineAt: params.deadlineAt ?? null,
     deadlineMissed: false,
     backfillId: params.backfillId ?? null,
+    jobVersion: params.jobVersion ?? null,
     revision: 0,
   };
 }
@@ -194,6 +198,7 @@ export function skippedExecution(params: {
   jobId: string;
   scheduledFor: Date;
   reason: ExecutionError;
+  jobVersion?: number | null;
   now: Date;
 }): Execution {
   const pending = newExecution({ ...params, trigger: 'schedule' });
@@ -227,6 +232,7 @@ export function retryExecution(
     requestedBy: params.requestedBy ?? 'retry',
     deadlineAt: failed.deadlineAt,
     backfillId: failed.backfillId,
+    jobVersion: failed.jobVersion,
     now: params.now,
   });
 }

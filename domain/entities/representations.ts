@@ -6,7 +6,7 @@ import { endedReason, type EndedReason } from './schedule-controls.js';
 
 /*
  * Jobs, executions and schedules as the service shows them to the outside: the HTTP API serves them, and events carry
- * them as their `data`. They live in the domain, not in the HTTP adapter, because events are written by the domain
+ * them as their `data` (the API adds a run's `flinkWebUrl`, which comes from the service's settings). They live in the domain, not in the HTTP adapter, because events are written by the domain
  * and by the repositories (which may not import an input adapter), and a webhook must show what the API shows.
  */
 
@@ -30,6 +30,7 @@ export interface ExecutionResource {
   retryOf: string | null;
   requestedBy: string | null;
   backfillId: string | null;
+  jobVersion: number | null;
   queuedUntil: string | null;
   deadlineAt: string | null;
   deadlineMissed: boolean;
@@ -59,6 +60,7 @@ export function executionResource(execution: Execution): ExecutionResource {
     retryOf: execution.retryOf,
     requestedBy: execution.requestedBy,
     backfillId: execution.backfillId,
+    jobVersion: execution.jobVersion,
     queuedUntil: iso(execution.queue?.notBefore ?? null),
     deadlineAt: iso(execution.deadlineAt),
     deadlineMissed: execution.deadlineMissed,

@@ -129,6 +129,7 @@ export class BackfillService implements JobBackfills, BackfillRuns {
         scheduledFor: tick,
         backfillId: claim.backfill.id,
         requestedBy: claim.backfill.requestedBy,
+        jobVersion: claim.jobVersion,
         now,
       }),
     );

@@ -2,6 +2,7 @@ import type { AuditContext } from '../entities/audit.js';
 import { jobEvent } from '../entities/event.js';
 import { createJob, replaceJob, type Job, type JobDefinition } from '../entities/job.js';
 import { isEntityId } from '../entities/ids.js';
+import { versionOf } from '../entities/job-version.js';
 import { definitionTemplateProblems } from '../entities/run-arguments.js';
 import { JarLocationRefusedError, JobNotFoundError, JobVersionMismatchError } from '../errors.js';
 import { InvalidTemplateError } from '../template-errors.js';
@@ -13,6 +14,7 @@ import type { Clock } from '../ports/output/clock.js';
 import type { CronCalculator } from '../ports/output/cron-calculator.js';
 import type { IdGenerator } from '../ports/output/id-generator.js';
 import type { JobRepository } from '../ports/output/job-repository.js';
+import type { TransactionRepositories } from '../ports/output/unit-of-work.js';
 import type { AuditedChanges } from './change-records.js';
 import { keysetPage } from './keyset-page.js';
 import { requireLiveJob } from './live-job.js';
@@ -30,7 +32,11 @@ export class JobDefinitionService implements JobDefinitions {
   async createJob(definition: JobDefinition, audit: AuditContext): Promise<Job> {
     this.checkDefinition(definition);
     const job = createJob(definition, this.ids.newId(), this.clock.now());
-    await this.changes.run(audit, ({ jobs }) => jobs.insert(job), () => ({
+    const store = async ({ jobs, versions }: TransactionRepositories) => {
+      await jobs.insert(job);
+      await versions.append(versionOf(job, audit.actor.name));
+    };
+    await this.changes.run(audit, store, () => ({
       resourceId: job.id,
       versionBefore: null,
       versionAfter: job.version,
@@ -56,13 +62,16 @@ export class JobDefinitionService implements JobDefinitions {
     const replaced = isEntityId(id)
       ? await this.changes.run(
           audit,
-          ({ jobs }) =>
-            jobs.update(id, (current) => {
+          async ({ jobs, versions }) => {
+            const job = await jobs.update(id, (current) => {
               if (expectedVersion !== undefined && current.version !== expectedVersion) {
                 throw new JobVersionMismatchError(id, expectedVersion, current.version);
               }
               return replaceJob(current, definition, this.clock.now());
-            }),
+            });
+            if (job) await versions.append(versionOf(job, audit.actor.name));
+            return job;
+          },
           (job) =>
             job && {
               resourceId: id,
@@ -78,7 +87,8 @@ export class JobDefinitionService implements JobDefinitions {
 
   /**
    * What the schema cannot tell: a JAR location the policy refuses, a placeholder no run could resolve, a
-   * savepointPolicy that cannot be used.
+   * savepointPolicy that cannot be used. A rollback's old definition is checked again too: the policy may have
+   * changed since.
    */
   private checkDefinition(definition: JobDefinition): void {
     const refusal = this.jarPolicy.refusalFor(definition.jarURL);

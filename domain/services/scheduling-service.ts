@@ -163,12 +163,12 @@ export class SchedulingService implements JobSchedules {
    * one ends the schedule, with a schedule.ended event stored with the run.
    */
   private fire(
-    { schedule, activeExecutions, waitingExecutions }: DueTick,
+    { schedule, activeExecutions, waitingExecutions, jobVersion }: DueTick,
     at: Date,
     now: Date,
     requestedBy?: string,
   ): Pick<TickOutcome, 'schedule' | 'executions'> {
-    const common = { id: this.ids.newId(), jobId: schedule.jobId, scheduledFor: at, now };
+    const common = { id: this.ids.newId(), jobId: schedule.jobId, scheduledFor: at, jobVersion, now };
     const action = overlapAction(schedule.overlapPolicy, activeExecutions, waitingExecutions);
     if (action === 'skip') {
       const reason = { code: 'OVERLAP', message: 'A run of the job was still active or waiting at this tick' };

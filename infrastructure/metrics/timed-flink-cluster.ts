@@ -30,6 +30,7 @@ export function timeFlinkRequests(cluster: FlinkCluster, histogram: Histogram<'o
     run: timed('run', (request: Parameters<FlinkCluster['run']>[0]) => cluster.run(request)),
     jobState: timed('job_state', (flinkJobId: string) => cluster.jobState(flinkJobId)),
     failureCause: timed('failure_cause', (flinkJobId: string) => cluster.failureCause(flinkJobId)),
+    exceptionHistory: timed('exception_history', (flinkJobId: string, max: number) => cluster.exceptionHistory(flinkJobId, max)),
     cancel: timed('cancel', (flinkJobId: string) => cluster.cancel(flinkJobId)),
     stopWithSavepoint: timed('stop_with_savepoint', (flinkJobId: string, options: Parameters<FlinkCluster['stopWithSavepoint']>[1]) =>
       cluster.stopWithSavepoint(flinkJobId, options),

@@ -21,6 +21,8 @@ interface Execution {
   restoredFromKind: string | null;
   error: { code: string; message: string } | null;
   history: { status: string; detail?: string }[];
+  jobVersion: number | null;
+  flinkWebUrl: string | null;
 }
 
 describe.skipIf(skipReason)('runs on a real Flink cluster', () => {
@@ -118,6 +120,19 @@ describe.skipIf(skipReason)('runs on a real Flink cluster', () => {
     expect(execution.status).toBe('FAILED');
     expect(execution.error?.code).toBe('FLINK_JOB_FAILED');
     expect(execution.error?.message).toContain('TestJob task failure: disk on fire');
+    expect(execution).toMatchObject({ jobVersion: 1, flinkWebUrl: `${TEST_FLINK_URL}/#/job/running/${execution.flinkJobId}/overview` });
+
+    // Flink's exception history, the same on 1.20 and 2.x: the failure that ended the job, its root cause the task's.
+    const { status, body } = await call('GET', `/api/v1/executions/${execution.id}/exceptions`);
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body).toMatchObject({ executionId: execution.id, flinkJobId: execution.flinkJobId, note: null });
+    expect(body.exceptions.length).toBeGreaterThanOrEqual(1);
+    const [ending] = body.exceptions;
+    expect(ending.message).toBe('java.lang.RuntimeException: TestJob task failure: disk on fire');
+    expect(ending.stacktrace).toContain('TestJob task failure: disk on fire');
+    expect(ending.concurrent).toContainEqual(
+      expect.objectContaining({ message: ending.message, taskName: expect.stringContaining('fail'), location: expect.any(String) }),
+    );
   });
 
   it('ends a job whose main() throws FAILED with the cause, without a stack trace', async () => {

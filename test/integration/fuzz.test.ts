@@ -68,6 +68,8 @@ async function knownValues(api: TestApp): Promise<KnownValues> {
   // Yearly: a generated backfill range (dates from 2000 to 2100) holds few enough ticks to be carried out.
   await api.request(`/api/v1/jobs/${scheduled.id}/schedule`, { method: 'POST', json: { cron: '0 0 0 1 1 *' } });
   await api.request(`/api/v1/jobs/${deleted.id}`, { method: 'DELETE' });
+  // Two versions: a versions list with a next page, and a version to roll back to.
+  await api.request(`/api/v1/jobs/${plain.id}`, { method: 'PUT', json: { name: 'fuzz-b', jarURL: '/jars/job.jar', entryClass: 'com.example.Other' } });
   const executionIds: string[] = [];
   for (let i = 0; i < 2; i++) {
     const started = await (await api.request(`/api/v1/jobs/${scheduled.id}/start`, { method: 'POST' })).json();
@@ -86,6 +88,7 @@ async function knownValues(api: TestApp): Promise<KnownValues> {
     '/api/v1/jobs': '/api/v1/jobs',
     '/api/v1/jobs/{id}/executions': `/api/v1/jobs/${scheduled.id}/executions`,
     '/api/v1/jobs/{id}/savepoints': `/api/v1/jobs/${scheduled.id}/savepoints`,
+    '/api/v1/jobs/{id}/versions': `/api/v1/jobs/${plain.id}/versions`,
     '/api/v1/audit': '/api/v1/audit',
     ...webhooks.lists,
   };
@@ -95,7 +98,7 @@ async function knownValues(api: TestApp): Promise<KnownValues> {
     expect(pageTokens[route], `a next page of ${list}`).toEqual(expect.any(String));
   }
   return {
-    ids: { id: [scheduled.id, plain.id], executionId: executionIds },
+    ids: { id: [scheduled.id, plain.id], executionId: executionIds, version: ['1', '2'] },
     idsUnder: { '/api/v1/webhooks': webhooks.ids, '/api/v1/backfills': { id: [backfillId] }, '/api/v1/savepoints': { id: savepointIds } },
     goneIds: [deleted.id, webhooks.goneId],
     pageTokens,

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { DomainError, InvalidFieldError } from '../../../domain/errors.js';
+import { DomainError, FlinkError, InvalidFieldError } from '../../../domain/errors.js';
 import { InvalidTemplateError } from '../../../domain/template-errors.js';
 
 export interface FieldError {
@@ -23,6 +23,7 @@ export interface Problem {
 /** Every domain error code and the HTTP status it is served with: the one place that decides it. */
 const STATUS_BY_CODE: Record<string, { status: ContentfulStatusCode; title: string }> = {
   JOB_NOT_FOUND: { status: 404, title: 'Job not found' },
+  JOB_VERSION_NOT_FOUND: { status: 404, title: 'Job version not found' },
   JOB_NAME_TAKEN: { status: 409, title: 'Job name already taken' },
   JOB_VERSION_MISMATCH: { status: 412, title: 'Job version does not match' },
   STORAGE_UNAVAILABLE: { status: 503, title: 'Database unavailable' },
@@ -48,6 +49,9 @@ const STATUS_BY_CODE: Record<string, { status: ContentfulStatusCode; title: stri
   BACKFILL_ENDED: { status: 409, title: 'Backfill already ended' },
   SAVEPOINT_NOT_FOUND: { status: 404, title: 'Savepoint not found' },
   SAVEPOINT_PENDING: { status: 409, title: 'Savepoint still being taken' },
+  // A read the service passes on to Flink (a run's exception history) and Flink could not answer.
+  FLINK_UNREACHABLE: { status: 503, title: 'Flink unreachable' },
+  FLINK_REQUEST_FAILED: { status: 502, title: 'Flink request failed' },
 };
 
 /** The body served for a problem met at `instance` (the request's path). */
@@ -111,6 +115,9 @@ export function problemFor(error: unknown): { problem: Problem; isExpected: bool
     const errors = error.problems.map(({ field, placeholder, reason }) => ({ path: field, message: `${placeholder}: ${reason}` }));
     return { problem: { ...problemOfDomainError(error), errors }, isExpected: true };
   }
+  if (error instanceof FlinkError && STATUS_BY_CODE[error.code]) {
+    return { problem: problemOfDomainError(error), isExpected: true };
+  }
   if (error instanceof DomainError) {
     const problem = problemOfDomainError(error);
     return { problem, isExpected: problem.status < 500 };
@@ -139,7 +146,7 @@ export function problemFor(error: unknown): { problem: Problem; isExpected: bool
 }
 
 /** The problem of a domain error, with the status and title its code is served with. */
-function problemOfDomainError(error: DomainError): Problem {
+function problemOfDomainError(error: DomainError | FlinkError): Problem {
   const mapping = STATUS_BY_CODE[error.code] ?? { status: 422 as const, title: 'Request cannot be carried out' };
   return { status: mapping.status, code: error.code, title: mapping.title, detail: error.message };
 }

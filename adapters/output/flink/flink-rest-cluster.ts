@@ -1,4 +1,5 @@
 import ky, { HTTPError, TimeoutError, type KyInstance, type Options } from 'ky';
+import type { ExceptionHistory } from '../../../domain/entities/flink-exception.js';
 import { FlinkError } from '../../../domain/errors.js';
 import type {
   ClusterOverview,
@@ -10,6 +11,7 @@ import type {
 import type { RestorePoint } from '../../../domain/entities/restore.js';
 import { retainedSnapshotOf, type CheckpointingStatisticsBody } from './flink-checkpoints.js';
 import { causeOfErrorBody, causeOfJobExceptions, isDuplicateSubmission } from './flink-errors.js';
+import { exceptionHistoryOf } from './flink-exception-history.js';
 import { jarUploadFetch } from './flink-jar-upload.js';
 import { jarRunBody } from './flink-run-request.js';
 import { jobStateOf, savepointStatusOf, type SavepointStatusBody } from './flink-states.js';
@@ -107,6 +109,13 @@ export class FlinkRestCluster implements FlinkCluster {
   async failureCause(flinkJobId: string): Promise<string> {
     const body = await this.get<unknown>(`jobs/${encodeURIComponent(flinkJobId)}/exceptions`);
     return causeOfJobExceptions(body) ?? `Flink recorded no exception for job ${flinkJobId}`;
+  }
+
+  async exceptionHistory(flinkJobId: string, maxExceptions: number): Promise<ExceptionHistory | undefined> {
+    const answer = await this.call('GET', `jobs/${encodeURIComponent(flinkJobId)}/exceptions`, { searchParams: { maxExceptions } });
+    if (answer.ok) return exceptionHistoryOf(answer.body);
+    if (answer.status === 404) return undefined;
+    throw requestFailed(answer);
   }
 
   /** Resolves once Flink has the request, and also when the job has ended or is gone: either way it is not running. */

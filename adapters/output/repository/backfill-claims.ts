@@ -15,7 +15,7 @@ import { jobExecutions } from './schema.js';
 /** A backfill's runs that hold one of its slots: waiting in the queue (a retry's back-off) or active. */
 export const BUSY_STATUSES = ['QUEUED', ...ACTIVE_STATUSES] as const;
 
-export type LockedBackfill = Pick<BackfillClaim, 'backfill' | 'jobLive'>;
+export type LockedBackfill = Pick<BackfillClaim, 'backfill' | 'jobLive' | 'jobVersion'>;
 
 /**
  * Locks up to `limit` running backfills, oldest first, with whether their job is still live. Rows another instance
@@ -26,14 +26,18 @@ export async function lockRunningBackfills(tx: Pick<AppDatabase, 'select'>, limi
   const rows = await tx
     .select({
       ...columns,
-      jobLive: sql<boolean>`exists (select 1 from jobs where jobs.id = ${backfills.jobId} and jobs.deleted_at is null)`,
+      jobVersion: sql<number | null>`(select version from jobs where jobs.id = ${backfills.jobId} and jobs.deleted_at is null)`,
     })
     .from(backfills)
     .where(eq(backfills.state, 'running'))
     .orderBy(asc(backfills.createdAt))
     .limit(limit)
     .for('update', { skipLocked: true });
-  return rows.map(({ jobLive, ...row }) => ({ backfill: toBackfill(row), jobLive: Boolean(jobLive) }));
+  return rows.map(({ jobVersion, ...row }) => ({
+    backfill: toBackfill(row),
+    jobLive: jobVersion !== null,
+    jobVersion: jobVersion === null ? null : Number(jobVersion),
+  }));
 }
 
 /** How many runs of each of `backfillIds` are busy; a backfill without any is left out. */

@@ -110,11 +110,11 @@ export class DrizzleBackfillRepository implements BackfillRepository {
         if (locked.length === 0) return [];
         const busy = await countBusyRuns(tx, locked.map(({ backfill }) => backfill.id));
         const outcomes: BackfillOutcome[] = [];
-        for (const { backfill, jobLive } of locked) {
+        for (const { backfill, jobLive, jobVersion } of locked) {
           const busyRuns = busy.get(backfill.id) ?? 0;
           // At least one, so that no pending tick means none is left.
           const pending = jobLive ? await pendingTicks(tx, backfill, Math.max(1, backfill.maxActive - busyRuns)) : [];
-          outcomes.push(decide({ backfill, jobLive, busy: busyRuns, pending }));
+          outcomes.push(decide({ backfill, jobLive, jobVersion, busy: busyRuns, pending }));
         }
         const stored = new Set((await insertBackfillRuns(tx, outcomes, this.leaseTerms)).map((row) => row.id));
         const ended = locked.flatMap(({ backfill }, index) => {

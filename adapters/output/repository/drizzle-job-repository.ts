@@ -5,6 +5,7 @@ import { JobNameTakenError } from '../../../domain/errors.js';
 import type { JobQuery, JobRepository } from '../../../domain/ports/output/job-repository.js';
 import type { AppDatabase } from './database.js';
 import { translateStorageError, violatedUniqueConstraint, withStorageErrors } from './database-errors.js';
+import { jobVersions } from './job-version-table.js';
 import { jobSchedules } from './schedule-table.js';
 import { jobs, type JobRow } from './schema.js';
 
@@ -111,8 +112,9 @@ export class DrizzleJobRepository implements JobRepository {
           .set({ deletedAt: at })
           .where(and(eq(jobs.id, id), live))
           .returning({ id: jobs.id });
-        // A deleted job fires no more: its schedule goes with it.
+        // A deleted job fires no more: its schedule goes with it, and so do the definitions it had.
         await tx.delete(jobSchedules).where(eq(jobSchedules.jobId, id));
+        if (removed.length === 1) await tx.delete(jobVersions).where(eq(jobVersions.jobId, id));
         return removed.length === 1;
       }),
     );

@@ -148,7 +148,12 @@ export class DrizzleScheduleRepository implements ScheduleRepository {
 }
 
 function dueTick(row: ScheduleRow, busy: BusyExecutions | undefined): DueTick {
-  return { schedule: toSchedule(row), activeExecutions: busy?.active ?? 0, waitingExecutions: busy?.waiting ?? 0 };
+  return {
+    schedule: toSchedule(row),
+    activeExecutions: busy?.active ?? 0,
+    waitingExecutions: busy?.waiting ?? 0,
+    jobVersion: busy?.jobVersion ?? null,
+  };
 }
 
 function toRow(schedule: Schedule, nextDueAt: Date | null): typeof jobSchedules.$inferInsert {

@@ -7,6 +7,7 @@ import { DrizzleExecutionHistory } from './drizzle-execution-history.js';
 import { DrizzleExecutionRepository } from './drizzle-execution-repository.js';
 import { DrizzleJobRepository } from './drizzle-job-repository.js';
 import { DrizzleSavepointRepository } from './drizzle-savepoint-repository.js';
+import { DrizzleJobVersionRepository } from './drizzle-job-version-repository.js';
 import { DrizzleScheduleRepository } from './drizzle-schedule-repository.js';
 import { DrizzleDeliveryLog, DrizzleWebhookRepository } from './drizzle-webhook-repository.js';
 import { DrizzleEventOutbox } from './event-outbox.js';
@@ -24,6 +25,7 @@ export class DrizzleUnitOfWork implements UnitOfWork {
       this.db.transaction((tx) =>
         work({
           jobs: new DrizzleJobRepository(tx),
+          versions: new DrizzleJobVersionRepository(tx),
           executions: new DrizzleExecutionRepository(tx, this.leaseTerms),
           history: new DrizzleExecutionHistory(tx),
           schedules: new DrizzleScheduleRepository(tx, this.leaseTerms),

@@ -92,6 +92,7 @@ export function executionRow(execution: Execution): typeof jobExecutions.$inferI
     deadlineAt: execution.deadlineAt,
     deadlineMissed: execution.deadlineMissed,
     backfillId: execution.backfillId,
+    jobVersion: execution.jobVersion,
   };
 }
 
@@ -123,6 +124,7 @@ export function toExecution(row: ExecutionRow): Execution {
     deadlineAt: row.deadlineAt,
     deadlineMissed: row.deadlineMissed,
     backfillId: row.backfillId,
+    jobVersion: row.jobVersion,
     revision: row.revision,
   };
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, lte, not, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, lte, not, sql, type SQL } from 'drizzle-orm';
 import { eventTypeOfNewExecution, runEvent, ticksMissedEvent } from '../../../domain/entities/event.js';
 import { ACTIVE_STATUSES } from '../../../domain/entities/execution.js';
 import type { TickOutcome } from '../../../domain/ports/output/schedule-repository.js';
@@ -7,16 +7,18 @@ import { leaseColumns, type LeaseTerms } from './execution-leases.js';
 import { eventJson, insertEventsSql } from './event-outbox.js';
 import { activeExecution, executionRow, insertManyExecutions } from './execution-rows.js';
 import { jobSchedules, type ScheduleRow } from './schedule-table.js';
-import { jobExecutions } from './schema.js';
+import { jobExecutions, jobs } from './schema.js';
 
 // The steps of a claim, one statement each, all run in the claim's transaction.
 
-/** How many of a job's executions the decision on its due tick has to reckon with. */
+/** How many of a job's executions the decision on its due tick has to reckon with, and the job's version. */
 export interface BusyExecutions {
   /** Active and exclusive. */
   active: number;
   /** Waiting in the queue. */
   waiting: number;
+  /** The version the tick's run is of. */
+  jobVersion: number;
 }
 
 /**
@@ -38,21 +40,23 @@ export function lockSchedule(tx: Pick<AppDatabase, 'select'>, jobId: string): Pr
   return tx.select().from(jobSchedules).where(eq(jobSchedules.jobId, jobId)).for('update');
 }
 
-/** The busy executions of each of `jobIds` that has any. */
+/** The busy executions and the version of each of `jobIds` that is a live job. */
 export async function countBusyExecutions(
   tx: Pick<AppDatabase, 'select'>,
   jobIds: string[],
 ): Promise<Map<string, BusyExecutions>> {
   const rows = await tx
     .select({
-      jobId: jobExecutions.jobId,
-      active: sql<number>`count(*) filter (where ${jobExecutions.exclusive} and ${activeExecution})`.mapWith(Number),
-      waiting: sql<number>`count(*) filter (where ${jobExecutions.status} = 'QUEUED')`.mapWith(Number),
+      jobId: jobs.id,
+      jobVersion: jobs.version,
+      active: sql<number>`count(${jobExecutions.id}) filter (where ${jobExecutions.exclusive} and ${activeExecution})`.mapWith(Number),
+      waiting: sql<number>`count(${jobExecutions.id}) filter (where ${jobExecutions.status} = 'QUEUED')`.mapWith(Number),
     })
-    .from(jobExecutions)
+    .from(jobs)
+    .leftJoin(jobExecutions, and(eq(jobExecutions.jobId, jobs.id), inArray(jobExecutions.status, ['QUEUED', ...ACTIVE_STATUSES])))
     // One array parameter, not one per job: the same statement text, prepared once, for every claim size.
-    .where(and(sql`${jobExecutions.jobId} = any(${`{${jobIds.join(',')}}`}::uuid[])`, inArray(jobExecutions.status, ['QUEUED', ...ACTIVE_STATUSES])))
-    .groupBy(jobExecutions.jobId);
+    .where(and(sql`${jobs.id} = any(${`{${jobIds.join(',')}}`}::uuid[])`, isNull(jobs.deletedAt)))
+    .groupBy(jobs.id);
   return new Map(rows.map(({ jobId, ...busy }) => [jobId, busy]));
 }
 

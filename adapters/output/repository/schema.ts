@@ -104,6 +104,8 @@ export const jobExecutions = pgTable(
     leaseUntil: timestamptz('lease_until'),
     /** The backfill that ran this tick; its retries keep it, so that they count against its `max_active` too. */
     backfillId: uuid('backfill_id'),
+    /** The job's version when the run was created (a retry keeps its run's); null for runs from before versions were kept. */
+    jobVersion: integer('job_version'),
   },
   (table) => [
     uniqueIndex('job_executions_one_active_per_job').on(table.jobId).where(sql`${table.exclusive} and ${ACTIVE}`),

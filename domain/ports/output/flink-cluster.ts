@@ -1,4 +1,5 @@
 import type { ClaimMode, RestorePoint } from '../../entities/restore.js';
+import type { ExceptionHistory } from '../../entities/flink-exception.js';
 
 /** Flink's job states, reduced to what the domain acts on. */
 export type FlinkJobState =
@@ -49,6 +50,8 @@ export interface FlinkCluster {
   jobState(flinkJobId: string): Promise<FlinkJobState>;
   /** The root cause of a failed job, reduced to its meaningful message. */
   failureCause(flinkJobId: string): Promise<string>;
+  /** The job's exception history, at most `maxExceptions` entries, newest first; undefined when Flink does not know the job. */
+  exceptionHistory(flinkJobId: string, maxExceptions: number): Promise<ExceptionHistory | undefined>;
   cancel(flinkJobId: string): Promise<void>;
   /** Starts a stop-with-savepoint; resolves with the trigger id to poll. */
   stopWithSavepoint(flinkJobId: string, options: { drain: boolean; targetDirectory: string | null }): Promise<string>;

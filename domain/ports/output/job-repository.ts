@@ -29,6 +29,9 @@ export interface JobRepository {
    * nothing. Throws JobNameTakenError when the new name belongs to another live job.
    */
   update(id: string, change: (current: Job) => Job): Promise<Job | undefined>;
-  /** Removes the job from the live set, with its schedule (its runs stay queryable). False if it was not there. */
+  /**
+   * Removes the job from the live set, with its schedule and its versions (its runs stay queryable). False if it was
+   * not there.
+   */
   remove(id: string, at: Date): Promise<boolean>;
 }

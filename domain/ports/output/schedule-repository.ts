@@ -9,6 +9,8 @@ export interface DueTick {
   activeExecutions: number;
   /** Runs of the job that wait in the queue (a retry's back-off, a tick buffered behind the active run). */
   waitingExecutions: number;
+  /** The job's version as the claim read it: its runs are of that version (null: the job is gone). */
+  jobVersion: number | null;
 }
 
 /** What handling a due tick comes to: the schedule as it is afterwards and the runs to store. */

@@ -5,12 +5,14 @@ import type { ExecutionHistory } from './execution-history.js';
 import type { ExecutionRepository } from './execution-repository.js';
 import type { JobRepository } from './job-repository.js';
 import type { SavepointRepository } from './savepoint-repository.js';
+import type { JobVersionRepository } from './job-version-repository.js';
 import type { ScheduleRepository } from './schedule-repository.js';
 import type { DeliveryLog, WebhookRepository } from './webhook-repository.js';
 
 /** The repositories as one transaction sees them. */
 export interface TransactionRepositories {
   jobs: JobRepository;
+  versions: JobVersionRepository;
   executions: ExecutionRepository;
   history: ExecutionHistory;
   schedules: ScheduleRepository;

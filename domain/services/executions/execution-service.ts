@@ -51,6 +51,7 @@ export class ExecutionService implements JobExecutions {
       restoredFrom: restore?.restoredFrom ?? null,
       requestedBy: audit.actor.name,
       detail: restore?.detail,
+      jobVersion: job.version,
       now,
     });
     const launch = await this.readyLaunch(created, job, schedule ?? null);

@@ -37,11 +37,11 @@ export class SavepointCatalog {
   }
 
   /**
-   * A new PENDING savepoint of a run. Its jobVersion is the job's version now: a run does not record the version
-   * it started with.
+   * A new PENDING savepoint of a run. Its jobVersion is the version the run runs; the job's version now for a run
+   * from before runs recorded theirs.
    */
   newPending(
-    execution: Pick<Execution, 'id' | 'jobId'>,
+    execution: Pick<Execution, 'id' | 'jobId' | 'jobVersion'>,
     job: Pick<Job, 'version'>,
     origin: SavepointOrigin,
     extra: { triggerId?: string; dueAt?: Date } = {},
@@ -50,7 +50,7 @@ export class SavepointCatalog {
       id: this.ids.newId(),
       jobId: execution.jobId,
       executionId: execution.id,
-      jobVersion: job.version,
+      jobVersion: execution.jobVersion ?? job.version,
       path: null,
       origin,
       status: 'PENDING',

@@ -1,5 +1,6 @@
 import type { RestorePoint } from '../../../domain/entities/restore.js';
 import { FlinkError } from '../../../domain/errors.js';
+import type { ExceptionHistory } from '../../../domain/entities/flink-exception.js';
 import type {
   ClusterOverview,
   FlinkCluster,
@@ -73,6 +74,16 @@ export class FakeFlinkCluster implements FlinkCluster {
     if (kind === undefined) return { kind: 'not-found' };
     if (['running', 'finished', 'failed', 'canceled'].includes(kind)) return { kind } as FlinkJobState;
     return { kind: 'transient', state: kind };
+  }
+
+  /** What `exceptionHistory` answers; undefined: Flink does not know the job. */
+  history: ExceptionHistory | undefined = { exceptions: [], truncated: false };
+  readonly historyRequests: { flinkJobId: string; maxExceptions: number }[] = [];
+
+  async exceptionHistory(flinkJobId: string, maxExceptions: number): Promise<ExceptionHistory | undefined> {
+    this.check();
+    this.historyRequests.push({ flinkJobId, maxExceptions });
+    return structuredClone(this.history);
   }
 
   async failureCause(): Promise<string> {

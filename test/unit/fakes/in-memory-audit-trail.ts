@@ -2,6 +2,7 @@ import type { AuditEvent } from '../../../domain/entities/audit.js';
 import type { AuditQuery, AuditTrail } from '../../../domain/ports/output/audit-trail.js';
 import { InMemoryEventOutbox } from './in-memory-event-outbox.js';
 import { InMemorySavepointRepository } from './in-memory-savepoint-repository.js';
+import { InMemoryJobVersionRepository } from './in-memory-job-version-repository.js';
 import type { TransactionRepositories, UnitOfWork } from '../../../domain/ports/output/unit-of-work.js';
 
 /** The AuditTrail contract in memory, for domain tests. */
@@ -45,8 +46,8 @@ export class InMemoryUnitOfWork implements UnitOfWork {
 
 /** A unit of work over the given in-memory repositories, with a fresh audit trail and outbox to look at. */
 export function inMemoryUnitOfWork(
-  repositories: Omit<TransactionRepositories, 'audit' | 'events' | 'webhooks' | 'deliveries' | 'history' | 'backfills' | 'savepoints'> &
-    Partial<Pick<TransactionRepositories, 'webhooks' | 'deliveries' | 'history' | 'backfills' | 'savepoints'>>,
+  repositories: Omit<TransactionRepositories, 'audit' | 'events' | 'webhooks' | 'deliveries' | 'history' | 'backfills' | 'savepoints' | 'versions'> &
+    Partial<Pick<TransactionRepositories, 'webhooks' | 'deliveries' | 'history' | 'backfills' | 'savepoints' | 'versions'>>,
 ) {
   const trail = new InMemoryAuditTrail();
   const outbox = new InMemoryEventOutbox();
@@ -56,6 +57,7 @@ export function inMemoryUnitOfWork(
     history: notInThisTest('history'),
     backfills: notInThisTest('backfills'),
     savepoints: new InMemorySavepointRepository(),
+    versions: new InMemoryJobVersionRepository(),
     ...repositories,
     audit: trail,
     events: outbox,

@@ -51,7 +51,7 @@ export class InMemoryBackfillRepository implements BackfillRepository {
         .filter((tick) => !started.has(tick.getTime()))
         .slice(0, Math.max(1, backfill.maxActive - busy))
         .map((tick) => ({ tick, attempts: this.attemptsAt(backfill.jobId, tick) }));
-      const outcome = decide({ backfill, jobLive: true, busy, pending });
+      const outcome = decide({ backfill, jobLive: true, jobVersion: null, busy, pending });
       this.runs.push(...outcome.executions);
       stored.push(...outcome.executions);
       if (outcome.state) row.backfill = { ...backfill, state: outcome.state };

@@ -62,6 +62,7 @@ export class InMemoryScheduleRepository implements ScheduleRepository {
       schedule: structuredClone(schedule),
       activeExecutions: runs.filter((row) => row.exclusive && ACTIVE_STATUSES.includes(row.status)).length,
       waitingExecutions: runs.filter((row) => row.status === 'QUEUED').length,
+      jobVersion: null,
     });
     const stored: Execution[] = [];
     for (const { execution, exclusive, events = [] } of outcome.executions) {

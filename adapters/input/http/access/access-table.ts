@@ -3,8 +3,10 @@ import type * as backfillRoutes from '../backfills/routes.js';
 import type * as docsRoutes from '../docs/routes.js';
 import type * as eventRoutes from '../events/routes.js';
 import type * as executionRoutes from '../executions/routes.js';
+import type * as exceptionRoutes from '../exceptions/routes.js';
 import type * as healthRoutes from '../health/routes.js';
 import type * as jobRoutes from '../jobs/routes.js';
+import type * as versionRoutes from '../job-versions/routes.js';
 import type * as metricsRoutes from '../metrics/routes.js';
 import type * as savepointRoutes from '../savepoints/routes.js';
 import type * as scheduleRoutes from '../schedules/routes.js';
@@ -28,7 +30,9 @@ const audited = (role: RouteAccess['role'], action: string, resourceType: string
  */
 export const ACCESS: {
   jobs: TableOf<typeof jobRoutes>;
+  versions: TableOf<typeof versionRoutes>;
   executions: TableOf<typeof executionRoutes>;
+  exceptions: TableOf<typeof exceptionRoutes>;
   schedules: TableOf<typeof scheduleRoutes>;
   backfills: TableOf<typeof backfillRoutes>;
   savepoints: TableOf<typeof savepointRoutes>;
@@ -48,6 +52,12 @@ export const ACCESS: {
     replaceJob: audited('admin', 'job.replace', 'job'),
     deleteJob: audited('admin', 'job.delete', 'job'),
   },
+  // A rollback changes the job's definition, as a replace does: the same role.
+  versions: {
+    listVersions: { role: 'viewer' },
+    getVersion: { role: 'viewer' },
+    rollbackJob: audited('admin', 'job.rollback', 'job'),
+  },
   executions: {
     startJob: audited('operator', 'run.start', 'job'),
     stopJob: audited('operator', 'run.stop', 'job'),
@@ -56,6 +66,9 @@ export const ACCESS: {
     retryExecution: audited('operator', 'run.retry', 'execution'),
     getExecution: { role: 'viewer' },
     purgeExecutions: audited('admin', 'run.purge', 'job'),
+  },
+  exceptions: {
+    getExecutionExceptions: { role: 'viewer' },
   },
   schedules: {
     setSchedule: audited('admin', 'schedule.set', 'job'),

@@ -21,6 +21,8 @@ export const EXECUTION_EXAMPLE = {
   programArgs: ['--date', '2026-11-23', '--source', 'kafka'],
   retryOf: null,
   backfillId: null,
+  jobVersion: 3,
+  flinkWebUrl: 'http://flink:8081/#/job/running/8c752f9130014912952a262aacea6668/overview',
   requestedBy: 'ci-deployer',
   queuedUntil: null,
   deadlineAt: null,

@@ -38,6 +38,16 @@ export const ExecutionSchema = z
       description: 'Who asked for it: the API key name, `schedule` for a tick, `retry` for an automatic retry',
     }),
     backfillId: z.uuid().nullable().openapi({ description: 'The backfill that ran this tick (and its retries)' }),
+    jobVersion: z.number().int().nullable().openapi({
+      example: 3,
+      description:
+        "The job's version when the execution was created (a retry keeps that of the execution it retries); null for " +
+        'executions from before versions were kept',
+    }),
+    flinkWebUrl: z.string().nullable().openapi({
+      example: 'http://flink:8081/#/job/running/8c752f9130014912952a262aacea6668/overview',
+      description: "The Flink job's page in the JobManager's web UI, once the execution has a Flink job id",
+    }),
     queuedUntil: z
       .string()
       .nullable()
@@ -72,9 +82,17 @@ export const ExecutionListSchema = z
 /** Where to follow the execution that start, stop, retry and a schedule's trigger answer with. */
 export const locationOf = (execution: Execution) => `/api/v1/executions/${execution.id}`;
 
-/** The execution as events carry it too (see representations.ts). */
-export function toExecutionResource(execution: Execution): z.infer<typeof ExecutionSchema> {
-  return executionResource(execution);
+/** How the API shows an execution: as events carry it (see representations.ts), with its page in Flink's web UI. */
+export type ExecutionRepresentation = (execution: Execution) => z.infer<typeof ExecutionSchema>;
+
+/** `flinkWebUrl`: FLINK_WEB_URL, else the Flink REST URL (the JobManager serves both). */
+export function executionRepresentation(flinkWebUrl: string): ExecutionRepresentation {
+  const base = flinkWebUrl.replace(/\/+$/, '');
+  return (execution) => {
+    const resource = executionResource(execution);
+    const page = resource.flinkJobId ? `${base}/#/job/running/${resource.flinkJobId}/overview` : null;
+    return { ...resource, flinkWebUrl: page };
+  };
 }
 
 export function toExecutionSummary(summary: ExecutionSummary): z.infer<typeof ExecutionSummarySchema> {

@@ -5,38 +5,40 @@ import type { RunOverview } from '../../../../domain/ports/input/run-overview.js
 import type { ContinuationTokens } from '../continuation-token.js';
 import { auditContext } from '../request-context.js';
 import { PagePosition, readExecutionPage, withNextToken } from './execution-page.js';
-import { locationOf, toExecutionResource } from './execution-resource.js';
+import { locationOf, type ExecutionRepresentation } from './execution-resource.js';
 import type * as routes from './routes.js';
 
-export function startJob(jobExecutions: JobExecutions): RouteHandler<typeof routes.startJob> {
+export function startJob(jobExecutions: JobExecutions, show: ExecutionRepresentation): RouteHandler<typeof routes.startJob> {
   return async (c) => {
     const execution = await jobExecutions.startJob(c.req.valid('param').id, c.req.valid('json'), auditContext(c, 202));
     c.header('Location', locationOf(execution));
-    return c.json(toExecutionResource(execution), 202);
+    return c.json(show(execution), 202);
   };
 }
 
-export function stopJob(jobExecutions: JobExecutions): RouteHandler<typeof routes.stopJob> {
+export function stopJob(jobExecutions: JobExecutions, show: ExecutionRepresentation): RouteHandler<typeof routes.stopJob> {
   return async (c) => {
     const execution = await jobExecutions.stopJob(c.req.valid('param').id, c.req.valid('json'), auditContext(c, 202));
     c.header('Location', locationOf(execution));
-    return c.json(toExecutionResource(execution), 202);
+    return c.json(show(execution), 202);
   };
 }
 
 export function listExecutions(
   jobExecutions: JobExecutions,
   pageTokens: ContinuationTokens,
+  show: ExecutionRepresentation,
 ): RouteHandler<typeof routes.listExecutions> {
   return async (c) => {
     const page = await readExecutionPage(jobExecutions, pageTokens, c.req.valid('param').id, c.req.valid('query'));
-    return c.json({ executions: page.executions.map(toExecutionResource), nextContinuationToken: page.nextContinuationToken }, 200);
+    return c.json({ executions: page.executions.map(show), nextContinuationToken: page.nextContinuationToken }, 200);
   };
 }
 
 export function listAllExecutions(
   overview: RunOverview,
   pageTokens: ContinuationTokens,
+  show: ExecutionRepresentation,
 ): RouteHandler<typeof routes.listAllExecutions> {
   return async (c) => {
     const { limit, continuationToken, status, label, trigger, jobId, since, until } = c.req.valid('query');
@@ -60,22 +62,22 @@ export function listAllExecutions(
     const after = continuationToken ? pageTokens.decode(continuationToken, filters, PagePosition) : undefined;
     const page = await overview.listRuns({ ...search, limit, after });
     const { executions, nextContinuationToken } = withNextToken(page, pageTokens, filters);
-    return c.json({ executions: executions.map(toExecutionResource), nextContinuationToken }, 200);
+    return c.json({ executions: executions.map(show), nextContinuationToken }, 200);
   };
 }
 
-export function retryExecution(jobExecutions: JobExecutions): RouteHandler<typeof routes.retryExecution> {
+export function retryExecution(jobExecutions: JobExecutions, show: ExecutionRepresentation): RouteHandler<typeof routes.retryExecution> {
   return async (c) => {
     const execution = await jobExecutions.retryExecution(c.req.valid('param').executionId, auditContext(c, 202));
     c.header('Location', locationOf(execution));
-    return c.json(toExecutionResource(execution), 202);
+    return c.json(show(execution), 202);
   };
 }
 
-export function getExecution(jobExecutions: JobExecutions): RouteHandler<typeof routes.getExecution> {
+export function getExecution(jobExecutions: JobExecutions, show: ExecutionRepresentation): RouteHandler<typeof routes.getExecution> {
   return async (c) => {
     const execution = await jobExecutions.getExecution(c.req.valid('param').executionId);
-    return c.json(toExecutionResource(execution), 200);
+    return c.json(show(execution), 200);
   };
 }
 

@@ -7,6 +7,7 @@ import type { JobExecutions } from '../../../../domain/ports/input/job-execution
 import type { RunOverview } from '../../../../domain/ports/input/run-overview.js';
 import type { ContinuationTokens } from '../continuation-token.js';
 import { rejectInvalid } from '../validation-hook.js';
+import type { ExecutionRepresentation } from './execution-resource.js';
 import * as handlers from './handlers.js';
 import * as plainRoutes from './routes.js';
 
@@ -17,14 +18,15 @@ export function createExecutionsRouter(
   overview: RunOverview,
   pageTokens: ContinuationTokens,
   access: AccessControl,
+  show: ExecutionRepresentation,
 ) {
   const routes = guardRoutes(plainRoutes, ACCESS.executions, access);
   return new OpenAPIHono()
-    .openapi(routes.startJob, handlers.startJob(jobExecutions), rejectInvalid(routes.startJob))
-    .openapi(routes.stopJob, handlers.stopJob(jobExecutions), rejectInvalid(routes.stopJob))
-    .openapi(routes.listExecutions, handlers.listExecutions(jobExecutions, pageTokens), rejectInvalid(routes.listExecutions))
-    .openapi(routes.listAllExecutions, handlers.listAllExecutions(overview, pageTokens), rejectInvalid(routes.listAllExecutions))
-    .openapi(routes.retryExecution, handlers.retryExecution(jobExecutions), rejectInvalid(routes.retryExecution))
-    .openapi(routes.getExecution, handlers.getExecution(jobExecutions), rejectInvalid(routes.getExecution))
+    .openapi(routes.startJob, handlers.startJob(jobExecutions, show), rejectInvalid(routes.startJob))
+    .openapi(routes.stopJob, handlers.stopJob(jobExecutions, show), rejectInvalid(routes.stopJob))
+    .openapi(routes.listExecutions, handlers.listExecutions(jobExecutions, pageTokens, show), rejectInvalid(routes.listExecutions))
+    .openapi(routes.listAllExecutions, handlers.listAllExecutions(overview, pageTokens, show), rejectInvalid(routes.listAllExecutions))
+    .openapi(routes.retryExecution, handlers.retryExecution(jobExecutions, show), rejectInvalid(routes.retryExecution))
+    .openapi(routes.getExecution, handlers.getExecution(jobExecutions, show), rejectInvalid(routes.getExecution))
     .openapi(routes.purgeExecutions, handlers.purgeExecutions(retention), rejectInvalid(routes.purgeExecutions));
 }

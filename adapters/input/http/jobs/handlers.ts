@@ -5,7 +5,7 @@ import type { JobExecutions } from '../../../../domain/ports/input/job-execution
 import type { JobSchedules } from '../../../../domain/ports/input/job-schedules.js';
 import type { JobViews } from '../../../../domain/ports/input/job-views.js';
 import type { ContinuationTokens } from '../continuation-token.js';
-import { HttpProblem } from '../problem.js';
+import { expectedVersion } from '../if-match.js';
 import { auditContext } from '../request-context.js';
 import { readJobPage } from './job-page.js';
 import { toJobResource, toJobViewResource, type JobResource } from './job-resource.js';
@@ -66,19 +66,4 @@ export function deleteJob(jobDefinitions: JobDefinitions): RouteHandler<typeof r
     await jobDefinitions.deleteJob(c.req.valid('param').id, auditContext(c, 204));
     return c.body(null, 204);
   };
-}
-
-/** `"3"` (or weak `W/"3"`) names version 3; `*` matches any existing job. */
-function expectedVersion(ifMatch: string | undefined): number | undefined {
-  if (ifMatch === undefined || ifMatch.trim() === '*') return undefined;
-  const match = /^\s*(?:W\/)?"(\d{1,9})"\s*$/.exec(ifMatch);
-  if (!match) {
-    throw new HttpProblem({
-      status: 400,
-      code: 'INVALID_IF_MATCH',
-      title: 'Invalid If-Match header',
-      detail: `If-Match must be an ETag returned by this service, such as "1", got '${ifMatch}'`,
-    });
-  }
-  return Number(match[1]);
 }

@@ -1,7 +1,7 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { JobSchedules } from '../../../../domain/ports/input/job-schedules.js';
 import { auditContext } from '../request-context.js';
-import { locationOf, toExecutionResource } from '../executions/execution-resource.js';
+import { locationOf, type ExecutionRepresentation } from '../executions/execution-resource.js';
 import { toScheduleResource } from './schedule-resource.js';
 import type * as routes from './routes.js';
 
@@ -38,10 +38,10 @@ export function resumeSchedule(schedules: JobSchedules): RouteHandler<typeof rou
   };
 }
 
-export function triggerSchedule(schedules: JobSchedules): RouteHandler<typeof routes.triggerSchedule> {
+export function triggerSchedule(schedules: JobSchedules, show: ExecutionRepresentation): RouteHandler<typeof routes.triggerSchedule> {
   return async (c) => {
     const execution = await schedules.triggerSchedule(c.req.valid('param').id, auditContext(c, 202));
     c.header('Location', locationOf(execution));
-    return c.json(toExecutionResource(execution), 202);
+    return c.json(show(execution), 202);
   };
 }

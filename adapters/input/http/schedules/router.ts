@@ -4,11 +4,12 @@ import { ACCESS } from '../access/access-table.js';
 import { guardRoutes } from '../access/guard.js';
 import type { JobSchedules } from '../../../../domain/ports/input/job-schedules.js';
 import { rejectInvalid } from '../validation-hook.js';
+import type { ExecutionRepresentation } from '../executions/execution-resource.js';
 import * as handlers from './handlers.js';
 import * as plainRoutes from './routes.js';
 
 /** A job's cron schedule. Mounted at /api/v1. */
-export function createSchedulesRouter(schedules: JobSchedules, access: AccessControl) {
+export function createSchedulesRouter(schedules: JobSchedules, access: AccessControl, show: ExecutionRepresentation) {
   const routes = guardRoutes(plainRoutes, ACCESS.schedules, access);
   return new OpenAPIHono()
     .openapi(routes.setSchedule, handlers.setSchedule(schedules), rejectInvalid(routes.setSchedule))
@@ -16,5 +17,5 @@ export function createSchedulesRouter(schedules: JobSchedules, access: AccessCon
     .openapi(routes.deleteSchedule, handlers.deleteSchedule(schedules), rejectInvalid(routes.deleteSchedule))
     .openapi(routes.pauseSchedule, handlers.pauseSchedule(schedules), rejectInvalid(routes.pauseSchedule))
     .openapi(routes.resumeSchedule, handlers.resumeSchedule(schedules), rejectInvalid(routes.resumeSchedule))
-    .openapi(routes.triggerSchedule, handlers.triggerSchedule(schedules), rejectInvalid(routes.triggerSchedule));
+    .openapi(routes.triggerSchedule, handlers.triggerSchedule(schedules, show), rejectInvalid(routes.triggerSchedule));
 }
