@@ -61,7 +61,7 @@ export function createExecutionUnits(ports: ExecutionPorts, settings: ExecutionS
   const ending = new ExecutionEnding(executions, retries, clock, scheduledRuns);
   const catalog = new SavepointCatalog(jobs, executions, savepoints, ports.savepointFiles, unitOfWork, clock, ids);
   const tracker = new SavepointTracker(jobs, savepoints, catalog, flink, clock, settings, cron);
-  const stops = new StopRules(jobs, executions, flink, clock, settings, savepoints, catalog);
+  const stops = new StopRules(jobs, executions, flink, clock, settings, savepoints, catalog, unitOfWork);
   const submission = new JarSubmission(flink, uploads, clock);
   const runArguments = new RunArgumentResolver(schedules, cron);
   const restores = new RestoreResolver(executions, flink, savepoints);

@@ -7,6 +7,7 @@ import type { ExecutionRepository } from '../../ports/output/execution-repositor
 import type { FlinkCluster } from '../../ports/output/flink-cluster.js';
 import type { JobRepository } from '../../ports/output/job-repository.js';
 import type { SavepointRepository } from '../../ports/output/savepoint-repository.js';
+import type { UnitOfWork } from '../../ports/output/unit-of-work.js';
 import type { SavepointCatalog } from '../savepoints/savepoint-catalog.js';
 import type { ExecutionSettings } from './execution-settings.js';
 
@@ -36,6 +37,7 @@ export class StopRules {
     private readonly settings: ExecutionSettings,
     private readonly savepoints: SavepointRepository,
     private readonly catalog: Pick<SavepointCatalog, 'newPending' | 'settle'>,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   /**
@@ -129,12 +131,14 @@ export class StopRules {
       if (job) await this.recordRefusedSavepoint(execution, job, failure.message);
       return this.cancel(execution, request, `savepoint could not be started: ${failure.message}`);
     }
-    const saved = await this.saveStopRequest(execution, { ...request, savepointTriggerId: triggerId });
-    // In the catalog too, where the run's follower settles it like any other savepoint of the run.
-    if (job && saved?.stopRequest?.savepointTriggerId === triggerId) {
-      await this.savepoints.insert(this.catalog.newPending(execution, job, 'STOP', { triggerId }));
-    }
-    return saved;
+    // The trigger id and the catalog's row (which the run's follower settles like any savepoint of the run) commit
+    // together: a crash between the two would lose the row.
+    const saved = await this.unitOfWork.transaction(async (tx) => {
+      const stopping = await tx.executions.save({ ...execution, stopRequest: { ...request, savepointTriggerId: triggerId } });
+      if (stopping && job) await tx.savepoints.insert(this.catalog.newPending(execution, job, 'STOP', { triggerId }));
+      return stopping;
+    });
+    return saved ?? this.executions.findById(execution.id);
   }
 
   /** A stop's savepoint Flink refused to start: in the catalog as FAILED, with Flink's cause. */
