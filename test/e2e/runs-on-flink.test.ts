@@ -120,7 +120,7 @@ describe.skipIf(skipReason)('runs on a real Flink cluster', () => {
     expect(execution.status).toBe('FAILED');
     expect(execution.error?.code).toBe('FLINK_JOB_FAILED');
     expect(execution.error?.message).toContain('TestJob task failure: disk on fire');
-    expect(execution).toMatchObject({ jobVersion: 1, flinkWebUrl: `${TEST_FLINK_URL}/#/job/running/${execution.flinkJobId}/overview` });
+    expect(execution).toMatchObject({ jobVersion: 1, flinkWebUrl: `${TEST_FLINK_URL}/#/job/completed/${execution.flinkJobId}/overview` });
 
     // Flink's exception history, the same on 1.20 and 2.x: the failure that ended the job, its root cause the task's.
     const { status, body } = await call('GET', `/api/v1/executions/${execution.id}/exceptions`);

@@ -68,7 +68,7 @@ describe('GET /api/v1/executions/:id/exceptions', () => {
     });
     expect(requests).toContain(`/jobs/${run.flinkJobId}/exceptions?maxExceptions=16`);
     const read = await (await api.request(`/api/v1/executions/${run.id}`)).json();
-    expect(read.flinkWebUrl).toBe(`http://flink-ui.example:8081/#/job/running/${run.flinkJobId}/overview`);
+    expect(read.flinkWebUrl).toBe(`http://flink-ui.example:8081/#/job/completed/${run.flinkJobId}/overview`);
   });
 
   it('answers an empty list with a note for a run not submitted, and for a job Flink no longer knows', async () => {

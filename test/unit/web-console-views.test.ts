@@ -87,9 +87,9 @@ describe('the run page', () => {
 
   it("links Flink's page of the job under running while it runs, and under completed once it ended", () => {
     const running = String(executionBody({ execution: run(1, 0), job, flinkWebUrl }));
-    expect(running).toContain(`href="${flinkWebUrl}/#/job/running/${run(1, 0).flinkJobId}"`);
+    expect(running).toContain(`href="${flinkWebUrl}/#/job/running/${run(1, 0).flinkJobId}/overview"`);
     const ended = String(executionBody({ execution: run(1, 0, { at: 9, status: 'FAILED' }), job, flinkWebUrl }));
-    expect(ended).toContain(`href="${flinkWebUrl}/#/job/completed/${run(1, 0).flinkJobId}"`);
+    expect(ended).toContain(`href="${flinkWebUrl}/#/job/completed/${run(1, 0).flinkJobId}/overview"`);
   });
 
   it('links no Flink page for a run Flink never received', () => {

@@ -3,6 +3,7 @@ import { EXECUTION_STATUSES as STATUSES, EXECUTION_TRIGGERS, type Execution } fr
 import { executionResource, iso } from '../../../../domain/entities/representations.js';
 import { EXECUTION_EXAMPLE, EXECUTION_LIST_EXAMPLE, EXECUTION_SUMMARY_EXAMPLE } from './execution-examples.js';
 import type { ExecutionSummary } from '../../../../domain/ports/output/execution-repository.js';
+import { flinkJobPage } from '../flink-web-page.js';
 
 export const ExecutionSchema = z
   .object({
@@ -46,7 +47,7 @@ export const ExecutionSchema = z
     }),
     flinkWebUrl: z.string().nullable().openapi({
       example: 'http://flink:8081/#/job/running/8c752f9130014912952a262aacea6668/overview',
-      description: "The Flink job's page in the JobManager's web UI, once the execution has a Flink job id",
+      description: "The Flink job's page in the JobManager's web UI (under running, or completed once the execution ended), once the execution has a Flink job id",
     }),
     queuedUntil: z
       .string()
@@ -87,11 +88,9 @@ export type ExecutionRepresentation = (execution: Execution) => z.infer<typeof E
 
 /** `flinkWebUrl`: FLINK_WEB_URL, else the Flink REST URL (the JobManager serves both). */
 export function executionRepresentation(flinkWebUrl: string): ExecutionRepresentation {
-  const base = flinkWebUrl.replace(/\/+$/, '');
   return (execution) => {
     const resource = executionResource(execution);
-    const page = resource.flinkJobId ? `${base}/#/job/running/${resource.flinkJobId}/overview` : null;
-    return { ...resource, flinkWebUrl: page };
+    return { ...resource, flinkWebUrl: resource.flinkJobId ? flinkJobPage(flinkWebUrl, execution) : null };
   };
 }
 

@@ -1,4 +1,5 @@
-import { isTerminal, mayBeOnFlink, type Execution } from '../../../../domain/entities/execution.js';
+import { mayBeOnFlink, type Execution } from '../../../../domain/entities/execution.js';
+import { flinkJobPage } from '../flink-web-page.js';
 import { programArguments, type Job } from '../../../../domain/entities/job.js';
 import { argumentList } from './job-views.js';
 import { instant, markup, statusBadge, type Markup } from './page-shell.js';
@@ -39,8 +40,7 @@ ${execution.error ? markup`<h2>Error</h2><pre class="error"><strong>${execution.
 /** Flink's page of the job, once Flink may know it: under "running" while the run goes on, else "completed". */
 function flinkJob(execution: Execution, flinkWebUrl: string): Markup {
   if (!mayBeOnFlink(execution)) return markup`<code>${execution.flinkJobId}</code> <span class="muted">(not submitted)</span>`;
-  const section = isTerminal(execution.status) ? 'completed' : 'running';
-  const href = `${flinkWebUrl}/#/job/${section}/${execution.flinkJobId}`;
+  const href = flinkJobPage(flinkWebUrl, execution);
   return markup`<a href="${href}" rel="noreferrer"><code>${execution.flinkJobId}</code></a> <span class="muted">(Flink web UI)</span>`;
 }
 
