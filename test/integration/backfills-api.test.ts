@@ -35,10 +35,18 @@ describe.each(backends)('backfills through the API on $name', (backend) => {
   }
   const backfill = (jobId: string, body: Record<string, unknown>) =>
     api.request(`/api/v1/jobs/${jobId}/backfills`, { method: 'POST', json: { reprocess: 'missing', maxActive: 2, ...body } });
-  const eventsOf = async (jobId: string) =>
-    ((await (await api.request(`/api/v1/events?jobId=${jobId}&limit=100`)).json()).events as { type: string; data: { id: string; state: string } }[])
-      .filter((event) => event.type.startsWith('backfill.'))
-      .map((event) => [event.type, event.data.id, event.data.state]);
+  /**
+   * The job's backfill events, once there are `count`: the list holds events back while any older transaction on the
+   * database server is still open (other test files run beside this one).
+   */
+  const eventsOf = (jobId: string, count: number) =>
+    waitFor(
+      async () =>
+        ((await (await api.request(`/api/v1/events?jobId=${jobId}&limit=100`)).json()).events as { type: string; data: { id: string; state: string } }[])
+          .filter((event) => event.type.startsWith('backfill.'))
+          .map((event) => [event.type, event.data.id, event.data.state]),
+      (events) => events.length >= count,
+    );
   const stored = async (jobId: string) => ({
     backfills: await databaseOf(api.container).db.select().from(backfills).where(eq(backfills.jobId, jobId)),
     runs: await databaseOf(api.container).db.select().from(jobExecutions).where(eq(jobExecutions.jobId, jobId)),
@@ -104,7 +112,7 @@ describe.each(backends)('backfills through the API on $name', (backend) => {
     } finally {
       await loop.stop();
     }
-    expect(await eventsOf(jobId)).toEqual([
+    expect(await eventsOf(jobId, 2)).toEqual([
       ['backfill.created', plan.backfill.id, 'running'],
       ['backfill.completed', plan.backfill.id, 'completed'],
     ]);
@@ -140,7 +148,7 @@ describe.each(backends)('backfills through the API on $name', (backend) => {
       await loop.stop();
     }
     expect((await stored(jobId)).runs).toEqual([]);
-    expect(await eventsOf(jobId)).toEqual([
+    expect(await eventsOf(jobId, 2)).toEqual([
       ['backfill.created', created.id, 'running'],
       ['backfill.cancelled', created.id, 'cancelled'],
     ]);
@@ -167,7 +175,7 @@ describe.each(backends)('backfills through the API on $name', (backend) => {
     const audit = await databaseOf(api.container).db.select().from(auditEvents).where(eq(auditEvents.resourceId, created.id));
     expect(audit.map((row) => row.action)).toEqual(['backfill.cancel']);
     // One event per change: the second cancel changed nothing; an empty range is created completed.
-    expect(await eventsOf(jobId)).toEqual([
+    expect(await eventsOf(jobId, 4)).toEqual([
       ['backfill.created', created.id, 'running'],
       ['backfill.cancelled', created.id, 'cancelled'],
       ['backfill.created', nothing.backfill.id, 'completed'],

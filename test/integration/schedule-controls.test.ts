@@ -93,7 +93,11 @@ describe.each(backends)('schedule controls on $name', (backend) => {
     expect(await scheduleOf(jobId)).toMatchObject({ remainingRuns: 1, ended: false, endedReason: null });
     await ended((await (await trigger(jobId)).json()).id);
     expect(await scheduleOf(jobId)).toMatchObject({ remainingRuns: 0, ended: true, endedReason: 'remaining_runs', nextRunTimes: [] });
-    const events = await (await api.request(`/api/v1/events?jobId=${jobId}&type=schedule.ended`)).json();
+    // Held back while an older transaction on the server is open (other test files run beside this one).
+    const events = await waitFor(
+      async () => (await api.request(`/api/v1/events?jobId=${jobId}&type=schedule.ended`)).json(),
+      (page) => page.events.length > 0,
+    );
     expect(events.events.map((event: { data: { remainingRuns: number } }) => event.data.remainingRuns)).toEqual([0]);
   });
 
@@ -108,7 +112,11 @@ describe.each(backends)('schedule controls on $name', (backend) => {
     const schedule = await scheduleOf(jobId);
     expect(schedule).toMatchObject({ paused: true, counters: { consecutiveFailures: 2 } });
     expect(schedule.pauseNote).toBe(`paused after 2 failed runs in a row: ${failed.join(', ')}`);
-    const events = await (await api.request(`/api/v1/events?jobId=${jobId}&type=schedule.paused`)).json();
+    // Held back while an older transaction on the server is open (other test files run beside this one).
+    const events = await waitFor(
+      async () => (await api.request(`/api/v1/events?jobId=${jobId}&type=schedule.paused`)).json(),
+      (page) => page.events.length > 0,
+    );
     expect(events.events).toHaveLength(1);
   });
 
