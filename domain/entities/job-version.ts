@@ -36,3 +36,8 @@ export function definitionOf(job: Job): JobDefinition {
 export function versionOf(job: Job, changedBy: string | null): JobVersion {
   return { jobId: job.id, version: job.version, definition: definitionOf(job), createdAt: job.updatedAt, changedBy };
 }
+
+/** `job` with the definition of one of its versions: what a run created at that version runs. */
+export function jobAtVersion(job: Job, version: JobVersion): Job {
+  return { ...job, ...version.definition, version: version.version };
+}

@@ -11,7 +11,9 @@ import { waitFor } from '../support/wait.js';
  */
 let flink: Server;
 let flinkUrl: string;
-const runRequests: { programArgsList: string[]; flinkConfiguration?: Record<string, string> }[] = [];
+const runRequests: { entryClass?: string; programArgsList: string[]; flinkConfiguration?: Record<string, string> }[] = [];
+/** Entry classes whose run requests the stand-in refuses, as Flink does a program that fails in main(). */
+const refusedEntryClasses = new Set<string>();
 
 const bodyOf = async (request: IncomingMessage) => {
   const chunks: Buffer[] = [];
@@ -30,6 +32,7 @@ beforeAll(async () => {
     if (request.method === 'POST' && run) {
       const parsed = JSON.parse(body);
       runRequests.push(parsed);
+      if (refusedEntryClasses.delete(parsed.entryClass)) return json(500, { errors: ['org.apache.flink.client.program.ProgramInvocationException'] });
       return json(200, { jobid: parsed.jobId });
     }
     if (request.method === 'GET' && url.startsWith('/jobs/')) return json(200, { state: 'RUNNING' });
@@ -72,15 +75,17 @@ describe.each(backends)('templated program arguments on $name', (backend) => {
     const before = runRequests.length;
     const response = await api.request(`/api/v1/jobs/${jobId}/start`, { method: 'POST', ...(body ? { json: body } : {}) });
     expect(response.status).toBe(202);
-    const started = await response.json();
-    const run = await waitFor(
-      async () => (await api.request(`/api/v1/executions/${started.id}`)).json(),
+    const run = await submitted((await response.json()).id);
+    return { run, sent: runRequests.slice(before) };
+  };
+  /** The run as stored once Flink was asked to run it (or it failed before). */
+  const submitted = (executionId: string) =>
+    waitFor(
+      async () => (await api.request(`/api/v1/executions/${executionId}`)).json(),
       (read) => read.status === 'RUNNING' || read.status === 'FAILED',
       10_000,
       'the run to reach Flink',
     );
-    return { run, sent: runRequests.slice(before) };
-  };
 
   it.skipIf(backend.skipReason)('refuses a job with a placeholder no run could resolve, naming the field and the placeholder', async () => {
     const created = await api.request('/api/v1/jobs', {
@@ -145,5 +150,26 @@ describe.each(backends)('templated program arguments on $name', (backend) => {
     const { run, sent } = await startAndSubmit(job.id, { scheduledFor: '2026-03-30T00:00:00+02:00' });
     expect(run).toMatchObject({ scheduledFor: '2026-03-29T22:00:00.000Z', programArgs: ['--date', '2026-03-29', '--until', '2026-03-30T00'] });
     expect(sent[0]?.flinkConfiguration).toMatchObject({ 'pipeline.name': 'orders-20260330' });
+  });
+
+  it.skipIf(backend.skipReason)("runs a retry with its own version's entry class and arguments after the job was replaced", async () => {
+    const job = await (await api.request('/api/v1/jobs', { method: 'POST', json: definition({ entryClass: 'com.example.V1', args: ['v1'] }) })).json();
+    refusedEntryClasses.add('com.example.V1');
+    const { run: failed } = await startAndSubmit(job.id);
+    expect(failed).toMatchObject({ status: 'FAILED', jobVersion: 1 });
+    const replaced = await api.request(`/api/v1/jobs/${job.id}`, {
+      method: 'PUT',
+      json: { ...definition({ entryClass: 'com.example.V2', args: ['v2'] }), name: job.name },
+    });
+    expect(replaced.status).toBe(200);
+
+    const before = runRequests.length;
+    const retried = await api.request(`/api/v1/executions/${failed.id}/retry`, { method: 'POST' });
+    expect(retried.status).toBe(202);
+    const run = await submitted((await retried.json()).id);
+    expect(run).toMatchObject({ status: 'RUNNING', jobVersion: 1, programArgs: ['v1'] });
+    expect(runRequests.slice(before).map((request) => [request.entryClass, request.programArgsList])).toEqual([['com.example.V1', ['v1']]]);
+    const submitting = run.history.find((entry: { status: string }) => entry.status === 'SUBMITTING');
+    expect(submitting.detail).toBe('runs job version 1 (the job is at version 2 now)');
   });
 });

@@ -8,6 +8,7 @@ import { FakeFlinkCluster } from './fakes/fake-flink-cluster.js';
 import { FixedClock, SequentialIds } from './fakes/fixed-clock.js';
 import { InMemoryExecutionRepository } from './fakes/in-memory-execution-repository.js';
 import { InMemoryJobRepository } from './fakes/in-memory-job-repository.js';
+import { InMemoryJobVersionRepository } from './fakes/in-memory-job-version-repository.js';
 import { InMemoryScheduleRepository } from './fakes/in-memory-schedule-repository.js';
 import { RecordedTasks } from './fakes/recorded-tasks.js';
 import { inMemorySavepointPorts } from './fakes/in-memory-savepoint-repository.js';
@@ -28,7 +29,7 @@ async function setup() {
   const schedules = new InMemoryScheduleRepository(executions);
   const savepointPorts = inMemorySavepointPorts();
   const { unitOfWork } = inMemoryUnitOfWork({ jobs, executions, schedules, savepoints: savepointPorts.savepoints });
-  const shared = { jobs, executions, schedules, unitOfWork, flink, clock, ids, cron: new CronerCalculator() };
+  const shared = { versions: new InMemoryJobVersionRepository(), jobs, executions, schedules, unitOfWork, flink, clock, ids, cron: new CronerCalculator() };
   const instance = () => {
     const tasks = new RecordedTasks();
     const ports = { ...savepointPorts, ...shared, artifacts: new FakeArtifactSource(), uploads: new InMemoryJarUploadRegistry(), tasks };

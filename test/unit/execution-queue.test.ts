@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createJob, type JobDefinition } from '../../domain/entities/job.js';
+import { versionOf, definitionOf } from '../../domain/entities/job-version.js';
+import { createJob, replaceJob, type JobDefinition } from '../../domain/entities/job.js';
 import { SCHEDULE_DEFAULTS, type OverlapPolicy } from '../../domain/entities/schedule.js';
 import { ArtifactError, ExecutionAlreadyRetriedError, ExecutionNotFailedError } from '../../domain/errors.js';
 import { createExecutionUnits } from '../../domain/services/executions/execution-units.js';
@@ -16,6 +17,7 @@ import { inMemorySavepointPorts } from './fakes/in-memory-savepoint-repository.j
 import { inMemoryUnitOfWork } from './fakes/in-memory-audit-trail.js';
 import { InMemoryExecutionRepository } from './fakes/in-memory-execution-repository.js';
 import { InMemoryJobRepository } from './fakes/in-memory-job-repository.js';
+import { InMemoryJobVersionRepository } from './fakes/in-memory-job-version-repository.js';
 import { InMemoryScheduleRepository } from './fakes/in-memory-schedule-repository.js';
 import { anAuditContext } from '../support/audit-contexts.js';
 
@@ -38,8 +40,9 @@ async function setup(definition: Partial<JobDefinition> = {}, runSettings: Execu
   const dispatched = new RecordedTasks();
   const uploads = new InMemoryJarUploadRegistry();
   const savepointPorts = inMemorySavepointPorts();
-  const { unitOfWork } = inMemoryUnitOfWork({ jobs, executions, schedules, savepoints: savepointPorts.savepoints });
-  const ports = { ...savepointPorts, jobs, executions, schedules, unitOfWork, artifacts, flink, uploads, tasks: dispatched, clock, ids, cron: new CronerCalculator() };
+  const versions = new InMemoryJobVersionRepository();
+  const { unitOfWork } = inMemoryUnitOfWork({ jobs, versions, executions, schedules, savepoints: savepointPorts.savepoints });
+  const ports = { ...savepointPorts, versions, jobs, executions, schedules, unitOfWork, artifacts, flink, uploads, tasks: dispatched, clock, ids, cron: new CronerCalculator() };
   const { launcher, follower, service, queue } = createExecutionUnits(ports, runSettings);
   const noSignal = { announce: async () => {} };
   const changes = new AuditedChanges(unitOfWork, clock, ids);
@@ -62,7 +65,7 @@ async function setup(definition: Partial<JobDefinition> = {}, runSettings: Execu
     queue.startFired(fired); // as the scheduler loop does
     return fired;
   };
-  return { clock, jobs, executions, flink, artifacts, dispatched, launcher, follower, service, queue, scheduling, job, runs, schedule, tick };
+  return { clock, jobs, versions, executions, flink, artifacts, dispatched, launcher, follower, service, queue, scheduling, job, runs, schedule, tick };
 }
 
 describe('retries', () => {
@@ -101,6 +104,25 @@ describe('retries', () => {
     await launcher.launch(third!.id);
     expect(await executions.findQueuedForJob(job.id), 'attempt 3 of 3 is the last').toEqual([]);
     expect((await service.getExecution(third!.id)).status).toBe('FAILED');
+  });
+
+  it('launches a retry that waited out its back-off with the version its run had, though the job was replaced', async () => {
+    const { service, launcher, queue, flink, clock, executions, jobs, versions, job } = await setup({ ...retrying, entryClass: 'com.example.V1' });
+    await versions.append(versionOf(job, null));
+    const first = await service.startJob(job.id, {}, audit);
+    flink.refuseRunWith = 'java.lang.IllegalArgumentException: bad input path';
+    await launcher.launch(first.id);
+    flink.refuseRunWith = undefined;
+    const replaced = await jobs.update(job.id, (current) => replaceJob(current, { ...definitionOf(current), entryClass: 'com.example.V2' }, clock.now()));
+    await versions.append(versionOf(replaced!, null));
+
+    clock.advance(10_000);
+    const [retry] = await queue.startDue();
+    expect(retry).toMatchObject({ trigger: 'retry', jobVersion: 1 });
+    await launcher.launch(retry!.id);
+    // The fake keeps the run requests it accepted: the retry's alone.
+    expect(flink.runs.map((run) => [run.jobId, run.entryClass])).toEqual([[retry!.flinkJobId, 'com.example.V1']]);
+    expect(await executions.findById(retry!.id)).toMatchObject({ status: 'RUNNING', jobVersion: 1 });
   });
 
   it('does not retry a stop, a success, a refused JAR location, or a job whose policy says one attempt', async () => {

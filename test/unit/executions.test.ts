@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CronerCalculator } from '../../adapters/output/cron/croner-calculator.js';
 import { canTransition, flinkJobIdFor, transition, type Execution, type ExecutionStatus } from '../../domain/entities/execution.js';
-import { createJob, type JobDefinition } from '../../domain/entities/job.js';
+import { definitionOf, versionOf } from '../../domain/entities/job-version.js';
+import { createJob, replaceJob, type Job, type JobDefinition } from '../../domain/entities/job.js';
 import {
   ArtifactError,
   JobAlreadyRunningError,
@@ -21,6 +22,7 @@ import { inMemorySavepointPorts } from './fakes/in-memory-savepoint-repository.j
 import { inMemoryUnitOfWork } from './fakes/in-memory-audit-trail.js';
 import { InMemoryExecutionRepository } from './fakes/in-memory-execution-repository.js';
 import { InMemoryJobRepository } from './fakes/in-memory-job-repository.js';
+import { InMemoryJobVersionRepository } from './fakes/in-memory-job-version-repository.js';
 import { InMemoryScheduleRepository } from './fakes/in-memory-schedule-repository.js';
 import { anAuditContext } from '../support/audit-contexts.js';
 
@@ -32,6 +34,7 @@ async function setup(definition: Partial<JobDefinition> = {}, overrides: Partial
   const clock = new FixedClock();
   const ids = new SequentialIds();
   const jobs = new InMemoryJobRepository();
+  const versions = new InMemoryJobVersionRepository();
   const executions = new InMemoryExecutionRepository();
   const flink = new FakeFlinkCluster();
   const artifacts = new FakeArtifactSource();
@@ -40,8 +43,8 @@ async function setup(definition: Partial<JobDefinition> = {}, overrides: Partial
   const runSettings = { ...settings, ...overrides };
   const schedules = new InMemoryScheduleRepository(executions);
   const savepointPorts = inMemorySavepointPorts();
-  const { unitOfWork } = inMemoryUnitOfWork({ jobs, executions, schedules, savepoints: savepointPorts.savepoints });
-  const ports = { ...savepointPorts, jobs, executions, schedules, unitOfWork, artifacts, flink, uploads, tasks: dispatched, clock, ids, cron: new CronerCalculator() };
+  const { unitOfWork } = inMemoryUnitOfWork({ jobs, versions, executions, schedules, savepoints: savepointPorts.savepoints });
+  const ports = { ...savepointPorts, versions, jobs, executions, schedules, unitOfWork, artifacts, flink, uploads, tasks: dispatched, clock, ids, cron: new CronerCalculator() };
   const { launcher, follower, service } = createExecutionUnits(ports, runSettings);
   const job = createJob(aJobDefinition({ config: { mode: 'bounded' }, args: ['x'], ...definition }), ids.newId(), clock.now());
   await jobs.insert(job);
@@ -53,7 +56,7 @@ async function setup(definition: Partial<JobDefinition> = {}, overrides: Partial
     await dispatched.runRecorded();
     return (await executions.findById(execution.id))!;
   };
-  return { clock, ids, schedules, jobs, executions, flink, artifacts, uploads, dispatched, launcher, follower, service, job, statusOf, historyOf, startAndLaunch };
+  return { clock, ids, schedules, jobs, versions, executions, flink, artifacts, uploads, dispatched, launcher, follower, service, job, statusOf, historyOf, startAndLaunch };
 }
 
 describe('Execution transitions', () => {
@@ -475,5 +478,82 @@ describe('recovery after a crash', () => {
       [running.id, 'follow-up'],
       [pending.id, 'launch'],
     ]);
+  });
+});
+
+describe('the version a run runs', () => {
+  const v1 = { entryClass: 'com.example.V1', args: ['v1'], config: {}, timeoutSeconds: 60 };
+  /** A job at version 1, its version row stored, and a run of it that FAILED. */
+  async function failedAtVersion1() {
+    const context = await setup(v1);
+    await context.versions.append(versionOf(context.job, 'test-key'));
+    const failed = await context.startAndLaunch();
+    context.flink.jobs.set(failed.flinkJobId, 'failed');
+    await context.follower.followUp(failed.id);
+    return { ...context, failed };
+  }
+  /** Replaces the job, as the definition service does: version 2, with its row. */
+  async function replace(context: { jobs: InMemoryJobRepository; versions: InMemoryJobVersionRepository; clock: FixedClock; job: Job }, change: Partial<JobDefinition>) {
+    const replaced = await context.jobs.update(context.job.id, (current) => replaceJob(current, { ...definitionOf(current), ...change }, context.clock.now()));
+    await context.versions.append(versionOf(replaced!, 'test-key'));
+    return replaced!;
+  }
+
+  it('launches a retry created at version 1 with version 1 after the job was replaced, and says so', async () => {
+    const context = await failedAtVersion1();
+    const { service, flink, executions, dispatched, failed } = context;
+    expect(failed).toMatchObject({ jobVersion: 1, status: 'RUNNING' });
+    expect((await executions.findById(failed.id))!.status).toBe('FAILED');
+    await replace(context, { entryClass: 'com.example.V2', args: ['v2'] });
+    const retry = await service.retryExecution(failed.id, audit);
+    expect(retry.jobVersion).toBe(1);
+    await dispatched.runRecorded();
+    expect(flink.runs.map((run) => [run.entryClass, run.programArgs])).toEqual([
+      ['com.example.V1', ['v1']],
+      ['com.example.V1', ['v1']],
+    ]);
+    const launched = (await executions.findById(retry.id))!;
+    expect(launched.status).toBe('RUNNING');
+    expect(launched.programArgs).toEqual(['v1']);
+    expect(launched.history.find((entry) => entry.status === 'SUBMITTING')?.detail).toBe(
+      'runs job version 1 (the job is at version 2 now)',
+    );
+  });
+
+  it("stops a run by its own version's timeoutSeconds, not the replaced job's", async () => {
+    const context = await failedAtVersion1();
+    await replace(context, { timeoutSeconds: null });
+    const retry = await context.service.retryExecution(context.failed.id, audit);
+    await context.dispatched.runRecorded();
+    context.clock.advance(61_000);
+    await context.follower.followUp(retry.id);
+    expect(context.flink.cancelled).toEqual([retry.flinkJobId]);
+    expect((await context.executions.findById(retry.id))!.error?.code).toBe('TIMEOUT');
+  });
+
+  it('reads no version for a run at the current version', async () => {
+    const { versions, executions, startAndLaunch, flink, follower } = await setup(v1);
+    const find = vi.spyOn(versions, 'find');
+    const execution = await startAndLaunch();
+    await follower.followUp(execution.id);
+    expect(flink.runs.map((run) => run.entryClass)).toEqual(['com.example.V1']);
+    expect(find).not.toHaveBeenCalled();
+    const { history } = (await executions.findById(execution.id))!;
+    expect(history.filter((entry) => entry.detail?.startsWith('runs job version'))).toEqual([]);
+  });
+
+  it('fails a run whose version row is missing with JOB_VERSION_NOT_FOUND, submitting nothing', async () => {
+    const context = await failedAtVersion1();
+    // Replaced without its rows: the versions store lost version 1 (which should not happen).
+    context.versions.rows.splice(0);
+    await context.jobs.update(context.job.id, (current) => replaceJob(current, { ...definitionOf(current), entryClass: 'com.example.V2' }, context.clock.now()));
+    const retry = await context.service.retryExecution(context.failed.id, audit);
+    await context.dispatched.runRecorded();
+    expect(await context.executions.findById(retry.id)).toMatchObject({
+      status: 'FAILED',
+      error: { code: 'JOB_VERSION_NOT_FOUND' },
+    });
+    expect((await context.executions.findById(retry.id))!.error!.message).toContain("Version 1 of job '");
+    expect(context.flink.runs).toHaveLength(1);
   });
 });

@@ -14,6 +14,7 @@ import { FixedClock, SequentialIds } from './fakes/fixed-clock.js';
 import { inMemoryUnitOfWork } from './fakes/in-memory-audit-trail.js';
 import { InMemoryExecutionRepository } from './fakes/in-memory-execution-repository.js';
 import { InMemoryJobRepository } from './fakes/in-memory-job-repository.js';
+import { InMemoryJobVersionRepository } from './fakes/in-memory-job-version-repository.js';
 import { InMemoryScheduleRepository } from './fakes/in-memory-schedule-repository.js';
 import { RecordedTasks } from './fakes/recorded-tasks.js';
 import { inMemorySavepointPorts } from './fakes/in-memory-savepoint-repository.js';
@@ -44,7 +45,7 @@ async function setup(definition: Partial<JobDefinition> = {}) {
   const { unitOfWork } = inMemoryUnitOfWork({ jobs, executions, schedules, savepoints: savepointPorts.savepoints });
   const ports = {
     ...savepointPorts,
-    jobs, executions, schedules, unitOfWork, flink, tasks, clock, ids,
+    versions: new InMemoryJobVersionRepository(), jobs, executions, schedules, unitOfWork, flink, tasks, clock, ids,
     artifacts: new FakeArtifactSource(), uploads: new InMemoryJarUploadRegistry(), cron: new CronerCalculator(),
   };
   const { launcher, follower, service, queue } = createExecutionUnits(ports, settings);

@@ -15,6 +15,7 @@ import { inMemorySavepointPorts } from './fakes/in-memory-savepoint-repository.j
 import { inMemoryUnitOfWork } from './fakes/in-memory-audit-trail.js';
 import { InMemoryExecutionRepository } from './fakes/in-memory-execution-repository.js';
 import { InMemoryJobRepository } from './fakes/in-memory-job-repository.js';
+import { InMemoryJobVersionRepository } from './fakes/in-memory-job-version-repository.js';
 import { InMemoryScheduleRepository } from './fakes/in-memory-schedule-repository.js';
 import { RecordedTasks } from './fakes/recorded-tasks.js';
 
@@ -110,7 +111,7 @@ async function setup(definition: Partial<JobDefinition>, schedule?: { cron: stri
   const artifacts = new FakeArtifactSource();
   const savepointPorts = inMemorySavepointPorts();
   const { unitOfWork } = inMemoryUnitOfWork({ jobs, executions, schedules, savepoints: savepointPorts.savepoints });
-  const ports = { ...savepointPorts, jobs, executions, schedules, unitOfWork, artifacts, flink, uploads: new InMemoryJarUploadRegistry(), tasks, clock, ids, cron: ticks };
+  const ports = { ...savepointPorts, versions: new InMemoryJobVersionRepository(), jobs, executions, schedules, unitOfWork, artifacts, flink, uploads: new InMemoryJarUploadRegistry(), tasks, clock, ids, cron: ticks };
   const units = createExecutionUnits(ports, { savepointDir: null, stopTimeoutMs: 60_000, unreachableGraceMs: 300_000 });
   const job = createJob(aJobDefinition({ name: 'orders', ...definition }), ids.newId(), clock.now());
   await jobs.insert(job);

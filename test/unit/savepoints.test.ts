@@ -12,6 +12,7 @@ import { FixedClock, SequentialIds } from './fakes/fixed-clock.js';
 import { inMemoryUnitOfWork } from './fakes/in-memory-audit-trail.js';
 import { InMemoryExecutionRepository } from './fakes/in-memory-execution-repository.js';
 import { InMemoryJobRepository } from './fakes/in-memory-job-repository.js';
+import { InMemoryJobVersionRepository } from './fakes/in-memory-job-version-repository.js';
 import { inMemorySavepointPorts } from './fakes/in-memory-savepoint-repository.js';
 import { InMemoryScheduleRepository } from './fakes/in-memory-schedule-repository.js';
 import { RecordedTasks } from './fakes/recorded-tasks.js';
@@ -29,7 +30,7 @@ async function setup(definition: Partial<JobDefinition> = {}) {
   const ports = inMemorySavepointPorts();
   const { unitOfWork, outbox, trail } = inMemoryUnitOfWork({ jobs, executions, schedules, savepoints: ports.savepoints });
   const units = createExecutionUnits(
-    { ...ports, jobs, executions, schedules, unitOfWork, flink, clock, ids, tasks, cron: new CronerCalculator(), artifacts: new FakeArtifactSource(), uploads: new InMemoryJarUploadRegistry() },
+    { ...ports, versions: new InMemoryJobVersionRepository(), jobs, executions, schedules, unitOfWork, flink, clock, ids, tasks, cron: new CronerCalculator(), artifacts: new FakeArtifactSource(), uploads: new InMemoryJarUploadRegistry() },
     { savepointDir: 'file:///sp', stopTimeoutMs: 60_000, unreachableGraceMs: 300_000 },
   );
   const job = createJob(aJobDefinition({ config: { mode: 'unbounded' }, ...definition }), ids.newId(), clock.now());

@@ -17,6 +17,7 @@ import { inMemoryUnitOfWork } from './fakes/in-memory-audit-trail.js';
 import { InMemoryEventOutbox } from './fakes/in-memory-event-outbox.js';
 import { InMemoryExecutionRepository } from './fakes/in-memory-execution-repository.js';
 import { InMemoryJobRepository } from './fakes/in-memory-job-repository.js';
+import { InMemoryJobVersionRepository } from './fakes/in-memory-job-version-repository.js';
 import { InMemoryScheduleRepository } from './fakes/in-memory-schedule-repository.js';
 import { RecordedTasks } from './fakes/recorded-tasks.js';
 
@@ -35,7 +36,7 @@ async function setup(controls: Partial<ScheduleDefinition>, definition: Partial<
   const { unitOfWork } = inMemoryUnitOfWork({ jobs, executions, schedules, savepoints: savepointPorts.savepoints });
   const ports = {
     ...savepointPorts,
-    jobs, executions, schedules, unitOfWork, flink, clock, ids, cron: new CronerCalculator(),
+    versions: new InMemoryJobVersionRepository(), jobs, executions, schedules, unitOfWork, flink, clock, ids, cron: new CronerCalculator(),
     artifacts: new FakeArtifactSource(), uploads: new InMemoryJarUploadRegistry(), tasks: new RecordedTasks(),
   };
   const settings = { savepointDir: null, stopTimeoutMs: 60_000, unreachableGraceMs: 300_000 };

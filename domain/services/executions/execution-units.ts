@@ -7,6 +7,7 @@ import type { FlinkCluster } from '../../ports/output/flink-cluster.js';
 import type { IdGenerator } from '../../ports/output/id-generator.js';
 import type { JarUploadRegistry } from '../../ports/output/jar-upload-registry.js';
 import type { JobRepository } from '../../ports/output/job-repository.js';
+import type { JobVersionRepository } from '../../ports/output/job-version-repository.js';
 import type { SavepointFiles } from '../../ports/output/savepoint-files.js';
 import type { SavepointRepository } from '../../ports/output/savepoint-repository.js';
 import type { ScheduleRepository } from '../../ports/output/schedule-repository.js';
@@ -27,12 +28,15 @@ import { ExecutionLeaseRound } from './lease-round.js';
 import { ExecutionRetries } from './retries.js';
 import { RestoreResolver } from './restore-resolver.js';
 import { RunArgumentResolver } from './run-argument-resolver.js';
+import { RunDefinitions } from './run-definitions.js';
 import { ScheduledRunOutcomes } from './scheduled-run-outcomes.js';
 import { StopRules } from './stop-rules.js';
 
 /** The output ports the execution units work through. */
 export interface ExecutionPorts {
   jobs: JobRepository;
+  /** The definitions a job had: a run launches the one of its own version. */
+  versions: JobVersionRepository;
   executions: ExecutionRepository;
   schedules: ScheduleRepository;
   unitOfWork: UnitOfWork;
@@ -55,17 +59,18 @@ export interface ExecutionPorts {
 export function createExecutionUnits(ports: ExecutionPorts, settings: ExecutionSettings) {
   const { jobs, executions, schedules, unitOfWork, artifacts, flink, uploads, tasks, clock, ids, cron, savepoints } = ports;
   const held = new HeldExecutions();
+  const definitions = new RunDefinitions(ports.versions);
   const changes = new AuditedChanges(unitOfWork, clock, ids);
   const retries = new ExecutionRetries(jobs, executions, clock, ids);
   const scheduledRuns = new ScheduledRunOutcomes(executions, unitOfWork, clock);
   const ending = new ExecutionEnding(executions, retries, clock, scheduledRuns);
   const catalog = new SavepointCatalog(jobs, executions, savepoints, ports.savepointFiles, unitOfWork, clock, ids);
-  const tracker = new SavepointTracker(jobs, savepoints, catalog, flink, clock, settings, cron);
-  const stops = new StopRules(jobs, executions, flink, clock, settings, savepoints, catalog, unitOfWork);
+  const tracker = new SavepointTracker(jobs, definitions, savepoints, catalog, flink, clock, settings, cron);
+  const stops = new StopRules(jobs, definitions, executions, flink, clock, settings, savepoints, catalog, unitOfWork);
   const submission = new JarSubmission(flink, uploads, clock);
   const runArguments = new RunArgumentResolver(schedules, cron);
   const restores = new RestoreResolver(executions, flink, savepoints);
-  const launcher = new ExecutionLauncher(jobs, executions, artifacts, flink, submission, runArguments, restores, ending, held, tasks, clock);
+  const launcher = new ExecutionLauncher(jobs, executions, artifacts, flink, submission, runArguments, restores, definitions, ending, held, tasks, clock);
   const follower = new ExecutionFollower(executions, flink, stops, ending, held, tasks, clock, settings, scheduledRuns, tracker);
   return {
     launcher,

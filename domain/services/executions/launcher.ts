@@ -1,11 +1,4 @@
-import {
-  isTerminal,
-  mayBeOnFlink,
-  transition,
-  type Execution,
-  type ExecutionStatus,
-  type RestoreSettings,
-} from '../../entities/execution.js';
+import { isTerminal, mayBeOnFlink, type Execution, type ExecutionStatus } from '../../entities/execution.js';
 import type { Job } from '../../entities/job.js';
 import type { ResolvedRun } from '../../entities/run-arguments.js';
 import { executionErrorOf } from '../../errors.js';
@@ -18,11 +11,10 @@ import type { JobRepository } from '../../ports/output/job-repository.js';
 import type { ExecutionEnding } from './ending.js';
 import type { HeldExecutions } from './held-executions.js';
 import type { JarSubmission } from './jar-submission.js';
+import { LAUNCH_PATH, uploadDetails, walkedTo, type LaunchChanges } from './launch-path.js';
 import type { RestoreResolver } from './restore-resolver.js';
 import type { RunArgumentResolver } from './run-argument-resolver.js';
-
-/** The statuses a launch walks through, in order. */
-const LAUNCH_PATH: readonly ExecutionStatus[] = ['PENDING', 'DOWNLOADING', 'UPLOADING', 'SUBMITTING', 'RUNNING'];
+import type { LaunchDefinition, RunDefinitions } from './run-definitions.js';
 
 /**
  * A launch with nothing to do before the run call: the JAR is cached and Flink holds it under `jarId`. The cache
@@ -57,6 +49,7 @@ export class ExecutionLauncher {
     private readonly submission: JarSubmission,
     private readonly runArguments: RunArgumentResolver,
     private readonly restores: RestoreResolver,
+    private readonly definitions: RunDefinitions,
     private readonly ending: ExecutionEnding,
     private readonly held: HeldExecutions,
     private readonly tasks: BackgroundTasks,
@@ -121,7 +114,8 @@ export class ExecutionLauncher {
         return;
       }
       if (execution.status === 'SUBMITTING' && (await this.reattached(execution))) return;
-      await this.walk(execution, job);
+      // The definition of the run's own version, which a replace since the run was created does not change.
+      await this.walk(execution, await this.definitions.forLaunch(execution, job));
     } catch (error) {
       await this.ending.fail(executionId, executionErrorOf(error));
     }
@@ -139,7 +133,8 @@ export class ExecutionLauncher {
    * The steps themselves. A status is saved before the external call it announces; steps that need no external
    * call (a cached JAR, a JAR Flink already has) are not separate writes: their statuses are saved with the next.
    */
-  private async walk(execution: Execution, job: Job): Promise<void> {
+  private async walk(execution: Execution, definition: LaunchDefinition): Promise<void> {
+    const { job } = definition;
     let next: Execution | undefined = execution;
     let artifact = await this.artifacts.cached(job.jarURL, job.jarSha256);
     if (!artifact) {
@@ -148,7 +143,7 @@ export class ExecutionLauncher {
       artifact = await this.artifacts.fetch(job.jarURL, job.jarSha256);
     }
     try {
-      await this.submitArtifact(next, job, artifact);
+      await this.submitArtifact(next, definition, artifact);
     } finally {
       // Held by the cache from the lookup until Flink has it: never removed to make room meanwhile.
       this.artifacts.release(artifact);
@@ -157,11 +152,12 @@ export class ExecutionLauncher {
 
   /**
    * A launch stored at SUBMITTING by this process a moment ago, with the JAR held and Flink's jar id at hand: only
-   * the run call is left (it cannot be on Flink yet, so there is nothing to look for first).
+   * the run call is left (it cannot be on Flink yet, so there is nothing to look for first). A new run is at its
+   * job's current version, so `job` is what it runs.
    */
   private async launchReady(execution: Execution, job: Job, ready: LaunchReady, run: ResolvedRun): Promise<void> {
     try {
-      await this.submitArtifact(execution, job, ready.artifact, { jarId: ready.jarId, run });
+      await this.submitArtifact(execution, { job }, ready.artifact, { jarId: ready.jarId, run });
     } catch (error) {
       await this.ending.fail(execution.id, executionErrorOf(error));
     } finally {
@@ -172,7 +168,7 @@ export class ExecutionLauncher {
   /** The steps from the upload on; `known`: the jar id and the arguments of a launch `readied` a moment ago. */
   private async submitArtifact(
     execution: Execution,
-    job: Job,
+    { job, detail }: LaunchDefinition,
     artifact: LocalArtifact,
     known?: { jarId: string; run: ResolvedRun },
   ): Promise<void> {
@@ -188,7 +184,8 @@ export class ExecutionLauncher {
     const run = known?.run ?? (await this.runArguments.resolve(next, job));
     const restore = await this.restores.atLaunch(next, job);
     const { programArgs } = run;
-    const submitting = { ...details, ...(restore && { SUBMITTING: restore.detail }) };
+    const said = [detail, restore?.detail].filter(Boolean).join('; ');
+    const submitting = { ...details, ...(said && { SUBMITTING: said }) };
     next = await this.advance(next, 'SUBMITTING', { details: submitting, flinkJarId: jarId, programArgs, restoredFrom: restore?.restoredFrom });
     if (!next) return;
     const ranJarId = await this.submission.submit(next, job, jarId, artifact, run);
@@ -218,31 +215,4 @@ export class ExecutionLauncher {
     }
     return undefined;
   }
-}
-
-interface LaunchChanges {
-  details?: Partial<Record<ExecutionStatus, string>>;
-  flinkJarId?: string;
-  /** Recorded with the move to SUBMITTING. */
-  programArgs?: string[];
-  restoredFrom?: RestoreSettings | null; // picked by the job's restore strategy at launch (RestoreResolver.atLaunch)
-}
-
-/** `execution` moved along the launch path to `to`, through every status between, all stamped `now`. */
-function walkedTo(execution: Execution, to: ExecutionStatus, now: Date, changes: LaunchChanges): Execution {
-  const from = LAUNCH_PATH.indexOf(execution.status);
-  const restored = changes.restoredFrom === undefined ? execution : { ...execution, restoredFrom: changes.restoredFrom };
-  return LAUNCH_PATH.slice(from + 1, LAUNCH_PATH.indexOf(to) + 1).reduce(
-    (step, status) =>
-      transition(step, status, now, {
-        detail: changes.details?.[status],
-        flinkJarId: status === to ? changes.flinkJarId : undefined,
-        programArgs: status === 'SUBMITTING' ? changes.programArgs : undefined,
-      }),
-    restored,
-  );
-}
-
-function uploadDetails(artifact: LocalArtifact): Partial<Record<ExecutionStatus, string>> {
-  return { UPLOADING: `${artifact.sizeBytes} bytes, sha256 ${artifact.sha256}` };
 }

@@ -53,8 +53,9 @@ export class RestoreResolver {
   }
 
   /**
-   * A run other than a manual start, about to be submitted: the job's strategy, when the run has no restore of its
-   * own yet and cannot be on Flink (a resumed submit keeps what it announced). Undefined: nothing to resolve.
+   * A run other than a manual start, about to be submitted: the strategy of `job` (as the run runs it: its own
+   * version's definition), when the run has no restore of its own yet and cannot be on Flink (a resumed submit keeps
+   * what it announced). Undefined: nothing to resolve.
    */
   async atLaunch(execution: Execution, job: Job): Promise<ResolvedRestore | undefined> {
     const restore = jobRestore(job);

@@ -10,6 +10,7 @@ import type { SavepointRepository } from '../../ports/output/savepoint-repositor
 import type { UnitOfWork } from '../../ports/output/unit-of-work.js';
 import type { SavepointCatalog } from '../savepoints/savepoint-catalog.js';
 import type { ExecutionSettings } from './execution-settings.js';
+import type { RunDefinitions } from './run-definitions.js';
 
 /** The folder a job's savepoints go to: its own `state.savepoints.dir`, else the service-wide one. */
 export function savepointDirFor(job: Pick<Job, 'flinkConfiguration'>, settings: ExecutionSettings): string | null {
@@ -31,6 +32,7 @@ export function defaultStopMode(job: Pick<Job, 'flinkConfiguration'>, settings: 
 export class StopRules {
   constructor(
     private readonly jobs: JobRepository,
+    private readonly definitions: Pick<RunDefinitions, 'of'>,
     private readonly executions: ExecutionRepository,
     private readonly flink: FlinkCluster,
     private readonly clock: Clock,
@@ -84,14 +86,16 @@ export class StopRules {
   }
 
   /**
-   * Asks a RUNNING execution to stop when its job was deleted (cancelled) or it outlived the job's timeoutSeconds
-   * (by the job's stop rules). Resolves with the execution as it is now; undefined if it ended meanwhile.
+   * Asks a RUNNING execution to stop when its job was deleted (cancelled) or it outlived the timeoutSeconds of the
+   * version it runs (by that version's stop rules). Resolves with the execution as it is now; undefined if it ended
+   * meanwhile.
    */
   async enforceLimits(execution: Execution): Promise<Execution | undefined> {
     if (execution.status !== 'RUNNING') return execution;
-    const job = await this.jobs.findById(execution.jobId);
+    const current = await this.jobs.findById(execution.jobId);
     const requestedAt = this.clock.now();
-    if (!job) return this.request(execution, { mode: 'cancel', drain: false, reason: 'job-deleted', requestedAt });
+    if (!current) return this.request(execution, { mode: 'cancel', drain: false, reason: 'job-deleted', requestedAt });
+    const job = (await this.definitions.of(execution, current)) ?? current;
     if (!job.timeoutSeconds) return execution;
     const elapsed = requestedAt.getTime() - execution.createdAt.getTime();
     if (elapsed < job.timeoutSeconds * 1000) return execution;
@@ -120,7 +124,9 @@ export class StopRules {
   }
 
   private async triggerSavepoint(execution: Execution, request: StopRequest): Promise<Execution | undefined> {
-    const job = await this.jobs.findById(execution.jobId);
+    const current = await this.jobs.findById(execution.jobId);
+    // The folder of the configuration the run was submitted with.
+    const job = current && ((await this.definitions.of(execution, current)) ?? current);
     const targetDirectory = job ? savepointDirFor(job, this.settings) : this.settings.savepointDir;
     let triggerId: string;
     try {

@@ -7,6 +7,7 @@ import type { FlinkCluster } from '../../ports/output/flink-cluster.js';
 import type { JobRepository } from '../../ports/output/job-repository.js';
 import type { SavepointRepository } from '../../ports/output/savepoint-repository.js';
 import type { ExecutionSettings } from '../executions/execution-settings.js';
+import type { RunDefinitions } from '../executions/run-definitions.js';
 import { savepointDirFor } from '../executions/stop-rules.js';
 import type { SavepointCatalog, SavepointOutcome } from './savepoint-catalog.js';
 
@@ -21,6 +22,7 @@ const UNSENT_GRACE_MS = 60_000;
 export class SavepointTracker {
   constructor(
     private readonly jobs: JobRepository,
+    private readonly definitions: Pick<RunDefinitions, 'of'>,
     private readonly savepoints: SavepointRepository,
     private readonly catalog: SavepointCatalog,
     private readonly flink: FlinkCluster,
@@ -80,9 +82,12 @@ export class SavepointTracker {
    */
   private async triggerPeriodic(execution: Execution): Promise<void> {
     const job = await this.jobs.findById(execution.jobId);
+    // The policy is the job's as it is now (a replace turns periodic savepoints on or off for the run under way);
+    // the folder is the one of the configuration the run was submitted with, as for a stop's savepoint.
     const policy = job?.savepointPolicy;
-    const targetDirectory = job && savepointDirFor(job, this.settings);
-    if (!job || !policy || !targetDirectory) return;
+    if (!job || !policy) return;
+    const targetDirectory = savepointDirFor((await this.definitions.of(execution, job)) ?? job, this.settings);
+    if (!targetDirectory) return;
     const started = execution.startedAt ?? execution.createdAt;
     const last = await this.savepoints.latestPeriodicDue(job.id);
     const since = last && last > started ? last : started;
