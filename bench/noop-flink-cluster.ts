@@ -1,4 +1,5 @@
 import type { ExceptionHistory } from '../domain/entities/flink-exception.js';
+import type { JobPlan } from '../domain/entities/job-plan.js';
 import type {
   ClusterOverview,
   FlinkCluster,
@@ -30,6 +31,10 @@ export class NoopFlinkCluster implements FlinkCluster {
 
   async run(request: RunRequest): Promise<string> {
     return request.jobId;
+  }
+
+  async plan(): Promise<JobPlan> {
+    return { flinkJobName: 'no-op', vertices: [{ id: 'noop-vertex', description: 'Source: no-op', parallelism: 1 }] };
   }
 
   async jobState(): Promise<FlinkJobState> {

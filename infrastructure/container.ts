@@ -206,7 +206,7 @@ function buildServices(
   );
   const streams = { stream: eventStream, heartbeatMs: config.eventStreamHeartbeatMs };
   const httpApp = createHttpApp({
-    jobDefinitions, jobVersions, jobExecutions, executionExceptions, executionRetention, jobSchedules, jobBackfills, jobSavepoints: executions.savepoints, jobViews, runOverview, health, access, auditLog, events, webhooks, streams, logger, metrics, pageTokenKey,
+    jobDefinitions, jobVersions, jobExecutions, executionExceptions, jobPlans: executions.plans, executionRetention, jobSchedules, jobBackfills, jobSavepoints: executions.savepoints, jobViews, runOverview, health, access, auditLog, events, webhooks, streams, logger, metrics, pageTokenKey,
     console: { flinkWebUrl: config.flinkWebUrl, now: () => clock.now() },
   });
   return { jobDefinitions, jobExecutions, executionRetention, jobSchedules, health, auditLog, events, eventStream, worker, tasks, scheduler, webhookWorker, httpApp };

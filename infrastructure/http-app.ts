@@ -12,6 +12,7 @@ import { createEventsRouter, type EventStreamSettings } from '../adapters/input/
 import { executionRepresentation } from '../adapters/input/http/executions/execution-resource.js';
 import { createExecutionsRouter } from '../adapters/input/http/executions/router.js';
 import { createExceptionsRouter } from '../adapters/input/http/exceptions/router.js';
+import { createPlansRouter } from '../adapters/input/http/plans/router.js';
 import { createHealthRouter } from '../adapters/input/http/health/router.js';
 import { createJobVersionsRouter } from '../adapters/input/http/job-versions/router.js';
 import { jobResources } from '../adapters/input/http/jobs/handlers.js';
@@ -32,6 +33,7 @@ import type { JobSavepoints } from '../domain/ports/input/job-savepoints.js';
 import type { JobDefinitions } from '../domain/ports/input/job-definitions.js';
 import type { JobExecutions } from '../domain/ports/input/job-executions.js';
 import type { ExecutionExceptions } from '../domain/ports/input/execution-exceptions.js';
+import type { JobPlans } from '../domain/ports/input/job-plans.js';
 import type { JobSchedules } from '../domain/ports/input/job-schedules.js';
 import type { JobVersions } from '../domain/ports/input/job-versions.js';
 import type { JobViews } from '../domain/ports/input/job-views.js';
@@ -49,6 +51,8 @@ export interface HttpAppDependencies {
   jobVersions: JobVersions;
   jobExecutions: JobExecutions;
   executionExceptions: ExecutionExceptions;
+  /** The pre-flight check of a job's graph. */
+  jobPlans: JobPlans;
   executionRetention: ExecutionRetention;
   jobSchedules: JobSchedules;
   jobBackfills: JobBackfills;
@@ -124,6 +128,7 @@ export function createHttpApp(dependencies: HttpAppDependencies) {
     createExecutionsRouter(jobExecutions, dependencies.executionRetention, dependencies.runOverview, pageTokens, access, show),
   );
   app.route('/api/v1', createExceptionsRouter(dependencies.executionExceptions, access));
+  app.route('/api/v1', createPlansRouter(dependencies.jobPlans, access));
   app.route('/api/v1', createSummaryRouter(dependencies.runOverview, access));
   app.route('/api/v1', createSchedulesRouter(jobSchedules, access, show));
   app.route('/api/v1', createBackfillsRouter(dependencies.jobBackfills, access));

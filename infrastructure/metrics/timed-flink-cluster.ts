@@ -28,6 +28,7 @@ export function timeFlinkRequests(cluster: FlinkCluster, histogram: Histogram<'o
     hasJar: timed('has_jar', (jarId: string) => cluster.hasJar(jarId)),
     deleteJar: timed('delete_jar', (jarId: string) => cluster.deleteJar(jarId)),
     run: timed('run', (request: Parameters<FlinkCluster['run']>[0]) => cluster.run(request)),
+    plan: timed('plan', (request: Parameters<FlinkCluster['plan']>[0]) => cluster.plan(request)),
     jobState: timed('job_state', (flinkJobId: string) => cluster.jobState(flinkJobId)),
     failureCause: timed('failure_cause', (flinkJobId: string) => cluster.failureCause(flinkJobId)),
     exceptionHistory: timed('exception_history', (flinkJobId: string, max: number) => cluster.exceptionHistory(flinkJobId, max)),

@@ -144,6 +144,30 @@ describe.skipIf(skipReason)('runs on a real Flink cluster', () => {
     expect(execution.error?.message).not.toMatch(/\n\s+at /);
   });
 
+  it("checks a job's plan without running it: the test job's graph, a missing entry class, a main() that throws", async () => {
+    const job = await createJob('plan', { mode: 'bounded', count: '10' }, { parallelism: 2 });
+    const jobsBefore = (await flinkGet<{ jobs: unknown[] }>('/jobs')).jobs.length;
+    const checked = await call('POST', `/api/v1/jobs/${job.id}/plan`);
+    expect(checked.status, JSON.stringify(checked.body)).toBe(200);
+    expect(checked.body).toEqual({
+      ok: true,
+      plan: {
+        flinkJobName: 'TestJob bounded',
+        vertices: [{ id: expect.any(String), description: 'Source: sequence\n+- square\n   +- discard: Writer', parallelism: 2 }],
+      },
+    });
+    expect((await flinkGet<{ jobs: unknown[] }>('/jobs')).jobs, 'nothing ran on Flink').toHaveLength(jobsBefore);
+    const { body: definition } = await call('GET', `/api/v1/jobs/${job.id}`);
+    const { id, version, createdAt, updatedAt, lastExecution, schedule, ...stored } = definition;
+    const missing = await call('POST', `/api/v1/jobs/${job.id}/plan`, { definition: { ...stored, entryClass: 'com.example.Nope' } });
+    expect(missing.status).toBe(422);
+    expect(missing.body).toMatchObject({ code: 'JOB_GRAPH_FAILED', detail: expect.stringContaining('java.lang.ClassNotFoundException: com.example.Nope') });
+    const throwing = await call('POST', `/api/v1/jobs/${job.id}/plan`, { definition: { ...stored, config: { mode: 'mainfail', message: 'no plan' } } });
+    expect(throwing.status).toBe(422);
+    expect(throwing.body.detail).toContain('java.lang.IllegalArgumentException: TestJob main failure: no plan');
+    expect(throwing.body.detail).not.toMatch(/\n\s+at /);
+  });
+
   it('stops an unbounded job with a savepoint, restores from it, then cancels it', async () => {
     const job = await createJob('unbounded', { mode: 'unbounded' });
     const running = await until((await start(job.id)).id, ['RUNNING', 'FAILED']);

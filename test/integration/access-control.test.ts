@@ -17,14 +17,14 @@ type Caller = 'nobody' | 'stranger' | (typeof ROLES)[number];
 /**
  * The roles as the issue words them, independent of the permission table: probes and the API document are open,
  * every read (the Prometheus metrics too) needs a viewer, the controls of executions, schedules (trigger included),
- * backfills and savepoints (taking and disposing of one) an operator, everything else an admin.
+ * backfills and savepoints (taking and disposing of one), and a job's plan check, an operator, everything else an admin.
  * Webhooks need an admin even to read: a webhook URL can itself be a credential.
  */
 function roleBySpecification(method: string, path: string): keyof typeof RANK {
   if (['/health', '/livez', '/readyz'].includes(path)) return 'public';
   if (path === '/api/v1/audit' || path.startsWith('/api/v1/webhooks')) return 'admin';
   if (method === 'GET') return 'viewer';
-  if (/\/(start|stop|retry|pause|resume|trigger|backfills|cancel|savepoints)$/.test(path)) return 'operator';
+  if (/\/(start|stop|retry|pause|resume|trigger|backfills|cancel|savepoints|plan)$/.test(path)) return 'operator';
   if (path.startsWith('/api/v1/savepoints/')) return 'operator';
   return 'admin';
 }

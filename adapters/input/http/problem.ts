@@ -49,6 +49,11 @@ const STATUS_BY_CODE: Record<string, { status: ContentfulStatusCode; title: stri
   BACKFILL_ENDED: { status: 409, title: 'Backfill already ended' },
   SAVEPOINT_NOT_FOUND: { status: 404, title: 'Savepoint not found' },
   SAVEPOINT_PENDING: { status: 409, title: 'Savepoint still being taken' },
+  // A plan check that Flink or the JAR refused: the definition is at fault, as the cause says.
+  JOB_GRAPH_FAILED: { status: 422, title: 'Job graph cannot be built' },
+  JAR_DOWNLOAD_FAILED: { status: 422, title: 'JAR cannot be downloaded' },
+  JAR_TOO_LARGE: { status: 422, title: 'JAR too large' },
+  JAR_CHECKSUM_MISMATCH: { status: 422, title: 'JAR checksum does not match' },
   // A read the service passes on to Flink (a run's exception history) and Flink could not answer.
   FLINK_UNREACHABLE: { status: 503, title: 'Flink unreachable' },
   FLINK_REQUEST_FAILED: { status: 502, title: 'Flink request failed' },

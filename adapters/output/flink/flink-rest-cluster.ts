@@ -1,10 +1,12 @@
 import ky, { HTTPError, TimeoutError, type KyInstance, type Options } from 'ky';
 import type { ExceptionHistory } from '../../../domain/entities/flink-exception.js';
 import { FlinkError } from '../../../domain/errors.js';
+import type { JobPlan } from '../../../domain/entities/job-plan.js';
 import type {
   ClusterOverview,
   FlinkCluster,
   FlinkJobState,
+  PlanRequest,
   RunRequest,
   SavepointStatus,
 } from '../../../domain/ports/output/flink-cluster.js';
@@ -13,7 +15,8 @@ import { retainedSnapshotOf, type CheckpointingStatisticsBody } from './flink-ch
 import { causeOfErrorBody, causeOfJobExceptions, isDuplicateSubmission } from './flink-errors.js';
 import { exceptionHistoryOf } from './flink-exception-history.js';
 import { jarUploadFetch } from './flink-jar-upload.js';
-import { jarRunBody } from './flink-run-request.js';
+import { jobPlanOf, type JarPlanBody } from './flink-plan.js';
+import { jarProgramBody, jarRunBody } from './flink-run-request.js';
 import { jobStateOf, savepointStatusOf, type SavepointStatusBody } from './flink-states.js';
 
 export interface FlinkRestClusterOptions {
@@ -97,6 +100,15 @@ export class FlinkRestCluster implements FlinkCluster {
     // The job id is deterministic: a refusal as a duplicate means an earlier attempt got through.
     if (isDuplicateSubmission(answer.cause)) return request.jobId;
     throw new FlinkError('FLINK_SUBMIT_FAILED', answer.cause);
+  }
+
+  /** Flink answers once main() has built the graph (or thrown): given as long as a run's submit. */
+  async plan(request: PlanRequest): Promise<JobPlan> {
+    const json = jarProgramBody(request, await this.flinkVersion());
+    const path = `jars/${encodeURIComponent(request.jarId)}/plan`;
+    const answer = await this.call<JarPlanBody>('POST', path, { json, timeout: this.submitTimeoutMs });
+    if (!answer.ok) throw new FlinkError('FLINK_SUBMIT_FAILED', answer.cause);
+    return jobPlanOf(answer.body);
   }
 
   async jobState(flinkJobId: string): Promise<FlinkJobState> {

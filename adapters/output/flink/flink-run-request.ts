@@ -1,17 +1,21 @@
 import { FlinkError } from '../../../domain/errors.js';
 import type { ClaimMode } from '../../../domain/entities/restore.js';
-import type { RunRequest } from '../../../domain/ports/output/flink-cluster.js';
+import type { PlanRequest, RunRequest } from '../../../domain/ports/output/flink-cluster.js';
 
 /**
- * Body of `POST /jars/:jarid/run`. Arguments go in `programArgsList` only: `programArgs` (one string) is gone in
- * Flink 2.x, which ignores unknown fields silently.
+ * Body of `POST /jars/:jarid/plan`, and the part of a run's body that says how main() is called. Arguments go in
+ * `programArgsList` only: `programArgs` (one string) is gone in Flink 2.x, which ignores unknown fields silently.
  */
-export interface JarRunBody {
+export interface JarProgramBody {
   entryClass: string;
   programArgsList: string[];
-  jobId: string;
   parallelism?: number;
   flinkConfiguration?: Record<string, string>;
+}
+
+/** Body of `POST /jars/:jarid/run`. */
+export interface JarRunBody extends JarProgramBody {
+  jobId: string;
   savepointPath?: string;
   allowNonRestoredState?: boolean;
   /** Flink 1.20 and later; 2.x reads only this one. */
@@ -33,11 +37,26 @@ const FLINK_CONFIGURATION_SINCE = { major: 1, minor: 17 };
  * Flink 1.20 and 2.x read every field.
  */
 export function jarRunBody(request: RunRequest, flinkVersion: string): JarRunBody {
-  const body: JarRunBody = {
-    entryClass: request.entryClass,
-    programArgsList: request.programArgs,
-    jobId: request.jobId,
-  };
+  const body: JarRunBody = { ...jarProgramBody(request, flinkVersion), jobId: request.jobId };
+  if (request.restore) {
+    body.savepointPath = request.restore.savepointPath;
+    body.allowNonRestoredState = request.restore.allowNonRestoredState;
+    const claimMode = request.restore.claimMode ?? 'NO_CLAIM';
+    if (isAtLeast(flinkVersion, CLAIM_MODE_SINCE)) body.claimMode = claimMode;
+    else if (isAtLeast(flinkVersion, RESTORE_MODE_SINCE)) body.restoreMode = claimMode;
+    else if (claimMode === 'CLAIM') {
+      throw new FlinkError('FLINK_SUBMIT_FAILED', `Flink ${flinkVersion} cannot claim the snapshot it restores from (needs 1.15 or later)`);
+    }
+  }
+  return body;
+}
+
+/**
+ * How main() is called, for a plan or a run. Flink's plan request reads the same fields as a run's (1.20 and 2.x:
+ * `JarPlanRequestBody` extends the run's `JarRequestBody`), so a plan builds the graph a run would.
+ */
+export function jarProgramBody(request: PlanRequest, flinkVersion: string): JarProgramBody {
+  const body: JarProgramBody = { entryClass: request.entryClass, programArgsList: request.programArgs };
   if (request.parallelism !== null) body.parallelism = request.parallelism;
   if (Object.keys(request.flinkConfiguration).length > 0) {
     if (!isAtLeast(flinkVersion, FLINK_CONFIGURATION_SINCE)) {
@@ -48,16 +67,6 @@ export function jarRunBody(request: RunRequest, flinkVersion: string): JarRunBod
       );
     }
     body.flinkConfiguration = request.flinkConfiguration;
-  }
-  if (request.restore) {
-    body.savepointPath = request.restore.savepointPath;
-    body.allowNonRestoredState = request.restore.allowNonRestoredState;
-    const claimMode = request.restore.claimMode ?? 'NO_CLAIM';
-    if (isAtLeast(flinkVersion, CLAIM_MODE_SINCE)) body.claimMode = claimMode;
-    else if (isAtLeast(flinkVersion, RESTORE_MODE_SINCE)) body.restoreMode = claimMode;
-    else if (claimMode === 'CLAIM') {
-      throw new FlinkError('FLINK_SUBMIT_FAILED', `Flink ${flinkVersion} cannot claim the snapshot it restores from (needs 1.15 or later)`);
-    }
   }
   return body;
 }

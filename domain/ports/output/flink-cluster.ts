@@ -1,5 +1,7 @@
 import type { ClaimMode, RestorePoint } from '../../entities/restore.js';
 import type { ExceptionHistory } from '../../entities/flink-exception.js';
+import type { JobPlan } from '../../entities/job-plan.js';
+
 
 /** Flink's job states, reduced to what the domain acts on. */
 export type FlinkJobState =
@@ -21,6 +23,9 @@ export interface RunRequest {
   jobId: string;
   restore: { savepointPath: string; allowNonRestoredState: boolean; claimMode?: ClaimMode } | null;
 }
+
+/** What building a job graph needs: a run's request without the job id and the restore. */
+export type PlanRequest = Pick<RunRequest, 'jarId' | 'entryClass' | 'programArgs' | 'parallelism' | 'flinkConfiguration'>;
 
 export type SavepointStatus =
   | { kind: 'in-progress' }
@@ -47,6 +52,11 @@ export interface FlinkCluster {
   deleteJar(jarId: string): Promise<void>;
   /** Runs the JAR's main(); resolves with the Flink job id. A duplicate `jobId` resolves as already submitted. */
   run(request: RunRequest): Promise<string>;
+  /**
+   * Runs the JAR's main() to build its job graph, without running the job. Throws FLINK_SUBMIT_FAILED with the
+   * cause when it cannot be built (main() throws, the entry class is missing, the JAR is gone), as `run` does.
+   */
+  plan(request: PlanRequest): Promise<JobPlan>;
   jobState(flinkJobId: string): Promise<FlinkJobState>;
   /** The root cause of a failed job, reduced to its meaningful message. */
   failureCause(flinkJobId: string): Promise<string>;

@@ -25,6 +25,7 @@ import { HeldExecutions } from './held-executions.js';
 import { JarSubmission } from './jar-submission.js';
 import { ExecutionLauncher } from './launcher.js';
 import { ExecutionLeaseRound } from './lease-round.js';
+import { PlanCheck } from './plan-check.js';
 import { ExecutionRetries } from './retries.js';
 import { RestoreResolver } from './restore-resolver.js';
 import { RunArgumentResolver } from './run-argument-resolver.js';
@@ -78,6 +79,8 @@ export function createExecutionUnits(ports: ExecutionPorts, settings: ExecutionS
     service: new ExecutionService(jobs, executions, schedules, changes, launcher, runArguments, follower, stops, retries, restores, clock, ids),
     queue: new ExecutionQueue(jobs, executions, stops, launcher, follower, clock),
     leases: new ExecutionLeaseRound(executions, held, launcher, follower),
+    // The same JarSubmission as the launcher's: a check reuses the upload a run made, and the other way round.
+    plans: new PlanCheck(jobs, artifacts, submission, runArguments, clock),
     savepoints: new SavepointService(jobs, executions, savepoints, catalog, tracker, changes, settings),
   };
 }

@@ -4,6 +4,7 @@ import type { ResolvedRun } from '../../entities/run-arguments.js';
 import { executionErrorOf } from '../../errors.js';
 import type { LocalArtifact } from '../../ports/output/artifact-source.js';
 import type { Clock } from '../../ports/output/clock.js';
+import type { JobPlan } from '../../entities/job-plan.js';
 import type { FlinkCluster } from '../../ports/output/flink-cluster.js';
 import type { JarUploadRegistry } from '../../ports/output/jar-upload-registry.js';
 
@@ -52,6 +53,21 @@ export class JarSubmission {
   }
 
   /**
+   * The job graph Flink builds from the JAR with the job's arguments resolved (`run`), without running it. The JAR
+   * is uploaded unless Flink has it already, and again when the JobManager lost it.
+   */
+  async plan(job: Job, artifact: LocalArtifact, run: ResolvedRun): Promise<JobPlan> {
+    const jarId = (await this.uploaded(artifact)) ?? (await this.upload(artifact, job));
+    const request = { jarId, entryClass: job.entryClass, parallelism: job.parallelism, ...run };
+    try {
+      return await this.flink.plan(request);
+    } catch (error) {
+      if (!(await this.lost(jarId, artifact))) throw error;
+      return this.flink.plan({ ...request, jarId: await this.upload(artifact, job) });
+    }
+  }
+
+  /**
    * Runs the execution on Flink with the job's arguments resolved for it (`run`); resolves with the jar id it ran
    * from (a new one if Flink had lost the first).
    */
@@ -76,14 +92,20 @@ export class JarSubmission {
         throw error;
       }
       // The JobManager restarted since the upload and lost the JAR: upload again and submit once more.
-      if (!(await this.flink.hasJar(jarId).catch(() => true))) {
-        this.known.delete(artifact.sha256);
-        await this.uploads.forget(jarId, this.flink.address);
+      if (await this.lost(jarId, artifact)) {
         const fresh = await this.upload(artifact, job);
         await this.flink.run({ ...request, jarId: fresh });
         return fresh;
       }
       throw error;
     }
+  }
+
+  /** Whether a refused call failed because the JobManager lost the JAR (a restart): then it is forgotten here too. */
+  private async lost(jarId: string, artifact: LocalArtifact): Promise<boolean> {
+    if (await this.flink.hasJar(jarId).catch(() => true)) return false;
+    this.known.delete(artifact.sha256);
+    await this.uploads.forget(jarId, this.flink.address);
+    return true;
   }
 }

@@ -5,6 +5,11 @@ import { isTemplated, resolvedRun, runValues, type ResolvedRun } from '../../ent
 import type { CronTicks, Schedule } from '../../entities/schedule.js';
 import type { ScheduleRepository } from '../../ports/output/schedule-repository.js';
 
+/** The `executionId` placeholders resolve to when no run is started. */
+export const UNSTARTED_EXECUTION_ID = '00000000-0000-0000-0000-000000000000';
+
+type RunIdentity = Pick<Execution, 'id' | 'attempt' | 'scheduledFor' | 'createdAt'>;
+
 /**
  * A run's program arguments and Flink configuration with the job's placeholders resolved: by the run's
  * `scheduledFor` and the job's schedule (its zone, and its tick before, which starts the data interval).
@@ -25,7 +30,16 @@ export class RunArgumentResolver {
     return execution.programArgs ? { ...resolved, programArgs: execution.programArgs } : resolved;
   }
 
-  private async resolveTemplated(execution: Execution, job: Job, schedule?: Schedule | null): Promise<ResolvedRun> {
+  /**
+   * What a run of `job` started at `at` would send, for a check that starts none: its placeholders see the nil
+   * UUID as `executionId` and attempt 1.
+   */
+  async resolveUnstarted(job: Job, at: Date): Promise<ResolvedRun> {
+    if (!isTemplated(job)) return resolvedRun(job, null);
+    return this.resolveTemplated({ id: UNSTARTED_EXECUTION_ID, attempt: 1, scheduledFor: at, createdAt: at }, job);
+  }
+
+  private async resolveTemplated(execution: RunIdentity, job: Job, schedule?: Schedule | null): Promise<ResolvedRun> {
     const found = schedule === undefined ? ((await this.schedules.find(job.id)) ?? null) : schedule;
     try {
       return resolvedRun(job, runValues(this.ticks, execution, job, found));
@@ -34,5 +48,4 @@ export class RunArgumentResolver {
       throw new TemplateResolutionError(String(error instanceof Error ? error.message : error), { cause: error });
     }
   }
-
 }

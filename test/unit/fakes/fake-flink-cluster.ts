@@ -1,10 +1,12 @@
 import type { RestorePoint } from '../../../domain/entities/restore.js';
 import { FlinkError } from '../../../domain/errors.js';
 import type { ExceptionHistory } from '../../../domain/entities/flink-exception.js';
+import type { JobPlan } from '../../../domain/entities/job-plan.js';
 import type {
   ClusterOverview,
   FlinkCluster,
   FlinkJobState,
+  PlanRequest,
   RunRequest,
   SavepointStatus,
 } from '../../../domain/ports/output/flink-cluster.js';
@@ -66,6 +68,19 @@ export class FakeFlinkCluster implements FlinkCluster {
     this.runs.push(request);
     if (!this.jobs.has(request.jobId)) this.jobs.set(request.jobId, 'running');
     return request.jobId;
+  }
+
+  /** What `plan` answers; `refusePlanWith`: the cause it refuses with, like a main() that throws. */
+  jobPlan: JobPlan = { flinkJobName: 'TestJob bounded', vertices: [{ id: 'v1', description: 'Source: sequence', parallelism: 1 }] };
+  refusePlanWith: string | undefined;
+  readonly plans: PlanRequest[] = [];
+
+  async plan(request: PlanRequest): Promise<JobPlan> {
+    this.check();
+    if (!this.jars.has(request.jarId)) throw new FlinkError('FLINK_SUBMIT_FAILED', `Jar file ${request.jarId} does not exist`);
+    this.plans.push(request);
+    if (this.refusePlanWith) throw new FlinkError('FLINK_SUBMIT_FAILED', this.refusePlanWith);
+    return structuredClone(this.jobPlan);
   }
 
   async jobState(flinkJobId: string): Promise<FlinkJobState> {

@@ -8,6 +8,7 @@ import type * as healthRoutes from '../health/routes.js';
 import type * as jobRoutes from '../jobs/routes.js';
 import type * as versionRoutes from '../job-versions/routes.js';
 import type * as metricsRoutes from '../metrics/routes.js';
+import type * as planRoutes from '../plans/routes.js';
 import type * as savepointRoutes from '../savepoints/routes.js';
 import type * as scheduleRoutes from '../schedules/routes.js';
 import type * as consoleRoutes from '../ui/routes.js';
@@ -33,6 +34,7 @@ export const ACCESS: {
   versions: TableOf<typeof versionRoutes>;
   executions: TableOf<typeof executionRoutes>;
   exceptions: TableOf<typeof exceptionRoutes>;
+  plans: TableOf<typeof planRoutes>;
   schedules: TableOf<typeof scheduleRoutes>;
   backfills: TableOf<typeof backfillRoutes>;
   savepoints: TableOf<typeof savepointRoutes>;
@@ -69,6 +71,11 @@ export const ACCESS: {
   },
   exceptions: {
     getExecutionExceptions: { role: 'viewer' },
+  },
+  // A plan check has Flink run a job's main(), as a start does: an operator's control. It changes nothing the
+  // service keeps (at most the JAR Flink holds), so it leaves no audit row.
+  plans: {
+    checkPlan: { role: 'operator' },
   },
   schedules: {
     setSchedule: audited('admin', 'schedule.set', 'job'),
