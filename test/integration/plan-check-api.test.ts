@@ -1,8 +1,7 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../infrastructure/config.js';
+import { startFlinkStandIn, type FlinkStandIn } from '../support/flink-stand-in.js';
 import { expectProblem, testAppBackends, type TestApp } from '../support/http-app.js';
 
 /**
@@ -11,46 +10,30 @@ import { expectProblem, testAppBackends, type TestApp } from '../support/http-ap
  * the graph of `--mode bounded`, or main()'s failure, or a missing entry class, or no answer at all.
  */
 const recorded = (name: string) => readFileSync(new URL(`../unit/fixtures/flink/2.3.0/${name}`, import.meta.url), 'utf8');
-let flink: Server;
+let flink: FlinkStandIn;
 let flinkUrl: string;
 const planRequests: Record<string, unknown>[] = [];
 let uploads = 0;
 
-const bodyOf = async (request: IncomingMessage) => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString();
-};
-
 beforeAll(async () => {
-  flink = createServer(async (request, response) => {
-    const body = await bodyOf(request);
-    const send = (status: number, text: string) => response.writeHead(status, { 'Content-Type': 'application/json' }).end(text);
-    const url = request.url ?? '';
-    if (request.method === 'GET' && url === '/jars/job.jar') return response.writeHead(200).end(Buffer.alloc(64, 1));
-    if (request.method === 'POST' && url === '/jars/upload') {
-      uploads++;
-      return send(200, JSON.stringify({ filename: '/tmp/flink-web/upload/abc_job.jar', status: 'success' }));
-    }
-    if (request.method === 'GET' && url === '/config') return send(200, JSON.stringify({ 'flink-version': '2.3.0' }));
-    if (request.method === 'GET' && url === '/jars') return send(200, JSON.stringify({ files: [{ id: 'abc_job.jar' }] }));
-    if (request.method === 'POST' && url === '/jars/abc_job.jar/plan') {
+  flink = await startFlinkStandIn({
+    flinkVersion: '2.3.0',
+    jarId: 'abc_job.jar',
+    handle: ({ method, url, body, request, send }) => {
+      if (method === 'POST' && url === '/jars/upload') uploads++;
+      if (method !== 'POST' || url !== '/jars/abc_job.jar/plan') return false;
       const plan = JSON.parse(body) as { entryClass: string; programArgsList: string[] };
       planRequests.push(plan);
-      if (plan.entryClass === 'com.example.HangUp') return void request.socket.destroy();
-      if (plan.entryClass === 'com.example.Nope') return send(500, recorded('plan-unknown-entry-class.json'));
-      if (plan.programArgsList.includes('mainfail')) return send(500, recorded('plan-main-failure.json'));
-      return send(200, recorded('plan-bounded.json'));
-    }
-    return send(404, JSON.stringify({ errors: ['Not found.'] }));
+      if (plan.entryClass === 'com.example.HangUp') request.socket.destroy();
+      else if (plan.entryClass === 'com.example.Nope') send(500, recorded('plan-unknown-entry-class.json'));
+      else if (plan.programArgsList.includes('mainfail')) send(500, recorded('plan-main-failure.json'));
+      else send(200, recorded('plan-bounded.json'));
+      return true;
+    },
   });
-  await new Promise<void>((resolve) => flink.listen(0, '127.0.0.1', resolve));
-  flinkUrl = `http://127.0.0.1:${(flink.address() as AddressInfo).port}`;
+  flinkUrl = flink.url;
 });
-afterAll(() => {
-  flink.closeAllConnections();
-  flink.close();
-});
+afterAll(() => flink.close());
 
 const backends = await testAppBackends();
 

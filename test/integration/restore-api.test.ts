@@ -1,7 +1,6 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../infrastructure/config.js';
+import { startFlinkStandIn, type FlinkStandIn } from '../support/flink-stand-in.js';
 import { expectProblem, testAppBackends, type TestApp } from '../support/http-app.js';
 import { waitFor } from '../support/wait.js';
 
@@ -9,52 +8,41 @@ import { waitFor } from '../support/wait.js';
  * A loopback stand-in for the data processor and Flink's REST API: it serves the JAR, takes the upload, records
  * each run body, cancels, and answers `GET /jobs/:jobid/checkpoints` with what a test set for that job.
  */
-let flink: Server;
+let flink: FlinkStandIn;
 let flinkUrl: string;
 const runBodies: Record<string, unknown>[] = [];
 const states = new Map<string, string>();
 const checkpoints = new Map<string, unknown>();
 
-const bodyOf = async (request: IncomingMessage) => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString();
-};
-
 beforeAll(async () => {
-  flink = createServer(async (request, response) => {
-    const body = await bodyOf(request);
-    const json = (status: number, value: unknown) => response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(value));
-    const url = request.url ?? '';
-    const job = /^\/jobs\/([0-9a-f]{32})(\/checkpoints)?(\?.*)?$/.exec(url);
-    if (request.method === 'GET' && url === '/jars/job.jar') return response.writeHead(200).end(Buffer.alloc(64, 2));
-    if (request.method === 'POST' && url === '/jars/upload') return json(200, { filename: '/tmp/flink-web/upload/rst_job.jar', status: 'success' });
-    if (request.method === 'POST' && /^\/jars\/[^/]+\/run$/.test(url)) {
-      const parsed = JSON.parse(body);
-      runBodies.push(parsed);
-      states.set(parsed.jobId, 'RUNNING');
-      return json(200, { jobid: parsed.jobId });
-    }
-    if (job && request.method === 'PATCH') {
-      states.set(job[1]!, 'CANCELED');
-      return json(202, {});
-    }
-    if (job && request.method === 'GET' && job[2]) {
-      const statistics = checkpoints.get(job[1]!);
-      return statistics ? json(200, statistics) : json(404, { errors: ['Job not found'] });
-    }
-    if (job && request.method === 'GET') return json(200, { state: states.get(job[1]!) ?? 'RUNNING' });
-    if (request.method === 'GET' && url === '/config') return json(200, { 'flink-version': '2.3.0' });
-    if (request.method === 'GET' && url === '/jars') return json(200, { files: [{ id: 'rst_job.jar' }] });
-    return json(404, { errors: ['Not found.'] });
+  flink = await startFlinkStandIn({
+    flinkVersion: '2.3.0',
+    jarId: 'rst_job.jar',
+    handle: ({ method, url, body, json }) => {
+      const job = /^\/jobs\/([0-9a-f]{32})(\/checkpoints)?(\?.*)?$/.exec(url);
+      if (method === 'POST' && /^\/jars\/[^/]+\/run$/.test(url)) {
+        const parsed = JSON.parse(body);
+        runBodies.push(parsed);
+        states.set(parsed.jobId, 'RUNNING');
+        json(200, { jobid: parsed.jobId });
+      } else if (job && method === 'PATCH') {
+        states.set(job[1]!, 'CANCELED');
+        json(202, {});
+      } else if (job && method === 'GET' && job[2]) {
+        const statistics = checkpoints.get(job[1]!);
+        if (statistics) json(200, statistics);
+        else json(404, { errors: ['Job not found'] });
+      } else if (job && method === 'GET') {
+        json(200, { state: states.get(job[1]!) ?? 'RUNNING' });
+      } else {
+        return false;
+      }
+      return true;
+    },
   });
-  await new Promise<void>((resolve) => flink.listen(0, '127.0.0.1', resolve));
-  flinkUrl = `http://127.0.0.1:${(flink.address() as AddressInfo).port}`;
+  flinkUrl = flink.url;
 });
-afterAll(() => {
-  flink.closeAllConnections();
-  flink.close();
-});
+afterAll(() => flink.close());
 
 const backends = await testAppBackends();
 

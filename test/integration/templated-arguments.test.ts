@@ -1,7 +1,6 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../infrastructure/config.js';
+import { startFlinkStandIn, type FlinkStandIn } from '../support/flink-stand-in.js';
 import { expectProblem, testAppBackends, type TestApp } from '../support/http-app.js';
 import { waitFor } from '../support/wait.js';
 
@@ -9,44 +8,33 @@ import { waitFor } from '../support/wait.js';
  * A loopback stand-in for the data processor and Flink's REST API, as far as a launch goes: it serves the JAR,
  * takes the upload, and records each run request (the program arguments Flink would get).
  */
-let flink: Server;
+let flink: FlinkStandIn;
 let flinkUrl: string;
 const runRequests: { entryClass?: string; programArgsList: string[]; flinkConfiguration?: Record<string, string> }[] = [];
 /** Entry classes whose run requests the stand-in refuses, as Flink does a program that fails in main(). */
 const refusedEntryClasses = new Set<string>();
 
-const bodyOf = async (request: IncomingMessage) => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString();
-};
-
 beforeAll(async () => {
-  flink = createServer(async (request, response) => {
-    const body = await bodyOf(request);
-    const json = (status: number, value: unknown) => response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(value));
-    const url = request.url ?? '';
-    if (request.method === 'GET' && url === '/jars/job.jar') return response.writeHead(200).end(Buffer.alloc(64, 1));
-    if (request.method === 'POST' && url === '/jars/upload') return json(200, { filename: '/tmp/flink-web/upload/abc_job.jar', status: 'success' });
-    const run = /^\/jars\/[^/]+\/run$/.exec(url);
-    if (request.method === 'POST' && run) {
-      const parsed = JSON.parse(body);
-      runRequests.push(parsed);
-      if (refusedEntryClasses.delete(parsed.entryClass)) return json(500, { errors: ['org.apache.flink.client.program.ProgramInvocationException'] });
-      return json(200, { jobid: parsed.jobId });
-    }
-    if (request.method === 'GET' && url.startsWith('/jobs/')) return json(200, { state: 'RUNNING' });
-    if (request.method === 'GET' && url === '/config') return json(200, { 'flink-version': '1.20.5' });
-    if (request.method === 'GET' && url === '/jars') return json(200, { files: [{ id: 'abc_job.jar' }] });
-    return json(404, { errors: ['Not found.'] });
+  flink = await startFlinkStandIn({
+    flinkVersion: '1.20.5',
+    jarId: 'abc_job.jar',
+    handle: ({ method, url, body, json }) => {
+      if (method === 'POST' && /^\/jars\/[^/]+\/run$/.test(url)) {
+        const parsed = JSON.parse(body);
+        runRequests.push(parsed);
+        if (refusedEntryClasses.delete(parsed.entryClass)) json(500, { errors: ['org.apache.flink.client.program.ProgramInvocationException'] });
+        else json(200, { jobid: parsed.jobId });
+      } else if (method === 'GET' && url.startsWith('/jobs/')) {
+        json(200, { state: 'RUNNING' });
+      } else {
+        return false;
+      }
+      return true;
+    },
   });
-  await new Promise<void>((resolve) => flink.listen(0, '127.0.0.1', resolve));
-  flinkUrl = `http://127.0.0.1:${(flink.address() as AddressInfo).port}`;
+  flinkUrl = flink.url;
 });
-afterAll(() => {
-  flink.closeAllConnections();
-  flink.close();
-});
+afterAll(() => flink.close());
 
 const backends = await testAppBackends();
 
