@@ -40,6 +40,6 @@ export function timeFlinkRequests(cluster: FlinkCluster, histogram: Histogram<'o
       cluster.triggerSavepoint(flinkJobId, options),
     ),
     savepointStatus: timed('savepoint_status', (flinkJobId: string, triggerId: string) => cluster.savepointStatus(flinkJobId, triggerId)),
-    retainedSnapshot: timed('retained_snapshot', (flinkJobId: string) => cluster.retainedSnapshot(flinkJobId)),
+    retainedSnapshot: timed('retained_snapshot', (flinkJobId: string, endedAt?: Date | null) => cluster.retainedSnapshot(flinkJobId, endedAt)),
   };
 }

@@ -229,7 +229,10 @@ describe.skipIf(skipReason)('runs on a real Flink cluster', () => {
     await waitFor(() => checkpointsOf(first.flinkJobId!), (stats) => !!stats.latest?.completed, 30_000, 'a completed checkpoint');
     expect((await call('POST', `/api/v1/jobs/${job.id}/stop`, { mode: 'cancel' })).status).toBe(202);
     expect((await until(first.id, ['STOPPED', 'FAILED'])).status).toBe('STOPPED');
-    const retained = (await checkpointsOf(first.flinkJobId!)).latest.completed;
+    // The JobManager serves statistics cached for 3 s: read while the job ran, they name a checkpoint its last one
+    // subsumed (discarded: true) until the cache expires.
+    const stats = await waitFor(() => checkpointsOf(first.flinkJobId!), (body) => body.latest?.completed?.discarded === false, 10_000, 'fresh statistics');
+    const retained = stats.latest.completed;
     expect(retained).toMatchObject({ discarded: false, external_path: expect.stringMatching(/^file:.*\/chk-\d+$/) });
     expect(existsSync(fileURLToPath(retained.external_path))).toBe(true);
 
@@ -240,8 +243,8 @@ describe.skipIf(skipReason)('runs on a real Flink cluster', () => {
       restoredFromKind: 'checkpoint',
     });
     expect(restored.history[0]!.detail).toBe(`restore 'latest-state': restoring from checkpoint ${retained.external_path}`);
-    const stats = await waitFor(() => checkpointsOf(restored.flinkJobId!), (body) => !!body.latest?.restored, 30_000, 'the restore');
-    expect(stats.latest.restored.external_path).toBe(retained.external_path);
+    const restoredStats = await waitFor(() => checkpointsOf(restored.flinkJobId!), (body) => !!body.latest?.restored, 30_000, 'the restore');
+    expect(restoredStats.latest.restored.external_path).toBe(retained.external_path);
     expect((await call('POST', `/api/v1/jobs/${job.id}/stop`, { mode: 'cancel' })).status).toBe(202);
     expect((await until(restored.id, ['STOPPED', 'FAILED'])).status).toBe('STOPPED');
   });

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import ky, { HTTPError, TimeoutError, type KyInstance, type Options } from 'ky';
 import type { ExceptionHistory } from '../../../domain/entities/flink-exception.js';
 import { FlinkError } from '../../../domain/errors.js';
@@ -30,6 +31,8 @@ export interface FlinkRestClusterOptions {
   submitTimeoutMs?: number;
   /** Retries of GET calls only; default 2. Nothing that changes the cluster is retried. */
   retries?: number;
+  /** Flink's `rest.cache.checkpoint-statistics.timeout` (else `web.refresh-interval`); default 3 s, as in Flink. */
+  checkpointStatisticsCacheMs?: number;
 }
 
 /** A call Flink answered: its body, or the status and the cause it gave for refusing. */
@@ -39,22 +42,20 @@ type Answer<T> = { ok: true; body: T } | { ok: false; call: string; status: numb
 export class FlinkRestCluster implements FlinkCluster {
   readonly address: string;
   private readonly http: KyInstance;
-  private readonly requestTimeoutMs: number;
-  private readonly uploadTimeoutMs: number;
-  private readonly submitTimeoutMs: number;
+  private readonly limits: Required<Omit<FlinkRestClusterOptions, 'baseUrl' | 'retries'>>;
   /** The cluster's version, read once; forgotten when the JobManager cannot be reached (it may come back upgraded). */
   private version: Promise<string> | undefined;
 
   constructor(options: FlinkRestClusterOptions) {
     this.address = options.baseUrl.replace(/\/+$/, '');
-    this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
-    this.uploadTimeoutMs = options.uploadTimeoutMs ?? 600_000;
-    this.submitTimeoutMs = options.submitTimeoutMs ?? 60_000;
-    this.http = ky.create({
-      prefixUrl: this.address,
-      timeout: this.requestTimeoutMs,
-      retry: { limit: options.retries ?? 2, methods: ['get'] },
-    });
+    this.limits = {
+      requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
+      uploadTimeoutMs: options.uploadTimeoutMs ?? 600_000,
+      submitTimeoutMs: options.submitTimeoutMs ?? 60_000,
+      checkpointStatisticsCacheMs: options.checkpointStatisticsCacheMs ?? 3_000,
+    };
+    const retry = { limit: options.retries ?? 2, methods: ['get'] };
+    this.http = ky.create({ prefixUrl: this.address, timeout: this.limits.requestTimeoutMs, retry });
   }
 
   async overview(): Promise<ClusterOverview> {
@@ -68,7 +69,7 @@ export class FlinkRestCluster implements FlinkCluster {
     });
     const answer = await this.call<{ filename: string }>('POST', 'jars/upload', {
       fetch: send,
-      timeout: this.uploadTimeoutMs,
+      timeout: this.limits.uploadTimeoutMs,
       retry: 0,
     });
     if (!answer.ok) throw requestFailed(answer);
@@ -94,7 +95,7 @@ export class FlinkRestCluster implements FlinkCluster {
     const body = jarRunBody(request, await this.flinkVersion());
     const answer = await this.call<{ jobid: string }>('POST', `jars/${encodeURIComponent(request.jarId)}/run`, {
       json: body,
-      timeout: this.submitTimeoutMs,
+      timeout: this.limits.submitTimeoutMs,
     });
     if (answer.ok) return answer.body.jobid;
     // The job id is deterministic: a refusal as a duplicate means an earlier attempt got through.
@@ -106,7 +107,7 @@ export class FlinkRestCluster implements FlinkCluster {
   async plan(request: PlanRequest): Promise<JobPlan> {
     const json = jarProgramBody(request, await this.flinkVersion());
     const path = `jars/${encodeURIComponent(request.jarId)}/plan`;
-    const answer = await this.call<JarPlanBody>('POST', path, { json, timeout: this.submitTimeoutMs });
+    const answer = await this.call<JarPlanBody>('POST', path, { json, timeout: this.limits.submitTimeoutMs });
     if (!answer.ok) throw new FlinkError('FLINK_SUBMIT_FAILED', answer.cause);
     return jobPlanOf(answer.body);
   }
@@ -167,7 +168,10 @@ export class FlinkRestCluster implements FlinkCluster {
     return savepointStatusOf(await this.get<SavepointStatusBody>(path));
   }
 
-  async retainedSnapshot(flinkJobId: string): Promise<RestorePoint | undefined> {
+  async retainedSnapshot(flinkJobId: string, endedAt?: Date | null): Promise<RestorePoint | undefined> {
+    // Statistics cached while the job ran name a checkpoint its last one subsumed (and deleted), not the one kept.
+    const stale = endedAt ? endedAt.getTime() + this.limits.checkpointStatisticsCacheMs - Date.now() : 0;
+    if (stale > 0) await delay(stale);
     const answer = await this.call<CheckpointingStatisticsBody>('GET', `jobs/${encodeURIComponent(flinkJobId)}/checkpoints`);
     if (answer.ok) return retainedSnapshotOf(answer.body);
     // Gone from the JobManager (restarted, or past jobstore.expiration-time): its checkpoints cannot be found here.
@@ -204,7 +208,7 @@ export class FlinkRestCluster implements FlinkCluster {
         const cause = causeOfErrorBody(text) ?? error.response.statusText;
         return { ok: false, call, status: error.response.status, cause };
       }
-      const reason = unreachableReason(error, Number(options.timeout ?? this.requestTimeoutMs));
+      const reason = unreachableReason(error, Number(options.timeout ?? this.limits.requestTimeoutMs));
       if (reason === undefined) {
         throw new FlinkError('FLINK_REQUEST_FAILED', `${call} on Flink at ${this.address} failed: ${messageOf(error)}`, {
           cause: error,

@@ -70,7 +70,8 @@ export interface FlinkCluster {
   savepointStatus(flinkJobId: string, triggerId: string): Promise<SavepointStatus>;
   /**
    * The newest snapshot of the job a later run can restore from: a completed, externalized checkpoint (or savepoint)
-   * Flink did not discard. Undefined when there is none, or Flink no longer knows the job.
+   * Flink did not discard. Undefined when there is none, or Flink no longer knows the job. `endedAt`: when the job
+   * was seen to end, if it did; statistics Flink may still serve from before that end are not trusted.
    */
-  retainedSnapshot(flinkJobId: string): Promise<RestorePoint | undefined>;
+  retainedSnapshot(flinkJobId: string, endedAt?: Date | null): Promise<RestorePoint | undefined>;
 }

@@ -102,7 +102,7 @@ export class RestoreResolver {
   /** The newest retained checkpoint of the recent runs on Flink: the newest run that has one has the newest. */
   private async latestCheckpoint(recent: Execution[]): Promise<RestorePoint | undefined> {
     for (const run of recent.filter(mayBeOnFlink).slice(0, RUNS_LOOKED_AT)) {
-      const found = await this.flink.retainedSnapshot(run.flinkJobId);
+      const found = await this.flink.retainedSnapshot(run.flinkJobId, run.endedAt);
       if (found) return found;
     }
     return undefined;
