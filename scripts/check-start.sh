@@ -12,6 +12,7 @@ cleanup() { [[ -n ${pid:-} ]] && kill -- "-$pid" 2>/dev/null || true; rm -rf "$d
 trap cleanup EXIT
 
 # In its own process group, so a signal to the group reaches npm and the node process it runs.
+echo "starting on Node $(node --version)"
 PORT=$port DATA_DIR="$data_dir" setsid npm start >"$log_file" 2>&1 &
 pid=$!
 for _ in $(seq 1 60); do
