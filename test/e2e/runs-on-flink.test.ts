@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -216,25 +216,26 @@ describe.skipIf(skipReason)('runs on a real Flink cluster', () => {
     expect((await call('POST', `/api/v1/jobs/${job.id}/stop`)).body).toMatchObject({ code: 'JOB_NOT_RUNNING' });
   });
 
-  it('resumes a cancelled streaming job from its retained checkpoint with restore latest-state', async () => {
+  it('resumes a streaming job whose task failed from its retained checkpoint with restore latest-state, its count going on', async () => {
     const flinkConfiguration = {
       'execution.checkpointing.interval': '1s',
       'execution.checkpointing.externalized-checkpoint-retention': 'RETAIN_ON_CANCELLATION',
     };
-    const job = await createJob('retained', { mode: 'unbounded' }, { flinkConfiguration });
-    const first = await until((await start(job.id)).id, ['RUNNING', 'FAILED']);
-    expect(first.status, JSON.stringify(first.error)).toBe('RUNNING');
-    await tasksRunning(first.flinkJobId!);
+    // The test job counts in keyed state, writes the count to the file every 10 numbers, and fails at 400 when it
+    // started from zero: restored, it counts on from its checkpoint and runs on.
+    const progressFile = join(dataDir, 'count-latest-state');
+    const config = { mode: 'unbounded', 'delay-ms': '10', 'progress-file': progressFile, 'fail-at-count': '400' };
+    const job = await createJob('retained', config, { flinkConfiguration });
+    const first = await until((await start(job.id)).id, ['FAILED', 'STOPPED', 'SUCCEEDED']);
+    expect(first.error).toMatchObject({ code: 'FLINK_JOB_FAILED', message: expect.stringContaining('TestJob task failure: count 400') });
     const checkpointsOf = (flinkJobId: string) => flinkGet(`/jobs/${flinkJobId}/checkpoints`);
-    await waitFor(() => checkpointsOf(first.flinkJobId!), (stats) => !!stats.latest?.completed, 30_000, 'a completed checkpoint');
-    expect((await call('POST', `/api/v1/jobs/${job.id}/stop`, { mode: 'cancel' })).status).toBe(202);
-    expect((await until(first.id, ['STOPPED', 'FAILED'])).status).toBe('STOPPED');
     // The JobManager serves statistics cached for 3 s: read while the job ran, they name a checkpoint its last one
     // subsumed (discarded: true) until the cache expires.
     const stats = await waitFor(() => checkpointsOf(first.flinkJobId!), (body) => body.latest?.completed?.discarded === false, 10_000, 'fresh statistics');
     const retained = stats.latest.completed;
     expect(retained).toMatchObject({ discarded: false, external_path: expect.stringMatching(/^file:.*\/chk-\d+$/) });
     expect(existsSync(fileURLToPath(retained.external_path))).toBe(true);
+    rmSync(progressFile);
 
     const restored = await until((await start(job.id, { restore: 'latest-state' })).id, ['RUNNING', 'FAILED']);
     expect(restored, JSON.stringify(restored.error)).toMatchObject({
@@ -245,6 +246,11 @@ describe.skipIf(skipReason)('runs on a real Flink cluster', () => {
     expect(restored.history[0]!.detail).toBe(`restore 'latest-state': restoring from checkpoint ${retained.external_path}`);
     const restoredStats = await waitFor(() => checkpointsOf(restored.flinkJobId!), (body) => !!body.latest?.restored, 30_000, 'the restore');
     expect(restoredStats.latest.restored.external_path).toBe(retained.external_path);
+    // Checkpoints come every second, at 100 numbers a second: the count goes on from well above zero, past 400.
+    const resumedAt = await waitFor(async () => (existsSync(progressFile) ? Number(readFileSync(progressFile, 'utf8')) : 0), (count) => count > 0, 30_000, 'the count');
+    expect(resumedAt).toBeGreaterThan(50);
+    await waitFor(async () => Number(readFileSync(progressFile, 'utf8')), (count) => count > 450, 30_000, 'a count past 400');
+    expect((await read(restored.id)).status).toBe('RUNNING');
     expect((await call('POST', `/api/v1/jobs/${job.id}/stop`, { mode: 'cancel' })).status).toBe(202);
     expect((await until(restored.id, ['STOPPED', 'FAILED'])).status).toBe('STOPPED');
   });

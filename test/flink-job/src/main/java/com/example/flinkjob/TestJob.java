@@ -1,12 +1,21 @@
 package com.example.flinkjob;
 
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,7 +28,10 @@ import java.util.Map;
  * <ul>
  *   <li>{@code bounded} - processes {@code --count} (default 1000) numbers and finishes.
  *   <li>{@code unbounded} - emits one number every {@code --delay-ms} (default 50) ms until it is
- *       stopped or cancelled; supports stop-with-savepoint and restoring from that savepoint.
+ *       stopped or cancelled; supports stop-with-savepoint and restoring from that savepoint. It counts
+ *       the numbers in keyed state, which a restore carries on; {@code --progress-file <path>} makes
+ *       it write that count to the file every 10 numbers; {@code --fail-at-count <n>} fails its task
+ *       at the count n, unless it started from a restored count.
  *   <li>{@code nosnapshot} - like {@code unbounded}, but an operator declines every checkpoint and
  *       savepoint ({@code UnsupportedOperationException("Not supported yet")}).
  *   <li>{@code fail} - a task throws {@code RuntimeException("TestJob task failure: <message>")},
@@ -90,6 +102,10 @@ public final class TestJob {
                         .map(new Throttle(delayMs))
                         .name("throttle")
                         .uid("unbounded-throttle")
+                        .keyBy(new SingleKey())
+                        .map(new KeyedCount(options.get("progress-file"), parseLong(options, "fail-at-count", 0L)))
+                        .name("count")
+                        .uid("unbounded-count")
                         .sinkTo(new DiscardingSink<>())
                         .name("discard")
                         .uid("unbounded-sink");
@@ -187,6 +203,57 @@ public final class TestJob {
         public Long map(Long value) throws Exception {
             if (delayMs > 0) {
                 Thread.sleep(delayMs);
+            }
+            return value;
+        }
+    }
+
+    /** Every number goes to one key, so one keyed count sees them all. */
+    static final class SingleKey implements KeySelector<Long, Long> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Long getKey(Long value) {
+            return 0L;
+        }
+    }
+
+    /**
+     * Counts the numbers in keyed state, which savepoints and checkpoints keep: after a restore the
+     * count goes on from where it was, not from zero. Writes it to {@code progressFile} (if given)
+     * every 10 numbers, through a temporary file, so a reader never sees half a number. With {@code
+     * failAtCount} above 0, a task that started from zero throws at that count: a job that fails
+     * once, which runs on when restored.
+     */
+    static final class KeyedCount extends RichMapFunction<Long, Long> {
+        private static final long serialVersionUID = 1L;
+        private final String progressFile;
+        private final long failAtCount;
+        private transient ValueState<Long> count;
+        private transient boolean fromZero;
+
+        KeyedCount(String progressFile, long failAtCount) {
+            this.progressFile = progressFile;
+            this.failAtCount = failAtCount;
+        }
+
+        @Override
+        public Long map(Long value) throws Exception {
+            if (count == null) {
+                count = getRuntimeContext().getState(new ValueStateDescriptor<>("count", Long.class));
+                fromZero = count.value() == null;
+            }
+            Long before = count.value();
+            long now = (before == null ? 0L : before) + 1;
+            if (fromZero && now == failAtCount) {
+                throw new RuntimeException(TASK_FAILURE_PREFIX + "count " + now);
+            }
+            count.update(now);
+            if (progressFile != null && now % 10 == 0) {
+                Path target = Paths.get(progressFile);
+                Path part = target.resolveSibling(target.getFileName() + ".part");
+                Files.write(part, Long.toString(now).getBytes(StandardCharsets.UTF_8));
+                Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
             return value;
         }
