@@ -216,6 +216,31 @@ describe.skipIf(skipReason)('runs on a real Flink cluster', () => {
     expect((await call('POST', `/api/v1/jobs/${job.id}/stop`)).body).toMatchObject({ code: 'JOB_NOT_RUNNING' });
   });
 
+  it('takes periodic savepoints on a cron of the job and keeps the newest 2, disposing of the others on disk', async () => {
+    const job = await createJob('periodic', { mode: 'unbounded' }, { savepointPolicy: { cron: '*/2 * * * * *', maxCount: 2 } });
+    const running = await until((await start(job.id)).id, ['RUNNING', 'FAILED']);
+    expect(running.status, JSON.stringify(running.error)).toBe('RUNNING');
+    await tasksRunning(running.flinkJobId!);
+    type Entry = { origin: string; status: string; path: string | null; createdAt: string };
+    const catalog = async () => (await call('GET', `/api/v1/jobs/${job.id}/savepoints?limit=50`)).body.savepoints as Entry[];
+    const settled = (entries: Entry[]) => entries.filter((entry) => entry.origin === 'PERIODIC' && entry.status !== 'PENDING');
+    const entries = await waitFor(
+      catalog,
+      // One asked for before every task ran fails: the ones that count are those disposed of and those kept.
+      (all) => settled(all).filter((entry) => entry.status === 'DISPOSED').length >= 2 && settled(all).filter((entry) => entry.status === 'COMPLETED').length <= 2,
+      60_000,
+      'two periodic savepoints disposed of, two at most kept',
+    );
+    const periodic = settled(entries).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    expect(periodic[0]!.status).toBe('COMPLETED');
+    expect(existsSync(fileURLToPath(periodic[0]!.path!))).toBe(true);
+    const disposed = periodic.filter((entry) => entry.status === 'DISPOSED');
+    expect(periodic.filter((entry) => entry.status === 'COMPLETED')).toHaveLength(2);
+    for (const entry of disposed) expect(existsSync(fileURLToPath(entry.path!))).toBe(false);
+    expect((await call('POST', `/api/v1/jobs/${job.id}/stop`, { mode: 'cancel' })).status).toBe(202);
+    expect((await until(running.id, ['STOPPED', 'FAILED'])).status).toBe('STOPPED');
+  });
+
   it('resumes a streaming job whose task failed from its retained checkpoint with restore latest-state, its count going on', async () => {
     const flinkConfiguration = {
       'execution.checkpointing.interval': '1s',
