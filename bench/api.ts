@@ -4,7 +4,7 @@
  * each instance's own `/readyz` (a health check of the database: `select 1` and a count of the applied
  * migrations), and a bare Hono route answering the same JSON as GET /api/v1/jobs/:id in a process of its own.
  *
- *   npx tsx bench/api.ts                  # about 5 minutes
+ *   npx tsx bench/api.ts                  # about 6 minutes
  *   BENCH_SECONDS=10                      # each measurement (after BENCH_WARMUP_SECONDS=2 of warm-up)
  *   BENCH_CONNECTIONS=64
  *   BENCH_PGLITE=0                        # leave out the embedded PGlite rows
