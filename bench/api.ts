@@ -4,14 +4,15 @@
  * each instance's own `/readyz` (a health check of the database: `select 1` and a count of the applied
  * migrations), and a bare Hono route answering the same JSON as GET /api/v1/jobs/:id in a process of its own.
  *
- *   npx tsx bench/api.ts                  # about 5 minutes
+ *   npx tsx bench/api.ts                  # about 6 minutes
  *   BENCH_SECONDS=10                      # each measurement (after BENCH_WARMUP_SECONDS=2 of warm-up)
  *   BENCH_CONNECTIONS=64
  *   BENCH_PGLITE=0                        # leave out the embedded PGlite rows
  *   BENCH_INSTANCE_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof"   # extra node arguments for the service instances
  *
  * Jobs are written straight into scratch databases on TEST_DATABASE_URL's server (see bench/api-data.ts): labels
- * `team: t<i % 50>`, so `label=team:t7` matches 2 % of them (2 jobs of 100, 2,000 of 100,000).
+ * `team: t<i % 50>`, so `label=team:t7` matches 2 % of them (2 jobs of 100, 2,000 of 100,000). The first job, the
+ * one read by id, has 1,000 runs besides: its page of runs and the page of all runs read 50 of them.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -89,6 +90,10 @@ interface Reads {
   labelled: Measured;
   /** `team:t7` and `tier:gold`: no job has both. */
   unmatched: Measured;
+  /** The first page of the first job's runs. */
+  jobRuns: Measured;
+  /** The first page of all jobs' runs. */
+  allRuns: Measured;
 }
 
 async function measureReads(base: string, jobId: string): Promise<Reads> {
@@ -98,6 +103,8 @@ async function measureReads(base: string, jobId: string): Promise<Reads> {
     page: await measure(`${base}/api/v1/jobs?limit=50`),
     labelled: await measure(`${base}/api/v1/jobs?limit=50&label=team:t7`),
     unmatched: await measure(`${base}/api/v1/jobs?limit=50&label=team:t7&label=tier:gold`),
+    jobRuns: await measure(`${base}/api/v1/jobs/${jobId}/executions?limit=50`),
+    allRuns: await measure(`${base}/api/v1/executions?limit=50`),
   };
 }
 
@@ -116,6 +123,8 @@ function readRows(size: string, reads: Reads): Row[] {
     row('GET /api/v1/jobs?limit=50', reads.page, '≥ 50 % of /readyz', ratio(reads.page) >= 0.5),
     row('GET /api/v1/jobs?limit=50&label=team:t7', reads.labelled, '≥ 50 % of /readyz', ratio(reads.labelled) >= 0.5),
     row('GET /api/v1/jobs?limit=50&label=team:t7&label=tier:gold (no job)', reads.unmatched, ''),
+    row('GET /api/v1/jobs/:id/executions?limit=50 (a job with 1,000 runs)', reads.jobRuns, '≥ 50 % of /readyz', ratio(reads.jobRuns) >= 0.5),
+    row('GET /api/v1/executions?limit=50', reads.allRuns, '≥ 50 % of /readyz', ratio(reads.allRuns) >= 0.5),
   ];
 }
 

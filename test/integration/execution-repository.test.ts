@@ -60,7 +60,7 @@ describe.each(backends)('execution persistence on $name', (backend) => {
     return (await executions.save(transition(current, 'STOPPED', at(200), { savepointPath })))!;
   }
 
-  it('stores every field, history and stop request included, and reads it back', async () => {
+  it('stores every field, history and stop request included, and reads it back, alone and in a page', async () => {
     const execution = newExecution({
       id: newId(),
       jobId: job.id,
@@ -75,6 +75,8 @@ describe.each(backends)('execution persistence on $name', (backend) => {
     const saved = await executions.save(stopping);
     expect(saved).toEqual({ ...stopping, revision: 1 });
     expect(await executions.findById(execution.id)).toEqual({ ...stopping, revision: 1 });
+    // Pages read each run as one JSON value: the same run, field by field, as read column by column.
+    expect(await executions.list({ jobId: job.id, limit: 1 })).toStrictEqual([await executions.findById(execution.id)]);
   });
 
   it('refuses a save based on an old revision, so concurrent writers never clobber each other', async () => {

@@ -11,12 +11,24 @@ import type { AppDatabase } from './database.js';
 import { translateStorageError, violatedUniqueConstraint, withStorageErrors } from './database-errors.js';
 import { leaseColumns, releaseHeldLeases, renewHeldLeases, takeOverExpiredLeases, type LeaseTerms } from './execution-leases.js';
 import { changeWithEvent } from './event-outbox.js';
-import { activeExecution, executionRow, executionSummaryColumns, newestFirstOfJob, notSkipped, toExecution } from './execution-rows.js';
+import {
+  activeExecution,
+  executionAsJson,
+  executionOfJson,
+  executionRow,
+  executionSummaryColumns,
+  newestFirstOfJob,
+  notSkipped,
+  toExecution,
+} from './execution-rows.js';
 import { jobExecutions } from './schema.js';
 
 const queued = eq(jobExecutions.status, 'QUEUED');
 
 export class DrizzleExecutionRepository implements ExecutionRepository {
+  /** A job's pages of runs, built and prepared at their first use: one statement for each of the four shapes. */
+  private readonly pages = new Map<string, ReturnType<DrizzleExecutionRepository['pageStatement']>>();
+
   constructor(
     private readonly db: AppDatabase,
     private readonly leaseTerms: LeaseTerms,
@@ -148,20 +160,27 @@ export class DrizzleExecutionRepository implements ExecutionRepository {
   }
 
   async list(query: ExecutionQuery): Promise<Execution[]> {
-    const conditions: SQL[] = [eq(jobExecutions.jobId, query.jobId)];
-    if (query.status) conditions.push(eq(jobExecutions.status, query.status));
-    if (query.after) {
-      conditions.push(sql`(${jobExecutions.createdAt}, ${jobExecutions.id}) < (${query.after.createdAt.toISOString()}::timestamptz, ${query.after.id})`);
+    const shape = `${query.status ? 'status' : ''}_${query.after ? 'after' : ''}`;
+    let page = this.pages.get(shape);
+    if (!page) this.pages.set(shape, (page = this.pageStatement(shape)));
+    const values = { jobId: query.jobId, status: query.status, afterAt: query.after?.createdAt.toISOString(), afterId: query.after?.id };
+    return withStorageErrors(async () => (await page.execute({ ...values, limit: query.limit })).map(executionOfJson));
+  }
+
+  private pageStatement(shape: string) {
+    const conditions: SQL[] = [eq(jobExecutions.jobId, sql.placeholder('jobId'))];
+    if (shape.includes('status')) conditions.push(eq(jobExecutions.status, sql.placeholder('status')));
+    if (shape.includes('after')) {
+      const after = sql`(${sql.placeholder('afterAt')}::timestamptz, ${sql.placeholder('afterId')})`;
+      conditions.push(sql`(${jobExecutions.createdAt}, ${jobExecutions.id}) < ${after}`);
     }
-    return withStorageErrors(async () => {
-      const rows = await this.db
-        .select()
-        .from(jobExecutions)
-        .where(and(...conditions))
-        .orderBy(...newestFirstOfJob)
-        .limit(query.limit);
-      return rows.map(toExecution);
-    });
+    return this.db
+      .select(executionAsJson)
+      .from(jobExecutions)
+      .where(and(...conditions))
+      .orderBy(...newestFirstOfJob)
+      .limit(sql.placeholder('limit'))
+      .prepare(`job_runs${shape}`);
   }
 
   async findActiveForJob(jobId: string): Promise<Execution[]> {

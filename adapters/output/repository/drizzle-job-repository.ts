@@ -67,10 +67,15 @@ export class DrizzleJobRepository implements JobRepository {
   }
 
   async everExisted(id: string): Promise<boolean> {
-    return withStorageErrors(async () => {
-      const [row] = await this.db.select({ id: jobs.id }).from(jobs).where(eq(jobs.id, id));
-      return row !== undefined;
-    });
+    // Prepared at its first use: it runs before every page of a job's runs.
+    const statement = (this.existence ??= this.existenceStatement());
+    return withStorageErrors(async () => (await statement.execute({ id })).length > 0);
+  }
+
+  private existence: ReturnType<DrizzleJobRepository['existenceStatement']> | undefined;
+
+  private existenceStatement() {
+    return this.db.select({ id: jobs.id }).from(jobs).where(eq(jobs.id, sql.placeholder('id'))).prepare('job_ever_existed');
   }
 
   async list(query: JobQuery): Promise<Job[]> {

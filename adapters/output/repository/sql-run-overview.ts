@@ -4,7 +4,7 @@ import type { RunOverviewReader, RunSearch, StoredSummary, UpcomingSchedule } fr
 import { rowsOf, type AppDatabase } from './database.js';
 import { withStorageErrors } from './database-errors.js';
 import { toSchedule } from './drizzle-schedule-repository.js';
-import { newestFirstOfJob, toExecution } from './execution-rows.js';
+import { executionAsJson, executionOfJson, newestFirstOfJob } from './execution-rows.js';
 import { jobExecutions, jobs } from './schema.js';
 import { jobSchedules } from './schedule-table.js';
 
@@ -56,12 +56,12 @@ export class SqlRunOverview implements RunOverviewReader {
     const byStatus = search.statuses.length > 0;
     return withStorageErrors(async () => {
       const rows = await this.db
-        .select()
+        .select(executionAsJson)
         .from(jobExecutions)
         .where(byStatus ? inArray(jobExecutions.id, this.idsByStatus(search, conditions)) : and(...conditions))
         .orderBy(...(search.jobId && !byStatus ? newestFirstOfJob : newestFirst))
         .limit(search.limit);
-      return rows.map(toExecution);
+      return rows.map(executionOfJson);
     });
   }
 

@@ -90,7 +90,8 @@ export type ExecutionRepresentation = (execution: Execution) => z.infer<typeof E
 export function executionRepresentation(flinkWebUrl: string): ExecutionRepresentation {
   return (execution) => {
     const resource = executionResource(execution);
-    return { ...resource, flinkWebUrl: resource.flinkJobId ? flinkJobPage(flinkWebUrl, execution) : null };
+    // Added to the fresh object rather than spread into a new one (see toJobResource): a spread of its 25 fields is slow.
+    return Object.assign(resource, { flinkWebUrl: resource.flinkJobId ? flinkJobPage(flinkWebUrl, execution) : null });
   };
 }
 

@@ -49,11 +49,12 @@ export function toJobResource(
   lastExecution: ExecutionSummary | undefined,
   schedule: ScheduleView | undefined,
 ): JobResource {
-  return {
-    ...jobDefinitionResource(job),
+  // Added to the definition's fresh object, not spread into a new one: copying its 20 fields by a spread cost about
+  // 9 µs a job in V8, most of the CPU of building a page's resources.
+  return Object.assign(jobDefinitionResource(job), {
     lastExecution: lastExecution ? toExecutionSummary(lastExecution) : null,
     schedule: schedule ? toScheduleResource(schedule) : null,
-  };
+  });
 }
 
 export function toJobViewResource({ job, lastExecution, schedule }: JobView): JobResource {
