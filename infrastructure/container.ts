@@ -184,6 +184,7 @@ function buildServices(
     savepointDir: config.savepointDir,
     stopTimeoutMs: config.stopTimeoutMs,
     unreachableGraceMs: config.flinkUnreachableGraceMs,
+    upgradeStableMs: config.upgradeStableMs,
   };
   const executions = createExecutionUnits({ ...adapters, tasks }, executionSettings);
   const jobDefinitions = new JobDefinitionService(jobs, changes, clock, ids, artifacts, cron);

@@ -12,9 +12,9 @@ export {
 } from './execution-status.js';
 
 /** How a run came about. */
-export type ExecutionTrigger = 'manual' | 'schedule' | 'retry' | 'backfill';
+export type ExecutionTrigger = 'manual' | 'schedule' | 'retry' | 'backfill' | 'upgrade';
 
-export const EXECUTION_TRIGGERS: readonly ExecutionTrigger[] = ['manual', 'schedule', 'retry', 'backfill'];
+export const EXECUTION_TRIGGERS: readonly ExecutionTrigger[] = ['manual', 'schedule', 'retry', 'backfill', 'upgrade'];
 
 export interface ExecutionError {
   /** Stable: JAR_DOWNLOAD_FAILED, FLINK_UNREACHABLE, FLINK_SUBMIT_FAILED, FLINK_JOB_FAILED, TIMEOUT, ... */
@@ -34,8 +34,13 @@ export type StopMode = 'savepoint' | 'cancel';
 export interface StopRequest {
   mode: StopMode;
   drain: boolean;
-  /** `replaced`: a tick of a cancel_other schedule wants the job's slot; `job-deleted`: its job was deleted. */
-  reason: 'user' | 'timeout' | 'replaced' | 'job-deleted';
+  /**
+   * `replaced`: a tick of a cancel_other schedule wants the job's slot; `job-deleted`: its job was deleted;
+   * `upgrade`: an upgrade to a new version stops it (a savepoint that fails abandons the stop, never cancels).
+   */
+  reason: 'user' | 'timeout' | 'replaced' | 'job-deleted' | 'upgrade';
+  /** The upgrade that asked for the stop. */
+  upgradeId?: string;
   requestedAt: Date;
   /** Flink's trigger id of the stop-with-savepoint operation, once asked. */
   savepointTriggerId?: string;
@@ -102,6 +107,8 @@ export interface Execution {
   backfillId: string | null;
   /** The job's version when the run was created (a retry keeps its run's); null on runs from before versions. */
   jobVersion: number | null;
+  /** For `trigger: upgrade`: the run it replaces (an upgrade's new run), or the failed one a rollback replaces. */
+  upgradeOf: string | null;
   /** Bumped by every save; a save based on an older revision is refused, so concurrent writers never clobber. */
   revision: number;
 }
@@ -133,6 +140,7 @@ export function newExecution(params: {
   /** Said in the first history entry (which restore strategy picked what). */
   detail?: string;
   jobVersion?: number | null;
+  upgradeOf?: string | null;
   now: Date;
 }): Execution {
   const status: ExecutionStatus = params.queue ? 'QUEUED' : 'PENDING';
@@ -161,6 +169,7 @@ export function newExecution(params: {
     deadlineMissed: false,
     backfillId: params.backfillId ?? null,
     jobVersion: params.jobVersion ?? null,
+    upgradeOf: params.upgradeOf ?? null,
     revision: 0,
   };
 }
@@ -199,6 +208,7 @@ export function skippedExecution(params: {
   scheduledFor: Date;
   reason: ExecutionError;
   jobVersion?: number | null;
+  upgradeOf?: string | null;
   now: Date;
 }): Execution {
   const pending = newExecution({ ...params, trigger: 'schedule' });

@@ -28,7 +28,7 @@ import { anAuditContext } from '../support/audit-contexts.js';
 
 const audit = anAuditContext();
 
-const settings: ExecutionSettings = { savepointDir: null, stopTimeoutMs: 60_000, unreachableGraceMs: 300_000 };
+const settings: ExecutionSettings = { savepointDir: null, stopTimeoutMs: 60_000, unreachableGraceMs: 300_000, upgradeStableMs: 10_000 };
 
 async function setup(definition: Partial<JobDefinition> = {}, overrides: Partial<ExecutionSettings> = {}) {
   const clock = new FixedClock();
