@@ -1,7 +1,7 @@
 import { z, type RouteHandler } from '@hono/zod-openapi';
 import type { JobUpgrades } from '../../../../domain/ports/input/job-upgrades.js';
 import type { JobVersions } from '../../../../domain/ports/input/job-versions.js';
-import { toChangeResource } from '../upgrades/upgrade-resource.js';
+import { toChangeResource } from '../upgrades/change-resource.js';
 import type { ContinuationTokens } from '../continuation-token.js';
 import { expectedVersion } from '../if-match.js';
 import type { JobResources } from '../jobs/handlers.js';

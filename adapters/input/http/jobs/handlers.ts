@@ -4,7 +4,7 @@ import type { JobDefinitions } from '../../../../domain/ports/input/job-definiti
 import type { JobExecutions } from '../../../../domain/ports/input/job-executions.js';
 import type { JobSchedules } from '../../../../domain/ports/input/job-schedules.js';
 import type { JobUpgrades } from '../../../../domain/ports/input/job-upgrades.js';
-import { toChangeResource } from '../upgrades/upgrade-resource.js';
+import { toChangeResource } from '../upgrades/change-resource.js';
 import type { JobViews } from '../../../../domain/ports/input/job-views.js';
 import type { ContinuationTokens } from '../continuation-token.js';
 import { expectedVersion } from '../if-match.js';

@@ -1,7 +1,5 @@
 import { z } from '@hono/zod-openapi';
 import { UPGRADE_MODES, UPGRADE_STATES, upgradeResource, type Upgrade } from '../../../../domain/entities/upgrade.js';
-import type { DefinitionChange } from '../../../../domain/ports/input/job-upgrades.js';
-import type { JobResource } from '../jobs/job-resource.js';
 import { pageQuery } from '../pagination.js';
 import { UPGRADE_EXAMPLE, UPGRADE_LIST_EXAMPLE, UPGRADE_STARTED_EXAMPLE } from './upgrade-examples.js';
 
@@ -74,19 +72,3 @@ export const changeFields = {
     .openapi({ description: 'The active run, which goes on with the version it started with' }),
   notice: z.string().optional().openapi({ description: 'What became of the running run, for people' }),
 };
-
-/** The job answered by a replace or rollback, with what became of its active run. */
-export function toChangeResource(change: DefinitionChange, job: JobResource, asked: string) {
-  const { upgrade, activeRun } = change;
-  if (upgrade) {
-    const links = { self: `/api/v1/upgrades/${upgrade.id}`, oldExecution: `/api/v1/executions/${upgrade.oldExecutionId}` };
-    const notice = `Upgrading run ${upgrade.oldExecutionId} from version ${upgrade.fromVersion} to ${upgrade.toVersion} (${upgrade.mode}); follow it at ${links.self}`;
-    return { ...job, upgrade: { id: upgrade.id, status: upgrade.state, mode: upgrade.mode, links }, notice };
-  }
-  if (activeRun) {
-    const notice = `Run ${activeRun.executionId} goes on with version ${activeRun.jobVersion ?? 'it started with'}; runs started from now on use version ${job.version}`;
-    return { ...job, activeRun, notice };
-  }
-  if (asked !== 'none') return { ...job, notice: 'No run of the job is active: the definition was stored, there was nothing to upgrade' };
-  return job;
-}
