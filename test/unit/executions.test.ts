@@ -72,7 +72,9 @@ describe('Execution transitions', () => {
     ['RUNNING', 'SUCCEEDED', true],
     ['PENDING', 'RUNNING', false],
     ['RUNNING', 'DOWNLOADING', false],
-    ['STOPPING', 'RUNNING', false],
+    // Only an upgrade's abandoned stop goes back (see StopRules).
+    ['STOPPING', 'RUNNING', true],
+    ['STOPPING', 'SUBMITTING', false],
   ] as const)('%s -> %s allowed: %s', (from, to, allowed) => {
     expect(canTransition(from, to)).toBe(allowed);
   });
