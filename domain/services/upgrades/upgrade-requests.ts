@@ -51,6 +51,8 @@ export class UpgradeRequests implements JobUpgrades {
     if (mode === 'none' || !isEntityId(jobId)) return this.replaceOnly(jobId, definition, audit, expectedVersion);
     this.definitions.check(definition);
     const job = await requireLiveJob(this.jobs, jobId);
+    const inProgress = await this.upgrades.findInProgressForJob(jobId);
+    if (inProgress) throw new UpgradeInProgressError(jobId, inProgress.id);
     const [active] = await this.executions.findActiveForJob(jobId);
     if (!active) return this.replaceOnly(jobId, definition, audit, expectedVersion);
     await this.refusal(job, active, mode, expectedVersion);
@@ -108,8 +110,6 @@ export class UpgradeRequests implements JobUpgrades {
   /** Why the upgrade cannot start now, thrown; nothing is stored then. */
   private async refusal(job: Job, active: Execution, mode: UpgradeMode, expectedVersion?: number): Promise<void> {
     if (expectedVersion !== undefined && job.version !== expectedVersion) throw new JobVersionMismatchError(job.id, expectedVersion, job.version);
-    const inProgress = await this.upgrades.findInProgressForJob(job.id);
-    if (inProgress) throw new UpgradeInProgressError(job.id, inProgress.id);
     if (active.status !== 'RUNNING') throw new UpgradeNotPossibleError(job.id, active.id, active.status);
     // The stop's savepoint goes where the old run's own definition says.
     const running = (await this.runDefinitions.of(active, job)) ?? job;
