@@ -4,6 +4,7 @@ import { newExecution, type Execution, type ExecutionStatus } from '../../domain
 import { versionOf } from '../../domain/entities/job-version.js';
 import { createJob } from '../../domain/entities/job.js';
 import { nextUpgradeStep, type Upgrade } from '../../domain/entities/upgrade.js';
+import { SavepointDirectoryMissingError } from '../../domain/errors.js';
 import { PlanRefusedError } from '../../domain/plan-errors.js';
 import { UpgradeInProgressError, UpgradeNotPossibleError } from '../../domain/upgrade-errors.js';
 import { AuditedChanges } from '../../domain/services/change-records.js';
@@ -85,7 +86,7 @@ describe('nextUpgradeStep: the upgrade state machine', () => {
 });
 
 /** The upgrade's pieces over in-memory repositories and a Flink cluster the test moves by hand. */
-async function setup() {
+async function setup(savepointDir: string | null = 'file:///sp') {
   const clock = new FixedClock();
   const ids = new SequentialIds();
   const jobs = new InMemoryJobRepository();
@@ -98,7 +99,7 @@ async function setup() {
   const savepointPorts = inMemorySavepointPorts();
   const { unitOfWork, outbox } = inMemoryUnitOfWork({ jobs, versions, executions, schedules, upgrades, savepoints: savepointPorts.savepoints });
   const ports = { ...savepointPorts, versions, jobs, executions, schedules, unitOfWork, artifacts: new FakeArtifactSource(), flink, uploads: new InMemoryJarUploadRegistry(), tasks, clock, ids, cron: new CronerCalculator() };
-  const settings = { savepointDir: 'file:///sp', stopTimeoutMs: 60_000, unreachableGraceMs: 300_000, upgradeStableMs: STABLE_MS };
+  const settings = { savepointDir, stopTimeoutMs: 60_000, unreachableGraceMs: 300_000, upgradeStableMs: STABLE_MS };
   const units = createExecutionUnits(ports, settings);
   const changes = new AuditedChanges(unitOfWork, clock, ids);
   const definitions = new JobDefinitionService(jobs, changes, clock, ids, new FakeArtifactSource(), new CronerCalculator());
@@ -108,8 +109,8 @@ async function setup() {
   await versions.append(versionOf(job, 'test-key'));
   const running = await units.service.startJob(job.id, {}, audit);
   await tasks.runRecorded();
-  const upgrade = async (entryClass = 'com.example.V2') => {
-    const change = await requests.replaceJob(job.id, aJobDefinition({ entryClass }), audit, { upgrade: 'savepoint' });
+  const upgrade = async (entryClass = 'com.example.V2', mode: 'savepoint' | 'last-state' | 'stateless' = 'savepoint') => {
+    const change = await requests.replaceJob(job.id, aJobDefinition({ entryClass }), audit, { upgrade: mode });
     await tasks.runRecorded();
     return change.upgrade!;
   };
@@ -205,5 +206,34 @@ describe('an upgrade carried out with in-memory fakes', () => {
     await expect(refused).rejects.toBeInstanceOf(UpgradeNotPossibleError);
     expect(await jobs.findById(job.id)).toMatchObject({ version: 1, entryClass: 'com.example.V1' });
     expect((await executions.findById(running.id))!.stopRequest).toMatchObject({ reason: 'user' });
+  });
+
+  it('cancels the old run for last-state and starts the new version from the newest retained checkpoint', async () => {
+    const { executions, upgrades, flink, units, running, upgrade, advance } = await setup();
+    const started = await upgrade('com.example.V2', 'last-state');
+    // The follow-up the request asked for cancels the job, and sees it cancelled: the run ends STOPPED.
+    expect(flink.cancelled).toEqual([running.flinkJobId]);
+    expect((await executions.findById(running.id))!.history.map((entry) => entry.detail)).toContainEqual(expect.stringContaining('(last-state): cancel'));
+    await units.follower.followUp(running.id);
+    expect((await executions.findById(running.id))!.status).toBe('STOPPED');
+    flink.snapshots.set(running.flinkJobId, { path: 'file:///cp/chk-7', kind: 'checkpoint', completedAt: new Date() });
+    await advance();
+    const starting = (await upgrades.findById(started.id))!;
+    expect(starting).toMatchObject({ state: 'STARTING', restoredFrom: { savepointPath: 'file:///cp/chk-7', kind: 'checkpoint' } });
+    expect(flink.runs.at(-1)).toMatchObject({ entryClass: 'com.example.V2', restore: { savepointPath: 'file:///cp/chk-7' } });
+  });
+
+  it('starts a stateless upgrade without state, and refuses savepoint mode without a savepoint folder', async () => {
+    const stateless = await setup();
+    await stateless.upgrade('com.example.V2', 'stateless');
+    await stateless.units.follower.followUp(stateless.running.id);
+    await stateless.units.follower.followUp(stateless.running.id);
+    await stateless.advance();
+    expect(stateless.flink.runs.at(-1)).toMatchObject({ entryClass: 'com.example.V2', restore: null });
+
+    const { requests, job, jobs } = await setup(null);
+    const refused = requests.replaceJob(job.id, aJobDefinition({ entryClass: 'com.example.V2' }), audit, { upgrade: 'savepoint' });
+    await expect(refused).rejects.toBeInstanceOf(SavepointDirectoryMissingError);
+    expect((await jobs.findById(job.id))!.version).toBe(1);
   });
 });
