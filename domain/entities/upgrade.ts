@@ -75,7 +75,7 @@ export function nextUpgradeStep(upgrade: Upgrade, runs: UpgradeRuns, now: Date, 
     case 'STARTING':
       return startingStep(upgrade, runs.started, now, stableMs);
     case 'ROLLING_BACK':
-      return rollingBackStep(upgrade, runs.rollback);
+      return rollingBackStep(upgrade, runs);
     default:
       return { kind: 'wait' };
   }
@@ -121,9 +121,14 @@ function startingStep(upgrade: Upgrade, started: Execution | undefined, now: Dat
   }
 }
 
-function rollingBackStep(upgrade: Upgrade, rollback: Execution | undefined): UpgradeStep {
-  if (!rollback) return { kind: 'wait' };
+function rollingBackStep(upgrade: Upgrade, { started, rollback }: UpgradeRuns): UpgradeStep {
   const cause = upgrade.error ?? { code: 'UPGRADE_FAILED', message: 'The upgrade failed' };
+  // A new run that kept restarting is cancelled first: the rollback starts once it let go of the job's slot.
+  if (!upgrade.rollbackExecutionId) {
+    if (!started || !isTerminal(started.status)) return { kind: 'wait' };
+    return { kind: 'roll-back', cause, failedRunId: started.id, latestState: false };
+  }
+  if (!rollback) return { kind: 'wait' };
   if (rollback.status === 'RUNNING' || rollback.status === 'SUCCEEDED') return { kind: 'fail', error: cause, rolledBack: true };
   if (!isTerminal(rollback.status)) return { kind: 'wait' };
   const why = rollback.error?.message ?? `it ended ${rollback.status}`;

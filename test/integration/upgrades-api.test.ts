@@ -56,7 +56,9 @@ beforeAll(async () => {
       // The new program cannot take the old state: it fails a moment after its run call.
       if (known.args.includes('incompatible') && known.savepointPath && Date.now() - known.ranAt > 300) known.state = 'FAILED';
       if (method === 'GET' && rest === '') json(200, { jid: id, state: known.state });
-      else if (method === 'GET' && rest === '/exceptions') send(200, recorded('exceptions-restore-failure.json'));
+      else if (method === 'GET' && rest === '/exceptions') {
+        send(200, recorded(known.state === 'FAILED' ? 'exceptions-restore-failure.json' : 'exceptions-none.json'));
+      }
       else if (method === 'POST' && rest === '/stop') json(202, { 'request-id': `stop-${id}` });
       else if (method === 'GET' && rest.startsWith('/savepoints/')) {
         known.state = 'FINISHED';

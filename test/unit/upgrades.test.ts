@@ -236,4 +236,30 @@ describe('an upgrade carried out with in-memory fakes', () => {
     await expect(refused).rejects.toBeInstanceOf(SavepointDirectoryMissingError);
     expect((await jobs.findById(job.id))!.version).toBe(1);
   });
+
+  it('cancels a new run that kept restarting within the window, then rolls back once it ended', async () => {
+    const { clock, executions, upgrades, flink, units, running, upgrade, advance } = await setup();
+    const started = await upgrade();
+    flink.savepoint = { kind: 'completed', location: 'file:///sp/savepoint-3' };
+    await units.follower.followUp(running.id);
+    flink.jobs.set(running.flinkJobId, 'finished');
+    await units.follower.followUp(running.id);
+    await advance();
+    const fresh = (await upgrades.findById(started.id))!.newExecutionId!;
+    const restart = { timestamp: null, exceptionName: 'java.lang.IllegalStateException', message: 'java.lang.IllegalStateException: state does not fit', taskName: 'map', location: null, taskManagerId: null, failureLabels: {}, stacktrace: null, stacktraceTruncated: false, concurrent: [] };
+    flink.history = { exceptions: [restart], truncated: false };
+    clock.advance(STABLE_MS);
+    await advance();
+    expect(await upgrades.findById(started.id)).toMatchObject({ state: 'ROLLING_BACK', rollbackExecutionId: null, error: { code: 'UPGRADE_RUN_UNSTABLE' } });
+    expect(await executions.findById(fresh)).toMatchObject({ status: 'STOPPING', stopRequest: { mode: 'cancel', reason: 'upgrade' } });
+
+    await units.follower.followUp(fresh);
+    await units.follower.followUp(fresh);
+    expect((await executions.findById(fresh))!.status).toBe('STOPPED');
+    await advance();
+    const rolling = (await upgrades.findById(started.id))!;
+    expect(await executions.findById(rolling.rollbackExecutionId!)).toMatchObject({ status: 'RUNNING', upgradeOf: fresh, jobVersion: 1 });
+    await advance();
+    expect(await upgrades.findById(started.id)).toMatchObject({ state: 'FAILED', rolledBack: true, error: { code: 'UPGRADE_RUN_UNSTABLE' } });
+  });
 });

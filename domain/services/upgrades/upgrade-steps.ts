@@ -1,16 +1,16 @@
-import type { AuditEvent } from '../../entities/audit.js';
-import { jobEvent, upgradeEvent } from '../../entities/event.js';
-import { newExecution, type ExecutionError, type RestoreSettings } from '../../entities/execution.js';
+import { upgradeEvent } from '../../entities/event.js';
+import { newExecution, transition, type ExecutionError, type RestoreSettings } from '../../entities/execution.js';
 import { jobAtVersion } from '../../entities/job-version.js';
-import { replaceJob, type Job } from '../../entities/job.js';
+import type { Job } from '../../entities/job.js';
 import { nextUpgradeStep, type Upgrade, type UpgradeStep } from '../../entities/upgrade.js';
-import { DomainError, JobAlreadyRunningError } from '../../errors.js';
+import { JobAlreadyRunningError } from '../../errors.js';
 import type { UpgradeProgress } from '../../ports/input/job-upgrades.js';
 import type { Clock } from '../../ports/output/clock.js';
 import type { FlinkCluster } from '../../ports/output/flink-cluster.js';
 import type { IdGenerator } from '../../ports/output/id-generator.js';
 import type { TransactionRepositories, UnitOfWork } from '../../ports/output/unit-of-work.js';
 import { RestoreResolver } from '../executions/restore-resolver.js';
+import { restoreDefinition } from './definition-rollback.js';
 
 /** What one step did: the run to launch once its transaction committed. */
 interface Moved {
@@ -30,7 +30,7 @@ interface Moved {
 export class UpgradeSteps implements UpgradeProgress {
   constructor(
     private readonly unitOfWork: UnitOfWork,
-    private readonly flink: Pick<FlinkCluster, 'retainedSnapshot'>,
+    private readonly flink: Pick<FlinkCluster, 'retainedSnapshot' | 'exceptionHistory'>,
     /** Launches a run stored by a step, on this instance. */
     private readonly launch: (executionId: string) => void,
     private readonly clock: Clock,
@@ -79,8 +79,7 @@ export class UpgradeSteps implements UpgradeProgress {
       case 'start':
         return this.startNewVersion(repositories, upgrade, step.fromStopSavepoint, now);
       case 'succeed':
-        await this.end(repositories, { ...upgrade, state: 'SUCCEEDED', updatedAt: now }, now);
-        return {};
+        return this.succeedIfStable(repositories, upgrade, now);
       case 'roll-back':
         return this.rollBack(repositories, { ...upgrade, error: step.cause }, step.failedRunId, step.latestState, now);
       case 'fail':
@@ -128,18 +127,42 @@ export class UpgradeSteps implements UpgradeProgress {
       detail = restoredFrom ? `${detail}: restoring from ${restoredFrom.savepointPath}` : `${detail}: started without state`;
     }
     const next: Upgrade = { ...upgrade, restoredFrom };
-    await this.restoreDefinition(repositories, next, old, now);
+    await restoreDefinition(repositories, next, old, now, this.ids.newId());
     const runId = await this.storeRun(repositories, next, upgrade.fromVersion, failedRunId, detail, now);
     if (!runId) return this.interrupted(repositories, next, now);
     await repositories.upgrades.save({ ...next, state: 'ROLLING_BACK', rollbackExecutionId: runId, updatedAt: now });
     return { launch: runId };
   }
 
+  /**
+   * The new run stayed RUNNING for the window, but a job whose state does not fit may be restarting over and over
+   * under Flink's restart strategy (RESTARTING reads as running here): its exception history says so. Then the new
+   * run is cancelled and the upgrade rolls back once it ended.
+   */
+  private async succeedIfStable(repositories: TransactionRepositories, upgrade: Upgrade, now: Date): Promise<Moved> {
+    const run = upgrade.newExecutionId ? await repositories.executions.findById(upgrade.newExecutionId) : undefined;
+    const history = run?.status === 'RUNNING' ? await this.flink.exceptionHistory(run.flinkJobId, 1) : undefined;
+    const failure = history?.exceptions[0];
+    if (!run || !failure) {
+      await this.end(repositories, { ...upgrade, state: 'SUCCEEDED', updatedAt: now }, now);
+      return {};
+    }
+    const message = `The new version's job failed and restarted within the stable window: ${failure.message}`;
+    const request = { mode: 'cancel' as const, drain: false, reason: 'upgrade' as const, upgradeId: upgrade.id, requestedAt: now };
+    const detail = `upgrade ${upgrade.id}: the job restarted within the stable window, cancel to roll back`;
+    const stopping = await repositories.executions.save({ ...transition(run, 'STOPPING', now, { detail }), stopRequest: request });
+    // Saved by its follower meanwhile: the next round looks again.
+    if (!stopping) return {};
+    const error = { code: 'UPGRADE_RUN_UNSTABLE', message };
+    await repositories.upgrades.save({ ...upgrade, state: 'ROLLING_BACK', error, updatedAt: now });
+    return {};
+  }
+
   /** Ends the upgrade FAILED. An abandoned stop leaves the old version running, so the definition goes back too. */
   private async fail(repositories: TransactionRepositories, upgrade: Upgrade, error: ExecutionError, rolledBack: boolean, now: Date): Promise<void> {
     if (upgrade.state === 'STOPPING' && error.code === 'UPGRADE_SAVEPOINT_FAILED') {
       const old = await this.definitionAt(repositories, upgrade, upgrade.fromVersion);
-      if (old) await this.restoreDefinition(repositories, upgrade, old, now);
+      if (old) await restoreDefinition(repositories, upgrade, old, now, this.ids.newId());
     }
     await this.end(repositories, { ...upgrade, state: 'FAILED', error, rolledBack, updatedAt: now }, now);
   }
@@ -192,46 +215,6 @@ export class UpgradeSteps implements UpgradeProgress {
     if (job.version === version) return job;
     const found = await repositories.versions.find(job.id, version);
     return found && jobAtVersion(job, found);
-  }
-
-  /**
-   * Appends the old version's definition as the job's next version when the job is still at the version the upgrade
-   * stored, with an audit row (in the name of whoever asked for the upgrade) and a job.replaced event.
-   */
-  private async restoreDefinition(repositories: TransactionRepositories, upgrade: Upgrade, old: Job, now: Date): Promise<void> {
-    const { version: _version, id: _id, createdAt: _createdAt, updatedAt: _updatedAt, ...definition } = old;
-    let job: Job | undefined;
-    try {
-      job = await repositories.jobs.update(upgrade.jobId, (current) =>
-        current.version === upgrade.toVersion ? replaceJob(current, definition, now) : current,
-      );
-    } catch (error) {
-      // The old name taken by another job meanwhile: the definition stays; the old version runs all the same.
-      if (error instanceof DomainError) return;
-      throw error;
-    }
-    if (!job || job.version === upgrade.toVersion) return;
-    await repositories.versions.append({ jobId: job.id, version: job.version, definition, createdAt: now, changedBy: upgrade.requestedBy });
-    await repositories.audit.record(this.rollbackAudit(upgrade, job, now));
-    await repositories.events.append([jobEvent('job.replaced', job, now)]);
-  }
-
-  private rollbackAudit(upgrade: Upgrade, job: Job, now: Date): AuditEvent {
-    return {
-      id: this.ids.newId(),
-      at: now,
-      actor: upgrade.requestedBy ?? 'upgrade',
-      role: null,
-      action: 'job.upgrade_rollback',
-      resourceType: 'job',
-      resourceId: job.id,
-      outcome: 200,
-      requestId: upgrade.id,
-      sourceAddress: null,
-      versionBefore: job.version - 1,
-      versionAfter: job.version,
-      reason: `upgrade ${upgrade.id} failed: the definition of version ${upgrade.fromVersion} is the job's again`,
-    };
   }
 
   /** The restore strategies read through the step's transaction (a read beside it could wait on it, on PGlite). */
