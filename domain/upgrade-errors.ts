@@ -11,8 +11,9 @@ export class UpgradeNotPossibleError extends DomainError {
     readonly jobId: string,
     readonly executionId: string,
     readonly status: ExecutionStatus,
+    why = `its run ${executionId} is ${status}, not RUNNING`,
   ) {
-    super(`Job '${jobId}' cannot be upgraded now: its run ${executionId} is ${status}, not RUNNING; nothing was stored`);
+    super(`Job '${jobId}' cannot be upgraded now: ${why}; nothing was stored`);
   }
 }
 

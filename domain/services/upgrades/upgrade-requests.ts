@@ -67,11 +67,11 @@ export class UpgradeRequests implements JobUpgrades {
         if (!replaced) return undefined;
         const upgrade = this.newUpgrade(replaced, active, mode, audit.actor.name, now);
         await repositories.upgrades.insert(upgrade);
-        const stopping = await repositories.executions.save(stopForUpgrade(active, upgrade, now));
-        if (!stopping) {
-          const current = await repositories.executions.findById(active.id);
-          throw new UpgradeNotPossibleError(jobId, active.id, current?.status ?? 'STOPPED');
-        }
+        // The run as it is now: it may have moved on since it was read.
+        const current = await repositories.executions.findById(active.id);
+        if (current?.status !== 'RUNNING') throw new UpgradeNotPossibleError(jobId, active.id, current?.status ?? 'STOPPED');
+        const stopping = await repositories.executions.save(stopForUpgrade(current, upgrade, now));
+        if (!stopping) throw new UpgradeNotPossibleError(jobId, active.id, 'RUNNING', `its run ${active.id} changed meanwhile: try again`);
         return { job: replaced, upgrade };
       },
       (done) => done && { ...replacedRecord(done.job), events: [jobEvent('job.replaced', done.job, now), upgradeEvent('upgrade.started', done.upgrade, now)] },
