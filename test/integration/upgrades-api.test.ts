@@ -24,6 +24,7 @@ const JAR_ID = 'abc_job.jar';
 interface StandInJob { state: string; args: string[]; savepointPath?: string; ranAt: number }
 const flinkJobs = new Map<string, StandInJob>();
 const runCalls: { jobId: string; programArgsList: string[]; savepointPath?: string }[] = [];
+const cancels: string[] = [];
 let flink: FlinkStandIn;
 
 beforeAll(async () => {
@@ -60,10 +61,13 @@ beforeAll(async () => {
         send(200, recorded(known.state === 'FAILED' ? 'exceptions-restore-failure.json' : 'exceptions-none.json'));
       }
       else if (method === 'POST' && rest === '/stop') json(202, { 'request-id': `stop-${id}` });
-      else if (method === 'GET' && rest.startsWith('/savepoints/')) {
+      else if (method === 'GET' && rest.startsWith('/savepoints/') && known.args.includes('refuse')) {
+        send(200, recorded('savepoint-failed-directory.json'));
+      } else if (method === 'GET' && rest.startsWith('/savepoints/')) {
         known.state = 'FINISHED';
         json(200, { status: { id: 'COMPLETED' }, operation: { location: `file:/savepoints/savepoint-${id!.slice(0, 6)}` } });
       } else if (method === 'PATCH' && rest === '') {
+        cancels.push(id!);
         known.state = 'CANCELED';
         json(202, {});
       } else if (method === 'GET' && rest === '/checkpoints') send(404, recorded('job-not-found.json'));
@@ -87,7 +91,7 @@ describe.each(backends)('upgrades of a running job on $name', (backend) => {
     api = await backend.start(
       loadConfig({
         JAR_ALLOWED_HOSTS: `127.0.0.1:${port}`, FLINK_JOBMANAGER_URL: flink.url, SAVEPOINT_DIR: 'file:///savepoints',
-        FLINK_POLL_INTERVAL_MS: '150', SCHEDULER_POLL_INTERVAL_MS: '150', UPGRADE_STABLE_SECONDS: '1',
+        FLINK_POLL_INTERVAL_MS: '150', SCHEDULER_POLL_INTERVAL_MS: '150', UPGRADE_STABLE_SECONDS: '2',
       }),
     );
     await api.container.resolve<ExecutionWorker>(TOKENS.ExecutionWorker).start();
@@ -104,9 +108,9 @@ describe.each(backends)('upgrades of a running job on $name', (backend) => {
   });
   const read = async (path: string) => (await api.request(path)).json();
   /** A job whose first version runs, RUNNING on the stand-in. */
-  const runningJob = async () => {
+  const runningJob = async (mode = 'v1') => {
     counter++;
-    const { id } = await (await api.request('/api/v1/jobs', { method: 'POST', json: definition('v1') })).json();
+    const { id } = await (await api.request('/api/v1/jobs', { method: 'POST', json: definition(mode) })).json();
     const started = await (await api.request(`/api/v1/jobs/${id}/start`, { method: 'POST' })).json();
     await waitFor(() => read(`/api/v1/executions/${started.id}`), (run) => run.status === 'RUNNING', 20_000, 'the first run to run');
     return { jobId: id as string, runId: started.id as string };
@@ -178,6 +182,20 @@ describe.each(backends)('upgrades of a running job on $name', (backend) => {
     expect(runCalls.at(-1)).toMatchObject({ programArgsList: ['--mode', 'v1'], savepointPath: old.savepointPath });
     // The definition went back too: later runs do not start the version that failed.
     expect(await read(`/api/v1/jobs/${jobId}`)).toMatchObject({ version: 3, config: { mode: 'v1' } });
+  });
+
+  it.skipIf(backend.skipReason)('abandons the stop when the savepoint fails: the old run goes on, uncancelled, and the definition goes back', async () => {
+    const { jobId, runId } = await runningJob('refuse');
+    const answer = await (await replace(jobId, 'v2', 'savepoint')).json();
+    const upgrade = await settled(answer.upgrade.id);
+    expect(upgrade).toMatchObject({ state: 'FAILED', rolledBack: false, newExecutionId: null, error: { code: 'UPGRADE_SAVEPOINT_FAILED' } });
+    expect(upgrade.error.message).toContain('savepoint failed');
+    const old = await read(`/api/v1/executions/${runId}`);
+    expect(old.status).toBe('RUNNING');
+    expect(old.history.map((entry: { status: string }) => entry.status).slice(-2)).toEqual(['STOPPING', 'RUNNING']);
+    expect(old.history.at(-1).detail).toContain('upgrade abandoned, the run goes on: savepoint failed');
+    expect(cancels).not.toContain(old.flinkJobId);
+    expect(await read(`/api/v1/jobs/${jobId}`)).toMatchObject({ version: 3, config: { mode: 'refuse' } });
   });
 
   it.skipIf(backend.skipReason)('answers bad modes with 400, a run not RUNNING with 409, and says when nothing is upgraded', async () => {
