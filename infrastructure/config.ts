@@ -63,6 +63,7 @@ const environmentSchema = z.object({
   INSTANCE_ID: z.string().trim().min(1).max(200, 'must be at most 200 characters').optional(),
   SAVEPOINT_DIR: z.string().trim().min(1).optional(),
   STOP_TIMEOUT_SECONDS: positiveInteger('seconds').default(60),
+  UPGRADE_STABLE_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).min(0, 'must be 0 or more seconds').default(10),
   FLINK_UNREACHABLE_GRACE_SECONDS: positiveInteger('seconds').default(300),
   JAR_ALLOWED_HOSTS: parsedBy(parseAllowedHosts, 'must be a comma-separated list of hosts: ').optional(),
   JAR_FETCH_CREDENTIALS_FILE: parsedBy((path) => readOutboundCredentials(path.trim())).optional(),
@@ -113,6 +114,8 @@ export interface AppConfig {
   /** Where stop-with-savepoint writes when a job names no `state.savepoints.dir` of its own. */
   savepointDir: string | null;
   stopTimeoutMs: number;
+  /** How long an upgrade's new run must stay RUNNING before the upgrade counts as done. */
+  upgradeStableMs: number;
   flinkUnreachableGraceMs: number;
   /** `host` (default port) or `host:port` entries a jarURL may name; default: the data processor URL's origin. */
   jarAllowedHosts: string[];
@@ -192,6 +195,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     instanceId: settings.INSTANCE_ID ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
     savepointDir: settings.SAVEPOINT_DIR ?? null,
     stopTimeoutMs: settings.STOP_TIMEOUT_SECONDS * 1000,
+    upgradeStableMs: Math.round(settings.UPGRADE_STABLE_SECONDS * 1000),
     flinkUnreachableGraceMs: settings.FLINK_UNREACHABLE_GRACE_SECONDS * 1000,
     jarAllowedHosts: settings.JAR_ALLOWED_HOSTS ?? defaultAllowedHosts(settings.DATA_PROCESSOR_URL),
     jarFetchCredentials: settings.JAR_FETCH_CREDENTIALS_FILE ?? OutboundCredentials.none,

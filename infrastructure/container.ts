@@ -17,6 +17,7 @@ import { DrizzleJobRepository } from '../adapters/output/repository/drizzle-job-
 import { DrizzleJobVersionRepository } from '../adapters/output/repository/drizzle-job-version-repository.js';
 import { DrizzleJobViewReader } from '../adapters/output/repository/drizzle-job-view-reader.js';
 import { DrizzleScheduleRepository } from '../adapters/output/repository/drizzle-schedule-repository.js';
+import { DrizzleUpgradeRepository } from '../adapters/output/repository/drizzle-upgrade-repository.js';
 import { DrizzleUnitOfWork } from '../adapters/output/repository/drizzle-unit-of-work.js';
 import { DrizzleDeliveryLog, DrizzleWebhookRepository } from '../adapters/output/repository/drizzle-webhook-repository.js';
 import { DrizzleEventOutbox } from '../adapters/output/repository/event-outbox.js';
@@ -48,6 +49,7 @@ import { JobVersionService } from '../domain/services/job-version-service.js';
 import { JobViewService } from '../domain/services/job-view-service.js';
 import { RunOverviewService } from '../domain/services/run-overview-service.js';
 import { SchedulingService } from '../domain/services/scheduling-service.js';
+import { UpgradeRequests } from '../domain/services/upgrades/upgrade-requests.js';
 import { WebhookAdministrationService } from '../domain/services/webhooks/webhook-administration.js';
 import { TaskQueue } from './background-tasks.js';
 import { ConfigError, type AppConfig } from './config.js';
@@ -136,6 +138,7 @@ function buildAdapters(config: AppConfig, database: OpenedDatabase, overrides: C
     schedules: new DrizzleScheduleRepository(database.db, leases, database.claims),
     backfills: new DrizzleBackfillRepository(database.db, leases, database.claims),
     savepoints: new DrizzleSavepointRepository(database.db),
+    upgrades: new DrizzleUpgradeRepository(database.db),
     savepointFiles: new LocalSavepointFiles(),
     scheduleSignal: new SqlScheduleSignal(database.db, database.listen),
     uploads: new DrizzleJarUploadRegistry(database.db),
@@ -184,17 +187,22 @@ function buildServices(
     savepointDir: config.savepointDir,
     stopTimeoutMs: config.stopTimeoutMs,
     unreachableGraceMs: config.flinkUnreachableGraceMs,
+    upgradeStableMs: config.upgradeStableMs,
   };
   const executions = createExecutionUnits({ ...adapters, tasks }, executionSettings);
   const jobDefinitions = new JobDefinitionService(jobs, changes, clock, ids, artifacts, cron);
   const jobVersions = new JobVersionService(jobs, adapters.versions, jobDefinitions);
+  const jobUpgrades = new UpgradeRequests(
+    jobs, adapters.executions, adapters.upgrades, jobDefinitions, jobVersions, executions.definitions, executions.plans, changes,
+    (executionId) => executions.follower.request(executionId), executionSettings, clock, ids,
+  );
   const jobViews = new JobViewService(adapters.jobViewReader, cron, clock);
   const runOverview = new RunOverviewService(adapters.runOverviewReader, cron, clock);
   const jobSchedules = new SchedulingService(jobs, schedules, changes, cron, clock, ids, adapters.scheduleSignal, executions.queue);
   const jobBackfills = new BackfillService(jobs, schedules, adapters.backfills, changes, cron, clock, ids, adapters.scheduleSignal);
   const health = new HealthService(adapters.databaseStatus, adapters.flinkProbe, serviceVersion);
   const worker = new ExecutionWorker(executions.leases, tasks, logger, config.flinkPollIntervalMs);
-  const scheduler = new SchedulerLoop(jobSchedules, executions.queue, clock, logger, config.schedulerPollIntervalMs, metrics.fireLateness, jobBackfills);
+  const scheduler = new SchedulerLoop(jobSchedules, executions.queue, clock, logger, config.schedulerPollIntervalMs, metrics.fireLateness, jobBackfills, executions.upgrades);
   const jobExecutions = executions.service;
   const executionExceptions = new ExceptionHistoryService(adapters.executions, adapters.flink);
   const executionRetention = new ExecutionRetentionService(adapters.history, jobs, changes, clock, config.executionRetention);
@@ -206,7 +214,7 @@ function buildServices(
   );
   const streams = { stream: eventStream, heartbeatMs: config.eventStreamHeartbeatMs };
   const httpApp = createHttpApp({
-    jobDefinitions, jobVersions, jobExecutions, executionExceptions, jobPlans: executions.plans, executionRetention, jobSchedules, jobBackfills, jobSavepoints: executions.savepoints, jobViews, runOverview, health, access, auditLog, events, webhooks, streams, logger, metrics, pageTokenKey,
+    jobDefinitions, jobVersions, jobUpgrades, jobExecutions, executionExceptions, jobPlans: executions.plans, executionRetention, jobSchedules, jobBackfills, jobSavepoints: executions.savepoints, jobViews, runOverview, health, access, auditLog, events, webhooks, streams, logger, metrics, pageTokenKey,
     console: { flinkWebUrl: config.flinkWebUrl, now: () => clock.now() },
   });
   return { jobDefinitions, jobExecutions, executionRetention, jobSchedules, health, auditLog, events, eventStream, worker, tasks, scheduler, webhookWorker, httpApp };

@@ -15,6 +15,7 @@ import { createExceptionsRouter } from '../adapters/input/http/exceptions/router
 import { createPlansRouter } from '../adapters/input/http/plans/router.js';
 import { createHealthRouter } from '../adapters/input/http/health/router.js';
 import { createJobVersionsRouter } from '../adapters/input/http/job-versions/router.js';
+import { createUpgradesRouter } from '../adapters/input/http/upgrades/router.js';
 import { jobResources } from '../adapters/input/http/jobs/handlers.js';
 import { createJobsRouter } from '../adapters/input/http/jobs/router.js';
 import { createMetricsRouter } from '../adapters/input/http/metrics/router.js';
@@ -35,6 +36,7 @@ import type { JobExecutions } from '../domain/ports/input/job-executions.js';
 import type { ExecutionExceptions } from '../domain/ports/input/execution-exceptions.js';
 import type { JobPlans } from '../domain/ports/input/job-plans.js';
 import type { JobSchedules } from '../domain/ports/input/job-schedules.js';
+import type { JobUpgrades } from '../domain/ports/input/job-upgrades.js';
 import type { JobVersions } from '../domain/ports/input/job-versions.js';
 import type { JobViews } from '../domain/ports/input/job-views.js';
 import type { RunOverview } from '../domain/ports/input/run-overview.js';
@@ -49,6 +51,7 @@ import { serviceVersion } from './project-files.js';
 export interface HttpAppDependencies {
   jobDefinitions: JobDefinitions;
   jobVersions: JobVersions;
+  jobUpgrades: JobUpgrades;
   jobExecutions: JobExecutions;
   executionExceptions: ExecutionExceptions;
   /** The pre-flight check of a job's graph. */
@@ -119,10 +122,10 @@ export function createHttpApp(dependencies: HttpAppDependencies) {
   app.route('/', createHealthRouter(health, access));
   app.route('/', createMetricsRouter(dependencies.metrics.exposition, access));
   app.route('/', createDocsRouter(access));
-  app.route('/api/v1/jobs', createJobsRouter(jobDefinitions, dependencies.jobViews, jobExecutions, jobSchedules, pageTokens, access));
+  app.route('/api/v1/jobs', createJobsRouter(jobDefinitions, dependencies.jobUpgrades, dependencies.jobViews, jobExecutions, jobSchedules, pageTokens, access));
   const toJobResources = jobResources(jobExecutions, jobSchedules);
   const show = executionRepresentation(dependencies.console.flinkWebUrl);
-  app.route('/api/v1', createJobVersionsRouter(dependencies.jobVersions, toJobResources, pageTokens, access));
+  app.route('/api/v1', createJobVersionsRouter(dependencies.jobVersions, dependencies.jobUpgrades, toJobResources, pageTokens, access));
   app.route(
     '/api/v1',
     createExecutionsRouter(jobExecutions, dependencies.executionRetention, dependencies.runOverview, pageTokens, access, show),
@@ -133,6 +136,7 @@ export function createHttpApp(dependencies: HttpAppDependencies) {
   app.route('/api/v1', createSchedulesRouter(jobSchedules, access, show));
   app.route('/api/v1', createBackfillsRouter(dependencies.jobBackfills, access));
   app.route('/api/v1', createSavepointsRouter(dependencies.jobSavepoints, pageTokens, access));
+  app.route('/api/v1', createUpgradesRouter(dependencies.jobUpgrades, pageTokens, access));
   app.route('/api/v1', createAuditRouter(auditLog, pageTokens, access));
   app.route('/api/v1', createEventsRouter(dependencies.events, dependencies.streams, access));
   app.route('/api/v1', createWebhooksRouter(dependencies.webhooks, pageTokens, access));

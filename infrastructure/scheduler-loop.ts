@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { BackfillRuns } from '../domain/ports/input/job-backfills.js';
 import type { JobSchedules } from '../domain/ports/input/job-schedules.js';
+import type { UpgradeProgress } from '../domain/ports/input/job-upgrades.js';
 import type { QueuedExecutions } from '../domain/ports/input/queued-executions.js';
 import type { Clock } from '../domain/ports/output/clock.js';
 import type { Execution } from '../domain/entities/execution.js';
@@ -25,8 +26,8 @@ const LARGEST_CLAIM = 1600;
 
 /**
  * Fires due ticks: sleeps until the earliest due tick (never longer than `pollIntervalMs`), claims what is due, and
- * hands the new executions to the queue to launch, with the next runs of running backfills; then starts the queued
- * ones whose turn has come (retries, buffered ticks).
+ * hands the new executions to the queue to launch, with the next runs of running backfills; moves upgrades in
+ * progress on by a step; then starts the queued ones whose turn has come (retries, buffered ticks).
  * A schedule change on any replica wakes it at once (`wake`, on the database's notification); the poll is the
  * safety net. Croner only computes times; which tick is due, and who handles it, lives in the database.
  */
@@ -43,6 +44,7 @@ export class SchedulerLoop {
     /** Where each fired tick's lateness goes, in seconds: the tick's execution stored, minus the tick. */
     private readonly fireLateness: { observe(seconds: number): void },
     private readonly backfills: BackfillRuns,
+    private readonly upgrades: UpgradeProgress,
   ) {}
 
   start(): void {
@@ -79,6 +81,9 @@ export class SchedulerLoop {
       this.logger.warn({ err: error }, 'firing due ticks failed; trying again at the next round');
     }
     await this.advanceBackfills(fired);
+    await this.upgrades.advanceUpgrades().catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'advancing upgrades failed; trying again at the next round');
+    });
     // Launched once every due tick is recorded: a herd's launches would otherwise slow its later claims down.
     this.queue.startFired(fired);
     try {

@@ -9,6 +9,7 @@ export default defineConfig({
     './adapters/output/repository/backfill-tables.ts',
     './adapters/output/repository/savepoint-tables.ts',
     './adapters/output/repository/job-version-table.ts',
+    './adapters/output/repository/upgrade-table.ts',
   ],
   out: './sql/migrations',
 });

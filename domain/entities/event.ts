@@ -4,6 +4,7 @@ import type { Job } from './job.js';
 import { executionResource, jobDefinitionResource, scheduleResource } from './representations.js';
 import { savepointResource, type Savepoint } from './savepoint.js';
 import type { Schedule } from './schedule.js';
+import { upgradeResource, type Upgrade } from './upgrade.js';
 
 export const EVENT_TYPES = [
   'run.queued',
@@ -27,6 +28,9 @@ export const EVENT_TYPES = [
   'savepoint.completed',
   'savepoint.failed',
   'savepoint.disposed',
+  'upgrade.started',
+  'upgrade.succeeded',
+  'upgrade.failed',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -114,6 +118,11 @@ export function savepointEvent(
   time: Date,
 ): NewEvent {
   return { type, subject: savepoint.jobId, time, data: savepointResource(savepoint) };
+}
+
+/** An event about an upgrade: it carries the upgrade as stored, after the change. */
+export function upgradeEvent(type: 'upgrade.started' | 'upgrade.succeeded' | 'upgrade.failed', upgrade: Upgrade, time: Date): NewEvent {
+  return { type, subject: upgrade.jobId, time, data: upgradeResource(upgrade) };
 }
 
 /** Ticks that came due while no replica fired them and that will not run (see `catchUp`). */

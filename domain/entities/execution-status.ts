@@ -39,7 +39,8 @@ const TRANSITIONS: Record<ExecutionStatus, readonly ExecutionStatus[]> = {
   UPLOADING: ['SUBMITTING', 'STOPPING', 'FAILED', 'STOPPED'],
   SUBMITTING: ['RUNNING', 'STOPPING', 'SUCCEEDED', 'FAILED', 'STOPPED'],
   RUNNING: ['STOPPING', 'SUCCEEDED', 'FAILED', 'STOPPED'],
-  STOPPING: ['SUCCEEDED', 'FAILED', 'STOPPED'],
+  // Back to RUNNING only when an upgrade abandons its stop: the savepoint failed and the job goes on.
+  STOPPING: ['RUNNING', 'SUCCEEDED', 'FAILED', 'STOPPED'],
   SUCCEEDED: [],
   FAILED: [],
   STOPPED: [],

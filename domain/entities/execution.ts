@@ -1,5 +1,7 @@
 import { canTransition, IllegalTransitionError, isTerminal, type ExecutionStatus } from './execution-status.js';
+export type { StopMode, StopRequest } from './stop-request.js';
 import type { ClaimMode, SnapshotKind } from './restore.js';
+import type { StopRequest } from './stop-request.js';
 
 export {
   ACTIVE_STATUSES,
@@ -12,9 +14,9 @@ export {
 } from './execution-status.js';
 
 /** How a run came about. */
-export type ExecutionTrigger = 'manual' | 'schedule' | 'retry' | 'backfill';
+export type ExecutionTrigger = 'manual' | 'schedule' | 'retry' | 'backfill' | 'upgrade';
 
-export const EXECUTION_TRIGGERS: readonly ExecutionTrigger[] = ['manual', 'schedule', 'retry', 'backfill'];
+export const EXECUTION_TRIGGERS: readonly ExecutionTrigger[] = ['manual', 'schedule', 'retry', 'backfill', 'upgrade'];
 
 export interface ExecutionError {
   /** Stable: JAR_DOWNLOAD_FAILED, FLINK_UNREACHABLE, FLINK_SUBMIT_FAILED, FLINK_JOB_FAILED, TIMEOUT, ... */
@@ -26,23 +28,6 @@ export interface HistoryEntry {
   status: ExecutionStatus;
   at: Date;
   detail?: string;
-}
-
-export type StopMode = 'savepoint' | 'cancel';
-
-/** A stop asked for and not yet finished: by a user, or by the job's own timeout. */
-export interface StopRequest {
-  mode: StopMode;
-  drain: boolean;
-  /** `replaced`: a tick of a cancel_other schedule wants the job's slot; `job-deleted`: its job was deleted. */
-  reason: 'user' | 'timeout' | 'replaced' | 'job-deleted';
-  requestedAt: Date;
-  /** Flink's trigger id of the stop-with-savepoint operation, once asked. */
-  savepointTriggerId?: string;
-  /** Set when the savepoint gave up or timed out and the job is being cancelled instead. */
-  cancelRequestedAt?: Date;
-  /** The API key's name, for a stop a user asked for. */
-  requestedBy?: string;
 }
 
 /** Where a run restores state from: a savepoint or retained checkpoint, as asked or as its restore strategy picked. */
@@ -102,6 +87,8 @@ export interface Execution {
   backfillId: string | null;
   /** The job's version when the run was created (a retry keeps its run's); null on runs from before versions. */
   jobVersion: number | null;
+  /** For `trigger: upgrade`: the run it replaces (an upgrade's new run), or the failed one a rollback replaces. */
+  upgradeOf: string | null;
   /** Bumped by every save; a save based on an older revision is refused, so concurrent writers never clobber. */
   revision: number;
 }
@@ -133,6 +120,7 @@ export function newExecution(params: {
   /** Said in the first history entry (which restore strategy picked what). */
   detail?: string;
   jobVersion?: number | null;
+  upgradeOf?: string | null;
   now: Date;
 }): Execution {
   const status: ExecutionStatus = params.queue ? 'QUEUED' : 'PENDING';
@@ -161,6 +149,7 @@ export function newExecution(params: {
     deadlineMissed: false,
     backfillId: params.backfillId ?? null,
     jobVersion: params.jobVersion ?? null,
+    upgradeOf: params.upgradeOf ?? null,
     revision: 0,
   };
 }
@@ -199,6 +188,7 @@ export function skippedExecution(params: {
   scheduledFor: Date;
   reason: ExecutionError;
   jobVersion?: number | null;
+  upgradeOf?: string | null;
   now: Date;
 }): Execution {
   const pending = newExecution({ ...params, trigger: 'schedule' });

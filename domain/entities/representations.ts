@@ -31,6 +31,7 @@ export interface ExecutionResource {
   requestedBy: string | null;
   backfillId: string | null;
   jobVersion: number | null;
+  upgradeOf: string | null;
   queuedUntil: string | null;
   deadlineAt: string | null;
   deadlineMissed: boolean;
@@ -61,6 +62,7 @@ export function executionResource(execution: Execution): ExecutionResource {
     requestedBy: execution.requestedBy,
     backfillId: execution.backfillId,
     jobVersion: execution.jobVersion,
+    upgradeOf: execution.upgradeOf,
     queuedUntil: iso(execution.queue?.notBefore ?? null),
     deadlineAt: iso(execution.deadlineAt),
     deadlineMissed: execution.deadlineMissed,

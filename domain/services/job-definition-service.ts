@@ -15,7 +15,7 @@ import type { CronCalculator } from '../ports/output/cron-calculator.js';
 import type { IdGenerator } from '../ports/output/id-generator.js';
 import type { JobRepository } from '../ports/output/job-repository.js';
 import type { TransactionRepositories } from '../ports/output/unit-of-work.js';
-import type { AuditedChanges } from './change-records.js';
+import type { AuditedChanges, ChangeRecord } from './change-records.js';
 import { keysetPage } from './keyset-page.js';
 import { requireLiveJob } from './live-job.js';
 
@@ -30,7 +30,7 @@ export class JobDefinitionService implements JobDefinitions {
   ) {}
 
   async createJob(definition: JobDefinition, audit: AuditContext): Promise<Job> {
-    this.checkDefinition(definition);
+    this.check(definition);
     const job = createJob(definition, this.ids.newId(), this.clock.now());
     const store = async ({ jobs, versions }: TransactionRepositories) => {
       await jobs.insert(job);
@@ -56,29 +56,14 @@ export class JobDefinitionService implements JobDefinitions {
   }
 
   async replaceJob(id: string, definition: JobDefinition, audit: AuditContext, expectedVersion?: number): Promise<Job> {
-    this.checkDefinition(definition);
+    this.check(definition);
     // The read and the write are one step for the repository, so concurrent writers queue up: without an
     // expected version the last one wins, with one each sees the version the writer before it left.
     const replaced = isEntityId(id)
       ? await this.changes.run(
           audit,
-          async ({ jobs, versions }) => {
-            const job = await jobs.update(id, (current) => {
-              if (expectedVersion !== undefined && current.version !== expectedVersion) {
-                throw new JobVersionMismatchError(id, expectedVersion, current.version);
-              }
-              return replaceJob(current, definition, this.clock.now());
-            });
-            if (job) await versions.append(versionOf(job, audit.actor.name));
-            return job;
-          },
-          (job) =>
-            job && {
-              resourceId: id,
-              versionBefore: job.version - 1,
-              versionAfter: job.version,
-              events: [jobEvent('job.replaced', job, job.updatedAt)],
-            },
+          (repositories) => this.replaceWithin(repositories, id, definition, audit, expectedVersion),
+          (job) => job && replacedRecord(job),
         )
       : undefined;
     if (!replaced) throw new JobNotFoundError(id);
@@ -86,11 +71,32 @@ export class JobDefinitionService implements JobDefinitions {
   }
 
   /**
+   * The writes of a replace, in the caller's transaction: the job at its next version and its version row.
+   * Undefined when there is no such live job. The definition must have passed `check`.
+   */
+  async replaceWithin(
+    { jobs, versions }: Pick<TransactionRepositories, 'jobs' | 'versions'>,
+    id: string,
+    definition: JobDefinition,
+    audit: AuditContext,
+    expectedVersion?: number,
+  ): Promise<Job | undefined> {
+    const job = await jobs.update(id, (current) => {
+      if (expectedVersion !== undefined && current.version !== expectedVersion) {
+        throw new JobVersionMismatchError(id, expectedVersion, current.version);
+      }
+      return replaceJob(current, definition, this.clock.now());
+    });
+    if (job) await versions.append(versionOf(job, audit.actor.name));
+    return job;
+  }
+
+  /**
    * What the schema cannot tell: a JAR location the policy refuses, a placeholder no run could resolve, a
    * savepointPolicy that cannot be used. A rollback's old definition is checked again too: the policy may have
    * changed since.
    */
-  private checkDefinition(definition: JobDefinition): void {
+  check(definition: JobDefinition): void {
     const refusal = this.jarPolicy.refusalFor(definition.jarURL);
     if (refusal) throw new JarLocationRefusedError(refusal);
     const problems = definitionTemplateProblems(definition);
@@ -109,4 +115,9 @@ export class JobDefinitionService implements JobDefinitions {
     );
     if (!removed) throw new JobNotFoundError(id);
   }
+}
+
+/** The audit row and event of a replace (or rollback) that brought `job` to its version. */
+export function replacedRecord(job: Job): ChangeRecord {
+  return { resourceId: job.id, versionBefore: job.version - 1, versionAfter: job.version, events: [jobEvent('job.replaced', job, job.updatedAt)] };
 }

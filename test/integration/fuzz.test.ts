@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DrizzleSavepointRepository } from '../../adapters/output/repository/drizzle-savepoint-repository.js';
+import { DrizzleUpgradeRepository } from '../../adapters/output/repository/drizzle-upgrade-repository.js';
 import { databaseOf } from '../../infrastructure/container.js';
 import { requestsFor, routesOf, type FuzzRequest, type KnownValues, type Route } from '../support/fuzz-requests.js';
 import { testAppBackends, type TestApp } from '../support/http-app.js';
@@ -58,6 +59,17 @@ async function knownSavepoints(api: TestApp, jobId: string, executionId: string)
   return ids;
 }
 
+/** An upgrade that ended (the API starts one only for a running job, which the fuzzed app has not). */
+async function knownUpgrades(api: TestApp, jobId: string, executionId: string): Promise<string[]> {
+  const id = randomUUID();
+  await new DrizzleUpgradeRepository(databaseOf(api.container).db).insert({
+    id, jobId, mode: 'savepoint', state: 'FAILED', fromVersion: 1, toVersion: 1, oldExecutionId: executionId, newExecutionId: null,
+    rollbackExecutionId: null, restoredFrom: null, rolledBack: false, error: { code: 'UPGRADE_SAVEPOINT_FAILED', message: 'fuzz' },
+    requestedBy: 'fuzz', createdAt: new Date(), updatedAt: new Date(),
+  });
+  return [id];
+}
+
 /** Jobs (one with a schedule, two failed executions and a backfill, one deleted), webhooks, and the token of a second page of every list. */
 async function knownValues(api: TestApp): Promise<KnownValues> {
   const createJob = async (name: string): Promise<{ id: string }> => {
@@ -84,6 +96,7 @@ async function knownValues(api: TestApp): Promise<KnownValues> {
   });
   const backfillId: string = (await backfill.json()).backfill.id;
   const savepointIds = await knownSavepoints(api, scheduled.id, executionIds[0]!);
+  const upgradeIds = await knownUpgrades(api, scheduled.id, executionIds[0]!);
   const lists = {
     '/api/v1/jobs': '/api/v1/jobs',
     '/api/v1/jobs/{id}/executions': `/api/v1/jobs/${scheduled.id}/executions`,
@@ -99,7 +112,7 @@ async function knownValues(api: TestApp): Promise<KnownValues> {
   }
   return {
     ids: { id: [scheduled.id, plain.id], executionId: executionIds, version: ['1', '2'] },
-    idsUnder: { '/api/v1/webhooks': webhooks.ids, '/api/v1/backfills': { id: [backfillId] }, '/api/v1/savepoints': { id: savepointIds } },
+    idsUnder: { '/api/v1/webhooks': webhooks.ids, '/api/v1/backfills': { id: [backfillId] }, '/api/v1/savepoints': { id: savepointIds }, '/api/v1/upgrades': { upgradeId: upgradeIds } },
     goneIds: [deleted.id, webhooks.goneId],
     pageTokens,
   };
@@ -163,9 +176,13 @@ describe('every route fuzzed', () => {
         const { routes, failures, statuses } = await fuzzEveryRoute(api);
         if (failures.length > 0) expect.fail(`${failures.length} routes failed:\n\n${failures.join('\n\n')}`);
         // The generated requests get past validation to the work itself, not only to the first 400.
-        // A plan check gets as far as the JAR, which no server here has: 422 JAR_DOWNLOAD_FAILED is its work done.
+        // A plan check gets as far as the JAR, which no server here has: 422 JAR_DOWNLOAD_FAILED is its work done. A
+        // rollback looks the generated version up: 404 JOB_VERSION_NOT_FOUND for a number the job never had is too.
         const reached = (route: { path: string }, status: number) =>
-          status < 300 || status === 409 || (route.path.endsWith('/plan') && status === 422);
+          status < 300 ||
+          status === 409 ||
+          (route.path.endsWith('/plan') && status === 422) ||
+          (route.path.endsWith('/rollback') && status === 404);
         const unreached = routes.filter((route) => !statuses.get(route)?.some((status) => reached(route, status)));
         expect(unreached.map((route) => `${route.method} ${route.path}`)).toEqual([]);
       } finally {

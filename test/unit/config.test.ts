@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       schedulerPollIntervalMs: 1000,
       savepointDir: null,
       stopTimeoutMs: 60_000,
+      upgradeStableMs: 10_000,
       flinkUnreachableGraceMs: 300_000,
       jarAllowedHosts: ['data-processor:8080'],
       jarFetchCredentials: OutboundCredentials.none,

@@ -17,7 +17,7 @@ import { anAuditContext } from '../support/audit-contexts.js';
 
 const audit = anAuditContext();
 
-const settings = { savepointDir: null, stopTimeoutMs: 60_000, unreachableGraceMs: 300_000 };
+const settings = { savepointDir: null, stopTimeoutMs: 60_000, unreachableGraceMs: 300_000, upgradeStableMs: 10_000 };
 
 /** Two instances of the execution units on one repository: what each drives is up to the leases. */
 async function setup() {

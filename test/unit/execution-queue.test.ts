@@ -23,7 +23,7 @@ import { anAuditContext } from '../support/audit-contexts.js';
 
 const audit = anAuditContext();
 
-const settings: ExecutionSettings = { savepointDir: null, stopTimeoutMs: 60_000, unreachableGraceMs: 300_000 };
+const settings: ExecutionSettings = { savepointDir: null, stopTimeoutMs: 60_000, unreachableGraceMs: 300_000, upgradeStableMs: 10_000 };
 
 /** When the manual runs of these tests start: the clock's time. */
 const STARTED_AT = '2026-03-01T10:00:00.000Z';

@@ -28,7 +28,7 @@ import { anAuditContext } from '../support/audit-contexts.js';
 
 const audit = anAuditContext();
 
-const settings: ExecutionSettings = { savepointDir: null, stopTimeoutMs: 60_000, unreachableGraceMs: 300_000 };
+const settings: ExecutionSettings = { savepointDir: null, stopTimeoutMs: 60_000, unreachableGraceMs: 300_000, upgradeStableMs: 10_000 };
 
 async function setup(definition: Partial<JobDefinition> = {}, overrides: Partial<ExecutionSettings> = {}) {
   const clock = new FixedClock();
@@ -72,7 +72,9 @@ describe('Execution transitions', () => {
     ['RUNNING', 'SUCCEEDED', true],
     ['PENDING', 'RUNNING', false],
     ['RUNNING', 'DOWNLOADING', false],
-    ['STOPPING', 'RUNNING', false],
+    // Only an upgrade's abandoned stop goes back (see StopRules).
+    ['STOPPING', 'RUNNING', true],
+    ['STOPPING', 'SUBMITTING', false],
   ] as const)('%s -> %s allowed: %s', (from, to, allowed) => {
     expect(canTransition(from, to)).toBe(allowed);
   });

@@ -32,7 +32,7 @@ async function setup(definition: Partial<JobDefinition> = {}) {
   const ports = {
     ...savepointPorts, versions, jobs, executions, schedules, unitOfWork, artifacts, flink, uploads, tasks: new RecordedTasks(), clock, ids, cron: new CronerCalculator(),
   };
-  const units = createExecutionUnits(ports, { savepointDir: null, stopTimeoutMs: 60_000, unreachableGraceMs: 300_000 });
+  const units = createExecutionUnits(ports, { savepointDir: null, stopTimeoutMs: 60_000, unreachableGraceMs: 300_000, upgradeStableMs: 10_000 });
   const job = createJob(aJobDefinition({ config: { mode: 'bounded' }, args: ['x'], parallelism: 2, ...definition }), ids.newId(), clock.now());
   await jobs.insert(job);
   return { flink, artifacts, uploads, executions, job, plans: units.plans, units };

@@ -20,7 +20,7 @@ import { RecordedTasks } from './fakes/recorded-tasks.js';
 import { inMemorySavepointPorts } from './fakes/in-memory-savepoint-repository.js';
 
 const audit = anAuditContext();
-const settings = { savepointDir: null, stopTimeoutMs: 60_000, unreachableGraceMs: 300_000 };
+const settings = { savepointDir: null, stopTimeoutMs: 60_000, unreachableGraceMs: 300_000, upgradeStableMs: 10_000 };
 const SAVEPOINT = 'file:/savepoints/savepoint-4f1c-0123456789ab';
 const checkpoint = (run: Execution, n: number) => `file:/checkpoints/${run.flinkJobId}/chk-${n}`;
 

@@ -112,7 +112,7 @@ async function setup(definition: Partial<JobDefinition>, schedule?: { cron: stri
   const savepointPorts = inMemorySavepointPorts();
   const { unitOfWork } = inMemoryUnitOfWork({ jobs, executions, schedules, savepoints: savepointPorts.savepoints });
   const ports = { ...savepointPorts, versions: new InMemoryJobVersionRepository(), jobs, executions, schedules, unitOfWork, artifacts, flink, uploads: new InMemoryJarUploadRegistry(), tasks, clock, ids, cron: ticks };
-  const units = createExecutionUnits(ports, { savepointDir: null, stopTimeoutMs: 60_000, unreachableGraceMs: 300_000 });
+  const units = createExecutionUnits(ports, { savepointDir: null, stopTimeoutMs: 60_000, unreachableGraceMs: 300_000, upgradeStableMs: 10_000 });
   const job = createJob(aJobDefinition({ name: 'orders', ...definition }), ids.newId(), clock.now());
   await jobs.insert(job);
   if (schedule) await schedules.save(createSchedule(ticks, job.id, { ...SCHEDULE_DEFAULTS, ...schedule }, clock.now()), null);

@@ -31,7 +31,7 @@ async function setup(definition: Partial<JobDefinition> = {}) {
   const { unitOfWork, outbox, trail } = inMemoryUnitOfWork({ jobs, executions, schedules, savepoints: ports.savepoints });
   const units = createExecutionUnits(
     { ...ports, versions: new InMemoryJobVersionRepository(), jobs, executions, schedules, unitOfWork, flink, clock, ids, tasks, cron: new CronerCalculator(), artifacts: new FakeArtifactSource(), uploads: new InMemoryJarUploadRegistry() },
-    { savepointDir: 'file:///sp', stopTimeoutMs: 60_000, unreachableGraceMs: 300_000 },
+    { savepointDir: 'file:///sp', stopTimeoutMs: 60_000, unreachableGraceMs: 300_000, upgradeStableMs: 10_000 },
   );
   const job = createJob(aJobDefinition({ config: { mode: 'unbounded' }, ...definition }), ids.newId(), clock.now());
   await jobs.insert(job);

@@ -39,7 +39,7 @@ async function setup(controls: Partial<ScheduleDefinition>, definition: Partial<
     versions: new InMemoryJobVersionRepository(), jobs, executions, schedules, unitOfWork, flink, clock, ids, cron: new CronerCalculator(),
     artifacts: new FakeArtifactSource(), uploads: new InMemoryJarUploadRegistry(), tasks: new RecordedTasks(),
   };
-  const settings = { savepointDir: null, stopTimeoutMs: 60_000, unreachableGraceMs: 300_000 };
+  const settings = { savepointDir: null, stopTimeoutMs: 60_000, unreachableGraceMs: 300_000, upgradeStableMs: 10_000 };
   const { launcher, follower, queue } = createExecutionUnits(ports, settings);
   const changes = new AuditedChanges(unitOfWork, clock, ids);
   const noSignal = { announce: async () => {} };

@@ -49,6 +49,9 @@ const STATUS_BY_CODE: Record<string, { status: ContentfulStatusCode; title: stri
   BACKFILL_ENDED: { status: 409, title: 'Backfill already ended' },
   SAVEPOINT_NOT_FOUND: { status: 404, title: 'Savepoint not found' },
   SAVEPOINT_PENDING: { status: 409, title: 'Savepoint still being taken' },
+  UPGRADE_NOT_POSSIBLE: { status: 409, title: 'Run cannot be upgraded now' },
+  UPGRADE_IN_PROGRESS: { status: 409, title: 'Upgrade already in progress' },
+  UPGRADE_NOT_FOUND: { status: 404, title: 'Upgrade not found' },
   // A plan check that Flink or the JAR refused: the definition is at fault, as the cause says.
   JOB_GRAPH_FAILED: { status: 422, title: 'Job graph cannot be built' },
   JAR_DOWNLOAD_FAILED: { status: 422, title: 'JAR cannot be downloaded' },

@@ -9,6 +9,7 @@ import { DrizzleJobRepository } from './drizzle-job-repository.js';
 import { DrizzleSavepointRepository } from './drizzle-savepoint-repository.js';
 import { DrizzleJobVersionRepository } from './drizzle-job-version-repository.js';
 import { DrizzleScheduleRepository } from './drizzle-schedule-repository.js';
+import { DrizzleUpgradeRepository } from './drizzle-upgrade-repository.js';
 import { DrizzleDeliveryLog, DrizzleWebhookRepository } from './drizzle-webhook-repository.js';
 import { DrizzleEventOutbox } from './event-outbox.js';
 import type { LeaseTerms } from './execution-leases.js';
@@ -35,6 +36,7 @@ export class DrizzleUnitOfWork implements UnitOfWork {
           deliveries: new DrizzleDeliveryLog(tx),
           backfills: new DrizzleBackfillRepository(tx, this.leaseTerms),
           savepoints: new DrizzleSavepointRepository(tx),
+          upgrades: new DrizzleUpgradeRepository(tx),
         }),
       ),
     );

@@ -104,6 +104,7 @@ export function executionRow(execution: Execution): typeof jobExecutions.$inferI
     deadlineMissed: execution.deadlineMissed,
     backfillId: execution.backfillId,
     jobVersion: execution.jobVersion,
+    upgradeOf: execution.upgradeOf,
   };
 }
 
@@ -136,6 +137,7 @@ export function toExecution(row: ExecutionRow): Execution {
     deadlineMissed: row.deadlineMissed,
     backfillId: row.backfillId,
     jobVersion: row.jobVersion,
+    upgradeOf: row.upgradeOf,
     revision: row.revision,
   };
 }

@@ -106,6 +106,8 @@ export const jobExecutions = pgTable(
     backfillId: uuid('backfill_id'),
     /** The job's version when the run was created (a retry keeps its run's); null for runs from before versions were kept. */
     jobVersion: integer('job_version'),
+    /** An upgrade's run: the run it replaces, or for a rollback the failed run of the new version. */
+    upgradeOf: uuid('upgrade_of'),
   },
   (table) => [
     uniqueIndex('job_executions_one_active_per_job').on(table.jobId).where(sql`${table.exclusive} and ${ACTIVE}`),

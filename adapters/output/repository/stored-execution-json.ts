@@ -12,7 +12,8 @@ export type StoredQueueTerms = { notBefore: string | null; stopActive: boolean }
 export interface StoredStopRequest {
   mode: 'savepoint' | 'cancel';
   drain: boolean;
-  reason: 'user' | 'timeout' | 'replaced' | 'job-deleted';
+  reason: 'user' | 'timeout' | 'replaced' | 'job-deleted' | 'upgrade';
+  upgradeId?: string;
   requestedAt: string;
   savepointTriggerId?: string;
   cancelRequestedAt?: string;

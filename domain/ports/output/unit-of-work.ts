@@ -7,6 +7,7 @@ import type { JobRepository } from './job-repository.js';
 import type { SavepointRepository } from './savepoint-repository.js';
 import type { JobVersionRepository } from './job-version-repository.js';
 import type { ScheduleRepository } from './schedule-repository.js';
+import type { UpgradeRepository } from './upgrade-repository.js';
 import type { DeliveryLog, WebhookRepository } from './webhook-repository.js';
 
 /** The repositories as one transaction sees them. */
@@ -22,6 +23,7 @@ export interface TransactionRepositories {
   deliveries: DeliveryLog;
   backfills: BackfillRepository;
   savepoints: SavepointRepository;
+  upgrades: UpgradeRepository;
 }
 
 /** Several writes that commit together or not at all: a change, the audit row that records it, and its events. */

@@ -6,4 +6,6 @@ export interface ExecutionSettings {
   stopTimeoutMs: number;
   /** How long Flink may stay unreachable before an execution it was following is given up as FLINK_UNREACHABLE. */
   unreachableGraceMs: number;
+  /** How long an upgrade's new run must stay RUNNING before the upgrade counts as done (UPGRADE_STABLE_SECONDS). */
+  upgradeStableMs: number;
 }

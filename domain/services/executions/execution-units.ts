@@ -32,6 +32,7 @@ import { RunArgumentResolver } from './run-argument-resolver.js';
 import { RunDefinitions } from './run-definitions.js';
 import { ScheduledRunOutcomes } from './scheduled-run-outcomes.js';
 import { StopRules } from './stop-rules.js';
+import { UpgradeSteps } from '../upgrades/upgrade-steps.js';
 
 /** The output ports the execution units work through. */
 export interface ExecutionPorts {
@@ -82,6 +83,9 @@ export function createExecutionUnits(ports: ExecutionPorts, settings: ExecutionS
     // The same JarSubmission as the launcher's: a check reuses the upload a run made, and the other way round.
     plans: new PlanCheck(jobs, artifacts, submission, runArguments, clock),
     savepoints: new SavepointService(jobs, executions, savepoints, catalog, tracker, changes, settings),
+    definitions,
+    // Upgrades launch their runs here, and this instance drives them from then on.
+    upgrades: new UpgradeSteps(unitOfWork, flink, (executionId) => launcher.start(executionId), clock, ids, settings),
   };
 }
 

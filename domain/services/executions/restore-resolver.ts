@@ -59,8 +59,18 @@ export class RestoreResolver {
    */
   async atLaunch(execution: Execution, job: Job): Promise<ResolvedRestore | undefined> {
     const restore = jobRestore(job);
-    if (!restore || execution.trigger === 'manual' || execution.restoredFrom || mayBeOnFlink(execution)) return undefined;
+    // An upgrade's run starts from what the upgrade decided (nothing, for `stateless`).
+    const decided = execution.trigger === 'manual' || execution.trigger === 'upgrade';
+    if (!restore || decided || execution.restoredFrom || mayBeOnFlink(execution)) return undefined;
     return this.resolve(job.id, restore, execution.id);
+  }
+
+  /**
+   * The newest savepoint or retained checkpoint of the job, as `latest-state` picks it, with the restore options of
+   * `job` (the definition the run will run): what an upgrade in `last-state` mode starts from.
+   */
+  latestState(job: Job): Promise<ResolvedRestore> {
+    return this.resolve(job.id, { strategy: 'latest-state', allowNonRestoredState: job.allowNonRestoredState, claimMode: job.claimMode });
   }
 
   private async resolve(jobId: string, restore: JobRestore, runId?: string): Promise<ResolvedRestore> {

@@ -1,5 +1,6 @@
 import { isTerminal, transition, type Execution, type StopMode, type StopRequest } from '../../entities/execution.js';
 import type { Job } from '../../entities/job.js';
+import { ABANDONED_STOP } from '../../entities/upgrade.js';
 import { executionErrorOf, JobNotRunningError, SavepointDirectoryMissingError } from '../../errors.js';
 import type { StopOptions } from '../../ports/input/job-executions.js';
 import type { Clock } from '../../ports/output/clock.js';
@@ -13,7 +14,7 @@ import type { ExecutionSettings } from './execution-settings.js';
 import type { RunDefinitions } from './run-definitions.js';
 
 /** The folder a job's savepoints go to: its own `state.savepoints.dir`, else the service-wide one. */
-export function savepointDirFor(job: Pick<Job, 'flinkConfiguration'>, settings: ExecutionSettings): string | null {
+export function savepointDirFor(job: Pick<Job, 'flinkConfiguration'>, settings: Pick<ExecutionSettings, 'savepointDir'>): string | null {
   return job.flinkConfiguration['state.savepoints.dir'] ?? settings.savepointDir;
 }
 
@@ -115,10 +116,10 @@ export class StopRules {
       const saved = await this.executions.save({ ...execution, savepointPath: status.location });
       return saved ?? this.executions.findById(execution.id);
     }
-    if (status.kind === 'failed') return this.cancel(execution, request, `savepoint failed: ${status.cause}`);
+    if (status.kind === 'failed') return this.giveUp(execution, request, `savepoint failed: ${status.cause}`);
     const waited = this.clock.now().getTime() - request.requestedAt.getTime();
     if (waited >= this.settings.stopTimeoutMs) {
-      return this.cancel(execution, request, `savepoint not complete after ${Math.round(waited / 1000)} s`);
+      return this.giveUp(execution, request, `savepoint not complete after ${Math.round(waited / 1000)} s`);
     }
     return execution;
   }
@@ -135,7 +136,7 @@ export class StopRules {
       const failure = executionErrorOf(error);
       if (failure.code === 'FLINK_UNREACHABLE') throw error;
       if (job) await this.recordRefusedSavepoint(execution, job, failure.message);
-      return this.cancel(execution, request, `savepoint could not be started: ${failure.message}`);
+      return this.giveUp(execution, request, `savepoint could not be started: ${failure.message}`);
     }
     // The trigger id and the catalog's row (which the run's follower settles like any savepoint of the run) commit
     // together: a crash between the two would lose the row.
@@ -152,6 +153,19 @@ export class StopRules {
     const savepoint = this.catalog.newPending(execution, job, 'STOP');
     await this.savepoints.insert(savepoint);
     await this.catalog.settle(savepoint, { kind: 'failed', cause: `Flink did not take the savepoint: ${cause}` });
+  }
+
+  /**
+   * A stop's savepoint that will not come. A user's stop (or a timeout's) cancels instead. An upgrade's is abandoned:
+   * cancelling would leave the job down without state, so while Flink still runs the job the run goes back to
+   * RUNNING (the upgrade fails, quoting `reason`); a job Flink took down anyway is ended by the follower as usual.
+   */
+  private async giveUp(execution: Execution, request: StopRequest, reason: string): Promise<Execution | undefined> {
+    if (request.reason !== 'upgrade') return this.cancel(execution, request, reason);
+    if ((await this.flink.jobState(execution.flinkJobId)).kind !== 'running') return execution;
+    const resumed = transition(execution, 'RUNNING', this.clock.now(), { detail: `${ABANDONED_STOP}: ${reason}` });
+    const saved = await this.executions.save({ ...resumed, stopRequest: null });
+    return saved ?? this.executions.findById(execution.id);
   }
 
   /** Cancels the job on Flink; `fallbackReason` says why a stop with savepoint is cancelled instead, in the history. */
@@ -217,5 +231,7 @@ function describe(request: StopRequest): string {
       return `the job was deleted: ${how}`;
     case 'user':
       return `${how} requested${request.requestedBy ? ` by ${request.requestedBy}` : ''}`;
+    case 'upgrade':
+      return `upgrade ${request.upgradeId ?? ''} to a new job version: ${how}`;
   }
 }

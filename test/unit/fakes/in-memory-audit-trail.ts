@@ -3,6 +3,7 @@ import type { AuditQuery, AuditTrail } from '../../../domain/ports/output/audit-
 import { InMemoryEventOutbox } from './in-memory-event-outbox.js';
 import { InMemorySavepointRepository } from './in-memory-savepoint-repository.js';
 import { InMemoryJobVersionRepository } from './in-memory-job-version-repository.js';
+import { InMemoryUpgradeRepository } from './in-memory-upgrade-repository.js';
 import type { TransactionRepositories, UnitOfWork } from '../../../domain/ports/output/unit-of-work.js';
 
 /** The AuditTrail contract in memory, for domain tests. */
@@ -46,8 +47,8 @@ export class InMemoryUnitOfWork implements UnitOfWork {
 
 /** A unit of work over the given in-memory repositories, with a fresh audit trail and outbox to look at. */
 export function inMemoryUnitOfWork(
-  repositories: Omit<TransactionRepositories, 'audit' | 'events' | 'webhooks' | 'deliveries' | 'history' | 'backfills' | 'savepoints' | 'versions'> &
-    Partial<Pick<TransactionRepositories, 'webhooks' | 'deliveries' | 'history' | 'backfills' | 'savepoints' | 'versions'>>,
+  repositories: Omit<TransactionRepositories, 'audit' | 'events' | 'webhooks' | 'deliveries' | 'history' | 'backfills' | 'savepoints' | 'versions' | 'upgrades'> &
+    Partial<Pick<TransactionRepositories, 'webhooks' | 'deliveries' | 'history' | 'backfills' | 'savepoints' | 'versions' | 'upgrades'>>,
 ) {
   const trail = new InMemoryAuditTrail();
   const outbox = new InMemoryEventOutbox();
@@ -58,6 +59,7 @@ export function inMemoryUnitOfWork(
     backfills: notInThisTest('backfills'),
     savepoints: new InMemorySavepointRepository(),
     versions: new InMemoryJobVersionRepository(),
+    upgrades: new InMemoryUpgradeRepository(),
     ...repositories,
     audit: trail,
     events: outbox,

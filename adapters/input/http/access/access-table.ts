@@ -13,6 +13,7 @@ import type * as savepointRoutes from '../savepoints/routes.js';
 import type * as scheduleRoutes from '../schedules/routes.js';
 import type * as consoleRoutes from '../ui/routes.js';
 import type * as summaryRoutes from '../summary/routes.js';
+import type * as upgradeRoutes from '../upgrades/routes.js';
 import type * as webhookRoutes from '../webhooks/routes.js';
 import type { RouteAccess } from './guard.js';
 
@@ -38,6 +39,7 @@ export const ACCESS: {
   schedules: TableOf<typeof scheduleRoutes>;
   backfills: TableOf<typeof backfillRoutes>;
   savepoints: TableOf<typeof savepointRoutes>;
+  upgrades: TableOf<typeof upgradeRoutes>;
   audit: TableOf<typeof auditRoutes>;
   events: TableOf<typeof eventRoutes>;
   health: TableOf<typeof healthRoutes>;
@@ -98,6 +100,11 @@ export const ACCESS: {
     listSavepoints: { role: 'viewer' },
     getSavepoint: { role: 'viewer' },
     disposeSavepoint: audited('operator', 'savepoint.dispose', 'savepoint'),
+  },
+  // Upgrades start with a replace or rollback (admin, as those are); reading them is a read like any other.
+  upgrades: {
+    listUpgrades: { role: 'viewer' },
+    getUpgrade: { role: 'viewer' },
   },
   audit: {
     listAuditEvents: { role: 'admin' },

@@ -22,6 +22,7 @@ export const EXECUTION_EXAMPLE = {
   retryOf: null,
   backfillId: null,
   jobVersion: 3,
+  upgradeOf: null,
   flinkWebUrl: 'http://flink:8081/#/job/running/8c752f9130014912952a262aacea6668/overview',
   requestedBy: 'ci-deployer',
   queuedUntil: null,

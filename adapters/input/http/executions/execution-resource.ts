@@ -45,6 +45,10 @@ export const ExecutionSchema = z
         "The job's version when the execution was created (a retry keeps that of the execution it retries); null for " +
         'executions from before versions were kept',
     }),
+    upgradeOf: z.uuid().nullable().openapi({
+      description:
+        'With trigger `upgrade`: the execution an upgrade replaced with this one, or for a rollback the failed execution of the new version',
+    }),
     flinkWebUrl: z.string().nullable().openapi({
       example: 'http://flink:8081/#/job/running/8c752f9130014912952a262aacea6668/overview',
       description: "The Flink job's page in the JobManager's web UI (under running, or completed once the execution ended), once the execution has a Flink job id",

@@ -1,5 +1,7 @@
 import { z, type RouteHandler } from '@hono/zod-openapi';
+import type { JobUpgrades } from '../../../../domain/ports/input/job-upgrades.js';
 import type { JobVersions } from '../../../../domain/ports/input/job-versions.js';
+import { toChangeResource } from '../upgrades/change-resource.js';
 import type { ContinuationTokens } from '../continuation-token.js';
 import { expectedVersion } from '../if-match.js';
 import type { JobResources } from '../jobs/handlers.js';
@@ -28,13 +30,13 @@ export function getVersion(versions: JobVersions): RouteHandler<typeof routes.ge
   };
 }
 
-export function rollbackJob(versions: JobVersions, toResources: JobResources): RouteHandler<typeof routes.rollbackJob> {
+export function rollbackJob(upgrades: JobUpgrades, toResources: JobResources): RouteHandler<typeof routes.rollbackJob> {
   return async (c) => {
-    const version = expectedVersion(c.req.header('If-Match'));
-    const { id } = c.req.valid('param');
-    const job = await versions.rollbackJob(id, c.req.valid('json').version, auditContext(c, 200), version);
-    c.header('ETag', `"${job.version}"`);
-    const [resource] = await toResources([job]);
-    return c.json(resource!, 200);
+    const { upgrade } = c.req.valid('query');
+    const options = { expectedVersion: expectedVersion(c.req.header('If-Match')), upgrade };
+    const change = await upgrades.rollbackJob(c.req.valid('param').id, c.req.valid('json').version, auditContext(c, 200), options);
+    c.header('ETag', `"${change.job.version}"`);
+    const [resource] = await toResources([change.job]);
+    return c.json(toChangeResource(change, resource!, upgrade), 200);
   };
 }

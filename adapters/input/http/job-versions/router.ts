@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AccessControl } from '../../../../domain/ports/input/access-control.js';
+import type { JobUpgrades } from '../../../../domain/ports/input/job-upgrades.js';
 import type { JobVersions } from '../../../../domain/ports/input/job-versions.js';
 import { ACCESS } from '../access/access-table.js';
 import { guardRoutes } from '../access/guard.js';
@@ -12,6 +13,7 @@ import * as plainRoutes from './routes.js';
 /** A job's versions and its rollback. Mounted at /api/v1. */
 export function createJobVersionsRouter(
   versions: JobVersions,
+  upgrades: JobUpgrades,
   toResources: JobResources,
   pageTokens: ContinuationTokens,
   access: AccessControl,
@@ -20,5 +22,5 @@ export function createJobVersionsRouter(
   return new OpenAPIHono()
     .openapi(routes.listVersions, handlers.listVersions(versions, pageTokens), rejectInvalid(routes.listVersions))
     .openapi(routes.getVersion, handlers.getVersion(versions), rejectInvalid(routes.getVersion))
-    .openapi(routes.rollbackJob, handlers.rollbackJob(versions, toResources), rejectInvalid(routes.rollbackJob));
+    .openapi(routes.rollbackJob, handlers.rollbackJob(upgrades, toResources), rejectInvalid(routes.rollbackJob));
 }

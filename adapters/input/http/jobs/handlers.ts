@@ -3,6 +3,8 @@ import type { Job } from '../../../../domain/entities/job.js';
 import type { JobDefinitions } from '../../../../domain/ports/input/job-definitions.js';
 import type { JobExecutions } from '../../../../domain/ports/input/job-executions.js';
 import type { JobSchedules } from '../../../../domain/ports/input/job-schedules.js';
+import type { JobUpgrades } from '../../../../domain/ports/input/job-upgrades.js';
+import { toChangeResource } from '../upgrades/change-resource.js';
 import type { JobViews } from '../../../../domain/ports/input/job-views.js';
 import type { ContinuationTokens } from '../continuation-token.js';
 import { expectedVersion } from '../if-match.js';
@@ -51,13 +53,14 @@ export function getJob(jobViews: JobViews): RouteHandler<typeof routes.getJob> {
   };
 }
 
-export function replaceJob(jobDefinitions: JobDefinitions, toResources: JobResources): RouteHandler<typeof routes.replaceJob> {
+export function replaceJob(upgrades: JobUpgrades, toResources: JobResources): RouteHandler<typeof routes.replaceJob> {
   return async (c) => {
-    const version = expectedVersion(c.req.header('If-Match'));
-    const job = await jobDefinitions.replaceJob(c.req.valid('param').id, c.req.valid('json'), auditContext(c, 200), version);
-    c.header('ETag', `"${job.version}"`);
-    const [resource] = await toResources([job]);
-    return c.json(resource!, 200);
+    const { upgrade } = c.req.valid('query');
+    const options = { expectedVersion: expectedVersion(c.req.header('If-Match')), upgrade };
+    const change = await upgrades.replaceJob(c.req.valid('param').id, c.req.valid('json'), auditContext(c, 200), options);
+    c.header('ETag', `"${change.job.version}"`);
+    const [resource] = await toResources([change.job]);
+    return c.json(toChangeResource(change, resource!, upgrade), 200);
   };
 }
 

@@ -10,6 +10,8 @@ import { JOB_EXAMPLE, JOB_LIST_EXAMPLE } from './job-examples.js';
 import { ClaimModeSchema, RestoreStrategySchema } from '../restore-schema.js';
 import { RetryPolicySchema } from './retry-policy-schema.js';
 import { SavepointPolicyResourceSchema } from './savepoint-policy-schema.js';
+import { UPGRADE_NOTICE_EXAMPLE, UPGRADE_STARTED_EXAMPLE } from '../upgrades/upgrade-examples.js';
+import { changeFields } from '../upgrades/upgrade-resource.js';
 
 export const JobSchema = z
   .object({
@@ -39,6 +41,11 @@ export const JobSchema = z
   .openapi('Job', { example: JOB_EXAMPLE });
 
 export type JobResource = z.infer<typeof JobSchema>;
+
+/** A job as a replace or rollback answers it: with what became of its running run. */
+export const JobChangeSchema = JobSchema.extend(changeFields).openapi('JobChange', {
+  example: { ...JOB_EXAMPLE, version: 4, upgrade: UPGRADE_STARTED_EXAMPLE, notice: UPGRADE_NOTICE_EXAMPLE },
+});
 
 export const JobListSchema = z
   .object({ jobs: z.array(JobSchema), nextContinuationToken: z.string().nullable() })

@@ -9,7 +9,9 @@ import { jsonBody, jsonBodyChecks } from '../request-body.js';
 import { bodyProblems, jsonResponse, problemDoc } from '../responses.js';
 import { JOB_NAME_TAKEN_PROBLEM, JOB_NOT_FOUND_PROBLEM, JOB_VERSION_MISMATCH_PROBLEM } from './job-examples.js';
 import { JobDefinitionSchema } from './job-definition.js';
-import { JobListSchema, JobSchema } from './job-resource.js';
+import { JobChangeSchema, JobListSchema, JobSchema } from './job-resource.js';
+import { PLAN_PROBLEMS, UPGRADE_CONFLICTS } from '../upgrades/upgrade-docs.js';
+import { ChangeQuerySchema } from '../upgrades/upgrade-resource.js';
 import { ListJobsQuerySchema } from './list-jobs-query.js';
 
 /** Job definitions, mounted at /api/v1/jobs. */
@@ -57,16 +59,21 @@ export const getJob = createRoute({
 export const replaceJob = createRoute({
   method: 'put',
   path: '/{id}',
-  summary: 'Replace a job definition',
-  description: 'With If-Match, the replace happens only if the job is still at that version (else 412).',
+  summary: 'Replace a job definition, and upgrade its running run to it when asked',
+  description:
+    'With If-Match, the replace happens only if the job is still at that version (else 412). A run under way goes on ' +
+    'with its version (`activeRun` and `notice` say so) unless `upgrade` asks to move it to the new one: the new ' +
+    "version's job graph is checked on Flink first (422 JOB_GRAPH_FAILED stores nothing), then the old run is stopped " +
+    'and the new version started from its state; `upgrade` links to the upgrade, which goes on in the background.',
   middleware: jsonBodyChecks,
-  request: { params: JobIdParams, body: jsonBody(JobDefinitionSchema) },
+  request: { params: JobIdParams, query: ChangeQuerySchema, body: jsonBody(JobDefinitionSchema) },
   responses: {
-    200: jsonResponse(JobSchema, 'The replaced job, version + 1'),
-    400: problemDoc('Invalid body or If-Match', INVALID_JOB_PROBLEM, MALFORMED_JSON_PROBLEM),
+    200: jsonResponse(JobChangeSchema, 'The replaced job, version + 1, with the upgrade it started'),
+    400: problemDoc('Invalid body, upgrade mode or If-Match', INVALID_JOB_PROBLEM, MALFORMED_JSON_PROBLEM),
     404: problemDoc('JOB_NOT_FOUND', JOB_NOT_FOUND_PROBLEM),
-    409: problemDoc('JOB_NAME_TAKEN', JOB_NAME_TAKEN_PROBLEM),
+    409: problemDoc(`JOB_NAME_TAKEN, or ${UPGRADE_CONFLICTS.description}`, JOB_NAME_TAKEN_PROBLEM, ...UPGRADE_CONFLICTS.examples),
     412: problemDoc('JOB_VERSION_MISMATCH', JOB_VERSION_MISMATCH_PROBLEM),
+    ...PLAN_PROBLEMS,
     ...bodyProblems,
   },
 });
