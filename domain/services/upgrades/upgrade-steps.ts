@@ -1,5 +1,5 @@
 import { upgradeEvent } from '../../entities/event.js';
-import { newExecution, transition, type ExecutionError, type RestoreSettings } from '../../entities/execution.js';
+import { newExecution, transition, type Execution, type ExecutionError, type RestoreSettings } from '../../entities/execution.js';
 import { jobAtVersion } from '../../entities/job-version.js';
 import type { Job } from '../../entities/job.js';
 import { nextUpgradeStep, type Upgrade, type UpgradeStep } from '../../entities/upgrade.js';
@@ -11,6 +11,13 @@ import type { IdGenerator } from '../../ports/output/id-generator.js';
 import type { TransactionRepositories, UnitOfWork } from '../../ports/output/unit-of-work.js';
 import { RestoreResolver } from '../executions/restore-resolver.js';
 import { restoreDefinition } from './definition-rollback.js';
+
+/**
+ * How long after a run's end the newest state is looked up: Flink serves checkpoint statistics cached for 3 s by
+ * default, and the Flink adapter waits that out after a run's end before it reads them. A step that looks up the
+ * newest state waits for it between rounds instead, not inside its transaction (on PGlite, the only connection).
+ */
+const LATEST_STATE_SETTLE_MS = 3_500;
 
 /** What one step did: the run to launch once its transaction committed. */
 interface Moved {
@@ -69,6 +76,7 @@ export class UpgradeSteps implements UpgradeProgress {
     ]);
     const now = this.clock.now();
     const step = nextUpgradeStep(upgrade, { old, started, rollback }, now, this.settings.upgradeStableMs);
+    if (needsLatestState(upgrade, step) && !settled([old, started], now)) return {};
     return this.take(repositories, upgrade, step, now);
   }
 
@@ -221,4 +229,13 @@ export class UpgradeSteps implements UpgradeProgress {
   private resolver(repositories: TransactionRepositories): RestoreResolver {
     return new RestoreResolver(repositories.executions, this.flink, repositories.savepoints);
   }
+}
+
+function needsLatestState(upgrade: Upgrade, step: UpgradeStep): boolean {
+  return (step.kind === 'start' && upgrade.mode === 'last-state') || (step.kind === 'roll-back' && step.latestState);
+}
+
+/** Whether the runs that ended did so long enough ago for Flink's statistics of them to be fresh. */
+function settled(runs: (Execution | undefined)[], now: Date): boolean {
+  return runs.every((run) => !run?.endedAt || now.getTime() - run.endedAt.getTime() >= LATEST_STATE_SETTLE_MS);
 }
