@@ -162,4 +162,36 @@ describe.each(backends)('restore strategies through the API on $name', (backend)
     const third = await api.request(`/api/v1/jobs/${job.id}/stop`, { method: 'POST', json: { mode: 'cancel' } });
     expect(third.status).toBe(202);
   });
+
+  it.skipIf(backend.skipReason)('catalogs the checkpoint Flink kept of a cancelled run, which latest-state finds once Flink forgot the job and latest-savepoint never picks', async () => {
+    const job = await createJob();
+    const first = await start(job.id);
+    const path = `file:/opt/flink/checkpoints/${first.flinkJobId}/chk-4`;
+    const completed = { status: 'COMPLETED', is_savepoint: false, latest_ack_timestamp: Date.now(), external_path: path, discarded: false };
+    checkpoints.set(first.flinkJobId, { latest: { completed, savepoint: null, failed: null, restored: null }, history: [completed] });
+    expect((await api.request(`/api/v1/jobs/${job.id}/stop`, { method: 'POST', json: { mode: 'cancel' } })).status).toBe(202);
+    await until(first.id, ['STOPPED']);
+    const catalog = await waitFor(
+      async () => (await (await api.request(`/api/v1/jobs/${job.id}/savepoints`)).json()).savepoints,
+      (entries: unknown[]) => entries.length > 0,
+      15_000,
+      'the retained checkpoint in the catalog',
+    );
+    expect(catalog).toEqual([
+      expect.objectContaining({ origin: 'RETAINED_CHECKPOINT', status: 'COMPLETED', path, executionId: first.id, jobVersion: 1 }),
+    ]);
+
+    // Flink forgets finished jobs (jobstore.expiration-time, a restart): the catalog still knows the checkpoint.
+    checkpoints.delete(first.flinkJobId);
+    const latestSavepoint = await start(job.id, { restore: 'latest-savepoint' });
+    expect(latestSavepoint).toMatchObject({ restoredFrom: null });
+    expect((await api.request(`/api/v1/jobs/${job.id}/stop`, { method: 'POST', json: { mode: 'cancel' } })).status).toBe(202);
+    await until(latestSavepoint.id, ['STOPPED']);
+    const latestState = await start(job.id, { restore: 'latest-state' });
+    expect(latestState).toMatchObject({ restoredFrom: path, restoredFromKind: 'checkpoint' });
+    expect((await api.request(`/api/v1/jobs/${job.id}/stop`, { method: 'POST', json: { mode: 'cancel' } })).status).toBe(202);
+    await until(latestState.id, ['STOPPED']);
+    // Runs without a checkpoint of their own add nothing to the catalog.
+    expect((await (await api.request(`/api/v1/jobs/${job.id}/savepoints`)).json()).savepoints).toHaveLength(1);
+  });
 });

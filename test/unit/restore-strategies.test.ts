@@ -201,12 +201,14 @@ describe('restore strategies of retries', () => {
     const first = await start({ savepointPath: SAVEPOINT });
     flink.jobs.set(first.flinkJobId, 'failed');
     await follower.followUp(first.id);
+    // The failed run's kept checkpoint was looked up for the catalog, once; the retry's launch looks up none.
+    expect(flink.snapshotRequests).toEqual([first.flinkJobId]);
     const [retry] = await executions.findQueuedForJob(job.id);
     clock.advance(30_000);
     await queue.startDue();
     await launcher.launch(retry!.id);
     expect((await executions.findById(retry!.id))!.restoredFrom).toMatchObject({ savepointPath: SAVEPOINT });
-    expect(flink.snapshotRequests).toEqual([]);
+    expect(flink.snapshotRequests).toEqual([first.flinkJobId]);
   });
 });
 

@@ -70,7 +70,10 @@ export class ExecutionFollower {
       this.lastContact.set(executionId, this.clock.now().getTime());
       // The run's savepoints are settled before the run ends: until then, a restart asks Flink about them again.
       await this.savepoints.followUp(execution, state.kind !== 'running' && state.kind !== 'transient');
-      if (await this.settle(execution, state)) this.lastContact.delete(executionId);
+      if (await this.settle(execution, state)) {
+        this.lastContact.delete(executionId);
+        if (state.kind === 'canceled' || state.kind === 'failed') await this.savepoints.recordRetained(execution, this.clock.now());
+      }
     } catch (error) {
       const failure = executionErrorOf(error);
       if (failure.code !== 'FLINK_UNREACHABLE') throw error;

@@ -100,13 +100,16 @@ export class RestoreResolver {
       this.savepoints.findCompletedForJob(jobId),
     ]);
     // A run's own savepoint (a stop's, also from before the catalog), or the catalog's newest: whichever is newer.
-    const cataloged = catalog
-      .filter((entry) => entry.path)
-      .map((entry): RestorePoint => ({ path: entry.path!, kind: 'savepoint', completedAt: entry.completedAt }))
-      .reduce<RestorePoint | undefined>(newerPoint, undefined);
-    const savepoint = newerPoint(path ? savepointOf(path, recent) : undefined, cataloged);
+    const newest = (checkpoints: boolean) =>
+      catalog
+        .filter((entry) => entry.path && (entry.origin === 'RETAINED_CHECKPOINT') === checkpoints)
+        .map((entry): RestorePoint => ({ path: entry.path!, kind: checkpoints ? 'checkpoint' : 'savepoint', completedAt: entry.completedAt }))
+        .reduce<RestorePoint | undefined>(newerPoint, undefined);
+    const savepoint = newerPoint(path ? savepointOf(path, recent) : undefined, newest(false));
     if (strategy === 'latest-savepoint') return savepoint;
-    return newerPoint(savepoint, await this.latestCheckpoint(recent.filter((run) => run.id !== runId)));
+    // Retained checkpoints: the catalog's (kept after Flink forgot their jobs) and those Flink reports now.
+    const checkpoint = newerPoint(newest(true), await this.latestCheckpoint(recent.filter((run) => run.id !== runId)));
+    return newerPoint(savepoint, checkpoint);
   }
 
   /** The newest retained checkpoint of the recent runs on Flink: the newest run that has one has the newest. */

@@ -2,6 +2,7 @@ import type { AuditContext } from '../../entities/audit.js';
 import { savepointEvent } from '../../entities/event.js';
 import type { Execution } from '../../entities/execution.js';
 import type { Job } from '../../entities/job.js';
+import type { RestorePoint } from '../../entities/restore.js';
 import { savepointsToDispose, type Savepoint, type SavepointOrigin } from '../../entities/savepoint.js';
 import { SavepointPendingError } from '../../savepoint-errors.js';
 import type { Disposal } from '../../ports/input/job-savepoints.js';
@@ -60,6 +61,26 @@ export class SavepointCatalog {
       completedAt: null,
       error: null,
     };
+  }
+
+  /**
+   * A checkpoint Flink kept of a run that ended without a savepoint of its own, stored COMPLETED (with its
+   * `savepoint.completed` event) unless the catalog has it already. Retention leaves it to Flink's own.
+   */
+  async recordRetained(execution: Pick<Execution, 'id' | 'jobId' | 'jobVersion'>, job: Pick<Job, 'version'>, point: RestorePoint): Promise<void> {
+    const known = await this.savepoints.findCompletedForJob(execution.jobId);
+    if (known.some((savepoint) => savepoint.path === point.path)) return;
+    const now = this.clock.now();
+    const retained: Savepoint = {
+      ...this.newPending(execution, job, 'RETAINED_CHECKPOINT'),
+      status: 'COMPLETED',
+      path: point.path,
+      completedAt: point.completedAt ?? now,
+    };
+    await this.unitOfWork.transaction(async ({ savepoints, events }) => {
+      await savepoints.insert(retained);
+      await events.append([savepointEvent('savepoint.completed', retained, now)]);
+    });
   }
 
   /**
@@ -122,7 +143,8 @@ export class SavepointCatalog {
   async applyRetention(jobId: string): Promise<Savepoint[]> {
     const policy = (await this.jobs.findById(jobId))?.savepointPolicy;
     if (!policy || (policy.maxCount === null && policy.maxAgeSeconds === null)) return [];
-    const completed = await this.savepoints.findCompletedForJob(jobId);
+    // Retained checkpoints are Flink's to keep or subsume (state.checkpoints.num-retained), not the policy's.
+    const completed = (await this.savepoints.findCompletedForJob(jobId)).filter((savepoint) => savepoint.origin !== 'RETAINED_CHECKPOINT');
     const active = await this.executions.findActiveForJob(jobId);
     const restoredFrom = new Set(active.flatMap((execution) => execution.restoredFrom?.savepointPath ?? []));
     const disposed: Savepoint[] = [];

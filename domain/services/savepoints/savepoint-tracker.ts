@@ -60,6 +60,19 @@ export class SavepointTracker {
     if (!ended && pending.length === 0 && execution.status === 'RUNNING') await this.triggerPeriodic(execution);
   }
 
+  /**
+   * After a run on Flink ended without a savepoint of its own (cancelled, failed): the checkpoint Flink kept of it,
+   * if any, goes into the catalog as RETAINED_CHECKPOINT, so that `latest-state` still finds it once Flink forgot the
+   * job (`jobstore.expiration-time`, a JobManager restart). Best effort: nothing kept, or no answer, records nothing.
+   */
+  async recordRetained(execution: Execution, endedAt: Date): Promise<void> {
+    const [point, job] = await Promise.all([
+      this.flink.retainedSnapshot(execution.flinkJobId, endedAt).catch(() => undefined),
+      this.jobs.findById(execution.jobId),
+    ]);
+    if (point?.kind === 'checkpoint' && job) await this.catalog.recordRetained(execution, job, point);
+  }
+
   private async outcomeOf(execution: Execution, savepoint: Savepoint, ended: boolean): Promise<SavepointOutcome | undefined> {
     if (!savepoint.triggerId) {
       const unsent = this.clock.now().getTime() - savepoint.createdAt.getTime() >= UNSENT_GRACE_MS;
