@@ -271,6 +271,13 @@ describe.skipIf(skipReason)('runs on a real Flink cluster', () => {
     expect(restored.history[0]!.detail).toBe(`restore 'latest-state': restoring from checkpoint ${retained.external_path}`);
     const restoredStats = await waitFor(() => checkpointsOf(restored.flinkJobId!), (body) => !!body.latest?.restored, 30_000, 'the restore');
     expect(restoredStats.latest.restored.external_path).toBe(retained.external_path);
+    const catalog = await waitFor(
+      async () => (await call('GET', `/api/v1/jobs/${job.id}/savepoints`)).body.savepoints as { origin: string; path: string; executionId: string }[],
+      (entries) => entries.length > 0,
+      15_000,
+      'the retained checkpoint in the catalog',
+    );
+    expect(catalog).toEqual([expect.objectContaining({ origin: 'RETAINED_CHECKPOINT', status: 'COMPLETED', path: retained.external_path, executionId: first.id })]);
     // Checkpoints come every second, at 100 numbers a second: the count goes on from well above zero, past 400.
     const resumedAt = await waitFor(async () => (existsSync(progressFile) ? Number(readFileSync(progressFile, 'utf8')) : 0), (count) => count > 0, 30_000, 'the count');
     expect(resumedAt).toBeGreaterThan(50);
