@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Job } from '../../../domain/entities/job.js';
 import { RETRY_DEFAULTS } from '../../../domain/entities/retry-policy.js';
 import { JobNameTakenError } from '../../../domain/errors.js';
@@ -6,10 +6,13 @@ import type { JobQuery, JobRepository } from '../../../domain/ports/output/job-r
 import type { AppDatabase } from './database.js';
 import { translateStorageError, violatedUniqueConstraint, withStorageErrors } from './database-errors.js';
 import { jobVersions } from './job-version-table.js';
+import { rowsFromJson, type JsonRow } from './json-rows.js';
 import { jobSchedules } from './schedule-table.js';
 import { jobs, type JobRow } from './schema.js';
 
 const live = isNull(jobs.deletedAt);
+
+const jobFromJson = rowsFromJson<JobRow>(getTableColumns(jobs));
 
 /** The listing order key, by name in byte order (see `jobs_live_name_id_idx`); keyset pagination compares against it. */
 const jobNameOrder = sql`${jobs.name} collate "C"`;
@@ -59,11 +62,20 @@ export class DrizzleJobRepository implements JobRepository {
     }
   }
 
+  /** Prepared at its first use, the job as one JSON value: every start and launch reads its job. */
   async findById(id: string): Promise<Job | undefined> {
+    const statement = (this.byId ??= this.byIdStatement());
     return withStorageErrors(async () => {
-      const [row] = await this.db.select().from(jobs).where(and(eq(jobs.id, id), live));
-      return row && toJob(row);
+      const [row] = await statement.execute({ id });
+      return row && toJob(jobFromJson(row.job));
     });
+  }
+
+  private byId: ReturnType<DrizzleJobRepository['byIdStatement']> | undefined;
+
+  private byIdStatement() {
+    const job = sql<JsonRow>`to_json(${jobs})`;
+    return this.db.select({ job }).from(jobs).where(and(eq(jobs.id, sql.placeholder('id')), live)).prepare('live_job_by_id');
   }
 
   async everExisted(id: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, min, not } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, isNotNull, min, not, sql } from 'drizzle-orm';
 import type { NewEvent } from '../../../domain/entities/event.js';
 import type { Execution } from '../../../domain/entities/execution.js';
 import type { Schedule } from '../../../domain/entities/schedule.js';
@@ -7,6 +7,7 @@ import type { AppDatabase } from './database.js';
 import { withStorageErrors } from './database-errors.js';
 import { eventJson, insertEventsSql } from './event-outbox.js';
 import type { LeaseTerms } from './execution-leases.js';
+import { rowsFromJson, type JsonRow } from './json-rows.js';
 import {
   countBusyExecutions,
   claimedSchedulesSql,
@@ -18,6 +19,8 @@ import {
 } from './schedule-claims.js';
 import { jobSchedules, type ScheduleRow } from './schedule-table.js';
 
+const scheduleFromJson = rowsFromJson<ScheduleRow>(getTableColumns(jobSchedules));
+
 export class DrizzleScheduleRepository implements ScheduleRepository {
   constructor(
     private readonly db: AppDatabase,
@@ -27,8 +30,20 @@ export class DrizzleScheduleRepository implements ScheduleRepository {
     private readonly claims: AppDatabase = db,
   ) {}
 
+  /** Prepared at its first use, the schedule as one JSON value: every start reads its job's. */
   async find(jobId: string): Promise<Schedule | undefined> {
-    return (await this.findMany([jobId])).get(jobId);
+    const statement = (this.ofJob ??= this.ofJobStatement());
+    return withStorageErrors(async () => {
+      const [row] = await statement.execute({ jobId });
+      return row && toSchedule(scheduleFromJson(row.schedule));
+    });
+  }
+
+  private ofJob: ReturnType<DrizzleScheduleRepository['ofJobStatement']> | undefined;
+
+  private ofJobStatement() {
+    const schedule = sql<JsonRow>`to_json(${jobSchedules})`;
+    return this.db.select({ schedule }).from(jobSchedules).where(eq(jobSchedules.jobId, sql.placeholder('jobId'))).prepare('job_schedule');
   }
 
   async findMany(jobIds: string[]): Promise<Map<string, Schedule>> {
