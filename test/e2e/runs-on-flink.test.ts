@@ -1,11 +1,11 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startJarServer, TEST_JOB_CLASS } from '../../scripts/jar-server.js';
-import { flinkGet, flinkLocal, flinkSkipReason, flinkWorkDir, TEST_FLINK_URL } from '../support/flink.js';
+import { flinkGet, flinkLocal, flinkSkipReason, flinkTasksRunning, flinkWorkDir, testJobCount, TEST_FLINK_URL } from '../support/flink.js';
 import { waitFor } from '../support/wait.js';
 import { callService, startServiceProcess, type ServiceProcess } from '../support/service-process.js';
 
@@ -76,15 +76,6 @@ describe.skipIf(skipReason)('runs on a real Flink cluster', () => {
 
   const until = (id: string, statuses: string[], timeoutMs = 90_000) =>
     waitFor(() => read(id), (execution) => statuses.includes(execution.status), timeoutMs, `execution ${id} in ${statuses}`);
-
-  /** Stop-with-savepoint needs every task running, not just the job submitted. */
-  const tasksRunning = (flinkJobId: string) =>
-    waitFor(
-      () => flinkGet<{ state: string; vertices: { status: string }[] }>(`/jobs/${flinkJobId}`),
-      (job) => job.state === 'RUNNING' && job.vertices.every((vertex) => vertex.status === 'RUNNING'),
-      60_000,
-      `Flink job ${flinkJobId} running`,
-    );
 
   const jarCount = async () => (await flinkGet<{ files: unknown[] }>('/jars')).files.length;
 
@@ -172,7 +163,7 @@ describe.skipIf(skipReason)('runs on a real Flink cluster', () => {
     const job = await createJob('unbounded', { mode: 'unbounded' });
     const running = await until((await start(job.id)).id, ['RUNNING', 'FAILED']);
     expect(running.status, JSON.stringify(running.error)).toBe('RUNNING');
-    await tasksRunning(running.flinkJobId!);
+    await flinkTasksRunning(running.flinkJobId!);
 
     const again = await call('POST', `/api/v1/jobs/${job.id}/start`);
     expect(again.status).toBe(409);
@@ -207,7 +198,7 @@ describe.skipIf(skipReason)('runs on a real Flink cluster', () => {
     const restored = await until((await start(job.id, { fromLastSavepoint: true })).id, ['RUNNING', 'FAILED']);
     expect(restored.status, JSON.stringify(restored.error)).toBe('RUNNING');
     expect(restored.restoredFrom).toBe(stopped.savepointPath);
-    await tasksRunning(restored.flinkJobId!);
+    await flinkTasksRunning(restored.flinkJobId!);
 
     expect((await call('POST', `/api/v1/jobs/${job.id}/stop`, { mode: 'cancel' })).status).toBe(202);
     const cancelled = await until(restored.id, ['STOPPED', 'FAILED']);
@@ -220,7 +211,7 @@ describe.skipIf(skipReason)('runs on a real Flink cluster', () => {
     const job = await createJob('periodic', { mode: 'unbounded' }, { savepointPolicy: { cron: '*/2 * * * * *', maxCount: 2 } });
     const running = await until((await start(job.id)).id, ['RUNNING', 'FAILED']);
     expect(running.status, JSON.stringify(running.error)).toBe('RUNNING');
-    await tasksRunning(running.flinkJobId!);
+    await flinkTasksRunning(running.flinkJobId!);
     type Entry = { origin: string; status: string; path: string | null; createdAt: string };
     const catalog = async () => (await call('GET', `/api/v1/jobs/${job.id}/savepoints?limit=50`)).body.savepoints as Entry[];
     const settled = (entries: Entry[]) => entries.filter((entry) => entry.origin === 'PERIODIC' && entry.status !== 'PENDING');
@@ -279,9 +270,9 @@ describe.skipIf(skipReason)('runs on a real Flink cluster', () => {
     );
     expect(catalog).toEqual([expect.objectContaining({ origin: 'RETAINED_CHECKPOINT', status: 'COMPLETED', path: retained.external_path, executionId: first.id })]);
     // Checkpoints come every second, at 100 numbers a second: the count goes on from well above zero, past 400.
-    const resumedAt = await waitFor(async () => (existsSync(progressFile) ? Number(readFileSync(progressFile, 'utf8')) : 0), (count) => count > 0, 30_000, 'the count');
+    const resumedAt = await waitFor(async () => testJobCount(progressFile), (count) => count > 0, 30_000, 'the count');
     expect(resumedAt).toBeGreaterThan(50);
-    await waitFor(async () => Number(readFileSync(progressFile, 'utf8')), (count) => count > 450, 30_000, 'a count past 400');
+    await waitFor(async () => testJobCount(progressFile), (count) => count > 450, 30_000, 'a count past 400');
     expect((await read(restored.id)).status).toBe('RUNNING');
     expect((await call('POST', `/api/v1/jobs/${job.id}/stop`, { mode: 'cancel' })).status).toBe(202);
     expect((await until(restored.id, ['STOPPED', 'FAILED'])).status).toBe('STOPPED');
@@ -292,7 +283,7 @@ describe.skipIf(skipReason)('runs on a real Flink cluster', () => {
     const job = await createJob('nosnapshot', { mode: 'nosnapshot' });
     const running = await until((await start(job.id)).id, ['RUNNING', 'FAILED']);
     expect(running.status, JSON.stringify(running.error)).toBe('RUNNING');
-    await tasksRunning(running.flinkJobId!);
+    await flinkTasksRunning(running.flinkJobId!);
     expect((await call('POST', `/api/v1/jobs/${job.id}/stop`)).status).toBe(202);
     const ended = await until(running.id, ['STOPPED', 'FAILED']);
     expect(ended, JSON.stringify(ended.history)).toMatchObject({
@@ -326,7 +317,7 @@ describe.skipIf(skipReason)('runs on a real Flink cluster', () => {
     const job = await createJob('survivor', { mode: 'unbounded' });
     const running = await until((await start(job.id)).id, ['RUNNING', 'FAILED']);
     expect(running.status).toBe('RUNNING');
-    await tasksRunning(running.flinkJobId!);
+    await flinkTasksRunning(running.flinkJobId!);
 
     await service.stop('SIGKILL');
     service = await startServiceProcess(serviceEnv);

@@ -1,10 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startJarServer, TEST_JOB_CLASS } from '../../scripts/jar-server.js';
-import { flinkGet, flinkSkipReason, flinkWorkDir, TEST_FLINK_URL } from '../support/flink.js';
+import { flinkGet, flinkSkipReason, flinkTasksRunning, flinkWorkDir, testJobCount, TEST_FLINK_URL } from '../support/flink.js';
 import { waitFor } from '../support/wait.js';
 import { callService, startServiceProcess, type ServiceProcess } from '../support/service-process.js';
 
@@ -77,17 +76,8 @@ describe.skipIf(skipReason)('upgrades of a running job on a real Flink cluster',
       120_000,
       `upgrade ${id} ended`,
     );
-  const tasksRunning = (flinkJobId: string) =>
-    waitFor(
-      () => flinkGet<{ state: string; vertices: { status: string }[] }>(`/jobs/${flinkJobId}`),
-      (job) => job.state === 'RUNNING' && job.vertices.every((vertex) => vertex.status === 'RUNNING'),
-      60_000,
-      `Flink job ${flinkJobId} running`,
-    );
-  /** The count the job last wrote to `file`; 0 before it wrote one. */
-  const countIn = (file: string) => (existsSync(file) ? Number(readFileSync(file, 'utf8')) : 0);
   const countReaches = (file: string, least: number) =>
-    waitFor(async () => countIn(file), (count) => count >= least, 60_000, `a count of ${least} in ${file}`);
+    waitFor(async () => testJobCount(file), (count) => count >= least, 60_000, `a count of ${least} in ${file}`);
 
   const definition = (name: string, config: Record<string, string>) => ({
     name,
@@ -108,7 +98,7 @@ describe.skipIf(skipReason)('upgrades of a running job on a real Flink cluster',
     const jobId: string = created.body.id;
     const old = await until((await call('POST', `/api/v1/jobs/${jobId}/start`)).body.id, ['RUNNING', 'FAILED']);
     expect(old.status, JSON.stringify(old.error)).toBe('RUNNING');
-    await tasksRunning(old.flinkJobId);
+    await flinkTasksRunning(old.flinkJobId);
     const counted = await countReaches(firstFile, 200);
 
     // Version 2 writes its count to another file: the first count it writes shows where it started from.
@@ -131,7 +121,7 @@ describe.skipIf(skipReason)('upgrades of a running job on a real Flink cluster',
       restoredFrom: stopped.savepointPath,
     });
     expect(current.programArgs).toContain(secondFile);
-    const resumedAt = await waitFor(async () => countIn(secondFile), (count) => count > 0, 30_000, 'the new version counting');
+    const resumedAt = await waitFor(async () => testJobCount(secondFile), (count) => count > 0, 30_000, 'the new version counting');
     expect(resumedAt).toBeGreaterThan(counted);
 
     // A version whose main() throws cannot build its graph: refused, nothing stored, the run goes on.
@@ -144,7 +134,7 @@ describe.skipIf(skipReason)('upgrades of a running job on a real Flink cluster',
     expect((await flinkGet(`/jobs/${current.flinkJobId}`)).state).toBe('RUNNING');
 
     // A version that builds its graph but fails once it runs: stopped with a savepoint, failed, rolled back.
-    const before = countIn(secondFile);
+    const before = testJobCount(secondFile);
     const failing = await replace(jobId, 'savepoint', { ...second, config: { mode: 'fail' } });
     expect(failing.status, JSON.stringify(failing.body)).toBe(200);
     const failed = await upgradeEnded(failing.body.upgrade.id);
@@ -160,7 +150,7 @@ describe.skipIf(skipReason)('upgrades of a running job on a real Flink cluster',
       restoredFrom: failed.restoredFrom,
     });
     expect(rollback.restoredFrom).toBe((await read(current.id)).savepointPath);
-    await tasksRunning(rollback.flinkJobId);
+    await flinkTasksRunning(rollback.flinkJobId);
     await countReaches(secondFile, before + 50);
 
     // The job's definition went back too: version 4 is version 2's.

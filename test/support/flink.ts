@@ -1,7 +1,9 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { waitFor } from './wait.js';
 
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -41,4 +43,19 @@ export async function flinkGet<T = any>(path: string): Promise<T> {
   const response = await fetch(`${TEST_FLINK_URL}${path}`);
   if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status}`);
   return response.json() as Promise<T>;
+}
+
+/** Waits until Flink runs every task of the job, not just the job: a savepoint needs them all running. */
+export function flinkTasksRunning(flinkJobId: string) {
+  return waitFor(
+    () => flinkGet<{ state: string; vertices: { status: string }[] }>(`/jobs/${flinkJobId}`),
+    (job) => job.state === 'RUNNING' && job.vertices.every((vertex) => vertex.status === 'RUNNING'),
+    60_000,
+    `Flink job ${flinkJobId} running`,
+  );
+}
+
+/** The count the test job's `unbounded` mode last wrote to its `progress-file`; 0 before it wrote one. */
+export function testJobCount(progressFile: string): number {
+  return existsSync(progressFile) ? Number(readFileSync(progressFile, 'utf8')) : 0;
 }
