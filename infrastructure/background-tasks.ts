@@ -16,6 +16,8 @@ export class TaskQueue implements BackgroundTasks {
   private readonly busy = new Map<string, Promise<void>>();
   private stopped = false;
   private running = 0;
+  /** Tasks given that have not begun (waiting for their key's previous task, or for a slot). */
+  private notBegun = 0;
   private readonly waitingForSlot: (() => void)[] = [];
 
   constructor(private readonly logger: Logger) {}
@@ -23,6 +25,7 @@ export class TaskQueue implements BackgroundTasks {
   run(key: string, what: string, task: () => Promise<void>): void {
     if (this.stopped) return;
     const previous = this.busy.get(key) ?? Promise.resolve();
+    this.notBegun += 1;
     const next = previous
       .then(() => this.inSlot(task))
       .catch((error: unknown) => this.logger.error({ err: error, executionId: key }, `execution ${what} failed`))
@@ -34,6 +37,10 @@ export class TaskQueue implements BackgroundTasks {
 
   isBusy(key: string): boolean {
     return this.busy.has(key);
+  }
+
+  backlog(): number {
+    return this.notBegun;
   }
 
   /** Takes no more tasks and waits up to `timeoutMs` for the ones under way. */
@@ -51,6 +58,7 @@ export class TaskQueue implements BackgroundTasks {
   private async inSlot(task: () => Promise<void>): Promise<void> {
     if (this.running < MAX_CONCURRENT_TASKS) this.running += 1;
     else await new Promise<void>((resolve) => this.waitingForSlot.push(resolve));
+    this.notBegun -= 1;
     try {
       await task();
     } finally {

@@ -5,6 +5,7 @@ import { DrizzleExecutionRepository } from '../../adapters/output/repository/dri
 import { DrizzleJobRepository } from '../../adapters/output/repository/drizzle-job-repository.js';
 import { DrizzleScheduleRepository } from '../../adapters/output/repository/drizzle-schedule-repository.js';
 import { DrizzleUnitOfWork } from '../../adapters/output/repository/drizzle-unit-of-work.js';
+import { rowsOf } from '../../adapters/output/repository/database.js';
 import { newExecution, transition, type Execution } from '../../domain/entities/execution.js';
 import { createJob } from '../../domain/entities/job.js';
 import { createSchedule, SCHEDULE_DEFAULTS } from '../../domain/entities/schedule.js';
@@ -88,5 +89,30 @@ describe.each(backends)('what a scheduled run tells its schedule, on $name', (ba
     // A stale copy of the run loses the race: it reads the run as stored and counts nothing more.
     expect((await outcomes.checkDeadline(running))?.revision).toBe(marked!.revision);
     expect((await schedules.find(running.jobId))!.counters.deadlinesMissed).toBe(1);
+  });
+
+  it.skipIf(backend.skipReason)('ends a streak of failures with a success, and leaves a schedule without one as it was', async () => {
+    const first = await runningTick();
+    const failed = transition(first, 'FAILED', base, { error: { code: 'FLINK_JOB_FAILED', message: 'boom' } });
+    await outcomes.saveEnd(first, failed, false, (repository) => repository.save(failed));
+    expect(await schedules.find(first.jobId)).toMatchObject({ counters: { consecutiveFailures: 1 }, failureStreak: [first.id] });
+
+    let second = newExecution({ id: newId(), jobId: first.jobId, trigger: 'schedule', scheduledFor: new Date(base.getTime() + 86_400_000), now: base });
+    await executions.insert(second, { exclusive: true });
+    for (const status of ['DOWNLOADING', 'UPLOADING', 'SUBMITTING', 'RUNNING'] as const) {
+      second = (await executions.save(transition(second, status, base)))!;
+    }
+    const succeeded = transition(second, 'SUCCEEDED', base);
+    await outcomes.saveEnd(second, succeeded, false, (repository) => repository.save(succeeded));
+    expect(await schedules.find(first.jobId)).toMatchObject({ counters: { consecutiveFailures: 0 }, failureStreak: [] });
+
+    // A success with no streak to end writes nothing: the schedule's row keeps its tuple (xmin).
+    const other = await runningTick();
+    const xmin = async () =>
+      rowsOf<{ x: string }>(await database.db.execute(sql`select xmin::text as x from job_schedules where job_id = ${other.jobId}`))[0]!.x;
+    const before = await xmin();
+    const done = transition(other, 'SUCCEEDED', base);
+    expect((await outcomes.saveEnd(other, done, false, (repository) => repository.save(done)))?.status).toBe('SUCCEEDED');
+    expect(await xmin()).toBe(before);
   });
 });

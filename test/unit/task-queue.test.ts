@@ -56,12 +56,15 @@ describe('TaskQueue', () => {
     gates.forEach((each, index) => queue.run(`key-${index}`, 'launch', each.task));
     await settle();
     expect(log.filter((line) => line.endsWith('start'))).toHaveLength(8);
+    expect(queue.backlog(), 'the two waiting for a slot').toBe(2);
     gates[0]!.open();
     await settle();
     expect(log.filter((line) => line.endsWith('start'))).toHaveLength(9);
+    expect(queue.backlog()).toBe(1);
     for (const each of gates) each.open();
     await queue.idle();
     expect(log.filter((line) => line.endsWith('end'))).toHaveLength(10);
+    expect(queue.backlog()).toBe(0);
   });
 
   it('logs a failed task with its execution id and goes on with the next task of that key', async () => {

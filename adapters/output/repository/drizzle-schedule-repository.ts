@@ -105,6 +105,16 @@ export class DrizzleScheduleRepository implements ScheduleRepository {
     );
   }
 
+  async endFailureStreak(jobId: string): Promise<void> {
+    const s = jobSchedules;
+    await withStorageErrors(() =>
+      this.db
+        .update(s)
+        .set({ consecutiveFailures: 0, failureStreak: [] })
+        .where(and(eq(s.jobId, jobId), sql`(${s.consecutiveFailures} <> 0 or ${s.failureStreak} <> '[]'::jsonb)`)),
+    );
+  }
+
   /** Decides each locked due schedule's tick and stores the outcomes, in the caller's transaction. */
   private async decideAndStore(
     tx: Pick<AppDatabase, 'select' | 'execute'>,

@@ -99,7 +99,10 @@ export const jobExecutions = pgTable(
     /** A scheduled run's tick plus its schedule's deadlineSeconds; `deadline_missed` once it was past it unfinished. */
     deadlineAt: timestamptz('deadline_at'),
     deadlineMissed: boolean('deadline_missed').notNull().default(false),
-    /** The instance that drives the run while `lease_until` is in the future; any instance takes it over after. */
+    /**
+     * The instance that drives the run while `lease_until` or that instance's heartbeat (`execution_instances`) is in
+     * the future; any instance takes it over after. `lease_until` covers a new run until its instance's next heartbeat.
+     */
     leaseOwner: text('lease_owner'),
     leaseUntil: timestamptz('lease_until'),
     /** The backfill that ran this tick; its retries keep it, so that they count against its `max_active` too. */
@@ -113,6 +116,8 @@ export const jobExecutions = pgTable(
     uniqueIndex('job_executions_one_active_per_job').on(table.jobId).where(sql`${table.exclusive} and ${ACTIVE}`),
     index('job_executions_job_newest_idx').on(table.jobId, table.createdAt.desc(), table.id.desc()),
     index('job_executions_active_idx').on(table.createdAt).where(ACTIVE),
+    // An instance's lease round reads the runs it drives.
+    index('job_executions_lease_owner_idx').on(table.leaseOwner).where(ACTIVE),
     // One run of the schedule per (job, tick): a tick claimed twice cannot start twice. Other runs may share the tick.
     uniqueIndex('job_executions_one_per_tick')
       .on(table.jobId, table.scheduledFor, table.attempt)
@@ -126,6 +131,15 @@ export const jobExecutions = pgTable(
     index('job_executions_backfill_status_idx').on(table.backfillId, table.status).where(sql`${table.backfillId} is not null`),
   ],
 );
+
+/**
+ * The instances that drive executions, each alive while it renews `alive_until` (its heartbeat): an execution's lease
+ * holds while its own `lease_until` or its owner's heartbeat is in the future (see execution-leases.ts).
+ */
+export const executionInstances = pgTable('execution_instances', {
+  owner: text('owner').primaryKey(),
+  aliveUntil: timestamptz('alive_until').notNull(),
+});
 
 /** JARs this service uploaded to a Flink cluster, so the same content is uploaded once per cluster. */
 export const flinkJarUploads = pgTable(

@@ -7,4 +7,6 @@ export interface BackgroundTasks {
   run(key: string, what: string, task: () => Promise<void>): void;
   /** Whether a task for `key` is under way or waiting its turn. */
   isBusy(key: string): boolean;
+  /** How many tasks were given and have not begun: work this process has taken on and not got to yet. */
+  backlog(): number;
 }

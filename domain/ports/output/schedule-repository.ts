@@ -48,6 +48,11 @@ export interface ScheduleRepository {
    * returns; `change` returns undefined to leave it alone. Resolves with whether it had a schedule.
    */
   update(jobId: string, change: (schedule: Schedule) => { schedule: Schedule; events: NewEvent[] } | undefined): Promise<boolean>;
+  /**
+   * What a scheduled run that succeeded does to its schedule: no failures in a row any more. Writes (and locks the
+   * schedule) only when it had some, so that the end of every successful run does not hold up the claims.
+   */
+  endFailureStreak(jobId: string): Promise<void>;
   /** The earliest time any unpaused schedule is due, or null. */
   nextDueAt(): Promise<Date | null>;
 }

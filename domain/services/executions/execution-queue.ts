@@ -2,11 +2,13 @@ import { transition, type Execution } from '../../entities/execution.js';
 import type { Job } from '../../entities/job.js';
 import { JobAlreadyRunningError } from '../../errors.js';
 import type { QueuedExecutions } from '../../ports/input/queued-executions.js';
+import type { BackgroundTasks } from '../../ports/output/background-tasks.js';
 import type { Clock } from '../../ports/output/clock.js';
 import type { ExecutionRepository } from '../../ports/output/execution-repository.js';
 import type { JobRepository } from '../../ports/output/job-repository.js';
 import type { ExecutionFollower } from './follower.js';
 import type { ExecutionLauncher } from './launcher.js';
+import { MAX_TASK_BACKLOG } from './lease-round.js';
 import { dropQueuedExecutions, type StopRules } from './stop-rules.js';
 
 /** How many queued executions one pass looks at. */
@@ -26,10 +28,13 @@ export class ExecutionQueue implements QueuedExecutions {
     private readonly launcher: ExecutionLauncher,
     private readonly follower: ExecutionFollower,
     private readonly clock: Clock,
+    private readonly tasks: Pick<BackgroundTasks, 'backlog'>,
   ) {}
 
+  /** Launches the runs a scheduler round stored; past the backlog's limit, the lease round launches them later. */
   startFired(fired: Execution[]): void {
     for (const execution of fired) {
+      if (this.tasks.backlog() >= MAX_TASK_BACKLOG) return;
       if (execution.status === 'PENDING') this.launcher.start(execution.id, { execution });
     }
   }

@@ -78,8 +78,8 @@ export function createExecutionUnits(ports: ExecutionPorts, settings: ExecutionS
     launcher,
     follower,
     service: new ExecutionService(jobs, executions, schedules, changes, launcher, runArguments, follower, stops, retries, restores, clock, ids),
-    queue: new ExecutionQueue(jobs, executions, stops, launcher, follower, clock),
-    leases: new ExecutionLeaseRound(executions, held, launcher, follower),
+    queue: new ExecutionQueue(jobs, executions, stops, launcher, follower, clock, tasks),
+    leases: new ExecutionLeaseRound(executions, held, launcher, follower, tasks),
     // The same JarSubmission as the launcher's: a check reuses the upload a run made, and the other way round.
     plans: new PlanCheck(jobs, artifacts, submission, runArguments, clock),
     savepoints: new SavepointService(jobs, executions, savepoints, catalog, tracker, changes, settings),

@@ -1,5 +1,6 @@
 import { mayBeOnFlink, type Execution } from '../../entities/execution.js';
 import type { LeasedExecutions } from '../../ports/input/leased-executions.js';
+import type { BackgroundTasks } from '../../ports/output/background-tasks.js';
 import type { ExecutionRepository } from '../../ports/output/execution-repository.js';
 import type { ExecutionFollower } from './follower.js';
 import type { HeldExecutions } from './held-executions.js';
@@ -7,6 +8,13 @@ import type { ExecutionLauncher } from './launcher.js';
 
 /** How many executions one lease round takes over at most. */
 const TAKE_OVER_BATCH = 100;
+
+/**
+ * How many background tasks this process takes on at most before they begin. Beyond it, executions wait in the
+ * database, leased to this instance, and a later round offers them (oldest first): a backlog larger than the
+ * instance works through in a round would only hold memory, and every round would offer it all again.
+ */
+export const MAX_TASK_BACKLOG = 500;
 
 /**
  * What an execution not yet ended needs from the instance that drives it (after a restart, or taken over from an
@@ -29,13 +37,15 @@ export class ExecutionLeaseRound implements LeasedExecutions {
     private readonly held: HeldExecutions,
     private readonly launcher: ExecutionLauncher,
     private readonly follower: ExecutionFollower,
+    private readonly tasks: Pick<BackgroundTasks, 'backlog'>,
   ) {}
 
   async renew(): Promise<Execution[]> {
     const { held, takenOver } = await this.executions.renewLeases(TAKE_OVER_BATCH);
-    const driven = [...takenOver, ...held];
+    const driven = oldestFirst([...takenOver, ...held]);
     this.held.replaceWith(driven.map((execution) => execution.id));
     for (const execution of driven) {
+      if (this.tasks.backlog() >= MAX_TASK_BACKLOG) break;
       if (resumeStep(execution) === 'follow-up') this.follower.request(execution.id, execution);
       else this.launcher.resume(execution.id);
     }
@@ -45,4 +55,8 @@ export class ExecutionLeaseRound implements LeasedExecutions {
   release(): Promise<void> {
     return this.executions.releaseLeases();
   }
+}
+
+function oldestFirst(executions: Execution[]): Execution[] {
+  return executions.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
 }

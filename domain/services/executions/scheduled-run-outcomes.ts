@@ -63,6 +63,8 @@ export class ScheduledRunOutcomes {
   /** A schedule's runs only: manual and backfill runs (and their retries) are not its own. */
   private async tell(tx: RunWrites, execution: Execution, end: ScheduledRunEnd): Promise<void> {
     if ((!end.outcome && !end.deadlineMissed) || !(await this.isScheduleRun(tx.executions, execution))) return;
+    // The usual end: a success in time changes nothing but a streak of failures, when there was one.
+    if (end.outcome === 'succeeded' && !end.deadlineMissed) return tx.schedules.endFailureStreak(execution.jobId);
     const now = this.clock.now();
     await tx.schedules.update(execution.jobId, (schedule) => {
       const { schedule: changed, pausedNow } = afterScheduledRun(schedule, end, now);

@@ -56,6 +56,13 @@ export class InMemoryScheduleRepository implements ScheduleRepository {
     return true;
   }
 
+  async endFailureStreak(jobId: string): Promise<void> {
+    const row = this.rows.get(jobId);
+    if (!row || (row.schedule.counters.consecutiveFailures === 0 && row.schedule.failureStreak.length === 0)) return;
+    const counters = { ...row.schedule.counters, consecutiveFailures: 0 };
+    await this.save({ ...row.schedule, counters, failureStreak: [] }, row.nextDueAt);
+  }
+
   private async decideAndStore(schedule: Schedule, decide: (tick: DueTick) => TickOutcome): Promise<Execution[]> {
     const runs = [...this.executions.rows.values()].filter((row) => row.jobId === schedule.jobId);
     const outcome = decide({

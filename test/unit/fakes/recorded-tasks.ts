@@ -19,6 +19,10 @@ export class RecordedTasks implements BackgroundTasks {
     return this.busy.has(key);
   }
 
+  backlog(): number {
+    return this.recorded.length;
+  }
+
   /** Runs the tasks recorded so far, one after another. */
   async runRecorded(): Promise<void> {
     const tasks = this.recorded;

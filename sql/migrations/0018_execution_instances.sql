@@ -1,0 +1,6 @@
+CREATE TABLE "execution_instances" (
+	"owner" text PRIMARY KEY NOT NULL,
+	"alive_until" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX "job_executions_lease_owner_idx" ON "job_executions" USING btree ("lease_owner") WHERE status in ('PENDING', 'DOWNLOADING', 'UPLOADING', 'SUBMITTING', 'RUNNING', 'STOPPING');
