@@ -1,5 +1,5 @@
 import type { Job } from '../entities/job.js';
-import { auditEventOf, type AuditContext } from '../entities/audit.js';
+import { auditEventOf, type AuditContext, type AuditEvent } from '../entities/audit.js';
 import type { NewEvent } from '../entities/event.js';
 import type { Clock } from '../ports/output/clock.js';
 import type { IdGenerator } from '../ports/output/id-generator.js';
@@ -37,12 +37,28 @@ export class AuditedChanges {
       const done = record(result);
       if (done) {
         const { events, ...change } = done;
-        const stamps = { id: this.ids.newId(), at: this.clock.now() };
-        await repositories.audit.record(auditEventOf(audit, { ...change, ...stamps }));
+        await repositories.audit.record(this.rowOf(audit, change));
         if (events?.length) await repositories.events.append(events);
       }
       return result;
     });
+  }
+
+  /**
+   * A change that one write stores together with its audit row, atomic by itself, so no transaction is opened:
+   * `write` is handed the row, and stores neither when it throws. (`record`'s events are the write's own business.)
+   */
+  inOneWrite<T>(audit: AuditContext, record: Omit<ChangeRecord, 'events'>, write: (row: AuditEvent) => Promise<T>): Promise<T> {
+    return write(this.rowOf(audit, record));
+  }
+
+  /** `inOneWrite` for a change to what belongs to a job that leaves the job at its version. */
+  aboutJobInOneWrite<T>(audit: AuditContext, job: Job, write: (row: AuditEvent) => Promise<T>): Promise<T> {
+    return this.inOneWrite(audit, { resourceId: job.id, versionBefore: job.version, versionAfter: job.version }, write);
+  }
+
+  private rowOf(audit: AuditContext, change: Omit<ChangeRecord, 'events'>): AuditEvent {
+    return auditEventOf(audit, { ...change, id: this.ids.newId(), at: this.clock.now() });
   }
 
   /** A change to what belongs to a job (its executions, its schedule) that leaves the job at its version. */

@@ -1,5 +1,6 @@
 import { isEntityId } from '../entities/ids.js';
 import type { Job } from '../entities/job.js';
+import type { Schedule } from '../entities/schedule.js';
 import { JobNotFoundError } from '../errors.js';
 import type { JobRepository } from '../ports/output/job-repository.js';
 
@@ -8,4 +9,11 @@ export async function requireLiveJob(jobs: JobRepository, id: string): Promise<J
   const job = isEntityId(id) ? await jobs.findById(id) : undefined;
   if (!job) throw new JobNotFoundError(id);
   return job;
+}
+
+/** `requireLiveJob`, with the job's schedule (null: it has none) read in the same go. */
+export async function requireLiveJobWithSchedule(jobs: JobRepository, id: string): Promise<{ job: Job; schedule: Schedule | null }> {
+  const found = isEntityId(id) ? await jobs.findWithSchedule(id) : undefined;
+  if (!found) throw new JobNotFoundError(id);
+  return found;
 }

@@ -23,10 +23,10 @@ const settings = { savepointDir: null, stopTimeoutMs: 60_000, unreachableGraceMs
 async function setup() {
   const clock = new FixedClock();
   const ids = new SequentialIds();
-  const jobs = new InMemoryJobRepository();
   const executions = new InMemoryExecutionRepository();
   const flink = new FakeFlinkCluster();
   const schedules = new InMemoryScheduleRepository(executions);
+  const jobs = new InMemoryJobRepository(schedules);
   const savepointPorts = inMemorySavepointPorts();
   const { unitOfWork } = inMemoryUnitOfWork({ jobs, executions, schedules, savepoints: savepointPorts.savepoints });
   const shared = { versions: new InMemoryJobVersionRepository(), jobs, executions, schedules, unitOfWork, flink, clock, ids, cron: new CronerCalculator() };

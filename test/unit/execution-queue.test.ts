@@ -32,9 +32,9 @@ const STARTED_AT = '2026-03-01T10:00:00.000Z';
 async function setup(definition: Partial<JobDefinition> = {}, runSettings: ExecutionSettings = settings) {
   const clock = new FixedClock(new Date(STARTED_AT));
   const ids = new SequentialIds();
-  const jobs = new InMemoryJobRepository();
   const executions = new InMemoryExecutionRepository();
   const schedules = new InMemoryScheduleRepository(executions);
+  const jobs = new InMemoryJobRepository(schedules);
   const flink = new FakeFlinkCluster();
   const artifacts = new FakeArtifactSource();
   const dispatched = new RecordedTasks();

@@ -33,7 +33,6 @@ const settings: ExecutionSettings = { savepointDir: null, stopTimeoutMs: 60_000,
 async function setup(definition: Partial<JobDefinition> = {}, overrides: Partial<ExecutionSettings> = {}) {
   const clock = new FixedClock();
   const ids = new SequentialIds();
-  const jobs = new InMemoryJobRepository();
   const versions = new InMemoryJobVersionRepository();
   const executions = new InMemoryExecutionRepository();
   const flink = new FakeFlinkCluster();
@@ -42,6 +41,7 @@ async function setup(definition: Partial<JobDefinition> = {}, overrides: Partial
   const dispatched = new RecordedTasks();
   const runSettings = { ...settings, ...overrides };
   const schedules = new InMemoryScheduleRepository(executions);
+  const jobs = new InMemoryJobRepository(schedules);
   const savepointPorts = inMemorySavepointPorts();
   const { unitOfWork } = inMemoryUnitOfWork({ jobs, versions, executions, schedules, savepoints: savepointPorts.savepoints });
   const ports = { ...savepointPorts, versions, jobs, executions, schedules, unitOfWork, artifacts, flink, uploads, tasks: dispatched, clock, ids, cron: new CronerCalculator() };
@@ -109,6 +109,20 @@ describe('starting a run', () => {
     const second = service.startJob(job.id, {}, audit);
     await expect(second).rejects.toBeInstanceOf(JobAlreadyRunningError);
     await expect(second).rejects.toMatchObject({ executionId: execution.id });
+  });
+
+  it('hands the start its audit row to store with the run, the job at its version; a refused start stores none', async () => {
+    const { service, job, executions, clock } = await setup();
+    const starting = anAuditContext({ name: 'ops', role: 'operator', action: 'run.start', outcome: 202, reason: 'why' });
+    await service.startJob(job.id, {}, starting);
+    await expect(service.startJob(job.id, {}, starting)).rejects.toBeInstanceOf(JobAlreadyRunningError);
+    expect(executions.audited).toEqual([
+      {
+        id: expect.any(String), at: clock.now(), actor: 'ops', role: 'operator', action: 'run.start', resourceType: 'job',
+        resourceId: job.id, outcome: 202, requestId: 'test-request', sourceAddress: '127.0.0.1',
+        versionBefore: job.version, versionAfter: job.version, reason: 'why',
+      },
+    ]);
   });
 
   it('walks download, upload and submit, then RUNNING, with the job arguments and the deterministic job id', async () => {

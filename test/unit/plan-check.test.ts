@@ -20,9 +20,9 @@ import { InMemoryJobVersionRepository } from './fakes/in-memory-job-version-repo
 async function setup(definition: Partial<JobDefinition> = {}) {
   const clock = new FixedClock(new Date('2026-11-30T08:15:00.000Z'));
   const ids = new SequentialIds();
-  const jobs = new InMemoryJobRepository();
   const executions = new InMemoryExecutionRepository();
   const schedules = new InMemoryScheduleRepository(executions);
+  const jobs = new InMemoryJobRepository(schedules);
   const flink = new FakeFlinkCluster();
   const artifacts = new FakeArtifactSource();
   const uploads = new InMemoryJarUploadRegistry();

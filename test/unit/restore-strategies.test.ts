@@ -27,9 +27,9 @@ const checkpoint = (run: Execution, n: number) => `file:/checkpoints/${run.flink
 async function setup(definition: Partial<JobDefinition> = {}) {
   const clock = new FixedClock(new Date('2026-03-01T10:00:00.000Z'));
   const ids = new SequentialIds();
-  const jobs = new InMemoryJobRepository();
   const executions = new InMemoryExecutionRepository();
   const schedules = new InMemoryScheduleRepository(executions);
+  const jobs = new InMemoryJobRepository(schedules);
   const flink = new FakeFlinkCluster();
   const tasks = new RecordedTasks();
   const savepointPorts = inMemorySavepointPorts();

@@ -103,9 +103,9 @@ function job_(definition: Partial<JobDefinition>) {
 async function setup(definition: Partial<JobDefinition>, schedule?: { cron: string; timezone: string }) {
   const clock = new FixedClock(at('2026-03-30T07:45:00.000Z'));
   const ids = new SequentialIds();
-  const jobs = new InMemoryJobRepository();
   const executions = new InMemoryExecutionRepository();
   const schedules = new InMemoryScheduleRepository(executions);
+  const jobs = new InMemoryJobRepository(schedules);
   const flink = new FakeFlinkCluster();
   const tasks = new RecordedTasks();
   const artifacts = new FakeArtifactSource();

@@ -1,9 +1,24 @@
-import { and, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { AuditEvent } from '../../../domain/entities/audit.js';
 import type { AuditQuery, AuditTrail } from '../../../domain/ports/output/audit-trail.js';
 import type { AppDatabase } from './database.js';
 import { withStorageErrors } from './database-errors.js';
 import { auditEvents } from './schema.js';
+
+/**
+ * The insert of `event` as SQL, made only where `when` holds: the audit row of a change that the same statement
+ * writes (see `changeWithEvent`). Each column's value goes through the column's own mapping, so the row is the one
+ * `record` would write.
+ */
+export function insertAuditRowSql(event: AuditEvent, when: SQL): SQL {
+  const columns = Object.entries(getTableColumns(auditEvents));
+  const names = sql.join(columns.map(([, column]) => sql.identifier(column.name)), sql`, `);
+  const values = columns.map(([key, column]) => {
+    const value = (event as unknown as Record<string, unknown>)[key];
+    return sql`${sql.param(value ?? null, column)}::${sql.raw(column.getSQLType())}`;
+  });
+  return sql`insert into ${auditEvents} (${names}) select ${sql.join(values, sql`, `)} where ${when}`;
+}
 
 export class DrizzleAuditTrail implements AuditTrail {
   constructor(private readonly db: AppDatabase) {}

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import { eventTypeOfNewExecution, eventTypeOfStatusChange, runEvent } from '../../../domain/entities/event.js';
+import type { AuditEvent } from '../../../domain/entities/audit.js';
 import type { Execution } from '../../../domain/entities/execution.js';
 import { ExecutionAlreadyRetriedError, JobAlreadyRunningError } from '../../../domain/errors.js';
 import type {
@@ -10,7 +11,8 @@ import type {
 import type { AppDatabase } from './database.js';
 import { translateStorageError, violatedUniqueConstraint, withStorageErrors } from './database-errors.js';
 import { leaseColumns, releaseHeldLeases, renewHeldLeases, takeOverExpiredLeases, type LeaseTerms } from './execution-leases.js';
-import { changeWithEvent } from './event-outbox.js';
+import { insertAuditRowSql } from './drizzle-audit-trail.js';
+import { changeWithEvent, somethingChanged } from './event-outbox.js';
 import {
   activeExecution,
   executionAsJson,
@@ -34,13 +36,14 @@ export class DrizzleExecutionRepository implements ExecutionRepository {
     private readonly leaseTerms: LeaseTerms,
   ) {}
 
-  async insert(execution: Execution, options: { exclusive: boolean }): Promise<void> {
+  async insert(execution: Execution, options: { exclusive: boolean; audit?: AuditEvent }): Promise<void> {
     const row = { ...executionRow(execution), exclusive: options.exclusive, ...leaseColumns(this.leaseTerms) };
     // A row a unique index refuses is left out rather than failing the statement, so that inside a transaction
-    // the reads that tell which index refused it can still run.
+    // the reads that tell which index refused it can still run; its event and audit row are left out with it.
     const insert = this.db.insert(jobExecutions).values(row).onConflictDoNothing().returning({ id: jobExecutions.id });
     const event = runEvent(eventTypeOfNewExecution(execution), execution);
-    const inserted = await withStorageErrors(() => changeWithEvent(this.db, insert, event));
+    const audited = options.audit ? [insertAuditRowSql(options.audit, somethingChanged)] : [];
+    const inserted = await withStorageErrors(() => changeWithEvent(this.db, insert, event, undefined, audited));
     if (inserted.length === 0) throw await this.refusalOf(execution);
   }
 

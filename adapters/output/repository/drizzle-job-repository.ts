@@ -1,5 +1,6 @@
 import { and, asc, eq, getTableColumns, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Job } from '../../../domain/entities/job.js';
+import type { Schedule } from '../../../domain/entities/schedule.js';
 import { RETRY_DEFAULTS } from '../../../domain/entities/retry-policy.js';
 import { JobNameTakenError } from '../../../domain/errors.js';
 import type { JobQuery, JobRepository } from '../../../domain/ports/output/job-repository.js';
@@ -7,12 +8,14 @@ import type { AppDatabase } from './database.js';
 import { translateStorageError, violatedUniqueConstraint, withStorageErrors } from './database-errors.js';
 import { jobVersions } from './job-version-table.js';
 import { rowsFromJson, type JsonRow } from './json-rows.js';
-import { jobSchedules } from './schedule-table.js';
+import { toSchedule } from './drizzle-schedule-repository.js';
+import { jobSchedules, type ScheduleRow } from './schedule-table.js';
 import { jobs, type JobRow } from './schema.js';
 
 const live = isNull(jobs.deletedAt);
 
 const jobFromJson = rowsFromJson<JobRow>(getTableColumns(jobs));
+const scheduleFromJson = rowsFromJson<ScheduleRow>(getTableColumns(jobSchedules));
 
 /** The listing order key, by name in byte order (see `jobs_live_name_id_idx`); keyset pagination compares against it. */
 const jobNameOrder = sql`${jobs.name} collate "C"`;
@@ -76,6 +79,27 @@ export class DrizzleJobRepository implements JobRepository {
   private byIdStatement() {
     const job = sql<JsonRow>`to_json(${jobs})`;
     return this.db.select({ job }).from(jobs).where(and(eq(jobs.id, sql.placeholder('id')), live)).prepare('live_job_by_id');
+  }
+
+  /** Prepared at its first use, the job and its schedule (a left join) as two JSON values: every start reads both. */
+  async findWithSchedule(id: string): Promise<{ job: Job; schedule: Schedule | null } | undefined> {
+    const statement = (this.withSchedule ??= this.withScheduleStatement());
+    return withStorageErrors(async () => {
+      const [row] = await statement.execute({ id });
+      return row && { job: toJob(jobFromJson(row.job)), schedule: row.schedule && toSchedule(scheduleFromJson(row.schedule)) };
+    });
+  }
+
+  private withSchedule: ReturnType<DrizzleJobRepository['withScheduleStatement']> | undefined;
+
+  private withScheduleStatement() {
+    const columns = { job: sql<JsonRow>`to_json(${jobs})`, schedule: sql<JsonRow | null>`to_json(${jobSchedules})` };
+    return this.db
+      .select(columns)
+      .from(jobs)
+      .leftJoin(jobSchedules, eq(jobSchedules.jobId, jobs.id))
+      .where(and(eq(jobs.id, sql.placeholder('id')), live))
+      .prepare('live_job_with_schedule');
   }
 
   async everExisted(id: string): Promise<boolean> {

@@ -26,23 +26,30 @@ export function eventJson(event: NewEvent, extra: Record<string, unknown> = {}) 
   return { ...extra, type: event.type, subject: event.subject, time: event.time.toISOString(), data: event.data };
 }
 
+/** In a statement of `changeWithEvent`: whether its change wrote a row. */
+export const somethingChanged = sql`exists (select 1 from changed)`;
+
 /**
  * Runs `change` (an insert or update ... returning) and, in the same statement, stores `event` once for each row it
  * returned and, with `onlyIf`, only where that holds. Every part of the statement sees the database as it was
- * before it, so `onlyIf` may read the old state of the row `change` writes. Resolves with the rows of `change`.
+ * before it, so `onlyIf` may read the old state of the row `change` writes. `alongside`: further writes of the
+ * same statement (conditioned on `somethingChanged` to write nothing when the change wrote nothing); one statement
+ * commits all of it or none, with no transaction around it. Resolves with the rows of `change`.
  */
 export async function changeWithEvent<Row>(
   db: Pick<AppDatabase, 'execute'>,
   change: { getSQL(): SQL },
   event: NewEvent,
   onlyIf: SQL = sql`true`,
+  alongside: SQL[] = [],
 ): Promise<Row[]> {
+  const more = alongside.map((write, index) => sql`, ${sql.identifier(`alongside_${index}`)} as (${write})`);
   const result = await db.execute(sql`
     with changed as (${change.getSQL()}), recorded as (
       insert into ${events} (type, subject, time, data)
       select ${event.type}, ${event.subject}::uuid, ${event.time.toISOString()}::timestamptz, ${JSON.stringify(event.data)}::jsonb
       from changed where ${onlyIf}
-    )
+    )${sql.join(more)}
     select * from changed`);
   return rowsOf<Row>(result);
 }

@@ -1,3 +1,4 @@
+import type { AuditEvent } from '../../entities/audit.js';
 import type { Execution, ExecutionStatus } from '../../entities/execution.js';
 
 /** Position after which a page of executions starts: newest first, by creation time, then id. */
@@ -26,9 +27,10 @@ export interface ExecutionRepository {
    * Stores a new execution, driven by this instance (see `renewLeases`). Throws JobAlreadyRunningError (naming
    * the active run) when `exclusive` and the job already has an active execution: the database decides, so two
    * concurrent starts cannot both win. Throws ExecutionAlreadyRetriedError when the run it retries already has a
-   * retry.
+   * retry. With `audit`, the audit row of the request that asked for the run is stored with it, by the same write:
+   * both or neither (a refused run stores no audit row), with no transaction needed around it.
    */
-  insert(execution: Execution, options: { exclusive: boolean }): Promise<void>;
+  insert(execution: Execution, options: { exclusive: boolean; audit?: AuditEvent }): Promise<void>;
   /**
    * Writes `execution` if the stored row is still at `execution.revision`; the stored revision becomes
    * revision + 1. Returns the saved execution, or undefined if someone else saved first. Throws

@@ -1,4 +1,5 @@
 import type { Job } from '../../entities/job.js';
+import type { Schedule } from '../../entities/schedule.js';
 
 /** Position after which a page of jobs starts: jobs are ordered by name, then id. */
 export interface JobCursor {
@@ -19,6 +20,8 @@ export interface JobRepository {
   insert(job: Job): Promise<void>;
   /** The live job `id`; a deleted one is not found. */
   findById(id: string): Promise<Job | undefined>;
+  /** The live job `id` with its schedule (null: it has none), read together: what a start needs. */
+  findWithSchedule(id: string): Promise<{ job: Job; schedule: Schedule | null } | undefined>;
   /** Whether job `id` was ever stored, deleted since or not: a deleted job's runs stay readable. */
   everExisted(id: string): Promise<boolean>;
   /** Jobs in (name, id) order, at most `query.limit`. */

@@ -13,7 +13,7 @@ import type { JobRepository } from '../../ports/output/job-repository.js';
 import type { ScheduleRepository } from '../../ports/output/schedule-repository.js';
 import type { AuditedChanges } from '../change-records.js';
 import { keysetPage } from '../keyset-page.js';
-import { requireLiveJob } from '../live-job.js';
+import { requireLiveJob, requireLiveJobWithSchedule } from '../live-job.js';
 import type { ExecutionFollower } from './follower.js';
 import type { ExecutionLauncher, LaunchReady } from './launcher.js';
 import type { RunArgumentResolver } from './run-argument-resolver.js';
@@ -39,8 +39,7 @@ export class ExecutionService implements JobExecutions {
   ) {}
 
   async startJob(jobId: string, options: StartOptions, audit: AuditContext): Promise<Execution> {
-    // Read before the transaction: inside it, only its own repositories may be used.
-    const [job, schedule] = await Promise.all([this.requireJob(jobId), this.schedules.find(jobId)]);
+    const { job, schedule } = await requireLiveJobWithSchedule(this.jobs, jobId);
     const restore = await this.restores.forStart(job, options);
     const now = this.clock.now();
     const created = newExecution({
@@ -54,10 +53,12 @@ export class ExecutionService implements JobExecutions {
       jobVersion: job.version,
       now,
     });
-    const launch = await this.readyLaunch(created, job, schedule ?? null);
+    const launch = await this.readyLaunch(created, job, schedule);
     const execution = launch ? this.launcher.readied(created, launch.ready, launch.run) : created;
     try {
-      await this.changes.aboutJob(audit, job, ({ executions }) => executions.insert(execution, { exclusive: isExclusive(schedule) }));
+      // The run, its event and the audit row in one statement: no transaction's round trips before the run call.
+      const exclusive = isExclusive(schedule);
+      await this.changes.aboutJobInOneWrite(audit, job, (row) => this.executions.insert(execution, { exclusive, audit: row }));
     } catch (error) {
       if (launch) this.launcher.release(launch.ready);
       throw error;
@@ -70,7 +71,7 @@ export class ExecutionService implements JobExecutions {
     const { retry, job } = await this.retries.retryNow(executionId, audit.actor.name);
     const exclusive = await this.exclusive(job.id);
     const record = { resourceId: executionId, versionBefore: job.version, versionAfter: job.version };
-    await this.changes.run(audit, ({ executions }) => executions.insert(retry, { exclusive }), () => record);
+    await this.changes.inOneWrite(audit, record, (row) => this.executions.insert(retry, { exclusive, audit: row }));
     this.launcher.start(retry.id, { execution: retry, job });
     return retry;
   }
@@ -128,6 +129,6 @@ export class ExecutionService implements JobExecutions {
   }
 }
 
-function isExclusive(schedule: Schedule | undefined): boolean {
+function isExclusive(schedule: Schedule | null | undefined): boolean {
   return schedule?.overlapPolicy !== 'allow';
 }

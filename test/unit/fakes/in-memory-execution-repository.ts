@@ -1,3 +1,4 @@
+import type { AuditEvent } from '../../../domain/entities/audit.js';
 import { ACTIVE_STATUSES, type Execution } from '../../../domain/entities/execution.js';
 import { ExecutionAlreadyRetriedError, JobAlreadyRunningError } from '../../../domain/errors.js';
 import type {
@@ -13,14 +14,17 @@ const isActive = (row: Execution) => ACTIVE_STATUSES.includes(row.status);
 /** The ExecutionRepository contract in memory, revisions, exclusivity and one retry per run included; one instance. */
 export class InMemoryExecutionRepository implements ExecutionRepository {
   readonly rows = new Map<string, Row>();
+  /** The audit rows inserts were given, stored with their runs. */
+  readonly audited: AuditEvent[] = [];
 
-  async insert(execution: Execution, options: { exclusive: boolean }): Promise<void> {
+  async insert(execution: Execution, options: { exclusive: boolean; audit?: AuditEvent }): Promise<void> {
     this.checkRoomFor({ ...execution, exclusive: options.exclusive });
     if (execution.retryOf) {
       const retry = [...this.rows.values()].find((row) => row.retryOf === execution.retryOf);
       if (retry) throw new ExecutionAlreadyRetriedError(execution.retryOf, retry.id);
     }
     this.rows.set(execution.id, { ...structuredClone(execution), exclusive: options.exclusive });
+    if (options.audit) this.audited.push(structuredClone(options.audit));
   }
 
   async save(execution: Execution): Promise<Execution | undefined> {

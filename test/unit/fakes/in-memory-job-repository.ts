@@ -1,10 +1,15 @@
 import type { Job } from '../../../domain/entities/job.js';
 import { JobNameTakenError } from '../../../domain/errors.js';
+import type { Schedule } from '../../../domain/entities/schedule.js';
 import type { JobQuery, JobRepository } from '../../../domain/ports/output/job-repository.js';
+import type { ScheduleRepository } from '../../../domain/ports/output/schedule-repository.js';
 
 /** The JobRepository contract in memory, for domain tests. Byte-order names, like the real one. */
 export class InMemoryJobRepository implements JobRepository {
   readonly rows = new Map<string, Job & { deletedAt?: Date }>();
+
+  /** `schedules`: where `findWithSchedule` finds a job's schedule (a test that starts runs gives them). */
+  constructor(private readonly schedules?: Pick<ScheduleRepository, 'find'>) {}
 
   private live(): Job[] {
     return [...this.rows.values()].filter((job) => !job.deletedAt);
@@ -18,6 +23,12 @@ export class InMemoryJobRepository implements JobRepository {
   async findById(id: string): Promise<Job | undefined> {
     const job = this.rows.get(id);
     return job && !job.deletedAt ? structuredClone(job) : undefined;
+  }
+
+  async findWithSchedule(id: string): Promise<{ job: Job; schedule: Schedule | null } | undefined> {
+    if (!this.schedules) throw new Error('findWithSchedule was called, but this test gave the job repository no schedules');
+    const job = await this.findById(id);
+    return job && { job, schedule: (await this.schedules.find(id)) ?? null };
   }
 
   async everExisted(id: string): Promise<boolean> {
