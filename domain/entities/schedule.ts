@@ -130,13 +130,28 @@ export function previousFireTime(calculator: CronTicks, schedule: Pick<TickSourc
   return null;
 }
 
-/** The next `count` ticks after `from` (fewer when the schedule ends); `paused` is not looked at. */
-export function nextRunTimes(calculator: CronTicks, schedule: TickSource, from: Date, count = 5): Date[] {
+/** What listing upcoming ticks reads: the tick arithmetic's fields and the runs left. */
+export type RunTimesSource = TickSource & Pick<ScheduleDefinition, 'remainingRuns'>;
+
+/**
+ * How many of a schedule's upcoming ticks can still start a run: `wanted`, at most `remainingRuns` (each started
+ * tick takes one, the schedule ends at 0).
+ */
+export function ticksLeft(schedule: Pick<ScheduleDefinition, 'remainingRuns'>, wanted: number): number {
+  return schedule.remainingRuns === null ? wanted : Math.min(wanted, Math.max(0, schedule.remainingRuns));
+}
+
+/**
+ * The next `count` ticks after `from`, fewer when the schedule ends or has fewer runs left (`remainingRuns`);
+ * `paused` is not looked at.
+ */
+export function nextRunTimes(calculator: CronTicks, schedule: RunTimesSource, from: Date, count = 5): Date[] {
+  const limit = ticksLeft(schedule, count);
   const times: Date[] = [];
-  let tick = nextFireTime(calculator, schedule, from);
-  while (tick && times.length < count) {
+  let tick = limit > 0 ? nextFireTime(calculator, schedule, from) : null;
+  while (tick && times.length < limit) {
     times.push(tick);
-    if (times.length < count) tick = nextFireTime(calculator, schedule, tick);
+    if (times.length < limit) tick = nextFireTime(calculator, schedule, tick);
   }
   return times;
 }

@@ -1,4 +1,4 @@
-import { nextRunTimes, type Schedule, type TickSource } from '../entities/schedule.js';
+import { nextRunTimes, type RunTimesSource, type Schedule } from '../entities/schedule.js';
 import type { CronCalculator } from '../ports/output/cron-calculator.js';
 
 /** How many tick sources the memo keeps; past that it starts over (a read of many schedules only recomputes). */
@@ -30,8 +30,8 @@ export class NextRunTimes {
   }
 }
 
-function keyOf({ cron, timezone, startAt, endAt }: TickSource): string {
-  return `${timezone}\n${cron}\n${startAt?.getTime() ?? ''}\n${endAt?.getTime() ?? ''}`;
+function keyOf({ cron, timezone, startAt, endAt, remainingRuns }: RunTimesSource): string {
+  return `${timezone}\n${cron}\n${startAt?.getTime() ?? ''}\n${endAt?.getTime() ?? ''}\n${remainingRuns ?? ''}`;
 }
 
 /** No tick after `from` means none after a later time either. */

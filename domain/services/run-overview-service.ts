@@ -1,5 +1,5 @@
 import { EXECUTION_STATUSES, type ExecutionStatus } from '../entities/execution.js';
-import { nextFireTime, type CronTicks } from '../entities/schedule.js';
+import { nextFireTime, ticksLeft, type CronTicks } from '../entities/schedule.js';
 import type { ExecutionPage } from '../ports/input/job-executions.js';
 import type { RunOverview, ServiceSummary, UpcomingTick } from '../ports/input/run-overview.js';
 import type { Clock } from '../ports/output/clock.js';
@@ -44,18 +44,21 @@ export class RunOverviewService implements RunOverview {
 /**
  * The first `count` ticks of the schedules together, soonest first (ties by job id), from each one's stored next
  * tick: the cron arithmetic is done once per tick taken, never for a schedule that has none among them. A stored
- * tick already due but not yet handled (its jitter delays it) is listed as it is: it is still to come.
+ * tick already due but not yet handled (its jitter delays it) is listed as it is: it is still to come. A schedule
+ * gives at most its `remainingRuns` ticks.
  */
 export function mergeTicks(cron: CronTicks, schedules: UpcomingSchedule[], count: number): UpcomingTick[] {
-  const heads = schedules.flatMap(({ jobName, schedule }) =>
-    schedule.nextFireAt ? [{ jobName, schedule, at: schedule.nextFireAt }] : [],
-  );
+  const heads = schedules.flatMap(({ jobName, schedule }) => {
+    const left = ticksLeft(schedule, count);
+    return schedule.nextFireAt && left > 0 ? [{ jobName, schedule, at: schedule.nextFireAt, left }] : [];
+  });
   const ticks: UpcomingTick[] = [];
   while (ticks.length < count && heads.length > 0) {
     heads.sort((a, b) => a.at.getTime() - b.at.getTime() || (a.schedule.jobId < b.schedule.jobId ? -1 : 1));
     const head = heads[0]!;
     ticks.push({ jobId: head.schedule.jobId, jobName: head.jobName, at: head.at });
-    const next = nextFireTime(cron, head.schedule, head.at);
+    head.left -= 1;
+    const next = head.left > 0 ? nextFireTime(cron, head.schedule, head.at) : null;
     if (next) head.at = next;
     else heads.shift();
   }

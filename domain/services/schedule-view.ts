@@ -7,7 +7,7 @@ export type RunTimes = (schedule: Schedule, now: Date) => Date[];
 
 export const computedRunTimes = (cron: CronCalculator): RunTimes => (schedule, now) => nextRunTimes(cron, schedule, now);
 
-/** A schedule as shown at `now`: with its next five fire times, none when paused or ended. */
+/** A schedule as shown at `now`: its next five fire times (fewer with fewer runs left), none when paused or ended. */
 export function scheduleView(runTimes: RunTimes, schedule: Schedule, now: Date): ScheduleView {
   const ended = schedule.nextFireAt === null;
   return { schedule, nextRunTimes: schedule.paused || ended ? [] : runTimes(schedule, now), ended };

@@ -1,9 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startJarServer, TEST_JOB_CLASS } from '../../scripts/jar-server.js';
-import { flinkGet, flinkSkipReason, TEST_FLINK_URL } from '../support/flink.js';
+import { startJarServer } from '../../scripts/jar-server.js';
+import { committedLines, flinkGet, flinkSkipReason, TEST_FLINK_URL } from '../support/flink.js';
 import { callService, startServiceProcess, type ServiceProcess } from '../support/service-process.js';
 import { midnightDaysAgo } from '../support/instants.js';
 import { waitFor } from '../support/wait.js';
@@ -14,14 +14,15 @@ const midnight = midnightDaysAgo;
 
 describe.skipIf(skipReason)('backfills on a real Flink cluster', () => {
   let jars: Awaited<ReturnType<typeof startJarServer>>;
-  let dataDir: string;
+  let workDir: string;
   let service: ServiceProcess;
 
   beforeAll(async () => {
     jars = await startJarServer();
-    dataDir = await mkdtemp(join(tmpdir(), 'fjs-e2e-'));
+    workDir = await mkdtemp(join(tmpdir(), 'fjs-e2e-backfills-'));
+    await mkdir(join(workDir, 'data'));
     service = await startServiceProcess({
-      DATA_DIR: dataDir,
+      DATA_DIR: join(workDir, 'data'),
       FLINK_JOBMANAGER_URL: TEST_FLINK_URL,
       DATA_PROCESSOR_URL: jars.url,
       FLINK_POLL_INTERVAL_MS: '300',
@@ -33,18 +34,23 @@ describe.skipIf(skipReason)('backfills on a real Flink cluster', () => {
   afterAll(async () => {
     await service?.stop();
     await jars?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    if (workDir) await rm(workDir, { recursive: true, force: true });
   });
 
   const call = (method: string, path: string, body?: unknown) => callService(service.baseUrl, method, path, body);
 
-  it('runs a backfill of 5 daily ticks of the bounded job: every run SUCCEEDS on Flink, one per tick, each with its day', async () => {
+  it('runs a backfill of 5 daily ticks of a file job: every run SUCCEEDS on Flink, one per tick, and writes its own day', async () => {
+    const input = join(workDir, 'orders.csv');
+    const output = join(workDir, 'daily-out');
+    await writeFile(input, 'apples,3\npears,10\napples,4\n');
+    const day = '{{dataIntervalStart | date:"yyyy-MM-dd"}}';
+    // The job writes its --date into every line, into a folder of that day: what Flink saw, read back below.
     const job = await call('POST', '/api/v1/jobs', {
       name: `backfilled-${Date.now()}`,
       jarURL: '/jars/flink-test-job.jar',
-      entryClass: TEST_JOB_CLASS,
-      config: { mode: 'bounded' },
-      args: ['--date', '{{dataIntervalStart | date:"yyyy-MM-dd"}}'],
+      entryClass: 'com.example.flinkjob.FileJob',
+      config: { input: `file://${input}`, output: `file://${output}/${day}` },
+      args: ['--date', day],
     });
     expect(job.status).toBe(201);
     const jobId = job.body.id as string;
@@ -76,9 +82,17 @@ describe.skipIf(skipReason)('backfills on a real Flink cluster', () => {
     expect(runs.map((run) => run.scheduledFor).sort()).toEqual(created.body.ticks);
     expect(runs.every((run) => run.trigger === 'backfill' && run.status === 'SUCCEEDED')).toBe(true);
     for (const run of runs) expect((await flinkGet<{ state: string }>(`/jobs/${run.flinkJobId}`)).state).toBe('FINISHED');
-    // Each tick's run got the day its data interval starts on (the midnight before its tick, in UTC): five days.
+    // Each tick's run got the day its data interval starts on (the midnight before its tick, in UTC), and wrote it:
+    // five days, each in every line of its own folder.
     const dayBefore = (tick: string) => new Date(Date.parse(tick) - 24 * 3600_000).toISOString().slice(0, 10);
-    for (const run of runs) expect(run.programArgs).toEqual(['--mode', 'bounded', '--date', dayBefore(run.scheduledFor)]);
-    expect(new Set(runs.map((run) => run.programArgs.at(-1))).size).toBe(5);
+    const days = runs.map((run) => dayBefore(run.scheduledFor));
+    expect(new Set(days).size).toBe(5);
+    for (const run of runs) {
+      const date = dayBefore(run.scheduledFor);
+      expect(run.programArgs).toEqual(['--input', `file://${input}`, '--output', `file://${output}/${date}`, '--date', date]);
+      expect((await committedLines(join(output, date))).lines, run.scheduledFor).toEqual([`${date},apples,7`, `${date},pears,10`]);
+    }
+    // Nothing else was written: the five folders hold every line there is.
+    expect((await committedLines(output)).lines).toEqual(days.flatMap((date) => [`${date},apples,7`, `${date},pears,10`]).sort());
   }, 240_000);
 });

@@ -1,9 +1,9 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startJarServer } from '../../scripts/jar-server.js';
-import { flinkGet, flinkSkipReason, TEST_FLINK_URL } from '../support/flink.js';
+import { committedLines, flinkGet, flinkSkipReason, TEST_FLINK_URL } from '../support/flink.js';
 import { waitFor } from '../support/wait.js';
 import { callService, startServiceProcess, type ServiceProcess } from '../support/service-process.js';
 
@@ -16,17 +16,6 @@ interface Execution {
   scheduledFor: string | null;
   programArgs: string[] | null;
   error: { code: string; message: string } | null;
-}
-
-/** The lines of every committed part file under `folder` (FileSink writes `<bucket>/part-*`), sorted. */
-async function committedLines(folder: string): Promise<{ files: string[]; lines: string[] }> {
-  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
-  const files = entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
-  const lines: string[] = [];
-  for (const file of files.filter((path) => !path.split('/').pop()!.startsWith('.'))) {
-    lines.push(...(await readFile(file, 'utf8')).split('\n').filter((line) => line !== ''));
-  }
-  return { files, lines: lines.sort() };
 }
 
 /**

@@ -229,7 +229,7 @@ describe.each(backends)('GET /api/v1/summary on $name', (backend) => {
     if (backend.skipReason) return;
     api = await backend.start();
     ids = {};
-    for (const name of ['quarter', 'hourly', 'paused', 'ended', 'paused-past-end', 'unscheduled', 'deleted']) {
+    for (const name of ['quarter', 'hourly', 'limited', 'paused', 'ended', 'paused-past-end', 'unscheduled', 'deleted']) {
       ids[name] = await createJob(api, name);
     }
     const schedule = async (name: string, body: Record<string, unknown>) => {
@@ -239,6 +239,8 @@ describe.each(backends)('GET /api/v1/summary on $name', (backend) => {
     // Ticks from a fixed start, so the next ones do not depend on when the test runs.
     await schedule('quarter', { cron: '0 */15 * * * *', startAt: '2099-01-01T00:00:00Z' });
     await schedule('hourly', { cron: '0 0 * * * *', startAt: '2099-01-01T00:00:00Z' });
+    // Two runs left: two ticks, however many its pattern has.
+    await schedule('limited', { cron: '0 */5 * * * *', startAt: '2099-01-01T00:00:00Z', remainingRuns: 2 });
     await schedule('paused', { cron: '0 * * * * *', paused: true });
     await schedule('ended', { cron: '0 * * * * *', startAt: '2020-01-01T00:00:00Z', endAt: '2020-01-02T00:00:00Z' });
     await schedule('paused-past-end', { cron: '0 * * * * *', endAt: '2099-01-01T00:00:00Z', paused: true });
@@ -270,30 +272,31 @@ describe.each(backends)('GET /api/v1/summary on $name', (backend) => {
     const response = await api.request('/api/v1/summary');
     expect(response.status).toBe(200);
     const summary = await response.json();
-    expect(summary.jobs).toBe(6);
-    expect(summary.schedules).toEqual({ active: 2, paused: 1, ended: 2 });
+    expect(summary.jobs).toBe(7);
+    expect(summary.schedules).toEqual({ active: 3, paused: 1, ended: 2 });
     expect(summary.runsLast24Hours).toEqual({
       QUEUED: 0, PENDING: 0, DOWNLOADING: 0, UPLOADING: 0, SUBMITTING: 0, RUNNING: 1, STOPPING: 0,
       SUCCEEDED: 1, FAILED: 2, STOPPED: 0, SKIPPED: 0,
     });
   });
 
-  it('lists the next 10 ticks of all schedules together, soonest first, paused and ended ones left out', async () => {
+  it('lists the next 10 ticks of all schedules together, soonest first, paused and ended ones left out, each at most its runs left', async () => {
     const summary = await (await api.request('/api/v1/summary')).json();
-    const [first, second] = [ids.quarter!, ids.hourly!].sort();
-    const name = (id: string) => (id === ids.quarter ? 'quarter' : 'hourly');
+    const [first, second, third] = [ids.quarter!, ids.hourly!, ids.limited!].sort();
+    const [firstOfTwo, secondOfTwo] = [ids.quarter!, ids.hourly!].sort();
+    const name = (id: string) => Object.keys(ids).find((key) => ids[key] === id);
     const tick = (jobId: string, at: string) => ({ jobId, jobName: name(jobId), at: `2099-01-01T${at}:00.000Z` });
     expect(summary.nextTicks).toEqual([
       tick(first!, '00:00'),
       tick(second!, '00:00'),
+      tick(third!, '00:00'),
+      tick(ids.limited!, '00:05'),
       tick(ids.quarter!, '00:15'),
       tick(ids.quarter!, '00:30'),
       tick(ids.quarter!, '00:45'),
-      tick(first!, '01:00'),
-      tick(second!, '01:00'),
+      tick(firstOfTwo!, '01:00'),
+      tick(secondOfTwo!, '01:00'),
       tick(ids.quarter!, '01:15'),
-      tick(ids.quarter!, '01:30'),
-      tick(ids.quarter!, '01:45'),
     ]);
   });
 });

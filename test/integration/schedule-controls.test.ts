@@ -101,6 +101,20 @@ describe.each(backends)('schedule controls on $name', (backend) => {
     expect(events.events.map((event: { data: { remainingRuns: number } }) => event.data.remainingRuns)).toEqual([0]);
   });
 
+  it.skipIf(backend.skipReason)('lists no more next run times than the schedule has runs left, on the schedule and on its job', async () => {
+    const jobId = await scheduledJob(missingJar, { remainingRuns: 2 });
+    const nextRunTimes = async () => {
+      const job = await (await api.request(`/api/v1/jobs/${jobId}`)).json();
+      return { schedule: (await scheduleOf(jobId)).nextRunTimes.length, job: job.schedule.nextRunTimes.length };
+    };
+    expect(await nextRunTimes()).toEqual({ schedule: 2, job: 2 });
+    await ended((await (await trigger(jobId)).json()).id);
+    expect(await nextRunTimes(), 'a trigger takes one of the runs left').toEqual({ schedule: 1, job: 1 });
+    const replaced = await api.request(`/api/v1/jobs/${jobId}/schedule`, { method: 'POST', json: { cron: yearly, remainingRuns: 9 } });
+    expect((await replaced.json()).nextRunTimes).toHaveLength(5);
+    expect(await nextRunTimes()).toEqual({ schedule: 5, job: 5 });
+  });
+
   it.skipIf(backend.skipReason)('pauses the schedule after pauseAfterFailures failed runs in a row, naming them', async () => {
     const jobId = await scheduledJob(missingJar, { pauseAfterFailures: 2 });
     const failed: string[] = [];

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,4 +59,15 @@ export function flinkTasksRunning(flinkJobId: string) {
 /** The count the test job's `unbounded` mode last wrote to its `progress-file`; 0 before it wrote one. */
 export function testJobCount(progressFile: string): number {
   return existsSync(progressFile) ? Number(readFileSync(progressFile, 'utf8')) : 0;
+}
+
+/** The lines of every committed part file under `folder` (FileSink writes `<bucket>/part-*`), sorted. */
+export async function committedLines(folder: string): Promise<{ files: string[]; lines: string[] }> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  const files = entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+  const lines: string[] = [];
+  for (const file of files.filter((path) => !path.split('/').pop()!.startsWith('.'))) {
+    lines.push(...(await readFile(file, 'utf8')).split('\n').filter((line) => line !== ''));
+  }
+  return { files, lines: lines.sort() };
 }

@@ -54,6 +54,15 @@ describe('remembered next run times', () => {
     expect(calculator.calls).toBe(10);
   });
 
+  it('keeps the runs left apart: a schedule with fewer runs left lists fewer times', () => {
+    const memo = new NextRunTimes(croner);
+    const schedule = createSchedule(croner, 'job-1', { ...definition, startAt: null, endAt: null, remainingRuns: 3 }, base);
+    expect(memo.after(schedule, base)).toHaveLength(3);
+    expect(memo.after({ ...schedule, remainingRuns: 2 }, base)).toHaveLength(2);
+    expect(memo.after({ ...schedule, remainingRuns: null }, base)).toHaveLength(5);
+    expect(memo.after(schedule, base)).toEqual(nextRunTimes(croner, { ...schedule, remainingRuns: null }, base).slice(0, 3));
+  });
+
   it('computes again for a time before the one it remembered', () => {
     const calculator = counted();
     const memo = new NextRunTimes(calculator);

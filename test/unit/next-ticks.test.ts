@@ -39,6 +39,18 @@ describe('the next ticks of several schedules', () => {
       count: 4,
       expected: ['a 00:20', 'a 00:40', 'b 02:00', 'b 04:00'],
     },
+    {
+      name: 'a schedule with runs left gives no more ticks than it has runs',
+      schedules: [upcoming('a', '0 */20 * * * *', { remainingRuns: 2 }), upcoming('b', '0 0 * * * *'), upcoming('c', '0 */10 * * * *', { remainingRuns: 1 })],
+      count: 5,
+      expected: ['c 00:10', 'a 00:20', 'a 00:40', 'b 01:00', 'b 02:00'],
+    },
+    {
+      name: 'runs left above the count do not limit it',
+      schedules: [upcoming('a', '0 */20 * * * *', { remainingRuns: 100 })],
+      count: 3,
+      expected: ['a 00:20', 'a 00:40', 'a 01:00'],
+    },
     { name: 'no schedules, no ticks', schedules: [], count: 10, expected: [] },
   ])('$name', ({ schedules, count, expected }) => {
     const ticks = mergeTicks(croner, schedules, count);
@@ -51,5 +63,11 @@ describe('the next ticks of several schedules', () => {
     const cron = counted();
     expect(mergeTicks(cron, schedules, 10)).toHaveLength(10);
     expect(cron.calls).toBe(10);
+  });
+
+  it('does no cron arithmetic past the last run a schedule has left', () => {
+    const cron = counted();
+    expect(mergeTicks(cron, [upcoming('a', '0 * * * * *', { remainingRuns: 3 })], 10)).toHaveLength(3);
+    expect(cron.calls).toBe(2);
   });
 });

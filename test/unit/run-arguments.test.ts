@@ -5,7 +5,9 @@ import { createJob, type JobDefinition } from '../../domain/entities/job.js';
 import { definitionTemplateProblems, resolvedRun, runValues } from '../../domain/entities/run-arguments.js';
 import { createSchedule, previousFireTime, SCHEDULE_DEFAULTS } from '../../domain/entities/schedule.js';
 import { ArtifactError } from '../../domain/errors.js';
+import { AuditedChanges } from '../../domain/services/change-records.js';
 import { createExecutionUnits } from '../../domain/services/executions/execution-units.js';
+import { SchedulingService } from '../../domain/services/scheduling-service.js';
 import { anAuditContext } from '../support/audit-contexts.js';
 import { aJobDefinition } from '../support/job-definitions.js';
 import { FakeArtifactSource, InMemoryJarUploadRegistry } from './fakes/fake-artifacts.js';
@@ -115,14 +117,26 @@ async function setup(definition: Partial<JobDefinition>, schedule?: { cron: stri
   const units = createExecutionUnits(ports, { savepointDir: null, stopTimeoutMs: 60_000, unreachableGraceMs: 300_000, upgradeStableMs: 10_000 });
   const job = createJob(aJobDefinition({ name: 'orders', ...definition }), ids.newId(), clock.now());
   await jobs.insert(job);
-  if (schedule) await schedules.save(createSchedule(ticks, job.id, { ...SCHEDULE_DEFAULTS, ...schedule }, clock.now()), null);
+  if (schedule) {
+    const created = createSchedule(ticks, job.id, { ...SCHEDULE_DEFAULTS, ...schedule }, clock.now());
+    await schedules.save(created, created.nextFireAt);
+  }
+  const scheduling = new SchedulingService(jobs, schedules, new AuditedChanges(unitOfWork, clock, ids), ticks, clock, ids, { announce: async () => {} }, units.queue);
+  /** Moves the clock to `tick`, fires what is due as the scheduler loop does and runs its launch. */
+  const fireTick = async (tick: Date) => {
+    clock.set(tick);
+    const fired = await scheduling.fireDueTicks();
+    units.queue.startFired(fired);
+    await tasks.runRecorded();
+    return fired;
+  };
   /** Starts the job and runs its launch: the run as stored, and the arguments Flink was given. */
   const start = async (options: { scheduledFor?: Date } = {}) => {
     const started = await units.service.startJob(job.id, options, anAuditContext());
     await tasks.runRecorded();
     return { run: (await executions.findById(started.id))!, sent: flink.runs.at(-1)?.programArgs };
   };
-  return { clock, start, flink, units, executions, artifacts, tasks };
+  return { clock, start, fireTick, flink, units, executions, artifacts, tasks };
 }
 
 describe('a run of a templated job', () => {
@@ -163,5 +177,36 @@ describe('a run of a templated job', () => {
     const retry = await units.service.retryExecution(run.id, anAuditContext());
     await tasks.runRecorded();
     expect(await executions.findById(retry.id)).toMatchObject({ scheduledFor: run.scheduledFor, programArgs: ['--date', '2026-03-30'] });
+  });
+
+  it('gives the automatic retry of a failed scheduled run the interval of its tick, however late it failed and the retry launched', async () => {
+    const retrying = { retryPolicy: { maxAttempts: 2, backoffSeconds: 3600, backoffMultiplier: 1, maxBackoffSeconds: 3600 } };
+    const interval = ['{{dataIntervalStart | date:"yyyy-MM-dd\'T\'HH:mm XXX"}}', '{{dataIntervalEnd | date:"yyyy-MM-dd\'T\'HH:mm XXX"}}'];
+    const { fireTick, clock, flink, units, tasks, executions } = await setup({ ...retrying, args: ['--interval', ...interval] }, daily);
+    // Midnight of 31 March in Berlin: the day of 30 March.
+    const [tick] = await fireTick(at('2026-03-30T22:00:00.000Z'));
+    const expected = ['--interval', '2026-03-30T00:00 +02:00', '2026-03-31T00:00 +02:00'];
+    expect(await executions.findById(tick!.id)).toMatchObject({ trigger: 'schedule', status: 'RUNNING', programArgs: expected });
+
+    // It fails on Flink the next morning, after that day's midnight: the time of the failure is in another interval.
+    clock.set(at('2026-03-31T05:00:00.000Z'));
+    flink.jobs.set(tick!.flinkJobId, 'failed');
+    await units.follower.followUp(tick!.id);
+    const failed = (await executions.findById(tick!.id))!;
+    expect(failed).toMatchObject({ status: 'FAILED', scheduledFor: at('2026-03-30T22:00:00.000Z') });
+
+    // A day later still (the back-off is an hour; the scheduler was down), the retry the policy queued launches.
+    clock.set(at('2026-04-01T10:00:00.000Z'));
+    const [retry] = await units.queue.startDue();
+    await tasks.runRecorded();
+    expect(await executions.findById(retry!.id)).toMatchObject({
+      trigger: 'retry',
+      retryOf: failed.id,
+      attempt: 2,
+      status: 'RUNNING',
+      scheduledFor: failed.scheduledFor,
+      programArgs: expected,
+    });
+    expect(flink.runs.at(-1)?.programArgs).toEqual(expected);
   });
 });

@@ -112,8 +112,12 @@ describe('nextRunTimes', () => {
     { name: 'a count of 2', count: 2, endAt: null, expected: 2 },
     { name: 'fewer when endAt comes first', count: 5, endAt: new Date('2026-01-01T10:15:00Z'), expected: 3 },
     { name: 'none after the end', count: 5, endAt: new Date('2026-01-01T10:00:00Z'), expected: 0 },
-  ])('$name', ({ count, endAt, expected }) => {
-    const schedule = definition({ cron: '*/5 * * * *', endAt });
+    { name: 'no more than the runs left', count: 5, endAt: null, remainingRuns: 2, expected: 2 },
+    { name: 'none when no run is left', count: 5, endAt: null, remainingRuns: 0, expected: 0 },
+    { name: 'the count when more runs are left', count: 5, endAt: null, remainingRuns: 9, expected: 5 },
+    { name: 'the fewer of runs left and ticks before the end', count: 5, endAt: new Date('2026-01-01T10:15:00Z'), remainingRuns: 4, expected: 3 },
+  ])('$name', ({ count, endAt, remainingRuns = null, expected }) => {
+    const schedule = definition({ cron: '*/5 * * * *', endAt, remainingRuns });
     expect(nextRunTimes(calculator, schedule, new Date('2026-01-01T10:02:00Z'), count)).toHaveLength(expected);
   });
 

@@ -4,7 +4,7 @@ import type { Schedule, ScheduleDefinition } from '../../entities/schedule.js';
 
 export interface ScheduleView {
   schedule: Schedule;
-  /** The next five fire times (empty when paused or ended). */
+  /** The next five fire times, at most its `remainingRuns` (empty when paused or ended). */
   nextRunTimes: Date[];
   /** True once the schedule fires no more: `endAt` has passed, or its `remainingRuns` are used up. */
   ended: boolean;

@@ -17,7 +17,7 @@ export const setSchedule = createRoute({
   middleware: jsonBodyChecks,
   request: { params: JobIdParams, body: jsonBody(ScheduleRequestSchema) },
   responses: {
-    200: jsonResponse(ScheduleSchema, 'The schedule with its next five fire times'),
+    200: jsonResponse(ScheduleSchema, 'The schedule with its next fire times (up to five)'),
     400: problemDoc('Bad cron, time zone, dates or numbers', INVALID_SCHEDULE_PROBLEM),
     404: problemDoc('JOB_NOT_FOUND', JOB_NOT_FOUND_PROBLEM),
     ...bodyProblems,
