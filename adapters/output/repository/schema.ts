@@ -60,7 +60,8 @@ export const jobs = pgTable(
   ],
 );
 
-const ACTIVE = sql`status in ('PENDING', 'DOWNLOADING', 'UPLOADING', 'SUBMITTING', 'RUNNING', 'STOPPING')`;
+/** Written out, not as parameters: a query that repeats it word for word can use the partial indexes built on it. */
+export const ACTIVE = sql`status in ('PENDING', 'DOWNLOADING', 'UPLOADING', 'SUBMITTING', 'RUNNING', 'STOPPING')`;
 
 /**
  * One row per run. It references its job, whose row outlives a delete (see `jobs`), so runs stay queryable.
@@ -124,6 +125,8 @@ export const jobExecutions = pgTable(
       .where(sql`${table.scheduledFor} is not null and ${table.trigger} = 'schedule'`),
     uniqueIndex('job_executions_one_retry_per_run').on(table.retryOf).where(sql`${table.retryOf} is not null`),
     index('job_executions_queued_idx').on(table.createdAt).where(sql`${table.status} = 'QUEUED'`),
+    // A claim counts each job's queued runs (schedule-claims.ts).
+    index('job_executions_queued_job_idx').on(table.jobId).where(sql`${table.status} = 'QUEUED'`),
     index('job_executions_created_idx').on(table.createdAt, table.id),
     index('job_executions_status_created_idx').on(table.status, table.createdAt, table.id), // sql-run-overview.ts
     // A backfill runs each of its ticks once, whichever replica claims it.
