@@ -6,6 +6,7 @@ import { systemClock } from '../../adapters/output/system/system-clock.js';
 import { flinkJarUploads, jobExecutions, jobs } from '../../adapters/output/repository/schema.js';
 import { newExecution, retryExecution, skippedExecution, transition, type Execution } from '../../domain/entities/execution.js';
 import { SqlScheduleSignal } from '../../adapters/output/repository/sql-schedule-signal.js';
+import { walkedTo } from '../../domain/services/executions/launch-path.js';
 import { FixedClock } from '../unit/fakes/fixed-clock.js';
 import { waitFor } from '../support/wait.js';
 import { createJob, type Job } from '../../domain/entities/job.js';
@@ -119,7 +120,7 @@ describe.each(backends)('execution persistence on $name', (backend) => {
     const active = await stored(10);
     const skipped = skippedExecution({ id: newId(), jobId: job.id, scheduledFor: at(20), reason: { code: 'OVERLAP', message: 'busy' }, now: at(20) });
     await executions.insert(skipped, { exclusive: false });
-    expect((await executions.renewLeases(10)).held.map((e) => e.id)).toEqual([active.id]);
+    expect((await executions.renewLeases(10)).held).toEqual([{ id: active.id, status: 'PENDING', createdAt: at(10), mayBeOnFlink: false }]);
     expect((await executions.findActiveForJob(job.id)).map((e) => e.id)).toEqual([active.id]);
     const latest = await executions.latestForJobs([job.id, newId()]);
     expect(latest.size).toBe(1);
@@ -165,6 +166,15 @@ describe.each(backends)('execution persistence on $name', (backend) => {
     expect(await executions.findQueued(10)).toEqual([]);
   });
 
+  it('tells the lease round which held runs may be on Flink already', async () => {
+    const run = await stored(30);
+    const submitting = (await executions.save(walkedTo(run, 'SUBMITTING', at(31), {})))!;
+    const heldNow = async () => (await executions.renewLeases(10)).held.find((held) => held.id === run.id);
+    expect(await heldNow()).toEqual({ id: run.id, status: 'SUBMITTING', createdAt: at(30), mayBeOnFlink: true });
+    await executions.save(transition(submitting, 'STOPPING', at(32)));
+    expect(await heldNow()).toMatchObject({ status: 'STOPPING', mayBeOnFlink: true });
+  });
+
   it('hands a run to another instance once its lease runs out, and at once when its instance lets go', async () => {
     const clock = new FixedClock(at(0));
     const first = new DrizzleExecutionRepository(database.db, { owner: 'first', ttlMs: 6000, clock });
@@ -174,7 +184,7 @@ describe.each(backends)('execution persistence on $name', (backend) => {
     const queued = newExecution({ id: newId(), jobId: job.id, trigger: 'schedule', scheduledFor: at(0), queue: { notBefore: null, stopActive: false }, now: at(0) });
     await second.insert(queued, { exclusive: true });
 
-    const ids = (leases: { held: Execution[]; takenOver: Execution[] }) => ({
+    const ids = (leases: { held: { id: string }[]; takenOver: Execution[] }) => ({
       held: leases.held.map((e) => e.id),
       takenOver: leases.takenOver.map((e) => e.id),
     });

@@ -41,7 +41,7 @@ describe.skipIf(onPostgres.skipReason)('lease renewal beside other writers, on p
       runs.push(run);
     }
     const [locked, free] = runs as [Execution, Execution];
-    const ids = (executions: Execution[]) => executions.map((execution) => execution.id).sort();
+    const ids = (executions: { id: string }[]) => executions.map((execution) => execution.id).sort();
     const lockedWhile = <T>(work: () => Promise<T>) =>
       database.db.transaction(async (tx) => {
         await tx.select({ id: jobExecutions.id }).from(jobExecutions).where(eq(jobExecutions.id, locked.id)).for('update');

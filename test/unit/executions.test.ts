@@ -12,7 +12,7 @@ import {
 } from '../../domain/errors.js';
 import { createExecutionUnits } from '../../domain/services/executions/execution-units.js';
 import type { ExecutionSettings } from '../../domain/services/executions/execution-settings.js';
-import { resumeStep } from '../../domain/services/executions/lease-round.js';
+import { heldExecutionOf, resumeStep } from '../../domain/services/executions/lease-round.js';
 import { aJobDefinition } from '../support/job-definitions.js';
 import { FakeArtifactSource, InMemoryJarUploadRegistry } from './fakes/fake-artifacts.js';
 import { FakeFlinkCluster } from './fakes/fake-flink-cluster.js';
@@ -463,7 +463,7 @@ describe('recovery after a crash', () => {
     // Pretend the process died right after Flink accepted the run, before RUNNING was saved.
     const stored = (await executions.findById(execution.id))!;
     executions.rows.set(execution.id, { ...stored, status: 'SUBMITTING', history: stored.history.slice(0, 4), exclusive: true });
-    expect(resumeStep((await executions.findById(execution.id))!)).toBe('launch');
+    expect(resumeStep(heldExecutionOf((await executions.findById(execution.id))!))).toBe('launch');
     await launcher.launch(execution.id);
     expect((await executions.findById(execution.id))!.status).toBe('RUNNING');
     expect(flink.runs).toHaveLength(1);

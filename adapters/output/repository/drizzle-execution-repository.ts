@@ -7,6 +7,7 @@ import type {
   ExecutionQuery,
   ExecutionRepository,
   ExecutionSummary,
+  HeldExecution,
 } from '../../../domain/ports/output/execution-repository.js';
 import type { AppDatabase } from './database.js';
 import { translateStorageError, violatedUniqueConstraint, withStorageErrors } from './database-errors.js';
@@ -137,7 +138,7 @@ export class DrizzleExecutionRepository implements ExecutionRepository {
     });
   }
 
-  async renewLeases(limit: number): Promise<{ held: Execution[]; takenOver: Execution[] }> {
+  async renewLeases(limit: number): Promise<{ held: HeldExecution[]; takenOver: Execution[] }> {
     return withStorageErrors(async () => ({
       held: await renewHeldLeases(this.db, this.leaseTerms),
       takenOver: await takeOverExpiredLeases(this.db, this.leaseTerms, limit),

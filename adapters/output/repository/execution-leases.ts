@@ -1,8 +1,9 @@
 import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Execution } from '../../../domain/entities/execution.js';
 import type { Clock } from '../../../domain/ports/output/clock.js';
+import type { HeldExecution } from '../../../domain/ports/output/execution-repository.js';
 import type { AppDatabase } from './database.js';
-import { activeExecution, executionAsJson, executionOfJson, toExecution } from './execution-rows.js';
+import { activeExecution, toExecution } from './execution-rows.js';
 import { executionInstances, jobExecutions } from './schema.js';
 
 /**
@@ -28,15 +29,28 @@ export function leaseColumns(terms: LeaseTerms): { leaseOwner: string; leaseUnti
   return { leaseOwner: terms.owner, leaseUntil: new Date(terms.clock.now().getTime() + terms.ttlMs) };
 }
 
-/** Renews this instance's heartbeat, and with it the leases on its active executions; resolves with those, oldest first. */
-export async function renewHeldLeases(db: Pick<AppDatabase, 'select' | 'insert' | 'delete'>, terms: LeaseTerms): Promise<Execution[]> {
+/**
+ * Renews this instance's heartbeat, and with it the leases on its active executions; resolves with those, oldest
+ * first, as the lease round needs them (not whole: an instance behind on its launches may hold tens of thousands).
+ */
+export async function renewHeldLeases(db: Pick<AppDatabase, 'select' | 'insert'>, terms: LeaseTerms): Promise<HeldExecution[]> {
   const { leaseOwner: owner, leaseUntil: aliveUntil } = leaseColumns(terms);
   await db
     .insert(executionInstances)
     .values({ owner, aliveUntil })
     .onConflictDoUpdate({ target: executionInstances.owner, set: { aliveUntil } });
-  const rows = await db.select(executionAsJson).from(jobExecutions).where(and(eq(jobExecutions.leaseOwner, owner), activeExecution));
-  return oldestFirst(rows.map(executionOfJson));
+  const e = jobExecutions;
+  const rows = await db
+    .select({
+      id: e.id,
+      status: e.status,
+      createdAt: e.createdAt,
+      mayBeOnFlink: sql<boolean>`${e.history} @> '[{"status": "SUBMITTING"}]'::jsonb`,
+    })
+    .from(e)
+    .where(and(eq(e.leaseOwner, owner), activeExecution))
+    .orderBy(asc(e.createdAt));
+  return rows as HeldExecution[];
 }
 
 /**
@@ -76,6 +90,6 @@ export async function releaseHeldLeases(db: Pick<AppDatabase, 'update' | 'delete
   await db.delete(executionInstances).where(eq(executionInstances.owner, terms.owner));
 }
 
-function oldestFirst(executions: Execution[]): Execution[] {
+function oldestFirst<T extends { createdAt: Date }>(executions: T[]): T[] {
   return executions.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
 }

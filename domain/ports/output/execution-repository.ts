@@ -22,6 +22,15 @@ export interface ExecutionSummary {
   endedAt: Date | null;
 }
 
+/** An active run this instance drives, as its lease round needs it: what its next step is. */
+export interface HeldExecution {
+  id: string;
+  status: ExecutionStatus;
+  createdAt: Date;
+  /** It reached SUBMITTING once (see `mayBeOnFlink`). */
+  mayBeOnFlink: boolean;
+}
+
 export interface ExecutionRepository {
   /**
    * Stores a new execution, driven by this instance (see `renewLeases`). Throws JobAlreadyRunningError (naming
@@ -51,9 +60,10 @@ export interface ExecutionRepository {
   /**
    * Leases: each active run is driven by one instance at a time, the one that stored it or started it from the
    * queue. Extends this instance's leases on its active runs and takes over (up to `limit`) active runs whose
-   * lease ran out (their instance died, or stopped). Resolves with both, oldest first.
+   * lease ran out (their instance died, or stopped). Resolves with both, oldest first: the runs held as what the
+   * lease round needs of them (an instance may hold tens of thousands), the runs taken over whole.
    */
-  renewLeases(limit: number): Promise<{ held: Execution[]; takenOver: Execution[] }>;
+  renewLeases(limit: number): Promise<{ held: HeldExecution[]; takenOver: Execution[] }>;
   /** Gives up this instance's leases (at shutdown), so that another instance takes its runs over at once. */
   releaseLeases(): Promise<void>;
   findById(id: string): Promise<Execution | undefined>;

@@ -1,7 +1,7 @@
 import { mayBeOnFlink, type Execution } from '../../entities/execution.js';
 import type { LeasedExecutions } from '../../ports/input/leased-executions.js';
 import type { BackgroundTasks } from '../../ports/output/background-tasks.js';
-import type { ExecutionRepository } from '../../ports/output/execution-repository.js';
+import type { ExecutionRepository, HeldExecution } from '../../ports/output/execution-repository.js';
 import type { ExecutionFollower } from './follower.js';
 import type { HeldExecutions } from './held-executions.js';
 import type { ExecutionLauncher } from './launcher.js';
@@ -20,10 +20,16 @@ export const MAX_TASK_BACKLOG = 500;
  * What an execution not yet ended needs from the instance that drives it (after a restart, or taken over from an
  * instance that died): its launch resumed from the step it was saved at, or a follow-up on Flink.
  */
-export function resumeStep(execution: Execution): 'launch' | 'follow-up' {
-  return execution.status === 'RUNNING' || (execution.status === 'STOPPING' && mayBeOnFlink(execution))
+export function resumeStep(execution: Pick<HeldExecution, 'status' | 'mayBeOnFlink'>): 'launch' | 'follow-up' {
+  return execution.status === 'RUNNING' || (execution.status === 'STOPPING' && execution.mayBeOnFlink)
     ? 'follow-up'
     : 'launch';
+}
+
+/** What a lease round needs of an execution it holds. */
+export function heldExecutionOf(execution: Execution): HeldExecution {
+  const { id, status, createdAt } = execution;
+  return { id, status, createdAt, mayBeOnFlink: mayBeOnFlink(execution) };
 }
 
 /**
@@ -42,11 +48,13 @@ export class ExecutionLeaseRound implements LeasedExecutions {
 
   async renew(): Promise<Execution[]> {
     const { held, takenOver } = await this.executions.renewLeases(TAKE_OVER_BATCH);
-    const driven = oldestFirst([...takenOver, ...held]);
+    const driven = oldestFirst([...takenOver.map(heldExecutionOf), ...held]);
+    // Runs taken over were read whole: their follow-up need not read them again.
+    const read = new Map(takenOver.map((execution) => [execution.id, execution]));
     this.held.replaceWith(driven.map((execution) => execution.id));
     for (const execution of driven) {
       if (this.tasks.backlog() >= MAX_TASK_BACKLOG) break;
-      if (resumeStep(execution) === 'follow-up') this.follower.request(execution.id, execution);
+      if (resumeStep(execution) === 'follow-up') this.follower.request(execution.id, read.get(execution.id));
       else this.launcher.resume(execution.id);
     }
     return takenOver;
@@ -57,6 +65,6 @@ export class ExecutionLeaseRound implements LeasedExecutions {
   }
 }
 
-function oldestFirst(executions: Execution[]): Execution[] {
+function oldestFirst(executions: HeldExecution[]): HeldExecution[] {
   return executions.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
 }

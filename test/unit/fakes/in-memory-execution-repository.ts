@@ -5,7 +5,9 @@ import type {
   ExecutionQuery,
   ExecutionRepository,
   ExecutionSummary,
+  HeldExecution,
 } from '../../../domain/ports/output/execution-repository.js';
+import { heldExecutionOf } from '../../../domain/services/executions/lease-round.js';
 
 type Row = Execution & { exclusive: boolean };
 
@@ -77,8 +79,8 @@ export class InMemoryExecutionRepository implements ExecutionRepository {
   }
 
   /** One instance holds every active run. */
-  async renewLeases(): Promise<{ held: Execution[]; takenOver: Execution[] }> {
-    return { held: [...this.rows.values()].filter(isActive).map(strip), takenOver: [] };
+  async renewLeases(): Promise<{ held: HeldExecution[]; takenOver: Execution[] }> {
+    return { held: [...this.rows.values()].filter(isActive).map(strip).map(heldExecutionOf), takenOver: [] };
   }
 
   async releaseLeases(): Promise<void> {}
