@@ -30,7 +30,8 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Pr
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Seldom: the times come from the run's history, and a poll is CPU of this process beside the run call it measures.
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
