@@ -51,7 +51,8 @@ export class DrizzleSavepointRepository implements SavepointRepository {
   }
 
   async findPendingForExecution(executionId: string): Promise<Savepoint[]> {
-    const rows = await this.select(and(eq(savepoints.executionId, executionId), eq(savepoints.status, 'PENDING'))!);
+    // 'PENDING' written out, not a parameter: a prepared statement's generic plan can then use `savepoints_pending_idx`.
+    const rows = await this.select(and(eq(savepoints.executionId, executionId), sql`${savepoints.status} = 'PENDING'`)!);
     return rows.map(toSavepoint);
   }
 

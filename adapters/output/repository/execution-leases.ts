@@ -4,7 +4,7 @@ import type { Clock } from '../../../domain/ports/output/clock.js';
 import type { HeldExecution } from '../../../domain/ports/output/execution-repository.js';
 import type { AppDatabase } from './database.js';
 import { activeExecution, toExecution } from './execution-rows.js';
-import { executionInstances, jobExecutions } from './schema.js';
+import { ACTIVE, executionInstances, jobExecutions } from './schema.js';
 
 /**
  * Leases: each active execution is driven by one instance at a time. The terms say who this instance is among the
@@ -48,7 +48,9 @@ export async function renewHeldLeases(db: Pick<AppDatabase, 'select' | 'insert'>
       mayBeOnFlink: sql<boolean>`${e.history} @> '[{"status": "SUBMITTING"}]'::jsonb`,
     })
     .from(e)
-    .where(and(eq(e.leaseOwner, owner), activeExecution))
+    // The status list written out (ACTIVE), not as parameters: a prepared statement's generic plan can then use the
+    // partial index by owner.
+    .where(and(eq(e.leaseOwner, owner), ACTIVE))
     .orderBy(asc(e.createdAt));
   return rows as HeldExecution[];
 }
@@ -68,7 +70,7 @@ export async function takeOverExpiredLeases(
   const expired = db
     .select({ id: jobExecutions.id })
     .from(jobExecutions)
-    .where(and(activeExecution, or(isNull(jobExecutions.leaseUntil), lt(jobExecutions.leaseUntil, now)), sql`not ${ownerAlive}`))
+    .where(and(ACTIVE, or(isNull(jobExecutions.leaseUntil), lt(jobExecutions.leaseUntil, now)), sql`not ${ownerAlive}`))
     .orderBy(asc(jobExecutions.createdAt))
     .limit(limit)
     .for('update', { skipLocked: true });
