@@ -28,10 +28,11 @@ async function json(response: Response): Promise<any> {
 
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
   for (;;) {
+    // Seldom, and not at once: the times come from the run's history, and a poll is CPU of the process (and of
+    // the cores Flink runs on) beside the run call it measures, which takes some 70 ms.
+    await new Promise((resolve) => setTimeout(resolve, 250));
     const value = await read();
     if (done(value)) return value;
-    // Seldom: the times come from the run's history, and a poll is CPU of this process beside the run call it measures.
-    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 

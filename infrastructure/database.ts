@@ -11,6 +11,7 @@ import type { AppConfig } from './config.js';
 import { startEmbeddedDatabase } from './embedded-database.js';
 import { lockFolder, type FolderLock } from './folder-lock.js';
 import { postgresClient, type DatabaseTimeouts } from './postgres-client.js';
+import { preparingClient } from './prepared-statements.js';
 import { migrationsFolder } from './project-files.js';
 
 export type DatabaseLocation = AppConfig['database'] | { kind: 'pglite'; dataDir: null };
@@ -44,8 +45,8 @@ export async function openDatabase(location: DatabaseLocation, timeouts?: Databa
     const client = postgresClient(location.url, 10, timeouts);
     const claimsClient = postgresClient(location.url, CLAIM_CONNECTIONS, timeouts);
     return {
-      db: drizzlePostgres({ client, schema }),
-      claims: drizzlePostgres({ client: claimsClient, schema }),
+      db: drizzlePostgres({ client: preparingClient(client), schema }),
+      claims: drizzlePostgres({ client: preparingClient(claimsClient), schema }),
       kind: 'postgres',
       listen: async (channel, onNotify) => {
         const { unlisten } = await client.listen(channel, onNotify);

@@ -26,7 +26,8 @@ import {
 } from './execution-rows.js';
 import { jobExecutions } from './schema.js';
 
-const queued = eq(jobExecutions.status, 'QUEUED');
+/** Written in the SQL text, as the partial indexes of queued runs are (see `activeExecution`). */
+const queued = sql`${jobExecutions.status} = 'QUEUED'`;
 
 export class DrizzleExecutionRepository implements ExecutionRepository {
   /** A job's pages of runs, built and prepared at their first use: one statement for each of the four shapes. */

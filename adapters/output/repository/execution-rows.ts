@@ -1,4 +1,4 @@
-import { getTableColumns, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import { getTableColumns, ne, sql, type SQL } from 'drizzle-orm';
 import {
   ACTIVE_STATUSES,
   type Execution,
@@ -11,8 +11,11 @@ import { rowsFromJson, type JsonRow } from './json-rows.js';
 import { jobExecutions, type ExecutionRow } from './schema.js';
 import type { StoredHistoryEntry, StoredStopRequest } from './stored-execution-json.js';
 
-/** The job_executions rows of executions under way (see ACTIVE_STATUSES). */
-export const activeExecution = inArray(jobExecutions.status, [...ACTIVE_STATUSES]);
+/**
+ * The job_executions rows of executions under way (see ACTIVE_STATUSES). The statuses are written in the SQL text,
+ * not sent as parameters: a prepared statement's generic plan can then use the partial indexes built on them.
+ */
+export const activeExecution = sql`${jobExecutions.status} in (${sql.raw(ACTIVE_STATUSES.map((status) => `'${status}'`).join(', '))})`;
 
 /** The columns of a job's last execution as jobs show it (ExecutionSummary). */
 export const executionSummaryColumns = {
