@@ -56,8 +56,11 @@ export async function countBusyExecutions(
       waiting: count(sql`busy.status = 'QUEUED'`),
     })
     .from(jobs)
-    // One array parameter, not one per job: the same statement text, prepared once, for every claim size.
-    .where(and(sql`${jobs.id} = any(${`{${jobIds.join(',')}}`}::uuid[])`, isNull(jobs.deletedAt)));
+    // One array parameter, not one per job: the same statement text, prepared once, for every claim size. Its ids
+    // are a relation to join (`in (select unnest(...))`), not `id = any(...)`: in a prepared statement's generic plan
+    // the planner may take any index that has `id` and test each entry against the whole array, which for a claim
+    // of 800 due jobs among 10,000 cost 0.7 s.
+    .where(and(sql`${jobs.id} in (select unnest(${`{${jobIds.join(',')}}`}::uuid[]))`, isNull(jobs.deletedAt)));
   return new Map(rows.map(({ jobId, ...busy }) => [jobId, busy]));
 }
 
