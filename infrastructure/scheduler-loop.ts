@@ -64,7 +64,9 @@ export class SchedulerLoop {
 
   /** One round: fire what is due, start what is queued; resolves with how long to wait before the next. */
   private async round(): Promise<number> {
-    let delay = this.pollIntervalMs;
+    // The next tick's due time, kept as a time: the steps after the claims take time too, and the tick does not
+    // wait for them. Undefined: nothing is due, wait the poll interval.
+    let dueAt: number | undefined;
     const fired: Execution[] = [];
     try {
       // Every claimer is waited for, even after one failed: what the others recorded is launched below.
@@ -73,10 +75,7 @@ export class SchedulerLoop {
       if (failed) throw failed.reason;
       // Still due now means another instance holds it (or died holding it: its locks go with its connection).
       const next = await this.schedules.nextDueAt();
-      if (next) {
-        const untilDue = next.getTime() - this.clock.now().getTime();
-        delay = untilDue > 0 ? Math.min(delay, untilDue) : RECHECK_MS;
-      }
+      if (next) dueAt = Math.max(next.getTime(), this.clock.now().getTime() + RECHECK_MS);
     } catch (error) {
       this.logger.warn({ err: error }, 'firing due ticks failed; trying again at the next round');
     }
@@ -94,7 +93,8 @@ export class SchedulerLoop {
     } catch (error) {
       this.logger.warn({ err: error }, 'starting queued executions failed; trying again at the next round');
     }
-    return delay;
+    if (dueAt === undefined) return this.pollIntervalMs;
+    return Math.min(this.pollIntervalMs, Math.max(0, dueAt - this.clock.now().getTime()));
   }
 
   /** Stores the next runs of running backfills whose runs left slots free, adding them to `fired`. */
