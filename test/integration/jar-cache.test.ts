@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -41,6 +41,22 @@ describe('JarCache on disk', () => {
     cache.release(sha('a'));
     await cached(cache, 'c', 100);
     expect(await files(), 'b was used least recently').toEqual([jar('a'), jar('c')]);
+  });
+
+  it('marks a JAR as used at most once a minute: a start pays no file system write for it each time', async () => {
+    const cache = new JarCache(dir, 250 * KIB);
+    await cached(cache, 'a', 100, 30);
+    const first = await cache.take(sha('a'));
+    cache.release(sha('a'));
+    expect((await stat(first!.path)).mtimeMs).toBeGreaterThan(minutesAgo(1).getTime());
+    // Set back by hand: a second use within the minute leaves the mark as it is.
+    await utimes(first!.path, minutesAgo(30), minutesAgo(30));
+    await cache.take(sha('a'));
+    cache.release(sha('a'));
+    expect((await stat(first!.path)).mtimeMs).toBeLessThan(minutesAgo(29).getTime());
+    await cached(cache, 'b', 100, 20);
+    await cached(cache, 'c', 100);
+    expect(await files(), 'a counts as used 30 minutes ago, the longest').toEqual([jar('b'), jar('c')]);
   });
 
   it('never removes a JAR handed out and not released, and removes it after', async () => {

@@ -7,6 +7,12 @@ import { evictLeastRecentlyUsed, removeStaleDownloads } from './jar-cache-upkeep
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /**
+ * A JAR handed out is marked as used (its mtime, which eviction orders by) at most this often: a mark is a file
+ * system call on every start, and a minute's precision leaves the same JARs unused longest.
+ */
+const MARK_INTERVAL_MS = 60_000;
+
+/**
  * A content-addressed directory of JARs: `<sha256>.jar`. Downloads land in a uniquely named temp file first and are
  * renamed into place, so readers never see half a JAR and concurrent downloads of the same content cannot clash.
  * It holds at most `maxBytes`: past it, the least recently handed out JARs go, never one handed out and not yet
@@ -15,6 +21,8 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 export class JarCache {
   /** How many holders each handed-out JAR has, by checksum. */
   private readonly holds = new Map<string, number>();
+  /** When this process last marked each JAR as used, by checksum. */
+  private readonly markedAt = new Map<string, number>();
   /** The eviction under way, if any: a JAR is looked up only after it, so it is never handed out mid-removal. */
   private evicting: Promise<unknown> = Promise.resolve();
 
@@ -29,8 +37,15 @@ export class JarCache {
     this.hold(sha256);
     await this.evicting;
     const found = await this.find(sha256);
-    if (!found) this.release(sha256);
-    else await utimes(found.path, new Date(), new Date()).catch(() => undefined);
+    if (!found) {
+      this.release(sha256);
+      return undefined;
+    }
+    const now = Date.now();
+    if (now - (this.markedAt.get(sha256) ?? Number.NEGATIVE_INFINITY) >= MARK_INTERVAL_MS) {
+      this.markedAt.set(sha256, now);
+      await utimes(found.path, new Date(now), new Date(now)).catch(() => undefined);
+    }
     return found;
   }
 
@@ -86,7 +101,11 @@ export class JarCache {
   private evict(): Promise<unknown> {
     if (!Number.isFinite(this.maxBytes)) return Promise.resolve();
     const held = { has: (sha256: string) => this.holds.has(sha256) };
-    this.evicting = this.evicting.then(() => evictLeastRecentlyUsed(this.dir, this.maxBytes, held)).catch(() => undefined);
+    this.evicting = this.evicting
+      .then(async () => {
+        for (const sha256 of await evictLeastRecentlyUsed(this.dir, this.maxBytes, held)) this.markedAt.delete(sha256);
+      })
+      .catch(() => undefined);
     return this.evicting;
   }
 
