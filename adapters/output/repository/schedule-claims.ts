@@ -120,11 +120,12 @@ export async function tickRecorded(tx: Pick<AppDatabase, 'select'>, outcome: Tic
 
 /** The update of what claims change in each schedule (next tick, last tick, counters, remaining runs), all in one statement. */
 export function claimedSchedulesSql(outcomes: TickOutcome[]): SQL {
+  // A time that is not there is left out of the JSON (undefined), which the recordset reads as null.
   const changes = outcomes.map(({ schedule, nextDueAt }) => ({
     job_id: schedule.jobId,
-    next_fire_at: schedule.nextFireAt?.toISOString() ?? null,
-    next_due_at: nextDueAt?.toISOString() ?? null,
-    last_fire_at: schedule.lastFireAt?.toISOString() ?? null,
+    next_fire_at: schedule.nextFireAt?.toISOString(),
+    next_due_at: nextDueAt?.toISOString(),
+    last_fire_at: schedule.lastFireAt?.toISOString(),
     runs_started: schedule.counters.runsStarted,
     ticks_skipped: schedule.counters.ticksSkipped,
     ticks_missed: schedule.counters.ticksMissed,
