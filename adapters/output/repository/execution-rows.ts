@@ -1,21 +1,16 @@
 import { getTableColumns, ne, sql, type SQL } from 'drizzle-orm';
-import {
-  ACTIVE_STATUSES,
-  type Execution,
-  type HistoryEntry,
-  type StopRequest,
-} from '../../../domain/entities/execution.js';
+import type { Execution, HistoryEntry, StopRequest } from '../../../domain/entities/execution.js';
 import { rowsOf, type AppDatabase } from './database.js';
 import { insertEventsSql } from './event-outbox.js';
 import { rowsFromJson, type JsonRow } from './json-rows.js';
-import { jobExecutions, type ExecutionRow } from './schema.js';
+import { ACTIVE_LIST, jobExecutions, type ExecutionRow } from './schema.js';
 import type { StoredHistoryEntry, StoredStopRequest } from './stored-execution-json.js';
 
 /**
- * The job_executions rows of executions under way (see ACTIVE_STATUSES). The statuses are written in the SQL text,
- * not sent as parameters: a prepared statement's generic plan can then use the partial indexes built on them.
+ * The job_executions rows of executions under way (ACTIVE_STATUSES), with the column qualified. The statuses are
+ * written in the SQL text, as in ACTIVE: a prepared statement's generic plan can then use the partial indexes.
  */
-export const activeExecution = sql`${jobExecutions.status} in (${sql.raw(ACTIVE_STATUSES.map((status) => `'${status}'`).join(', '))})`;
+export const activeExecution = sql`${jobExecutions.status} in (${sql.raw(ACTIVE_LIST)})`;
 
 /** The columns of a job's last execution as jobs show it (ExecutionSummary). */
 export const executionSummaryColumns = {

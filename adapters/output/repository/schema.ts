@@ -7,6 +7,7 @@ import type {
   RestoreSettings,
 } from '../../../domain/entities/execution.js';
 import type { EventType } from '../../../domain/entities/event.js';
+import { ACTIVE_STATUSES } from '../../../domain/entities/execution-status.js';
 import type { ConfigValue } from '../../../domain/entities/job.js';
 import type { JobRestore } from '../../../domain/entities/restore.js';
 import type { RetryPolicy } from '../../../domain/entities/retry-policy.js';
@@ -60,8 +61,12 @@ export const jobs = pgTable(
   ],
 );
 
-/** Written out, not as parameters: a query that repeats it word for word can use the partial indexes built on it. */
-export const ACTIVE = sql`status in ('PENDING', 'DOWNLOADING', 'UPLOADING', 'SUBMITTING', 'RUNNING', 'STOPPING')`;
+/**
+ * The statuses of ACTIVE_STATUSES, written out, not as parameters: a query that repeats it word for word can use the
+ * partial indexes built on it (`status in ('PENDING', 'DOWNLOADING', ...)`, in the domain's order).
+ */
+export const ACTIVE_LIST = ACTIVE_STATUSES.map((status) => `'${status}'`).join(', ');
+export const ACTIVE = sql.raw(`status in (${ACTIVE_LIST})`);
 
 /**
  * One row per run. It references its job, whose row outlives a delete (see `jobs`), so runs stay queryable.
