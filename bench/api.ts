@@ -9,6 +9,7 @@
  *   BENCH_CONNECTIONS=64
  *   BENCH_PGLITE=0                        # leave out the embedded PGlite rows
  *   BENCH_INSTANCE_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof"   # extra node arguments for the service instances
+ *   BENCH_INSTANCE_NODE_OPTIONS=""                              # the instances' NODE_OPTIONS; default: the Dockerfile's (its heap cap)
  *
  * Jobs are written straight into scratch databases on TEST_DATABASE_URL's server (see bench/api-data.ts): labels
  * `team: t<i % 50>`, so `label=team:t7` matches 2 % of them (2 jobs of 100, 2,000 of 100,000). The first job, the
@@ -22,7 +23,7 @@ import postgres from 'postgres';
 import { migratePostgresDatabase } from '../infrastructure/database.js';
 import { createScratchDatabase } from '../scripts/scratch-database.js';
 import { seedJobs } from './api-data.js';
-import { compileInstance, startInstance, type Instance } from './instances.js';
+import { compileInstance, instanceSettings, startInstance, type Instance } from './instances.js';
 import { machine, ms, note, printTable, type Row } from './report.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -208,7 +209,7 @@ async function main(): Promise<void> {
     ...pglite,
   ];
   printTable(
-    `API reads, ${connections} connections, ${seconds} s each after ${warmupSeconds} s of warm-up; ${machine(load)}; ` +
+    `API reads, ${connections} connections, ${seconds} s each after ${warmupSeconds} s of warm-up; ${machine(load)}; ${instanceSettings}; ` +
       `1-minute load average at the end ${loadavg()[0]!.toFixed(2)}`,
     rows,
   );

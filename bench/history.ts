@@ -20,7 +20,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { benchSetup } from './bench-setup.js';
-import { compileInstance, startInstance, watchUsage } from './instances.js';
+import { compileInstance, instanceSettings, startInstance, watchUsage } from './instances.js';
 import { machine, mib, note, printTable, type Row } from './report.js';
 import { createScheduledJobs, removeJobs } from './scheduler-jobs.js';
 
@@ -121,7 +121,7 @@ try {
   }
   const { cpuPercent, peakRss } = usage();
   printSamples(samples);
-  printTable(`Bounded history, PostgreSQL; ${machine(load)}`, verdict(samples, cpuPercent[0]!, peakRss[0]!));
+  printTable(`Bounded history, PostgreSQL; ${machine(load)}; ${instanceSettings}`, verdict(samples, cpuPercent[0]!, peakRss[0]!));
 } finally {
   await removeJobs(sql, jobIds).catch(() => undefined);
   await instance.stop();

@@ -28,6 +28,21 @@ const compiledBench = join(projectRoot, 'dist', 'bench-instance', 'bench');
 const instanceEntry = join(compiledBench, 'scheduler-instance.js');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
+/**
+ * The NODE_OPTIONS every instance runs with: the Dockerfile's (its heap cap), so that the benchmarks measure the
+ * service as it is deployed, unless BENCH_INSTANCE_NODE_OPTIONS says otherwise (empty: V8's defaults).
+ */
+export const instanceNodeOptions = process.env.BENCH_INSTANCE_NODE_OPTIONS ?? dockerfileNodeOptions();
+
+/** For a benchmark's title. */
+export const instanceSettings = `instances with NODE_OPTIONS=${instanceNodeOptions || '(none)'}`;
+
+function dockerfileNodeOptions(): string {
+  const found = /^\s*NODE_OPTIONS=(\S+)/m.exec(readFileSync(join(projectRoot, 'Dockerfile'), 'utf8'));
+  if (!found) throw new Error('the Dockerfile sets no NODE_OPTIONS');
+  return found[1]!;
+}
+
 /** Instances still running: killed when this process exits, however it exits, so none outlives a failed run. */
 const running = new Set<ChildProcess>();
 process.once('exit', () => {
@@ -51,8 +66,8 @@ export interface InstanceOptions {
 }
 
 /**
- * Starts the compiled instance with `env` (and PATH) as its whole environment and `nodeArgs` before the script;
- * resolves once it listens and has settled for a second. What it logs after that goes to this process's stderr.
+ * Starts the compiled instance with `env` (PATH and `instanceNodeOptions` besides) as its whole environment and
+ * `nodeArgs` before the script; resolves once it listens and has settled for a second. What it logs after that goes to this process's stderr.
  */
 export async function startInstance(
   name: string,
@@ -63,7 +78,7 @@ export async function startInstance(
   const entry = options.script ? join(compiledBench, options.script) : instanceEntry;
   const child = spawn(process.execPath, [...nodeArgs, entry], {
     cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', ...(instanceNodeOptions && { NODE_OPTIONS: instanceNodeOptions }), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   running.add(child);

@@ -12,6 +12,7 @@
  *   BENCH_SPREAD_SCHEDULES=100000                     # schedules of the three-instance scenario
  *   DATABASE_URL=postgres://...                       # default: a scratch database on TEST_DATABASE_URL's server
  *   BENCH_INSTANCE_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof"   # extra node arguments for the instances
+ *   BENCH_INSTANCE_NODE_OPTIONS=""                              # the instances' NODE_OPTIONS; default: the Dockerfile's (its heap cap)
  *
  * single:  10,000 schedules `S * * * * *` (S = i % 60) on one instance, for BENCH_SECONDS.
  * herd1k:  1,000 schedules `A,B * * * * *` on one instance (A and B two seconds 15 s apart): per tick, the tick ->
@@ -42,7 +43,7 @@ import { buildContainer, databaseOf } from '../infrastructure/container.js';
 import { createLogger } from '../infrastructure/logging.js';
 import { BENCH_APPLICATION, DatabaseCpu } from './database-cpu.js';
 import { benchSetup } from './bench-setup.js';
-import { compileInstance, processUsage, startInstance as startProcess, watchUsage } from './instances.js';
+import { compileInstance, instanceSettings, processUsage, startInstance as startProcess, watchUsage } from './instances.js';
 import { NoopFlinkCluster } from './noop-flink-cluster.js';
 import { machine, MIB, mib, ms, note, printTable, type Row } from './report.js';
 import { caughtUp, createScheduledJobs, removeJobs } from './scheduler-jobs.js';
@@ -276,4 +277,4 @@ try {
   await closeSetup();
 }
 
-printTable(`Scheduler, PostgreSQL ${version}, ${machine(loadAtStart)}`, rows);
+printTable(`Scheduler, PostgreSQL ${version}, ${machine(loadAtStart)}; ${instanceSettings}`, rows);

@@ -10,6 +10,7 @@
  *   BENCH_OLD_EVENTS=100000                           # events of a day before, stored first (default 0)
  *   TEST_DATABASE_URL=postgres://...                  # the server the scratch databases are made on
  *   BENCH_INSTANCE_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof"   # extra node arguments for the instance
+ *   BENCH_INSTANCE_NODE_OPTIONS=""                              # the instances' NODE_OPTIONS; default: the Dockerfile's (its heap cap)
  *
  * Each scenario has a scratch PostgreSQL database, ONE instance (bench/scheduler-instance.ts, compiled, in a
  * process of its own: see bench/instances.ts) with LOG_LEVEL=warn, and a receiver in this process (node:http on
@@ -45,7 +46,7 @@
 import { loadavg } from 'node:os';
 import postgres from 'postgres';
 import { TEST_DATABASE_URL } from '../scripts/scratch-database.js';
-import { compileInstance } from './instances.js';
+import { compileInstance, instanceSettings } from './instances.js';
 import { machine, note, printTable, type Row } from './report.js';
 import { lagScenario } from './webhook-scenario-lag.js';
 import { outageScenario } from './webhook-scenario-outage.js';
@@ -86,5 +87,5 @@ try {
   for (const name of chosen as Scenario[]) rows.push(...(await run[name]()));
 } finally {
   // After a failure, what the scenarios before it measured.
-  if (rows.length > 0) printTable(`Webhook delivery, PostgreSQL ${version}, ${machine(load)}`, rows);
+  if (rows.length > 0) printTable(`Webhook delivery, PostgreSQL ${version}, ${machine(load)}; ${instanceSettings}`, rows);
 }
