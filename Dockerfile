@@ -29,9 +29,9 @@ FROM node:24-bookworm-slim
 # refuses to start, saying so; AUTH_DISABLED=true serves without keys, for a network only trusted clients reach.
 # NODE_OPTIONS caps V8's old space at 192 MiB. Without a cap V8 sizes its heap for the host's memory and lets it
 # grow long before it collects: three replicas firing 100,000 schedules peaked at 340-362 MiB resident each, with
-# the cap at 197-200 MiB, as correct and as fast (README, Benchmarks). What the service keeps in its heap stays well
-# below it (27-73 MiB in the webhook backlog benchmark); PGlite's memory is WebAssembly memory, outside the cap.
-# Override it with -e NODE_OPTIONS=... .
+# the cap at 197-200 MiB, firing as correctly and no later; reads under saturation pay with more collections
+# (README, Benchmarks). The service's own heap stays well below the cap; PGlite's memory is WebAssembly memory,
+# outside it. Override it with -e NODE_OPTIONS=... .
 ENV NODE_ENV=production \
     NODE_OPTIONS=--max-old-space-size=192 \
     HOST=0.0.0.0 \

@@ -209,8 +209,8 @@ async function main(): Promise<void> {
     ...pglite,
   ];
   printTable(
-    `API reads, ${connections} connections, ${seconds} s each after ${warmupSeconds} s of warm-up; ${machine(load)}; ${instanceSettings}; ` +
-      `1-minute load average at the end ${loadavg()[0]!.toFixed(2)}`,
+    `API reads, ${connections} connections, ${seconds} s each after ${warmupSeconds} s of warm-up; ${machine(load)}; ` +
+      `${instanceSettings}; 1-minute load average at the end ${loadavg()[0]!.toFixed(2)}`,
     rows,
   );
 }

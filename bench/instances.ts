@@ -67,7 +67,8 @@ export interface InstanceOptions {
 
 /**
  * Starts the compiled instance with `env` (PATH and `instanceNodeOptions` besides) as its whole environment and
- * `nodeArgs` before the script; resolves once it listens and has settled for a second. What it logs after that goes to this process's stderr.
+ * `nodeArgs` before the script; resolves once it listens and has settled for a second. What it logs after that
+ * goes to this process's stderr.
  */
 export async function startInstance(
   name: string,

@@ -1,13 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import type {
-  ExecutionError,
-  ExecutionStatus,
-  ExecutionTrigger,
-  RestoreSettings,
+import {
+  ACTIVE_STATUSES,
+  type ExecutionError,
+  type ExecutionStatus,
+  type ExecutionTrigger,
+  type RestoreSettings,
 } from '../../../domain/entities/execution.js';
 import type { EventType } from '../../../domain/entities/event.js';
-import { ACTIVE_STATUSES } from '../../../domain/entities/execution-status.js';
 import type { ConfigValue } from '../../../domain/entities/job.js';
 import type { JobRestore } from '../../../domain/entities/restore.js';
 import type { RetryPolicy } from '../../../domain/entities/retry-policy.js';
