@@ -3,7 +3,8 @@ import { DrizzleExecutionRepository } from '../../adapters/output/repository/dri
 import { DrizzleJarUploadRegistry } from '../../adapters/output/repository/drizzle-jar-upload-registry.js';
 import { DrizzleJobRepository } from '../../adapters/output/repository/drizzle-job-repository.js';
 import { systemClock } from '../../adapters/output/system/system-clock.js';
-import { flinkJarUploads, jobExecutions, jobs } from '../../adapters/output/repository/schema.js';
+import { events, flinkJarUploads, jobExecutions, jobs } from '../../adapters/output/repository/schema.js';
+import { and, eq, sql } from 'drizzle-orm';
 import { newExecution, retryExecution, skippedExecution, transition, type Execution } from '../../domain/entities/execution.js';
 import { SqlScheduleSignal } from '../../adapters/output/repository/sql-schedule-signal.js';
 import { walkedTo } from '../../domain/services/executions/launch-path.js';
@@ -86,6 +87,31 @@ describe.each(backends)('execution persistence on $name', (backend) => {
     expect(first?.revision).toBe(1);
     expect(await executions.save(transition(execution, 'STOPPED', at(1)))).toBeUndefined();
     expect((await executions.findById(execution.id))?.status).toBe('DOWNLOADING');
+  });
+
+  it('stores a value a save clears as null, and the event of a status once, on its first save in it', async () => {
+    const execution = await stored(0);
+    const downloading = transition(execution, 'DOWNLOADING', at(1));
+    downloading.stopRequest = { mode: 'cancel', drain: false, reason: 'user', requestedAt: at(1) };
+    let current = (await executions.save(downloading))!;
+    current = (await executions.save({ ...current, stopRequest: null }))!;
+    for (const status of ['UPLOADING', 'SUBMITTING', 'RUNNING'] as const) {
+      current = (await executions.save(transition(current, status, at(2))))!;
+    }
+    // Saved again in the status it is in: no second event.
+    expect(await executions.save(current)).toMatchObject({ revision: current.revision + 1 });
+    const [row] = await database.db
+      .select({ cleared: sql<boolean>`${jobExecutions.stopRequest} is null and ${jobExecutions.error} is null` })
+      .from(jobExecutions)
+      .where(eq(jobExecutions.id, execution.id));
+    expect(row?.cleared).toBe(true);
+    const started = await database.db
+      .select({ data: events.data })
+      .from(events)
+      .where(and(eq(events.type, 'run.started'), sql`${events.data}->>'id' = ${execution.id}`));
+    expect(started).toHaveLength(1);
+    expect(started[0]?.data).toMatchObject({ id: execution.id, status: 'RUNNING' });
+    expect((await executions.findById(execution.id))?.history.map((entry) => entry.status).at(-1)).toBe('RUNNING');
   });
 
   it('lets the database refuse a second active exclusive run, naming the active one', async () => {

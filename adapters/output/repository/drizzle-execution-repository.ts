@@ -14,6 +14,7 @@ import { translateStorageError, violatedUniqueConstraint, withStorageErrors } fr
 import { leaseColumns, releaseHeldLeases, renewHeldLeases, takeOverExpiredLeases, type LeaseTerms } from './execution-leases.js';
 import { insertAuditRowSql } from './drizzle-audit-trail.js';
 import { changeWithEvent, somethingChanged } from './event-outbox.js';
+import { saveOf, statusChanged } from './execution-save.js';
 import {
   activeExecution,
   executionAsJson,
@@ -58,22 +59,9 @@ export class DrizzleExecutionRepository implements ExecutionRepository {
   }
 
   async save(execution: Execution): Promise<Execution | undefined> {
-    const { id, jobId, createdAt, revision, ...changes } = executionRow(execution);
-    const { leaseOwner, leaseUntil } = leaseColumns(this.leaseTerms);
-    // A run leaving the queue is driven by the instance that starts it.
-    const leaving = sql`${jobExecutions.status} = 'QUEUED'`;
-    const update = this.db
-      .update(jobExecutions)
-      .set({
-        ...changes,
-        revision: execution.revision + 1,
-        leaseOwner: sql`case when ${leaving} then ${leaseOwner} else ${jobExecutions.leaseOwner} end`,
-        leaseUntil: sql`case when ${leaving} then ${leaseUntil.toISOString()}::timestamptz else ${jobExecutions.leaseUntil} end`,
-      })
-      .where(and(eq(jobExecutions.id, execution.id), eq(jobExecutions.revision, execution.revision)))
-      .returning({ revision: jobExecutions.revision });
+    const { statement, values } = saveOf(this.db, execution, this.leaseTerms);
     try {
-      const [row] = await this.updateWithEvent(update, execution);
+      const [row] = await statement.run<{ revision: number }>(this.db, values);
       // What was written is `execution` itself: reading the row back would only parse it again.
       return row && { ...execution, revision: row.revision };
     } catch (error) {
@@ -88,8 +76,7 @@ export class DrizzleExecutionRepository implements ExecutionRepository {
   private async updateWithEvent<Row>(update: { getSQL(): SQL } & PromiseLike<Row[]>, execution: Execution): Promise<Row[]> {
     const type = eventTypeOfStatusChange(execution.status);
     if (!type) return update;
-    const before = sql`(select ${jobExecutions.status} from ${jobExecutions} where ${jobExecutions.id} = ${execution.id})`;
-    return changeWithEvent<Row>(this.db, update, runEvent(type, execution), sql`${before} <> ${execution.status}`);
+    return changeWithEvent<Row>(this.db, update, runEvent(type, execution), statusChanged(sql`${execution.status}`, execution.id));
   }
 
   async saveWithRetry(ended: Execution, retry: Execution): Promise<Execution | undefined> {

@@ -43,15 +43,29 @@ export async function changeWithEvent<Row>(
   onlyIf: SQL = sql`true`,
   alongside: SQL[] = [],
 ): Promise<Row[]> {
+  const values = { subject: event.subject, time: event.time.toISOString(), data: JSON.stringify(event.data) };
+  return rowsOf<Row>(await db.execute(changeWithEventSql(change.getSQL(), event.type, values, onlyIf, alongside)));
+}
+
+/**
+ * The statement of `changeWithEvent`, with the event's values as they are sent: its data as JSON text, its time as
+ * ISO text (or placeholders for them, see StatementTemplate).
+ */
+export function changeWithEventSql(
+  change: SQL,
+  type: NewEvent['type'],
+  event: { subject: unknown; time: unknown; data: unknown },
+  onlyIf: SQL = sql`true`,
+  alongside: SQL[] = [],
+): SQL {
   const more = alongside.map((write, index) => sql`, ${sql.identifier(`alongside_${index}`)} as (${write})`);
-  const result = await db.execute(sql`
-    with changed as (${change.getSQL()}), recorded as (
+  return sql`
+    with changed as (${change}), recorded as (
       insert into ${events} (type, subject, time, data)
-      select ${event.type}, ${event.subject}::uuid, ${event.time.toISOString()}::timestamptz, ${JSON.stringify(event.data)}::jsonb
+      select ${type}, ${event.subject}::uuid, ${event.time}::timestamptz, ${event.data}::jsonb
       from changed where ${onlyIf}
     )${sql.join(more)}
-    select * from changed`);
-  return rowsOf<Row>(result);
+    select * from changed`;
 }
 
 /**

@@ -1,0 +1,69 @@
+import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
+import { eventTypeOfStatusChange, runEvent, type EventType } from '../../../domain/entities/event.js';
+import type { Execution } from '../../../domain/entities/execution.js';
+import type { AppDatabase } from './database.js';
+import { changeWithEventSql } from './event-outbox.js';
+import { leaseColumns, type LeaseTerms } from './execution-leases.js';
+import { executionRow } from './execution-rows.js';
+import { jobExecutions, type ExecutionRow } from './schema.js';
+import { driverValue, StatementTemplate } from './statement-template.js';
+
+const executionColumns = getTableColumns(jobExecutions);
+
+/** The save of a run, one statement for each event type a save may make (none included), built at its first use. */
+const saveStatements = new Map<EventType | undefined, StatementTemplate>();
+
+/**
+ * The save of a run: its `columns` (every column `executionRow` writes but the ones that never change), its revision
+ * bumped if it is still the one read; with `type`, the event of its new status too, if the status changed.
+ */
+function saveStatement(db: AppDatabase, columns: string[], type: EventType | undefined): StatementTemplate {
+  const value = (name: string) => sql`${sql.placeholder(name)}`;
+  // A run leaving the queue is driven by the instance that starts it.
+  const leaving = sql`${jobExecutions.status} = 'QUEUED'`;
+  const update = db
+    .update(jobExecutions)
+    .set({
+      ...(Object.fromEntries(columns.map((column) => [column, value(column)])) as PgUpdateSetSource<typeof jobExecutions>),
+      revision: value('newRevision'),
+      leaseOwner: sql`case when ${leaving} then ${value('leaseOwner')} else ${jobExecutions.leaseOwner} end`,
+      leaseUntil: sql`case when ${leaving} then ${value('leaseUntil')}::timestamptz else ${jobExecutions.leaseUntil} end`,
+    })
+    .where(and(eq(jobExecutions.id, value('id')), eq(jobExecutions.revision, value('revision'))))
+    .returning({ revision: jobExecutions.revision });
+  if (!type) return new StatementTemplate(update.getSQL());
+  const event = { subject: value('eventSubject'), time: value('eventTime'), data: value('eventData') };
+  return new StatementTemplate(changeWithEventSql(update.getSQL(), type, event, statusChanged(value('status'), value('id'))));
+}
+
+/** Whether the run `id` is in another status than `status` (before the statement that asks). */
+export function statusChanged(status: SQL, id: unknown): SQL {
+  return sql`(select ${jobExecutions.status} from ${jobExecutions} where ${jobExecutions.id} = ${id}) <> ${status}`;
+}
+
+/** The statement that saves `execution` (see `saveStatement`), with its values. */
+export function saveOf(
+  db: AppDatabase,
+  execution: Execution,
+  terms: LeaseTerms,
+): { statement: StatementTemplate; values: Record<string, unknown> } {
+  const type = eventTypeOfStatusChange(execution.status);
+  const { id, jobId, createdAt, revision, ...changes } = executionRow(execution);
+  let statement = saveStatements.get(type);
+  if (!statement) saveStatements.set(type, (statement = saveStatement(db, Object.keys(changes), type)));
+  const { leaseOwner, leaseUntil } = leaseColumns(terms);
+  const values: Record<string, unknown> = {
+    id,
+    revision,
+    newRevision: execution.revision + 1,
+    leaseOwner,
+    leaseUntil: leaseUntil.toISOString(),
+  };
+  for (const [key, value] of Object.entries(changes)) values[key] = driverValue(executionColumns[key as keyof ExecutionRow], value);
+  if (type) {
+    const event = runEvent(type, execution);
+    Object.assign(values, { eventSubject: event.subject, eventTime: event.time.toISOString(), eventData: JSON.stringify(event.data) });
+  }
+  return { statement, values };
+}
