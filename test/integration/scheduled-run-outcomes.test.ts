@@ -102,8 +102,12 @@ describe.each(backends)('what a scheduled run tells its schedule, on $name', (ba
     for (const status of ['DOWNLOADING', 'UPLOADING', 'SUBMITTING', 'RUNNING'] as const) {
       second = (await executions.save(transition(second, status, base)))!;
     }
+    // A success saved in the same statement as the end of the streak: one that lost the race ends nothing.
+    const stale = transition({ ...second, revision: second.revision - 1 }, 'SUCCEEDED', base);
+    expect(await outcomes.saveEnd(second, stale, false, (repository, options) => repository.save(stale, options))).toBeUndefined();
+    expect(await schedules.find(first.jobId)).toMatchObject({ counters: { consecutiveFailures: 1 }, failureStreak: [first.id] });
     const succeeded = transition(second, 'SUCCEEDED', base);
-    await outcomes.saveEnd(second, succeeded, false, (repository) => repository.save(succeeded));
+    await outcomes.saveEnd(second, succeeded, false, (repository, options) => repository.save(succeeded, options));
     expect(await schedules.find(first.jobId)).toMatchObject({ counters: { consecutiveFailures: 0 }, failureStreak: [] });
 
     // A success with no streak to end writes nothing: the schedule's row keeps its tuple (xmin).
@@ -112,7 +116,7 @@ describe.each(backends)('what a scheduled run tells its schedule, on $name', (ba
       rowsOf<{ x: string }>(await database.db.execute(sql`select xmin::text as x from job_schedules where job_id = ${other.jobId}`))[0]!.x;
     const before = await xmin();
     const done = transition(other, 'SUCCEEDED', base);
-    expect((await outcomes.saveEnd(other, done, false, (repository) => repository.save(done)))?.status).toBe('SUCCEEDED');
+    expect((await outcomes.saveEnd(other, done, false, (repository, options) => repository.save(done, options)))?.status).toBe('SUCCEEDED');
     expect(await xmin()).toBe(before);
   });
 });

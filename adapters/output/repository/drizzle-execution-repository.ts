@@ -58,8 +58,8 @@ export class DrizzleExecutionRepository implements ExecutionRepository {
     return new JobAlreadyRunningError(execution.jobId, running?.id ?? 'unknown');
   }
 
-  async save(execution: Execution): Promise<Execution | undefined> {
-    const { statement, values } = saveOf(this.db, execution, this.leaseTerms);
+  async save(execution: Execution, options: { endFailureStreak?: boolean } = {}): Promise<Execution | undefined> {
+    const { statement, values } = saveOf(this.db, execution, this.leaseTerms, options.endFailureStreak);
     try {
       const [row] = await statement.run<{ revision: number }>(this.db, values);
       // What was written is `execution` itself: reading the row back would only parse it again.

@@ -17,7 +17,7 @@ import {
   tickRecorded,
   type BusyExecutions,
 } from './schedule-claims.js';
-import { jobSchedules, type ScheduleRow } from './schedule-table.js';
+import { endFailureStreakSql, jobSchedules, type ScheduleRow } from './schedule-table.js';
 
 const scheduleFromJson = rowsFromJson<ScheduleRow>(getTableColumns(jobSchedules));
 
@@ -106,13 +106,7 @@ export class DrizzleScheduleRepository implements ScheduleRepository {
   }
 
   async endFailureStreak(jobId: string): Promise<void> {
-    const s = jobSchedules;
-    await withStorageErrors(() =>
-      this.db
-        .update(s)
-        .set({ consecutiveFailures: 0, failureStreak: [] })
-        .where(and(eq(s.jobId, jobId), sql`(${s.consecutiveFailures} <> 0 or ${s.failureStreak} <> '[]'::jsonb)`)),
-    );
+    await withStorageErrors(() => this.db.execute(endFailureStreakSql(jobId)));
   }
 
   /** Decides each locked due schedule's tick and stores the outcomes, in the caller's transaction. */

@@ -3,22 +3,26 @@ import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { eventTypeOfStatusChange, runEvent, type EventType } from '../../../domain/entities/event.js';
 import type { Execution } from '../../../domain/entities/execution.js';
 import type { AppDatabase } from './database.js';
-import { changeWithEventSql } from './event-outbox.js';
+import { changeWithEventSql, somethingChanged } from './event-outbox.js';
 import { leaseColumns, type LeaseTerms } from './execution-leases.js';
 import { executionRow } from './execution-rows.js';
+import { endFailureStreakSql } from './schedule-table.js';
 import { jobExecutions, type ExecutionRow } from './schema.js';
 import { driverValue, StatementTemplate } from './statement-template.js';
 
 const executionColumns = getTableColumns(jobExecutions);
 
-/** The save of a run, one statement for each event type a save may make (none included), built at its first use. */
-const saveStatements = new Map<EventType | undefined, StatementTemplate>();
+/**
+ * The save of a run, one statement for each event type a save may make (none included), with and without the end of
+ * a failure streak, built at its first use.
+ */
+const saveStatements = new Map<string, StatementTemplate>();
 
 /**
  * The save of a run: its `columns` (every column `executionRow` writes but the ones that never change), its revision
  * bumped if it is still the one read; with `type`, the event of its new status too, if the status changed.
  */
-function saveStatement(db: AppDatabase, columns: string[], type: EventType | undefined): StatementTemplate {
+function saveStatement(db: AppDatabase, columns: string[], type: EventType | undefined, endFailureStreak: boolean): StatementTemplate {
   const value = (name: string) => sql`${sql.placeholder(name)}`;
   // A run leaving the queue is driven by the instance that starts it.
   const leaving = sql`${jobExecutions.status} = 'QUEUED'`;
@@ -32,9 +36,13 @@ function saveStatement(db: AppDatabase, columns: string[], type: EventType | und
     })
     .where(and(eq(jobExecutions.id, value('id')), eq(jobExecutions.revision, value('revision'))))
     .returning({ revision: jobExecutions.revision });
-  if (!type) return new StatementTemplate(update.getSQL());
+  const alongside = endFailureStreak ? [endFailureStreakSql(value('jobId'), somethingChanged)] : [];
+  if (!type) {
+    const more = alongside.map((write, index) => sql`, ${sql.identifier(`alongside_${index}`)} as (${write})`);
+    return new StatementTemplate(alongside.length ? sql`with changed as (${update.getSQL()})${sql.join(more)} select * from changed` : update.getSQL());
+  }
   const event = { subject: value('eventSubject'), time: value('eventTime'), data: value('eventData') };
-  return new StatementTemplate(changeWithEventSql(update.getSQL(), type, event, statusChanged(value('status'), value('id'))));
+  return new StatementTemplate(changeWithEventSql(update.getSQL(), type, event, statusChanged(value('status'), value('id')), alongside));
 }
 
 /** Whether the run `id` is in another status than `status` (before the statement that asks). */
@@ -47,14 +55,17 @@ export function saveOf(
   db: AppDatabase,
   execution: Execution,
   terms: LeaseTerms,
+  endFailureStreak = false,
 ): { statement: StatementTemplate; values: Record<string, unknown> } {
   const type = eventTypeOfStatusChange(execution.status);
   const { id, jobId, createdAt, revision, ...changes } = executionRow(execution);
-  let statement = saveStatements.get(type);
-  if (!statement) saveStatements.set(type, (statement = saveStatement(db, Object.keys(changes), type)));
+  const key = `${type ?? ''} ${endFailureStreak}`;
+  let statement = saveStatements.get(key);
+  if (!statement) saveStatements.set(key, (statement = saveStatement(db, Object.keys(changes), type, endFailureStreak)));
   const { leaseOwner, leaseUntil } = leaseColumns(terms);
   const values: Record<string, unknown> = {
     id,
+    jobId,
     revision,
     newRevision: execution.revision + 1,
     leaseOwner,

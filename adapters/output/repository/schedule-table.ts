@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { OverlapPolicy } from '../../../domain/entities/schedule.js';
 import { jobs } from './schema.js';
@@ -52,3 +52,13 @@ export const jobSchedules = pgTable(
 );
 
 export type ScheduleRow = typeof jobSchedules.$inferSelect;
+
+/**
+ * The end of a schedule's failures in a row, after a success, written (and the row locked) only when there were
+ * some: the end of every successful run would otherwise hold up the claims. `also`: a further condition.
+ */
+export function endFailureStreakSql(jobId: unknown, also: SQL = sql`true`): SQL {
+  const s = jobSchedules;
+  return sql`update ${s} set consecutive_failures = 0, failure_streak = '[]'::jsonb
+    where ${s.jobId} = ${jobId} and (${s.consecutiveFailures} <> 0 or ${s.failureStreak} <> '[]'::jsonb) and ${also}`;
+}

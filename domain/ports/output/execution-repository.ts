@@ -44,9 +44,10 @@ export interface ExecutionRepository {
    * Writes `execution` if the stored row is still at `execution.revision`; the stored revision becomes
    * revision + 1. Returns the saved execution, or undefined if someone else saved first. Throws
    * JobAlreadyRunningError when the write would make an exclusive run active beside another (a QUEUED run that
-   * may not start yet).
+   * may not start yet). With `endFailureStreak`, for a scheduled run that succeeded: its schedule's failures in a
+   * row end in the same write (as ScheduleRepository.endFailureStreak does), only if the run was saved.
    */
-  save(execution: Execution): Promise<Execution | undefined>;
+  save(execution: Execution, options?: { endFailureStreak?: boolean }): Promise<Execution | undefined>;
   /**
    * Saves `ended` as `save` does and, in the same transaction, stores `retry`, the run that tries it again, as
    * exclusive as `ended` was. Undefined, with nothing stored, if someone else saved `ended` first.

@@ -36,8 +36,8 @@ export class ExecutionEnding {
     while (current && !isTerminal(current.status)) {
       const ended = this.scheduledRuns.withDeadlineChecked(transition(current, to, this.clock.now(), changes));
       const retry = to === 'FAILED' ? await this.retries.afterFailure(ended) : undefined;
-      const saved = await this.scheduledRuns.saveEnd(current, ended, retry !== undefined, (executions) =>
-        retry ? executions.saveWithRetry(ended, retry) : executions.save(ended),
+      const saved = await this.scheduledRuns.saveEnd(current, ended, retry !== undefined, (executions, options) =>
+        retry ? executions.saveWithRetry(ended, retry) : executions.save(ended, options),
       );
       if (saved) return true;
       current = await this.executions.findById(execution.id);

@@ -49,10 +49,18 @@ export class ScheduledRunOutcomes {
     before: Execution,
     ended: Execution,
     retried: boolean,
-    save: (executions: ExecutionRepository) => Promise<Execution | undefined>,
+    save: (executions: ExecutionRepository, options?: { endFailureStreak: true }) => Promise<Execution | undefined>,
   ): Promise<Execution | undefined> {
     const outcome = ended.status === 'SUCCEEDED' ? 'succeeded' : ended.status === 'FAILED' && !retried ? 'failed' : null;
     const end = { executionId: ended.id, outcome, deadlineMissed: ended.deadlineMissed && !before.deadlineMissed } as const;
+    // Nothing to tell (a manual run's end is not its schedule's, see isScheduleRun): the save alone. The usual end of
+    // a tick's run, a success in time: the save ends the schedule's failure streak, if it has one, in the same
+    // statement. Either is one write, with no transaction around it.
+    const mayBeTold = ended.trigger === 'schedule' || ended.trigger === 'retry';
+    if ((!end.outcome && !end.deadlineMissed) || !mayBeTold) return save(this.executions);
+    if (end.outcome === 'succeeded' && !end.deadlineMissed && ended.trigger === 'schedule') {
+      return save(this.executions, { endFailureStreak: true });
+    }
     return this.unitOfWork.transaction(async (tx) => {
       const saved = await save(tx.executions);
       if (saved) await this.tell(tx, saved, end);

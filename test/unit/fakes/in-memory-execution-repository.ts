@@ -7,6 +7,7 @@ import type {
   ExecutionSummary,
   HeldExecution,
 } from '../../../domain/ports/output/execution-repository.js';
+import type { ScheduleRepository } from '../../../domain/ports/output/schedule-repository.js';
 import { heldExecutionOf } from '../../../domain/services/executions/lease-round.js';
 
 type Row = Execution & { exclusive: boolean };
@@ -18,6 +19,8 @@ export class InMemoryExecutionRepository implements ExecutionRepository {
   readonly rows = new Map<string, Row>();
   /** The audit rows inserts were given, stored with their runs. */
   readonly audited: AuditEvent[] = [];
+  /** The schedules whose failure streaks a save may end: the InMemoryScheduleRepository made with this one. */
+  schedules?: Pick<ScheduleRepository, 'endFailureStreak'>;
 
   async insert(execution: Execution, options: { exclusive: boolean; audit?: AuditEvent }): Promise<void> {
     this.checkRoomFor({ ...execution, exclusive: options.exclusive });
@@ -29,12 +32,13 @@ export class InMemoryExecutionRepository implements ExecutionRepository {
     if (options.audit) this.audited.push(structuredClone(options.audit));
   }
 
-  async save(execution: Execution): Promise<Execution | undefined> {
+  async save(execution: Execution, options: { endFailureStreak?: boolean } = {}): Promise<Execution | undefined> {
     const stored = this.rows.get(execution.id);
     if (!stored || stored.revision !== execution.revision) return undefined;
     this.checkRoomFor({ ...execution, exclusive: stored.exclusive });
     const saved = { ...structuredClone(execution), revision: execution.revision + 1 };
     this.rows.set(execution.id, { ...saved, exclusive: stored.exclusive });
+    if (options.endFailureStreak) await this.schedules?.endFailureStreak(execution.jobId);
     return structuredClone(saved);
   }
 

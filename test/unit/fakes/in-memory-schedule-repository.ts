@@ -13,7 +13,9 @@ export class InMemoryScheduleRepository implements ScheduleRepository {
     private readonly executions: InMemoryExecutionRepository,
     /** Where the events of `update` go. */
     private readonly events?: InMemoryEventOutbox,
-  ) {}
+  ) {
+    executions.schedules = this;
+  }
 
   async find(jobId: string): Promise<Schedule | undefined> {
     return structuredClone(this.rows.get(jobId)?.schedule);
