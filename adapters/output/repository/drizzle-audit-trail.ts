@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gte, inArray, lt, sql, type Column, type SQL } from 'drizzle-orm';
 import type { AuditEvent } from '../../../domain/entities/audit.js';
 import type { AuditQuery, AuditTrail } from '../../../domain/ports/output/audit-trail.js';
 import type { AppDatabase } from './database.js';
@@ -6,17 +6,14 @@ import { withStorageErrors } from './database-errors.js';
 import { auditEvents } from './schema.js';
 
 /**
- * The insert of `event` as SQL, made only where `when` holds: the audit row of a change that the same statement
- * writes (see `changeWithEvent`). Each column's value goes through the column's own mapping, so the row is the one
- * `record` would write.
+ * The insert of an audit row as SQL, made only where `when` holds: the audit row of a change that the same statement
+ * writes (see `changeWithEvent`). `valueOf` gives each column's value as sent, or its placeholder (see
+ * StatementTemplate); each is cast to the column's type.
  */
-export function insertAuditRowSql(event: AuditEvent, when: SQL): SQL {
+export function auditRowSql(valueOf: (key: string, column: Column) => unknown, when: SQL): SQL {
   const columns = Object.entries(getTableColumns(auditEvents));
   const names = sql.join(columns.map(([, column]) => sql.identifier(column.name)), sql`, `);
-  const values = columns.map(([key, column]) => {
-    const value = (event as unknown as Record<string, unknown>)[key];
-    return sql`${sql.param(value ?? null, column)}::${sql.raw(column.getSQLType())}`;
-  });
+  const values = columns.map(([key, column]) => sql`${valueOf(key, column)}::${sql.raw(column.getSQLType())}`);
   return sql`insert into ${auditEvents} (${names}) select ${sql.join(values, sql`, `)} where ${when}`;
 }
 

@@ -12,9 +12,8 @@ import type {
 import type { AppDatabase } from './database.js';
 import { translateStorageError, violatedUniqueConstraint, withStorageErrors } from './database-errors.js';
 import { leaseColumns, releaseHeldLeases, renewHeldLeases, takeOverExpiredLeases, type LeaseTerms } from './execution-leases.js';
-import { insertAuditRowSql } from './drizzle-audit-trail.js';
-import { changeWithEvent, somethingChanged } from './event-outbox.js';
-import { saveOf, statusChanged } from './execution-save.js';
+import { changeWithEvent } from './event-outbox.js';
+import { insertOf, saveOf, statusChanged } from './execution-save.js';
 import {
   activeExecution,
   executionAsJson,
@@ -40,13 +39,10 @@ export class DrizzleExecutionRepository implements ExecutionRepository {
   ) {}
 
   async insert(execution: Execution, options: { exclusive: boolean; audit?: AuditEvent }): Promise<void> {
-    const row = { ...executionRow(execution), exclusive: options.exclusive, ...leaseColumns(this.leaseTerms) };
+    const { statement, values } = insertOf(this.db, execution, options, this.leaseTerms);
     // A row a unique index refuses is left out rather than failing the statement, so that inside a transaction
     // the reads that tell which index refused it can still run; its event and audit row are left out with it.
-    const insert = this.db.insert(jobExecutions).values(row).onConflictDoNothing().returning({ id: jobExecutions.id });
-    const event = runEvent(eventTypeOfNewExecution(execution), execution);
-    const audited = options.audit ? [insertAuditRowSql(options.audit, somethingChanged)] : [];
-    const inserted = await withStorageErrors(() => changeWithEvent(this.db, insert, event, undefined, audited));
+    const inserted = await withStorageErrors(() => statement.run(this.db, values));
     if (inserted.length === 0) throw await this.refusalOf(execution);
   }
 

@@ -1,16 +1,19 @@
 import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
-import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
-import { eventTypeOfStatusChange, runEvent, type EventType } from '../../../domain/entities/event.js';
+import type { PgInsertValue, PgUpdateSetSource } from 'drizzle-orm/pg-core';
+import type { AuditEvent } from '../../../domain/entities/audit.js';
+import { eventTypeOfNewExecution, eventTypeOfStatusChange, runEvent, type EventType, type NewEvent } from '../../../domain/entities/event.js';
 import type { Execution } from '../../../domain/entities/execution.js';
 import type { AppDatabase } from './database.js';
+import { auditRowSql } from './drizzle-audit-trail.js';
 import { changeWithEventSql, somethingChanged } from './event-outbox.js';
 import { leaseColumns, type LeaseTerms } from './execution-leases.js';
 import { executionRow } from './execution-rows.js';
 import { endFailureStreakSql } from './schedule-table.js';
-import { jobExecutions, type ExecutionRow } from './schema.js';
+import { auditEvents, jobExecutions, type ExecutionRow } from './schema.js';
 import { driverValue, StatementTemplate } from './statement-template.js';
 
 const executionColumns = getTableColumns(jobExecutions);
+const auditColumns = Object.entries(getTableColumns(auditEvents));
 
 /**
  * The save of a run, one statement for each event type a save may make (none included), with and without the end of
@@ -50,6 +53,49 @@ export function statusChanged(status: SQL, id: unknown): SQL {
   return sql`(select ${jobExecutions.status} from ${jobExecutions} where ${jobExecutions.id} = ${id}) <> ${status}`;
 }
 
+/** The insert of a new run, one statement for each event type it may make, with and without an audit row. */
+const insertStatements = new Map<string, StatementTemplate>();
+
+/**
+ * The insert of a run's row (`columns`), left out when a unique index refuses it, with its event of `type` and, when
+ * `audited`, its audit row, both only if the row was stored: one statement commits all of it or none.
+ */
+function insertStatement(db: AppDatabase, columns: string[], type: EventType, audited: boolean): StatementTemplate {
+  const value = (name: string) => sql`${sql.placeholder(name)}`;
+  const insert = db
+    .insert(jobExecutions)
+    .values(Object.fromEntries(columns.map((column) => [column, value(column)])) as PgInsertValue<typeof jobExecutions>)
+    .onConflictDoNothing()
+    .returning({ id: jobExecutions.id });
+  const event = { subject: value('eventSubject'), time: value('eventTime'), data: value('eventData') };
+  const audit = audited ? [auditRowSql((key) => sql.placeholder(`audit_${key}`), somethingChanged)] : [];
+  return new StatementTemplate(changeWithEventSql(insert.getSQL(), type, event, undefined, audit));
+}
+
+/** The statement that stores a new run (see `insertStatement`), with its values. */
+export function insertOf(
+  db: AppDatabase,
+  execution: Execution,
+  options: { exclusive: boolean; audit?: AuditEvent },
+  terms: LeaseTerms,
+): { statement: StatementTemplate; values: Record<string, unknown> } {
+  const row: Record<string, unknown> = { ...executionRow(execution), exclusive: options.exclusive, ...leaseColumns(terms) };
+  const type = eventTypeOfNewExecution(execution);
+  const key = `${type} ${options.audit !== undefined}`;
+  let statement = insertStatements.get(key);
+  if (!statement) insertStatements.set(key, (statement = insertStatement(db, Object.keys(row), type, options.audit !== undefined)));
+  const values: Record<string, unknown> = eventValues(runEvent(type, execution));
+  for (const [key, value] of Object.entries(row)) values[key] = driverValue(executionColumns[key as keyof ExecutionRow], value);
+  const audit = options.audit as unknown as Record<string, unknown> | undefined;
+  if (audit) for (const [key, column] of auditColumns) values[`audit_${key}`] = driverValue(column, audit[key]);
+  return { statement, values };
+}
+
+/** The placeholders of a run's event, filled in. */
+function eventValues(event: NewEvent): Record<string, unknown> {
+  return { eventSubject: event.subject, eventTime: event.time.toISOString(), eventData: JSON.stringify(event.data) };
+}
+
 /** The statement that saves `execution` (see `saveStatement`), with its values. */
 export function saveOf(
   db: AppDatabase,
@@ -72,9 +118,6 @@ export function saveOf(
     leaseUntil: leaseUntil.toISOString(),
   };
   for (const [key, value] of Object.entries(changes)) values[key] = driverValue(executionColumns[key as keyof ExecutionRow], value);
-  if (type) {
-    const event = runEvent(type, execution);
-    Object.assign(values, { eventSubject: event.subject, eventTime: event.time.toISOString(), eventData: JSON.stringify(event.data) });
-  }
+  if (type) Object.assign(values, eventValues(runEvent(type, execution)));
   return { statement, values };
 }
