@@ -70,6 +70,10 @@ describe.each(backends)('DrizzleSavepointRepository on $name', (backend) => {
   it('settles only from the status expected', async () => {
     const savepoint = aSavepoint();
     await repository.insert(savepoint);
+    const later = aSavepoint({ createdAt: minutes(5), triggerId: 'later' });
+    await repository.insert(later);
+    expect(await repository.findPendingForExecution(executionId)).toEqual([savepoint, later]);
+    await repository.settle(later.id, 'PENDING', { status: 'FAILED', error: 'gone' });
     const done = await repository.settle(savepoint.id, 'PENDING', { status: 'COMPLETED', path: 'file:/sp/y', completedAt: minutes(1) });
     expect(done).toMatchObject({ status: 'COMPLETED', path: 'file:/sp/y' });
     expect(await repository.settle(savepoint.id, 'PENDING', { status: 'FAILED', error: 'late' })).toBeUndefined();

@@ -50,10 +50,23 @@ export class DrizzleSavepointRepository implements SavepointRepository {
     });
   }
 
+  /** Every follow-up of a run asks this: the statement is built and prepared once, at its first use. */
   async findPendingForExecution(executionId: string): Promise<Savepoint[]> {
-    // 'PENDING' written out, not a parameter: a prepared statement's generic plan can then use `savepoints_pending_idx`.
-    const rows = await this.select(and(eq(savepoints.executionId, executionId), sql`${savepoints.status} = 'PENDING'`)!);
+    const statement = (this.pendingOfRun ??= this.pendingOfRunStatement());
+    const rows = await withStorageErrors(() => statement.execute({ executionId }));
     return rows.map(toSavepoint);
+  }
+
+  private pendingOfRun: ReturnType<DrizzleSavepointRepository['pendingOfRunStatement']> | undefined;
+
+  private pendingOfRunStatement() {
+    // 'PENDING' written out, not a parameter: a prepared statement's generic plan can then use `savepoints_pending_idx`.
+    return this.db
+      .select()
+      .from(savepoints)
+      .where(and(eq(savepoints.executionId, sql.placeholder('executionId')), sql`${savepoints.status} = 'PENDING'`))
+      .orderBy(asc(savepoints.createdAt), asc(savepoints.id))
+      .prepare('pending_savepoints_of_run');
   }
 
   async findCompletedForJob(jobId: string): Promise<Savepoint[]> {
