@@ -58,14 +58,18 @@ export function changeWithEventSql(
   onlyIf: SQL = sql`true`,
   alongside: SQL[] = [],
 ): SQL {
-  const more = alongside.map((write, index) => sql`, ${sql.identifier(`alongside_${index}`)} as (${write})`);
   return sql`
     with changed as (${change}), recorded as (
       insert into ${events} (type, subject, time, data)
       select ${type}, ${event.subject}::uuid, ${event.time}::timestamptz, ${event.data}::jsonb
       from changed where ${onlyIf}
-    )${sql.join(more)}
+    )${alongsideSql(alongside)}
     select * from changed`;
+}
+
+/** Further writes of a statement whose first part is named `changed`, as more parts of its `with`. */
+export function alongsideSql(alongside: SQL[]): SQL {
+  return sql.join(alongside.map((write, index) => sql`, ${sql.identifier(`alongside_${index}`)} as (${write})`));
 }
 
 /**

@@ -1,11 +1,17 @@
 import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { PgInsertValue, PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { AuditEvent } from '../../../domain/entities/audit.js';
-import { eventTypeOfNewExecution, eventTypeOfStatusChange, runEvent, type EventType, type NewEvent } from '../../../domain/entities/event.js';
+import {
+  eventTypeOfNewExecution,
+  eventTypeOfStatusChange,
+  runEvent,
+  type EventType,
+  type NewEvent,
+} from '../../../domain/entities/event.js';
 import type { Execution } from '../../../domain/entities/execution.js';
 import type { AppDatabase } from './database.js';
 import { auditRowSql } from './drizzle-audit-trail.js';
-import { changeWithEventSql, somethingChanged } from './event-outbox.js';
+import { alongsideSql, changeWithEventSql, somethingChanged } from './event-outbox.js';
 import { leaseColumns, type LeaseTerms } from './execution-leases.js';
 import { executionRow } from './execution-rows.js';
 import { endFailureStreakSql } from './schedule-table.js';
@@ -25,7 +31,12 @@ const saveStatements = new Map<string, StatementTemplate>();
  * The save of a run: its `columns` (every column `executionRow` writes but the ones that never change), its revision
  * bumped if it is still the one read; with `type`, the event of its new status too, if the status changed.
  */
-function saveStatement(db: AppDatabase, columns: string[], type: EventType | undefined, endFailureStreak: boolean): StatementTemplate {
+function saveStatement(
+  db: AppDatabase,
+  columns: string[],
+  type: EventType | undefined,
+  endFailureStreak: boolean,
+): StatementTemplate {
   const value = (name: string) => sql`${sql.placeholder(name)}`;
   // A run leaving the queue is driven by the instance that starts it.
   const leaving = sql`${jobExecutions.status} = 'QUEUED'`;
@@ -40,12 +51,13 @@ function saveStatement(db: AppDatabase, columns: string[], type: EventType | und
     .where(and(eq(jobExecutions.id, value('id')), eq(jobExecutions.revision, value('revision'))))
     .returning({ revision: jobExecutions.revision });
   const alongside = endFailureStreak ? [endFailureStreakSql(value('jobId'), somethingChanged)] : [];
+  if (!type && alongside.length === 0) return new StatementTemplate(update.getSQL());
   if (!type) {
-    const more = alongside.map((write, index) => sql`, ${sql.identifier(`alongside_${index}`)} as (${write})`);
-    return new StatementTemplate(alongside.length ? sql`with changed as (${update.getSQL()})${sql.join(more)} select * from changed` : update.getSQL());
+    return new StatementTemplate(sql`with changed as (${update.getSQL()})${alongsideSql(alongside)} select * from changed`);
   }
   const event = { subject: value('eventSubject'), time: value('eventTime'), data: value('eventData') };
-  return new StatementTemplate(changeWithEventSql(update.getSQL(), type, event, statusChanged(value('status'), value('id')), alongside));
+  const changedStatus = statusChanged(value('status'), value('id'));
+  return new StatementTemplate(changeWithEventSql(update.getSQL(), type, event, changedStatus, alongside));
 }
 
 /** Whether the run `id` is in another status than `status` (before the statement that asks). */
@@ -81,14 +93,20 @@ export function insertOf(
 ): { statement: StatementTemplate; values: Record<string, unknown> } {
   const row: Record<string, unknown> = { ...executionRow(execution), exclusive: options.exclusive, ...leaseColumns(terms) };
   const type = eventTypeOfNewExecution(execution);
-  const key = `${type} ${options.audit !== undefined}`;
+  const audited = options.audit !== undefined;
+  const key = `${type} ${audited}`;
   let statement = insertStatements.get(key);
-  if (!statement) insertStatements.set(key, (statement = insertStatement(db, Object.keys(row), type, options.audit !== undefined)));
+  if (!statement) insertStatements.set(key, (statement = insertStatement(db, Object.keys(row), type, audited)));
   const values: Record<string, unknown> = eventValues(runEvent(type, execution));
-  for (const [key, value] of Object.entries(row)) values[key] = driverValue(executionColumns[key as keyof ExecutionRow], value);
+  for (const [key, value] of Object.entries(row)) values[key] = columnValue(key, value);
   const audit = options.audit as unknown as Record<string, unknown> | undefined;
   if (audit) for (const [key, column] of auditColumns) values[`audit_${key}`] = driverValue(column, audit[key]);
   return { statement, values };
+}
+
+/** A value of a job_executions column as sent. */
+function columnValue(key: string, value: unknown): unknown {
+  return driverValue(executionColumns[key as keyof ExecutionRow], value);
 }
 
 /** The placeholders of a run's event, filled in. */
@@ -117,7 +135,7 @@ export function saveOf(
     leaseOwner,
     leaseUntil: leaseUntil.toISOString(),
   };
-  for (const [key, value] of Object.entries(changes)) values[key] = driverValue(executionColumns[key as keyof ExecutionRow], value);
+  for (const [key, value] of Object.entries(changes)) values[key] = columnValue(key, value);
   if (type) Object.assign(values, eventValues(runEvent(type, execution)));
   return { statement, values };
 }

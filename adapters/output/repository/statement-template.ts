@@ -10,9 +10,9 @@ const dialect = new PgDialect();
  * drizzle builds a statement anew every time it runs it, testing each column and value for what it is: for the
  * save of a run (24 columns, an event in the same statement) that was a fifth of a busy scheduler's main thread.
  *
- * Write placeholders bare, as SQL (`sql`${sql.placeholder('x')}``), and give values as the driver takes them
- * (`driverValue`): a placeholder put straight into a column's place is encoded by the column, and the column's
- * encoder turns a null into the JSON text `null`.
+ * Write each placeholder inside SQL (sql`${sql.placeholder('x')}`) and give values as the driver takes them
+ * (`driverValue`): a placeholder put straight into a column's place is encoded by the column when it is filled in,
+ * and a jsonb column's encoder turns a null into the JSON text `null`.
  */
 export class StatementTemplate {
   private readonly query: Query;

@@ -43,7 +43,8 @@ export class ScheduledRunOutcomes {
 
   /**
    * Saves the end of a run through `save` and tells its schedule how it ended (`before`: the run as it was before),
-   * in one transaction. Resolves with what `save` resolved with: nothing is told when it saved nothing.
+   * together: in one transaction, or in the save's own statement when that is all the schedule is told. Resolves
+   * with what `save` resolved with: nothing is told when it saved nothing.
    */
   saveEnd(
     before: Execution,
