@@ -21,6 +21,12 @@ import { driverValue, StatementTemplate } from './statement-template.js';
 const executionColumns = getTableColumns(jobExecutions);
 const auditColumns = Object.entries(getTableColumns(auditEvents));
 
+/** A placeholder as SQL (see StatementTemplate). */
+const value = (name: string) => sql`${sql.placeholder(name)}`;
+
+/** Where a run's event goes in a statement built once; `eventValues` fills them in. */
+const eventPlaceholders = { subject: value('eventSubject'), time: value('eventTime'), data: value('eventData') };
+
 /**
  * The save of a run, one statement for each event type a save may make (none included), with and without the end of
  * a failure streak, built at its first use.
@@ -37,7 +43,6 @@ function saveStatement(
   type: EventType | undefined,
   endFailureStreak: boolean,
 ): StatementTemplate {
-  const value = (name: string) => sql`${sql.placeholder(name)}`;
   // A run leaving the queue is driven by the instance that starts it.
   const leaving = sql`${jobExecutions.status} = 'QUEUED'`;
   const update = db
@@ -55,9 +60,8 @@ function saveStatement(
   if (!type) {
     return new StatementTemplate(sql`with changed as (${update.getSQL()})${alongsideSql(alongside)} select * from changed`);
   }
-  const event = { subject: value('eventSubject'), time: value('eventTime'), data: value('eventData') };
   const changedStatus = statusChanged(value('status'), value('id'));
-  return new StatementTemplate(changeWithEventSql(update.getSQL(), type, event, changedStatus, alongside));
+  return new StatementTemplate(changeWithEventSql(update.getSQL(), type, eventPlaceholders, changedStatus, alongside));
 }
 
 /** Whether the run `id` is in another status than `status` (before the statement that asks). */
@@ -73,15 +77,13 @@ const insertStatements = new Map<string, StatementTemplate>();
  * `audited`, its audit row, both only if the row was stored: one statement commits all of it or none.
  */
 function insertStatement(db: AppDatabase, columns: string[], type: EventType, audited: boolean): StatementTemplate {
-  const value = (name: string) => sql`${sql.placeholder(name)}`;
   const insert = db
     .insert(jobExecutions)
     .values(Object.fromEntries(columns.map((column) => [column, value(column)])) as PgInsertValue<typeof jobExecutions>)
     .onConflictDoNothing()
     .returning({ id: jobExecutions.id });
-  const event = { subject: value('eventSubject'), time: value('eventTime'), data: value('eventData') };
   const audit = audited ? [auditRowSql((key) => sql.placeholder(`audit_${key}`), somethingChanged)] : [];
-  return new StatementTemplate(changeWithEventSql(insert.getSQL(), type, event, undefined, audit));
+  return new StatementTemplate(changeWithEventSql(insert.getSQL(), type, eventPlaceholders, undefined, audit));
 }
 
 /** The statement that stores a new run (see `insertStatement`), with its values. */
