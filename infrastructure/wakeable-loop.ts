@@ -8,6 +8,8 @@ export class WakeableLoop {
   private running: Promise<void> | undefined;
   private stopped = true;
   private wokenDuringRound = false;
+  /** The wall-clock time the timer was set for. */
+  private dueAt = 0;
 
   constructor(private readonly round: () => Promise<number>) {}
 
@@ -34,8 +36,20 @@ export class WakeableLoop {
 
   private schedule(delayMs: number): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.next(), delayMs);
+    this.dueAt = Date.now() + delayMs;
+    this.timer = setTimeout(() => this.fire(), delayMs);
     this.timer.unref();
+  }
+
+  /**
+   * Starts the round, or waits the rest of the delay: a timer counts whole milliseconds of the event loop's own
+   * clock, and may fire up to a millisecond before the wall clock reaches its time. A round of the scheduler begun
+   * then finds its tick not yet due, and would look again only after a recheck delay.
+   */
+  private fire(): void {
+    const early = this.dueAt - Date.now();
+    if (early > 0) this.schedule(early);
+    else void this.next();
   }
 
   private async next(): Promise<void> {

@@ -1,0 +1,44 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { WakeableLoop } from '../../infrastructure/wakeable-loop.js';
+
+describe('the wakeable loop', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('starts no round before the wall clock reaches the time it waited for, even when its timer fires early', async () => {
+    const starts: number[] = [];
+    const loop = new WakeableLoop(async () => {
+      starts.push(Date.now());
+      return 10;
+    });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(0);
+    const [first] = starts;
+    // The wall clock falls a millisecond behind the timers: the next timer fires when it reads first + 9.
+    vi.setSystemTime(first! - 1);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(starts).toEqual([first]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(starts).toEqual([first, first! + 10]);
+    await loop.stop();
+  });
+
+  it('starts a round at once when woken, whatever the wall clock says', async () => {
+    let rounds = 0;
+    const loop = new WakeableLoop(async () => {
+      rounds++;
+      return 60_000;
+    });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(0);
+    vi.setSystemTime(Date.now() - 5);
+    loop.wake();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(rounds).toBe(2);
+    await loop.stop();
+  });
+});
