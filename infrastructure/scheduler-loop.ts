@@ -84,7 +84,7 @@ export class SchedulerLoop {
       this.logger.warn({ err: error }, 'advancing upgrades failed; trying again at the next round');
     });
     // Launched once every due tick is recorded: a herd's launches would otherwise slow its later claims down.
-    this.queue.startFired(fired);
+    await this.queue.startFired(fired);
     try {
       const started = await this.queue.startDue();
       if (started.length > 0 && this.logger.isLevelEnabled('info')) {

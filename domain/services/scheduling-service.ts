@@ -94,7 +94,7 @@ export class SchedulingService implements JobSchedules {
       if (!fired[0]) throw new ScheduleAlreadyTriggeredError(jobId, now);
       return fired[0];
     });
-    this.launcher.startFired([execution]);
+    await this.launcher.startFired([execution]);
     await this.announce(jobId);
     return execution;
   }

@@ -56,7 +56,7 @@ describe.each(backends)('events in the transaction of their change on $name', (b
     const changes = new AuditedChanges(unitOfWork, clock, randomIds);
     jobService = new JobDefinitionService(jobRepository, changes, clock, randomIds, { refusalFor: () => undefined }, new CronerCalculator());
     const signal = new SqlScheduleSignal(database.db, database.listen);
-    scheduling = new SchedulingService(jobRepository, schedules, changes, new CronerCalculator(), clock, randomIds, signal, { startFired: () => {} });
+    scheduling = new SchedulingService(jobRepository, schedules, changes, new CronerCalculator(), clock, randomIds, signal, { startFired: async () => {} });
   });
   afterAll(async () => {
     await database?.close();

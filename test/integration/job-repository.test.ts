@@ -56,6 +56,17 @@ describe.each(backends)('DrizzleJobRepository on $name', (backend) => {
     expect(await repository.findById(newId())).toBeUndefined();
   });
 
+  it('reads many live jobs at once, whole, leaving out deleted and unknown ones', async () => {
+    const [first, second, deleted] = [aJob({ name: 'm1', labels: { a: 'b' } }), aJob({ name: 'm2', args: ['x'] }), aJob({ name: 'm3' })];
+    for (const job of [first, second, deleted]) await repository.insert(job);
+    await repository.remove(deleted.id, at);
+    const found = await repository.findMany([second.id, deleted.id, newId(), first.id]);
+    expect([...found.keys()].sort()).toEqual([first.id, second.id].sort());
+    expect(found.get(first.id)).toEqual(first);
+    expect(found.get(second.id)).toEqual(second);
+    expect(await repository.findMany([])).toEqual(new Map());
+  });
+
   it('refuses a second live job with the same name', async () => {
     await repository.insert(aJob({ name: 'dup' }));
     await expect(repository.insert(aJob({ name: 'dup' }))).rejects.toBeInstanceOf(JobNameTakenError);

@@ -49,7 +49,7 @@ function servicesOn(database: OpenedDatabase, clock: FixedClock, owner = 'instan
       clock,
       randomIds,
       new SqlScheduleSignal(database.db, database.listen),
-      { startFired: () => {} },
+      { startFired: async () => {} },
     ),
   };
 }

@@ -62,7 +62,7 @@ async function setup(definition: Partial<JobDefinition> = {}, runSettings: Execu
   const tick = async () => {
     clock.advance(10_000);
     const fired = await scheduling.fireDueTicks();
-    queue.startFired(fired); // as the scheduler loop does
+    await queue.startFired(fired); // as the scheduler loop does
     return fired;
   };
   return { clock, jobs, versions, executions, flink, artifacts, dispatched, launcher, follower, service, queue, scheduling, job, runs, schedule, tick };

@@ -126,7 +126,7 @@ async function setup(definition: Partial<JobDefinition>, schedule?: { cron: stri
   const fireTick = async (tick: Date) => {
     clock.set(tick);
     const fired = await scheduling.fireDueTicks();
-    units.queue.startFired(fired);
+    await units.queue.startFired(fired);
     await tasks.runRecorded();
     return fired;
   };

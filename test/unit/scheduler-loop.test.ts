@@ -19,7 +19,7 @@ function loopWith(nextDue: (now: Date) => Date | null, afterClaimsMs: number) {
   const rounds: number[] = [];
   const schedules = { fireDueTicks: async () => [], nextDueAt: async () => nextDue(clock.now()) } as unknown as JobSchedules;
   const queue = {
-    startFired: () => undefined,
+    startFired: async () => undefined,
     startDue: async () => {
       rounds.push(clock.now().getTime() - start);
       clock.advance(afterClaimsMs);

@@ -81,6 +81,24 @@ export class DrizzleJobRepository implements JobRepository {
     return this.db.select({ job }).from(jobs).where(and(eq(jobs.id, sql.placeholder('id')), live)).prepare('live_job_by_id');
   }
 
+  async findMany(ids: string[]): Promise<Map<string, Job>> {
+    if (ids.length === 0) return new Map();
+    const statement = (this.byIds ??= this.byIdsStatement());
+    return withStorageErrors(async () => {
+      const rows = await statement.execute({ ids: `{${ids.join(',')}}` });
+      return new Map(rows.map((row) => toJob(jobFromJson(row.job))).map((job) => [job.id, job]));
+    });
+  }
+
+  private byIds: ReturnType<DrizzleJobRepository['byIdsStatement']> | undefined;
+
+  /** One array parameter for any number of ids, joined as a relation (see `countBusyExecutions`). */
+  private byIdsStatement() {
+    const job = sql<JsonRow>`to_json(${jobs})`;
+    const listed = sql`${jobs.id} in (select unnest(${sql.placeholder('ids')}::uuid[]))`;
+    return this.db.select({ job }).from(jobs).where(and(listed, live)).prepare('live_jobs_by_ids');
+  }
+
   /** Prepared at its first use, the job and its schedule (a left join) as two JSON values: every start reads both. */
   async findWithSchedule(id: string): Promise<{ job: Job; schedule: Schedule | null } | undefined> {
     const statement = (this.withSchedule ??= this.withScheduleStatement());

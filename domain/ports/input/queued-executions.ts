@@ -5,8 +5,8 @@ import type { Execution } from '../../entities/execution.js';
  * queue (retries after their back-off, ticks buffered behind an active execution).
  */
 export interface QueuedExecutions {
-  /** Launches the PENDING ones among executions a claim of due ticks just stored. */
-  startFired(fired: Execution[]): void;
+  /** Launches the PENDING ones among executions a claim of due ticks just stored; never rejects. */
+  startFired(fired: Execution[]): Promise<void>;
   /** Starts every QUEUED execution whose time has come and whose job has room; resolves with the ones started. */
   startDue(): Promise<Execution[]>;
 }

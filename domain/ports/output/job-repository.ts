@@ -20,6 +20,8 @@ export interface JobRepository {
   insert(job: Job): Promise<void>;
   /** The live job `id`; a deleted one is not found. */
   findById(id: string): Promise<Job | undefined>;
+  /** The live jobs among `ids`, by id, read together: the jobs of a claim's runs, for their launches. */
+  findMany(ids: string[]): Promise<Map<string, Job>>;
   /** The live job `id` with its schedule (null: it has none), read together: what a start needs. */
   findWithSchedule(id: string): Promise<{ job: Job; schedule: Schedule | null } | undefined>;
   /** Whether job `id` was ever stored, deleted since or not: a deleted job's runs stay readable. */

@@ -32,11 +32,15 @@ export class ExecutionQueue implements QueuedExecutions {
   ) {}
 
   /** Launches the runs a scheduler round stored; past the backlog's limit, the lease round launches them later. */
-  startFired(fired: Execution[]): void {
-    for (const execution of fired) {
-      if (this.tasks.backlog() >= MAX_TASK_BACKLOG) return;
-      if (execution.status === 'PENDING') this.launcher.start(execution.id, { execution });
-    }
+  async startFired(fired: Execution[]): Promise<void> {
+    const room = Math.max(0, MAX_TASK_BACKLOG - this.tasks.backlog());
+    const pending = fired.filter((execution) => execution.status === 'PENDING').slice(0, room);
+    if (pending.length === 0) return;
+    // Their jobs in one read, not one per launch. A launch without its job (the read failed, or the job is gone)
+    // reads it itself.
+    const jobIds = [...new Set(pending.map((execution) => execution.jobId))];
+    const jobs = await this.jobs.findMany(jobIds).catch(() => new Map<string, Job>());
+    for (const execution of pending) this.launcher.start(execution.id, { execution, job: jobs.get(execution.jobId) });
   }
 
   async startDue(): Promise<Execution[]> {

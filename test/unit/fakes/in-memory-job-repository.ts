@@ -25,6 +25,15 @@ export class InMemoryJobRepository implements JobRepository {
     return job && !job.deletedAt ? structuredClone(job) : undefined;
   }
 
+  async findMany(ids: string[]): Promise<Map<string, Job>> {
+    const found = new Map<string, Job>();
+    for (const id of ids) {
+      const job = await this.findById(id);
+      if (job) found.set(id, job);
+    }
+    return found;
+  }
+
   async findWithSchedule(id: string): Promise<{ job: Job; schedule: Schedule | null } | undefined> {
     if (!this.schedules) throw new Error('findWithSchedule was called, but this test gave the job repository no schedules');
     const job = await this.findById(id);
