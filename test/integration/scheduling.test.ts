@@ -9,7 +9,7 @@ import { events, jobExecutions, jobs } from '../../adapters/output/repository/sc
 import { eq } from 'drizzle-orm';
 import { randomIds } from '../../adapters/output/system/random-ids.js';
 import { newExecution, skippedExecution } from '../../domain/entities/execution.js';
-import { createJob, type Job } from '../../domain/entities/job.js';
+import { createJob, replaceJob, type Job } from '../../domain/entities/job.js';
 import { SCHEDULE_DEFAULTS, type ScheduleDefinition } from '../../domain/entities/schedule.js';
 import { DrizzleUnitOfWork } from '../../adapters/output/repository/drizzle-unit-of-work.js';
 import { AuditedChanges } from '../../domain/services/change-records.js';
@@ -96,6 +96,16 @@ describe.each(backends)('firing schedules on $name', (backend) => {
     expect(await services.executions.findById(fired[0]!.id), 'stored as decided, every field').toEqual(fired[0]);
     expect(await services.scheduling.fireDueTicks()).toEqual([]);
     expect(await services.scheduling.nextDueAt()).toEqual(new Date('2026-06-01T12:00:20.000Z'));
+  });
+
+  it("stamps each tick's run with its own job's version, for many jobs in one claim", async () => {
+    const other = createJob(aJobDefinition({ name: `other-${Math.random()}` }), randomIds.newId(), t0);
+    await services.jobRepository.insert(other);
+    await services.jobRepository.update(job.id, (current) => replaceJob(current, aJobDefinition({ name: current.name, args: ['v2'] }), t0));
+    for (const id of [job.id, other.id]) await services.scheduling.setSchedule(id, schedule({ cron: '*/10 * * * * *' }), audit);
+    clock.advance(10_000);
+    const fired = await services.scheduling.fireDueTicks();
+    expect(Object.fromEntries(fired.map((run) => [run.jobId, run.jobVersion]))).toEqual({ [job.id]: 2, [other.id]: 1 });
   });
 
   it('records SKIPPED with reason OVERLAP while a run is active under skip, and starts another under allow', async () => {

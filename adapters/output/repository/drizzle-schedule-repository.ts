@@ -16,6 +16,7 @@ import {
   lockSchedule,
   tickRecorded,
   type BusyExecutions,
+  type LockedSchedule,
 } from './schedule-claims.js';
 import { endFailureStreakSql, jobSchedules, type ScheduleRow } from './schedule-table.js';
 
@@ -81,7 +82,9 @@ export class DrizzleScheduleRepository implements ScheduleRepository {
     return withStorageErrors(() =>
       this.db.transaction(async (tx) => {
         const rows = await lockSchedule(tx, jobId);
-        return rows.length === 0 ? undefined : this.decideAndStore(tx, rows, decide);
+        if (rows.length === 0) return undefined;
+        const busy = await countBusyExecutions(tx, rows.map((row) => row.jobId));
+        return this.decideAndStore(tx, rows.map((row) => ({ row, busy: busy.get(row.jobId) })), decide);
       }),
     );
   }
@@ -112,15 +115,14 @@ export class DrizzleScheduleRepository implements ScheduleRepository {
   /** Decides each locked due schedule's tick and stores the outcomes, in the caller's transaction. */
   private async decideAndStore(
     tx: Pick<AppDatabase, 'select' | 'execute'>,
-    rows: ScheduleRow[],
+    locked: LockedSchedule[],
     decide: (tick: DueTick) => TickOutcome,
   ): Promise<Execution[]> {
-    if (rows.length === 0) return [];
-    const busy = await countBusyExecutions(tx, rows.map((row) => row.jobId));
-    const ticks = rows.map((row) => dueTick(row, busy.get(row.jobId)));
+    if (locked.length === 0) return [];
+    const ticks = locked.map(({ row, busy }) => dueTick(row, busy));
     // Every decision first (they need no I/O), then one statement that inserts all the executions with their
-    // events and updates all the schedules: a claim is three statements whatever its size, and its locks are
-    // held that long.
+    // events and updates all the schedules: a claim is two statements whatever its size (the lock, which reads
+    // the counts too, and the insert), and its locks are held that long.
     const outcomes = ticks.map(decide);
     const stored = await insertTickExecutions(tx, outcomes, this.leaseTerms, claimedSchedulesSql(outcomes));
     const storedIds = new Set(stored.map((row) => row.id));

@@ -1,10 +1,11 @@
-import { and, asc, eq, isNotNull, isNull, lte, not, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, isNull, sql, type SQL } from 'drizzle-orm';
 import { eventTypeOfNewExecution, runEvent, ticksMissedEvent } from '../../../domain/entities/event.js';
 import type { TickOutcome } from '../../../domain/ports/output/schedule-repository.js';
-import type { AppDatabase } from './database.js';
+import { rowsOf, type AppDatabase } from './database.js';
 import { leaseColumns, type LeaseTerms } from './execution-leases.js';
 import { eventJson, insertEventsSql } from './event-outbox.js';
 import { executionRow, insertManyExecutions } from './execution-rows.js';
+import { rowsFromJson, type JsonRow } from './json-rows.js';
 import { jobSchedules, type ScheduleRow } from './schedule-table.js';
 import { ACTIVE, jobExecutions, jobs } from './schema.js';
 
@@ -20,18 +21,46 @@ export interface BusyExecutions {
   jobVersion: number;
 }
 
+/** A due schedule locked by a claim, with what its tick's decision has to reckon with (none: the job is gone). */
+export interface LockedSchedule {
+  row: ScheduleRow;
+  busy: BusyExecutions | undefined;
+}
+
+const scheduleOfJson = rowsFromJson<ScheduleRow>(getTableColumns(jobSchedules));
+
+/** Counts a job's executions that `where` holds for (`busy` is each execution, `jobs` the job's row). */
+const busyCount = (where: SQL) => sql`(select count(*)::int from job_executions busy where busy.job_id = jobs.id and ${where})`;
+
 /**
- * Locks up to `limit` unpaused schedules due at `now`, earliest first. Rows another instance holds are skipped, not
- * waited for: each due tick is handled by one instance.
+ * Locks up to `limit` unpaused schedules due at `now`, earliest first, and reads each one's busy executions and
+ * job version (see `countBusyExecutions`), in one statement. Rows another instance holds are skipped, not waited
+ * for: each due tick is handled by one instance. The counts read the database as the statement began, as a second
+ * statement would read it a moment later: a run that takes the job's slot meanwhile is refused by the unique index
+ * when the claim stores its tick, and the tick is decided again (see `recordRefusedTicks`).
  */
-export function lockDueSchedules(tx: Pick<AppDatabase, 'select'>, now: Date, limit: number): Promise<ScheduleRow[]> {
-  return tx
-    .select()
-    .from(jobSchedules)
-    .where(and(not(jobSchedules.paused), isNotNull(jobSchedules.nextDueAt), lte(jobSchedules.nextDueAt, now)))
-    .orderBy(asc(jobSchedules.nextDueAt))
-    .limit(limit)
-    .for('update', { skipLocked: true });
+export async function lockDueSchedules(tx: Pick<AppDatabase, 'execute'>, now: Date, limit: number): Promise<LockedSchedule[]> {
+  // The locking select is a `with` part of its own, which PostgreSQL runs once and before the rest (a query with
+  // FOR UPDATE is never folded into the one reading it): the counts are made for the rows locked, not for every
+  // due one.
+  const result = await tx.execute(sql`
+    with due as (
+      select * from ${jobSchedules}
+      where not ${jobSchedules.paused} and ${jobSchedules.nextDueAt} is not null
+        and ${jobSchedules.nextDueAt} <= ${now.toISOString()}::timestamptz
+      order by ${jobSchedules.nextDueAt}
+      limit ${limit}
+      for update skip locked
+    )
+    select to_json(due) as schedule, jobs.version as job_version,
+      ${busyCount(sql`busy.exclusive and ${ACTIVE}`)} as active,
+      ${busyCount(sql`busy.status = 'QUEUED'`)} as waiting
+    from due left join ${jobs} on jobs.id = due.job_id and jobs.deleted_at is null
+    order by due.next_due_at`);
+  return rowsOf<{ schedule: JsonRow; job_version: number | null; active: number; waiting: number }>(result).map((row) => ({
+    row: scheduleOfJson(row.schedule),
+    busy: row.job_version === null ? undefined : { active: row.active, waiting: row.waiting, jobVersion: row.job_version },
+  }));
 }
 
 /** Locks the job's schedule, waiting for a claim that holds it: a tick fired now, or a change to its counters. */
@@ -47,13 +76,12 @@ export async function countBusyExecutions(
   // Each count walks a small partial index by job (`one_active_per_job`, `queued_job_idx`), whatever the number of
   // active runs of other jobs: a join filtered by status had the planner scan every active run for each job. The
   // columns are written qualified: drizzle leaves them bare in the fields of a one-table query.
-  const count = (where: SQL) => sql<number>`(select count(*) from job_executions busy where busy.job_id = jobs.id and ${where})`.mapWith(Number);
   const rows = await tx
     .select({
       jobId: jobs.id,
       jobVersion: jobs.version,
-      active: count(sql`busy.exclusive and ${ACTIVE}`),
-      waiting: count(sql`busy.status = 'QUEUED'`),
+      active: busyCount(sql`busy.exclusive and ${ACTIVE}`).mapWith(Number),
+      waiting: busyCount(sql`busy.status = 'QUEUED'`).mapWith(Number),
     })
     .from(jobs)
     // One array parameter, not one per job: the same statement text, prepared once, for every claim size. Its ids
