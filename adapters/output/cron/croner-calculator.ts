@@ -66,6 +66,12 @@ export class CronerCalculator implements CronCalculator {
    */
   private readonly ticks = new Map<string, number | null>();
 
+  constructor() {
+    // Intl reads its time zone data at its first use in a process, about 20 ms: here, as the service starts,
+    // rather than in the first claim of due ticks (or the first request that sets a schedule).
+    this.isKnownZone('UTC');
+  }
+
   problemWith(pattern: string, timezone: string): string | undefined {
     const problem = this.readingProblem(pattern, timezone);
     if (problem) return problem;
