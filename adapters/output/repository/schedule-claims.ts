@@ -29,8 +29,9 @@ export interface LockedSchedule {
 
 const scheduleOfJson = rowsFromJson<ScheduleRow>(getTableColumns(jobSchedules));
 
-/** Counts a job's executions that `where` holds for (`busy` is each execution, `jobs` the job's row). */
-const busyCount = (where: SQL) => sql`(select count(*)::int from job_executions busy where busy.job_id = jobs.id and ${where})`;
+/** Counts a job's executions that `where` holds for (`busy` is each execution; `owner`, what has the job's id). */
+const busyCount = (where: SQL, owner = sql`due.job_id`) =>
+  sql`(select count(*)::int from job_executions busy where busy.job_id = ${owner} and ${where})`;
 
 /**
  * Locks up to `limit` unpaused schedules due at `now`, earliest first, and reads each one's busy executions and
@@ -41,8 +42,9 @@ const busyCount = (where: SQL) => sql`(select count(*)::int from job_executions 
  */
 export async function lockDueSchedules(tx: Pick<AppDatabase, 'execute'>, now: Date, limit: number): Promise<LockedSchedule[]> {
   // The locking select is a `with` part of its own, which PostgreSQL runs once and before the rest (a query with
-  // FOR UPDATE is never folded into the one reading it): the counts are made for the rows locked, not for every
-  // due one.
+  // FOR UPDATE is never folded into the one reading it): the job and the counts are read for the rows locked, not
+  // for every due one. Each is a subquery by the locked row's job id, an index lookup whatever the planner guesses
+  // of the number of rows locked: a join with jobs may be planned as a scan of every job.
   const result = await tx.execute(sql`
     with due as (
       select * from ${jobSchedules}
@@ -52,10 +54,11 @@ export async function lockDueSchedules(tx: Pick<AppDatabase, 'execute'>, now: Da
       limit ${limit}
       for update skip locked
     )
-    select to_json(due) as schedule, jobs.version as job_version,
+    select to_json(due) as schedule,
+      (select version from ${jobs} where jobs.id = due.job_id and jobs.deleted_at is null) as job_version,
       ${busyCount(sql`busy.exclusive and ${ACTIVE}`)} as active,
       ${busyCount(sql`busy.status = 'QUEUED'`)} as waiting
-    from due left join ${jobs} on jobs.id = due.job_id and jobs.deleted_at is null
+    from due
     order by due.next_due_at`);
   return rowsOf<{ schedule: JsonRow; job_version: number | null; active: number; waiting: number }>(result).map((row) => ({
     row: scheduleOfJson(row.schedule),
@@ -80,8 +83,8 @@ export async function countBusyExecutions(
     .select({
       jobId: jobs.id,
       jobVersion: jobs.version,
-      active: busyCount(sql`busy.exclusive and ${ACTIVE}`).mapWith(Number),
-      waiting: busyCount(sql`busy.status = 'QUEUED'`).mapWith(Number),
+      active: busyCount(sql`busy.exclusive and ${ACTIVE}`, sql`jobs.id`).mapWith(Number),
+      waiting: busyCount(sql`busy.status = 'QUEUED'`, sql`jobs.id`).mapWith(Number),
     })
     .from(jobs)
     // One array parameter, not one per job: the same statement text, prepared once, for every claim size. Its ids
