@@ -1,3 +1,6 @@
+/** How early a timer may fire, by the wall clock, and still be waited out. */
+const MAX_EARLY_MS = 5;
+
 /**
  * Runs `round` again and again, one at a time: after each, it waits the delay the round resolved with, or less when
  * woken. A wake during a round starts the next one right after it; a round that throws is the round's own business
@@ -44,11 +47,12 @@ export class WakeableLoop {
   /**
    * Starts the round, or waits the rest of the delay: a timer counts whole milliseconds of the event loop's own
    * clock, and may fire up to a millisecond before the wall clock reaches its time. A round of the scheduler begun
-   * then finds its tick not yet due, and would look again only after a recheck delay.
+   * then finds its tick not yet due, and would look again only after a recheck delay. A wall clock set back by more
+   * than that is not waited for: the round starts, as it would have without the wall clock.
    */
   private fire(): void {
     const early = this.dueAt - Date.now();
-    if (early > 0) this.schedule(early);
+    if (early > 0 && early <= MAX_EARLY_MS) this.schedule(early);
     else void this.next();
   }
 

@@ -27,6 +27,20 @@ describe('the wakeable loop', () => {
     await loop.stop();
   });
 
+  it('starts the round at its timer when the wall clock was set back further than a timer fires early', async () => {
+    const starts: number[] = [];
+    const loop = new WakeableLoop(async () => {
+      starts.push(Date.now());
+      return 10;
+    });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(0);
+    vi.setSystemTime(starts[0]! - 60_000);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(starts).toHaveLength(2);
+    await loop.stop();
+  });
+
   it('starts a round at once when woken, whatever the wall clock says', async () => {
     let rounds = 0;
     const loop = new WakeableLoop(async () => {
