@@ -92,7 +92,7 @@ try {
     const at = (status: string) => Date.parse(ended.history.find((entry: { status: string }) => entry.status === status).at);
     const steps = {
       'request -> PENDING stamped (reads before the run is stored)': at('PENDING') - started,
-      'PENDING -> SUBMITTING stamped (0: stored at SUBMITTING)': at('SUBMITTING') - at('PENDING'),
+      'PENDING -> SUBMITTING stamped (JAR lookup, arguments; one write)': at('SUBMITTING') - at('PENDING'),
       'SUBMITTING -> RUNNING (the write, then the run call)': at('RUNNING') - at('SUBMITTING'),
     };
     return { ms: at('RUNNING') - started, jarId: ended.flinkJarId as string, steps };
