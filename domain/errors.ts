@@ -49,6 +49,15 @@ export class JobVersionMismatchError extends DomainError {
   }
 }
 
+/** A start read its job, and the job or its schedule changed before the run was stored, each time it tried. */
+export class JobChangedError extends DomainError {
+  readonly code = 'JOB_CHANGED';
+
+  constructor(readonly jobId: string) {
+    super(`Job '${jobId}' or its schedule changed while the run was being started; no run was started, try again`);
+  }
+}
+
 /** The database could not be reached or answered with a connection-level failure: worth retrying later. */
 export class StorageUnavailableError extends DomainError {
   readonly code = 'STORAGE_UNAVAILABLE';

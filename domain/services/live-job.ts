@@ -1,8 +1,7 @@
 import { isEntityId } from '../entities/ids.js';
 import type { Job } from '../entities/job.js';
-import type { Schedule } from '../entities/schedule.js';
 import { JobNotFoundError } from '../errors.js';
-import type { JobRepository } from '../ports/output/job-repository.js';
+import type { JobRepository, JobWithSchedule } from '../ports/output/job-repository.js';
 
 /** The live job with this id; JobNotFoundError for a malformed id, an unknown one, or a deleted job. */
 export async function requireLiveJob(jobs: JobRepository, id: string): Promise<Job> {
@@ -12,7 +11,7 @@ export async function requireLiveJob(jobs: JobRepository, id: string): Promise<J
 }
 
 /** `requireLiveJob`, with the job's schedule (null: it has none) read in the same go. */
-export async function requireLiveJobWithSchedule(jobs: JobRepository, id: string): Promise<{ job: Job; schedule: Schedule | null }> {
+export async function requireLiveJobWithSchedule(jobs: JobRepository, id: string): Promise<JobWithSchedule> {
   const found = isEntityId(id) ? await jobs.findWithSchedule(id) : undefined;
   if (!found) throw new JobNotFoundError(id);
   return found;

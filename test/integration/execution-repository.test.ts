@@ -2,6 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DrizzleExecutionRepository } from '../../adapters/output/repository/drizzle-execution-repository.js';
 import { DrizzleJarUploadRegistry } from '../../adapters/output/repository/drizzle-jar-upload-registry.js';
 import { DrizzleJobRepository } from '../../adapters/output/repository/drizzle-job-repository.js';
+import { DrizzleScheduleRepository } from '../../adapters/output/repository/drizzle-schedule-repository.js';
+import { CronerCalculator } from '../../adapters/output/cron/croner-calculator.js';
 import { systemClock } from '../../adapters/output/system/system-clock.js';
 import { events, flinkJarUploads, jobExecutions, jobs } from '../../adapters/output/repository/schema.js';
 import { and, eq, sql } from 'drizzle-orm';
@@ -10,11 +12,13 @@ import { SqlScheduleSignal } from '../../adapters/output/repository/sql-schedule
 import { walkedTo } from '../../domain/services/executions/launch-path.js';
 import { FixedClock } from '../unit/fakes/fixed-clock.js';
 import { waitFor } from '../support/wait.js';
-import { createJob, type Job } from '../../domain/entities/job.js';
+import { createJob, replaceJob, type Job } from '../../domain/entities/job.js';
+import { createSchedule } from '../../domain/entities/schedule.js';
+import type { JobWithSchedule } from '../../domain/ports/output/job-repository.js';
 import { JobAlreadyRunningError } from '../../domain/errors.js';
 import type { OpenedDatabase } from '../../infrastructure/database.js';
 import { testBackends } from '../support/databases.js';
-import { aJobDefinition } from '../support/job-definitions.js';
+import { aJobDefinition, aScheduleDefinition } from '../support/job-definitions.js';
 
 const backends = await testBackends();
 let counter = 0;
@@ -122,6 +126,45 @@ describe.each(backends)('execution persistence on $name', (backend) => {
     await stored(2, false);
     await finish(active);
     await expect(stored(3)).resolves.toBeDefined();
+  });
+
+  it('stores a run asRead only while its job and schedule are as read, and tells that apart from an active run', async () => {
+    const schedules = new DrizzleScheduleRepository(database.db, { owner: 'test-instance', ttlMs: 60_000, clock: systemClock });
+    const attempt = async (asRead: JobWithSchedule) => {
+      const execution = newExecution({ id: newId(), jobId: job.id, trigger: 'manual', now: at(0) });
+      return { stored: await executions.insert(execution, { exclusive: true, asRead }), id: execution.id };
+    };
+    const count = async () => (await database.db.select().from(jobExecutions).where(eq(jobExecutions.jobId, job.id))).length;
+    const unscheduled = (await jobRepository.findWithSchedule(job.id))!;
+    const first = await attempt(unscheduled);
+    expect(first.stored).toBe(true);
+    // Still as read, but an exclusive run is active: the unique index's refusal, as without asRead.
+    await expect(attempt(unscheduled)).rejects.toMatchObject({ code: 'JOB_ALREADY_RUNNING', executionId: first.id });
+    await finish((await executions.findById(first.id))!);
+
+    const schedule = createSchedule(new CronerCalculator(), job.id, aScheduleDefinition(), at(10));
+    await schedules.save(schedule, at(60));
+    // The schedule made since: no run stored, and no event of one.
+    expect((await attempt(unscheduled)).stored).toBe(false);
+    const scheduled = (await jobRepository.findWithSchedule(job.id))!;
+    expect((await attempt(scheduled)).stored).toBe(true);
+    await finish((await executions.findById((await executions.findActiveForJob(job.id))[0]!.id))!);
+
+    // The schedule removed and made again starts at version 1 again: its creation time tells it apart.
+    await schedules.remove(job.id);
+    await schedules.save(createSchedule(new CronerCalculator(), job.id, aScheduleDefinition(), at(20)), at(60));
+    expect((await attempt(scheduled)).stored).toBe(false);
+    const remade = (await jobRepository.findWithSchedule(job.id))!;
+    expect(remade.schedule?.version).toBe(scheduled.schedule?.version);
+
+    // A replaced job, then a deleted one.
+    const replaced = await jobRepository.update(job.id, (current) => replaceJob(current, aJobDefinition({ name: current.name }), at(30)));
+    expect((await attempt(remade)).stored).toBe(false);
+    await jobRepository.remove(job.id, at(40));
+    expect((await attempt({ job: replaced!, schedule: null })).stored).toBe(false);
+    expect(await count()).toBe(2);
+    const runEvents = await database.db.select().from(events).where(eq(events.type, 'run.queued'));
+    expect(runEvents.filter((event) => event.subject === job.id)).toHaveLength(2);
   });
 
   it('lets exactly one of concurrent exclusive starts in', async () => {

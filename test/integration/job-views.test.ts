@@ -10,14 +10,14 @@ import { jobExecutions, jobs } from '../../adapters/output/repository/schema.js'
 import { systemClock } from '../../adapters/output/system/system-clock.js';
 import type { ExecutionStatus } from '../../domain/entities/execution.js';
 import { createJob, type Job } from '../../domain/entities/job.js';
-import { createSchedule, pauseSchedule, type ScheduleDefinition } from '../../domain/entities/schedule.js';
+import { createSchedule, pauseSchedule } from '../../domain/entities/schedule.js';
 import { JobNotFoundError } from '../../domain/errors.js';
 import type { JobQuery } from '../../domain/ports/output/job-repository.js';
 import type { StoredJobView } from '../../domain/ports/output/job-view-reader.js';
 import { JobViewService } from '../../domain/services/job-view-service.js';
 import type { OpenedDatabase } from '../../infrastructure/database.js';
 import { testBackends } from '../support/databases.js';
-import { aJobDefinition } from '../support/job-definitions.js';
+import { aJobDefinition, aScheduleDefinition } from '../support/job-definitions.js';
 import { FixedClock } from '../unit/fakes/fixed-clock.js';
 
 const backends = await testBackends();
@@ -26,19 +26,7 @@ const newId = () => `00000000-0000-4000-8000-${String(++counter).padStart(12, '0
 const base = new Date('2026-05-01T00:00:00.000Z');
 const at = (seconds: number) => new Date(base.getTime() + seconds * 1000);
 const cron = new CronerCalculator();
-const everyMinute: ScheduleDefinition = {
-  cron: '0 * * * * *',
-  timezone: 'UTC',
-  overlapPolicy: 'skip',
-  catchupWindowSeconds: 60,
-  jitterSeconds: 0,
-  startAt: null,
-  endAt: null,
-  paused: false,
-  remainingRuns: null,
-  pauseAfterFailures: null,
-  deadlineSeconds: null,
-};
+const everyMinute = aScheduleDefinition();
 
 describe.each(backends)('jobs with their last execution and schedule on $name', (backend) => {
   let database: OpenedDatabase;

@@ -86,6 +86,46 @@ describe.each(backends)('what a start writes on $name', (backend) => {
     expect(queued.map((event) => (event.data as { id: string }).id)).toEqual([run.id]);
   });
 
+  it('reads nothing before the statement of a start of a job it knows, and reads again when the job has changed', async () => {
+    const job = await createJob();
+    const schedule = (overlapPolicy: string) =>
+      api.request(`/api/v1/jobs/${job.id}/schedule`, { method: 'POST', json: { cron: '0 0 0 1 1 *', overlapPolicy } });
+    expect((await schedule('allow')).status).toBe(200);
+    const start = async () => {
+      const response = await api.request(`/api/v1/jobs/${job.id}/start`, { method: 'POST' });
+      return { status: response.status, body: await response.json() };
+    };
+    const statements = countStatements(db());
+    expect((await start()).status).toBe(202);
+    statements.reset();
+    const second = await start();
+    expect(second.status).toBe(202);
+    // Known since the first start: the one statement, which stores the run only if the job and schedule are as read.
+    const sent = statements.since();
+    expect(sent.findIndex((text) => /insert into "job_executions"/.test(text)), sent.join('\n---\n')).toBe(0);
+    expect(sent[0]).toMatch(/from "jobs" where/);
+
+    // Replaced through this instance, which does not tell its starts: the next start finds out, reads, and runs v2.
+    const definition = { name: `start-writes-${counter}`, jarURL: '/jars/job.jar', entryClass: 'com.example.Other' };
+    expect((await api.request(`/api/v1/jobs/${job.id}`, { method: 'PUT', json: definition })).status).toBe(200);
+    const third = await start();
+    expect(third.status).toBe(202);
+    expect(third.body.jobVersion).toBe(job.version + 1);
+    // A schedule that no longer allows overlaps, made through this instance too: the next run is stored exclusive.
+    expect((await schedule('skip')).status).toBe(200);
+    expect((await start()).status).toBe(202);
+    const stored = await storedFor(job.id);
+    const runs = stored.runs.map((run) => `v${run.jobVersion} ${run.exclusive ? 'exclusive' : 'overlapping'}`).sort();
+    expect(runs).toEqual(['v1 overlapping', 'v1 overlapping', 'v2 exclusive', 'v2 overlapping']);
+    expect(stored.events.filter((event) => event.type === 'run.queued')).toHaveLength(4);
+    expect(stored.audit.filter((row) => row.action === 'run.start').map((row) => row.outcome)).toEqual([202, 202, 202, 202]);
+
+    // Deleted: the start answers as for any job that is not there, and stores nothing.
+    expect((await api.request(`/api/v1/jobs/${job.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await start()).body).toMatchObject({ code: 'JOB_NOT_FOUND' });
+    expect((await storedFor(job.id)).runs).toHaveLength(4);
+  });
+
   it('answers 409 for a second run of an exclusive job, storing no run, no event and no audit row of a start', async () => {
     const job = await createJob();
     // An active run that another instance drives (its lease far from running out): nothing here touches it.

@@ -1,5 +1,6 @@
 import type { JobDefinition } from '../../domain/entities/job.js';
 import { RETRY_DEFAULTS } from '../../domain/entities/retry-policy.js';
+import { SCHEDULE_DEFAULTS, type ScheduleDefinition } from '../../domain/entities/schedule.js';
 
 /** A valid job definition; override what the test is about. */
 export function aJobDefinition(overrides: Partial<JobDefinition> = {}): JobDefinition {
@@ -22,4 +23,9 @@ export function aJobDefinition(overrides: Partial<JobDefinition> = {}): JobDefin
     savepointPolicy: null,
     ...overrides,
   };
+}
+
+/** A valid schedule definition, firing at the start of every minute, with the defaults; override what the test is about. */
+export function aScheduleDefinition(overrides: Partial<ScheduleDefinition> = {}): ScheduleDefinition {
+  return { cron: '0 * * * * *', ...SCHEDULE_DEFAULTS, ...overrides };
 }

@@ -27,6 +27,7 @@ async function setup() {
   const flink = new FakeFlinkCluster();
   const schedules = new InMemoryScheduleRepository(executions);
   const jobs = new InMemoryJobRepository(schedules);
+  executions.definitions = jobs;
   const savepointPorts = inMemorySavepointPorts();
   const { unitOfWork } = inMemoryUnitOfWork({ jobs, executions, schedules, savepoints: savepointPorts.savepoints });
   const shared = { versions: new InMemoryJobVersionRepository(), jobs, executions, schedules, unitOfWork, flink, clock, ids, cron: new CronerCalculator() };

@@ -35,6 +35,7 @@ async function setup(definition: Partial<JobDefinition> = {}, runSettings: Execu
   const executions = new InMemoryExecutionRepository();
   const schedules = new InMemoryScheduleRepository(executions);
   const jobs = new InMemoryJobRepository(schedules);
+  executions.definitions = jobs;
   const flink = new FakeFlinkCluster();
   const artifacts = new FakeArtifactSource();
   const dispatched = new RecordedTasks();

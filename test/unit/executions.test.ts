@@ -42,6 +42,7 @@ async function setup(definition: Partial<JobDefinition> = {}, overrides: Partial
   const runSettings = { ...settings, ...overrides };
   const schedules = new InMemoryScheduleRepository(executions);
   const jobs = new InMemoryJobRepository(schedules);
+  executions.definitions = jobs;
   const savepointPorts = inMemorySavepointPorts();
   const { unitOfWork } = inMemoryUnitOfWork({ jobs, versions, executions, schedules, savepoints: savepointPorts.savepoints });
   const ports = { ...savepointPorts, versions, jobs, executions, schedules, unitOfWork, artifacts, flink, uploads, tasks: dispatched, clock, ids, cron: new CronerCalculator() };
@@ -123,6 +124,51 @@ describe('starting a run', () => {
         versionBefore: job.version, versionAfter: job.version, reason: 'why',
       },
     ]);
+  });
+
+  it('reads a job it knows no more, and again once the job changed; an active run refuses either start the same', async () => {
+    const { service, job, jobs, executions, clock } = await setup();
+    // The insert's own look at the job goes around the spy: only the service's reads are counted.
+    executions.definitions = { findWithSchedule: jobs.findWithSchedule.bind(jobs) };
+    const reads = vi.spyOn(jobs, 'findWithSchedule');
+    const first = await service.startJob(job.id, {}, audit);
+    // Refused by the run above, not by a change: no read to find out.
+    await expect(service.startJob(job.id, {}, audit)).rejects.toMatchObject({ code: 'JOB_ALREADY_RUNNING', executionId: first.id });
+    expect(reads).toHaveBeenCalledTimes(1);
+    await jobs.update(job.id, (current) => replaceJob(current, aJobDefinition({ name: current.name }), clock.now()));
+    await expect(service.startJob(job.id, {}, audit)).rejects.toMatchObject({ code: 'JOB_ALREADY_RUNNING', executionId: first.id });
+    expect(reads).toHaveBeenCalledTimes(2);
+  });
+
+  it('gives up with JOB_CHANGED when the job changes between each read and the write, storing and holding nothing', async () => {
+    const jarSha256 = 'a'.repeat(64);
+    const { service, job, jobs, executions, dispatched, artifacts, flink, follower, startAndLaunch, clock } = await setup({ jarSha256 });
+    const cached = await startAndLaunch();
+    flink.jobs.set(cached.flinkJobId, 'finished');
+    await follower.followUp(cached.id);
+    const read = jobs.findWithSchedule.bind(jobs);
+    executions.definitions = { findWithSchedule: read };
+    let reads = 0;
+    const replace = () => jobs.update(job.id, (current) => replaceJob(current, aJobDefinition({ name: current.name, jarSha256 }), clock.now()));
+    // Another writer replaced the job since the start above, and replaces it again right after each read of it.
+    await replace();
+    jobs.findWithSchedule = async (id) => {
+      const found = await read(id);
+      reads++;
+      await replace();
+      return found;
+    };
+    await expect(service.startJob(job.id, {}, audit)).rejects.toMatchObject({ code: 'JOB_CHANGED', jobId: job.id });
+    // The first try took the job as known since the start above, the other two read it.
+    expect(reads).toBe(2);
+    expect([...executions.rows.keys()]).toEqual([cached.id]);
+    expect(executions.audited).toHaveLength(1);
+    expect(dispatched.launch).toEqual([cached.id]);
+    expect(artifacts.held, 'each try was ready to run from the cache, and let go').toBe(0);
+
+    jobs.findWithSchedule = read;
+    const started = await service.startJob(job.id, {}, audit);
+    expect(started).toMatchObject({ jobVersion: job.version + 3, status: 'SUBMITTING' });
   });
 
   it('walks download, upload and submit, then RUNNING, with the job arguments and the deterministic job id', async () => {

@@ -23,6 +23,7 @@ async function setup(definition: Partial<JobDefinition> = {}) {
   const executions = new InMemoryExecutionRepository();
   const schedules = new InMemoryScheduleRepository(executions);
   const jobs = new InMemoryJobRepository(schedules);
+  executions.definitions = jobs;
   const flink = new FakeFlinkCluster();
   const artifacts = new FakeArtifactSource();
   const uploads = new InMemoryJarUploadRegistry();

@@ -30,6 +30,7 @@ async function setup(definition: Partial<JobDefinition> = {}) {
   const executions = new InMemoryExecutionRepository();
   const schedules = new InMemoryScheduleRepository(executions);
   const jobs = new InMemoryJobRepository(schedules);
+  executions.definitions = jobs;
   const flink = new FakeFlinkCluster();
   const tasks = new RecordedTasks();
   const savepointPorts = inMemorySavepointPorts();

@@ -108,6 +108,7 @@ async function setup(definition: Partial<JobDefinition>, schedule?: { cron: stri
   const executions = new InMemoryExecutionRepository();
   const schedules = new InMemoryScheduleRepository(executions);
   const jobs = new InMemoryJobRepository(schedules);
+  executions.definitions = jobs;
   const flink = new FakeFlinkCluster();
   const tasks = new RecordedTasks();
   const artifacts = new FakeArtifactSource();

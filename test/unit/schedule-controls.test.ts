@@ -31,6 +31,7 @@ async function setup(controls: Partial<ScheduleDefinition>, definition: Partial<
   const events = new InMemoryEventOutbox();
   const schedules = new InMemoryScheduleRepository(executions, events);
   const jobs = new InMemoryJobRepository(schedules);
+  executions.definitions = jobs;
   const flink = new FakeFlinkCluster();
   const savepointPorts = inMemorySavepointPorts();
   const { unitOfWork } = inMemoryUnitOfWork({ jobs, executions, schedules, savepoints: savepointPorts.savepoints });

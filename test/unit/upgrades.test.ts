@@ -96,6 +96,7 @@ async function setup(savepointDir: string | null = 'file:///sp') {
   const tasks = new RecordedTasks();
   const schedules = new InMemoryScheduleRepository(executions);
   const jobs = new InMemoryJobRepository(schedules);
+  executions.definitions = jobs;
   const savepointPorts = inMemorySavepointPorts();
   const { unitOfWork, outbox } = inMemoryUnitOfWork({ jobs, versions, executions, schedules, upgrades, savepoints: savepointPorts.savepoints });
   const ports = { ...savepointPorts, versions, jobs, executions, schedules, unitOfWork, artifacts: new FakeArtifactSource(), flink, uploads: new InMemoryJarUploadRegistry(), tasks, clock, ids, cron: new CronerCalculator() };

@@ -33,6 +33,7 @@ const STATUS_BY_CODE: Record<string, { status: ContentfulStatusCode; title: stri
   SCHEDULE_ALREADY_TRIGGERED: { status: 409, title: 'Schedule already triggered at this instant' },
   EXECUTION_NOT_FOUND: { status: 404, title: 'Execution not found' },
   JOB_ALREADY_RUNNING: { status: 409, title: 'Job already running' },
+  JOB_CHANGED: { status: 409, title: 'Job changed during the request' },
   JOB_NOT_RUNNING: { status: 409, title: 'Job not running' },
   NO_SAVEPOINT: { status: 409, title: 'No savepoint to restore from' },
   SAVEPOINT_DIR_NOT_CONFIGURED: { status: 409, title: 'No savepoint folder configured' },

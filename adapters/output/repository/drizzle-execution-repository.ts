@@ -9,11 +9,13 @@ import type {
   ExecutionSummary,
   HeldExecution,
 } from '../../../domain/ports/output/execution-repository.js';
+import type { JobWithSchedule } from '../../../domain/ports/output/job-repository.js';
 import type { AppDatabase } from './database.js';
 import { translateStorageError, violatedUniqueConstraint, withStorageErrors } from './database-errors.js';
 import { leaseColumns, releaseHeldLeases, renewHeldLeases, takeOverExpiredLeases, type LeaseTerms } from './execution-leases.js';
 import { changeWithEvent } from './event-outbox.js';
-import { insertOf, saveOf, statusChanged } from './execution-save.js';
+import { asReadSql, asReadValues, insertOf, saveOf, statusChanged } from './execution-save.js';
+import { StatementTemplate } from './statement-template.js';
 import {
   activeExecution,
   executionAsJson,
@@ -25,6 +27,8 @@ import {
   toExecution,
 } from './execution-rows.js';
 import { jobExecutions } from './schema.js';
+
+const stillAsReadStatement = new StatementTemplate(sql`select ${asReadSql} as as_read`);
 
 /** Written in the SQL text, as the partial indexes of queued runs are (see `activeExecution`). */
 const queued = sql`${jobExecutions.status} = 'QUEUED'`;
@@ -38,12 +42,20 @@ export class DrizzleExecutionRepository implements ExecutionRepository {
     private readonly leaseTerms: LeaseTerms,
   ) {}
 
-  async insert(execution: Execution, options: { exclusive: boolean; audit?: AuditEvent }): Promise<void> {
+  async insert(execution: Execution, options: { exclusive: boolean; audit?: AuditEvent; asRead?: JobWithSchedule }): Promise<boolean> {
     const { statement, values } = insertOf(this.db, execution, options, this.leaseTerms);
     // A row a unique index refuses is left out rather than failing the statement, so that inside a transaction
     // the reads that tell which index refused it can still run; its event and audit row are left out with it.
     const inserted = await withStorageErrors(() => statement.run(this.db, values));
-    if (inserted.length === 0) throw await this.refusalOf(execution);
+    if (inserted.length > 0) return true;
+    if (options.asRead && !(await this.stillAsRead(options.asRead))) return false;
+    throw await this.refusalOf(execution);
+  }
+
+  /** Whether a job and its schedule are still as read (see `asReadSql`): told apart from a unique index's refusal. */
+  private async stillAsRead(asRead: JobWithSchedule): Promise<boolean> {
+    const [row] = await withStorageErrors(() => stillAsReadStatement.run<{ as_read: boolean }>(this.db, asReadValues(asRead)));
+    return row?.as_read === true;
   }
 
   /** Why an insert of `execution` was refused: the run it retries has a retry, or another run is active. */

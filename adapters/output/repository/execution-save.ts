@@ -9,13 +9,14 @@ import {
   type NewEvent,
 } from '../../../domain/entities/event.js';
 import type { Execution } from '../../../domain/entities/execution.js';
+import type { JobWithSchedule } from '../../../domain/ports/output/job-repository.js';
 import type { AppDatabase } from './database.js';
 import { auditRowSql } from './drizzle-audit-trail.js';
 import { alongsideSql, changeWithEventSql, somethingChanged } from './event-outbox.js';
 import { leaseColumns, type LeaseTerms } from './execution-leases.js';
 import { executionRow } from './execution-rows.js';
-import { endFailureStreakSql } from './schedule-table.js';
-import { auditEvents, jobExecutions, type ExecutionRow } from './schema.js';
+import { endFailureStreakSql, jobSchedules } from './schedule-table.js';
+import { auditEvents, jobExecutions, jobs, type ExecutionRow } from './schema.js';
 import { driverValue, StatementTemplate } from './statement-template.js';
 
 const executionColumns = getTableColumns(jobExecutions);
@@ -69,40 +70,84 @@ export function statusChanged(status: SQL, id: unknown): SQL {
   return sql`(select ${jobExecutions.status} from ${jobExecutions} where ${jobExecutions.id} = ${id}) <> ${status}`;
 }
 
-/** The insert of a new run, one statement for each event type it may make, with and without an audit row. */
+/** The insert of a new run, one statement for each event type it may make, with and without an audit row or a guard. */
 const insertStatements = new Map<string, StatementTemplate>();
 
 /**
- * The insert of a run's row (`columns`), left out when a unique index refuses it, with its event of `type` and, when
- * `audited`, its audit row, both only if the row was stored: one statement commits all of it or none.
+ * The insert of a run's row (`columns`), left out when a unique index refuses it and, when `guarded`, when its job or
+ * schedule is no longer as read (see `asReadSql`), with its event of `type` and, when `audited`, its audit row, both
+ * only if the row was stored: one statement commits all of it or none.
  */
-function insertStatement(db: AppDatabase, columns: string[], type: EventType, audited: boolean): StatementTemplate {
-  const insert = db
-    .insert(jobExecutions)
-    .values(Object.fromEntries(columns.map((column) => [column, value(column)])) as PgInsertValue<typeof jobExecutions>)
-    .onConflictDoNothing()
-    .returning({ id: jobExecutions.id });
+function insertStatement(db: AppDatabase, columns: string[], type: EventType, audited: boolean, guarded: boolean): StatementTemplate {
+  const insert = guarded
+    ? guardedInsertSql(columns)
+    : db
+        .insert(jobExecutions)
+        .values(Object.fromEntries(columns.map((column) => [column, value(column)])) as PgInsertValue<typeof jobExecutions>)
+        .onConflictDoNothing()
+        .returning({ id: jobExecutions.id })
+        .getSQL();
   const audit = audited ? [auditRowSql((key) => sql.placeholder(`audit_${key}`), somethingChanged)] : [];
-  return new StatementTemplate(changeWithEventSql(insert.getSQL(), type, eventPlaceholders, undefined, audit));
+  return new StatementTemplate(changeWithEventSql(insert, type, eventPlaceholders, undefined, audit));
+}
+
+/**
+ * The insert of `insertStatement` from a select that yields the row only while `asReadSql` holds. A select's
+ * placeholders have no column to take their types from, so each is cast to its column's type.
+ */
+function guardedInsertSql(columns: string[]): SQL {
+  const column = (key: string) => executionColumns[key as keyof ExecutionRow];
+  const names = sql.join(columns.map((key) => sql.identifier(column(key).name)), sql`, `);
+  const row = sql.join(columns.map((key) => sql`cast(${value(key)} as ${sql.raw(column(key).getSQLType())})`), sql`, `);
+  return sql`insert into ${jobExecutions} (${names}) select ${row} where ${asReadSql}
+    on conflict do nothing returning ${jobExecutions.id}`;
+}
+
+/**
+ * Whether the job of placeholder `jobId` is live at version `readJobVersion` and its schedule is the one read:
+ * none when `readScheduleVersion` is null, else the schedule made at `readScheduleCreatedAt` (a schedule removed and
+ * made again starts over at version 1), at that version.
+ */
+export const asReadSql = sql`exists (
+    select 1 from ${jobs} where ${jobs.id} = cast(${value('jobId')} as uuid)
+      and ${jobs.version} = cast(${value('readJobVersion')} as integer) and ${jobs.deletedAt} is null
+  ) and case when cast(${value('readScheduleVersion')} as integer) is null
+    then not exists (select 1 from ${jobSchedules} where ${jobSchedules.jobId} = cast(${value('jobId')} as uuid))
+    else exists (
+      select 1 from ${jobSchedules} where ${jobSchedules.jobId} = cast(${value('jobId')} as uuid)
+        and ${jobSchedules.version} = cast(${value('readScheduleVersion')} as integer)
+        and ${jobSchedules.createdAt} = cast(${value('readScheduleCreatedAt')} as timestamptz)
+    ) end`;
+
+/** The values of `asReadSql`'s placeholders for a job and schedule as read. */
+export function asReadValues({ job, schedule }: JobWithSchedule): Record<string, unknown> {
+  return {
+    jobId: job.id,
+    readJobVersion: job.version,
+    readScheduleVersion: schedule?.version ?? null,
+    readScheduleCreatedAt: schedule?.createdAt.toISOString() ?? null,
+  };
 }
 
 /** The statement that stores a new run (see `insertStatement`), with its values. */
 export function insertOf(
   db: AppDatabase,
   execution: Execution,
-  options: { exclusive: boolean; audit?: AuditEvent },
+  options: { exclusive: boolean; audit?: AuditEvent; asRead?: JobWithSchedule },
   terms: LeaseTerms,
 ): { statement: StatementTemplate; values: Record<string, unknown> } {
   const row: Record<string, unknown> = { ...executionRow(execution), exclusive: options.exclusive, ...leaseColumns(terms) };
   const type = eventTypeOfNewExecution(execution);
   const audited = options.audit !== undefined;
-  const key = `${type} ${audited}`;
+  const guarded = options.asRead !== undefined;
+  const key = `${type} ${audited} ${guarded}`;
   let statement = insertStatements.get(key);
-  if (!statement) insertStatements.set(key, (statement = insertStatement(db, Object.keys(row), type, audited)));
+  if (!statement) insertStatements.set(key, (statement = insertStatement(db, Object.keys(row), type, audited, guarded)));
   const values: Record<string, unknown> = eventValues(runEvent(type, execution));
   for (const [key, value] of Object.entries(row)) values[key] = columnValue(key, value);
   const audit = options.audit as unknown as Record<string, unknown> | undefined;
   if (audit) for (const [key, column] of auditColumns) values[`audit_${key}`] = driverValue(column, audit[key]);
+  if (options.asRead) Object.assign(values, asReadValues(options.asRead));
   return { statement, values };
 }
 

@@ -1,5 +1,6 @@
 import type { AuditEvent } from '../../entities/audit.js';
 import type { Execution, ExecutionStatus } from '../../entities/execution.js';
+import type { JobWithSchedule } from './job-repository.js';
 
 /** Position after which a page of executions starts: newest first, by creation time, then id. */
 export interface ExecutionCursor {
@@ -37,9 +38,11 @@ export interface ExecutionRepository {
    * the active run) when `exclusive` and the job already has an active execution: the database decides, so two
    * concurrent starts cannot both win. Throws ExecutionAlreadyRetriedError when the run it retries already has a
    * retry. With `audit`, the audit row of the request that asked for the run is stored with it, by the same write:
-   * both or neither (a refused run stores no audit row), with no transaction needed around it.
+   * both or neither (a refused run stores no audit row), with no transaction needed around it. With `asRead`, the
+   * run is stored only if its job is still live at the version read and its schedule is the one read (the same
+   * schedule at the same version, or still none): false when not, with nothing stored; true when stored.
    */
-  insert(execution: Execution, options: { exclusive: boolean; audit?: AuditEvent }): Promise<void>;
+  insert(execution: Execution, options: { exclusive: boolean; audit?: AuditEvent; asRead?: JobWithSchedule }): Promise<boolean>;
   /**
    * Writes `execution` if the stored row is still at `execution.revision`; the stored revision becomes
    * revision + 1. Returns the saved execution, or undefined if someone else saved first. Throws

@@ -15,6 +15,12 @@ export interface JobQuery {
   namePrefix?: string;
 }
 
+/** A live job with its schedule (null: it has none), as read together at one moment. */
+export interface JobWithSchedule {
+  job: Job;
+  schedule: Schedule | null;
+}
+
 export interface JobRepository {
   /** Stores a new job. Throws JobNameTakenError when a live job already has its name. */
   insert(job: Job): Promise<void>;
@@ -23,7 +29,7 @@ export interface JobRepository {
   /** The live jobs among `ids`, by id, read together: the jobs of a claim's runs, for their launches. */
   findMany(ids: string[]): Promise<Map<string, Job>>;
   /** The live job `id` with its schedule (null: it has none), read together: what a start needs. */
-  findWithSchedule(id: string): Promise<{ job: Job; schedule: Schedule | null } | undefined>;
+  findWithSchedule(id: string): Promise<JobWithSchedule | undefined>;
   /** Whether job `id` was ever stored, deleted since or not: a deleted job's runs stay readable. */
   everExisted(id: string): Promise<boolean>;
   /** Jobs in (name, id) order, at most `query.limit`. */

@@ -4,22 +4,26 @@ import { isEntityId } from '../../entities/ids.js';
 import type { Job } from '../../entities/job.js';
 import type { ResolvedRun } from '../../entities/run-arguments.js';
 import type { Schedule } from '../../entities/schedule.js';
-import { ExecutionNotFoundError, JobNotFoundError } from '../../errors.js';
+import { ExecutionNotFoundError, JobChangedError, JobNotFoundError } from '../../errors.js';
 import type { ExecutionPage, JobExecutions, StartOptions, StopOptions } from '../../ports/input/job-executions.js';
 import type { Clock } from '../../ports/output/clock.js';
 import type { ExecutionCursor, ExecutionRepository, ExecutionSummary } from '../../ports/output/execution-repository.js';
 import type { IdGenerator } from '../../ports/output/id-generator.js';
-import type { JobRepository } from '../../ports/output/job-repository.js';
+import type { JobRepository, JobWithSchedule } from '../../ports/output/job-repository.js';
 import type { ScheduleRepository } from '../../ports/output/schedule-repository.js';
 import type { AuditedChanges } from '../change-records.js';
 import { keysetPage } from '../keyset-page.js';
-import { requireLiveJob, requireLiveJobWithSchedule } from '../live-job.js';
+import { requireLiveJob } from '../live-job.js';
 import type { ExecutionFollower } from './follower.js';
+import { KnownJobs } from './known-jobs.js';
 import type { ExecutionLauncher, LaunchReady } from './launcher.js';
 import type { RunArgumentResolver } from './run-argument-resolver.js';
 import type { RestoreResolver } from './restore-resolver.js';
 import type { ExecutionRetries } from './retries.js';
 import type { StopRules } from './stop-rules.js';
+
+/** How many times a start reads its job (or takes it as known) before it gives up on a job that keeps changing. */
+const START_ATTEMPTS = 3;
 
 /** What users ask of a job's executions: start one, stop the active one, retry a failed one, read the history. */
 export class ExecutionService implements JobExecutions {
@@ -36,15 +40,30 @@ export class ExecutionService implements JobExecutions {
     private readonly restores: RestoreResolver,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
-  ) {}
+  ) {
+    this.known = new KnownJobs(jobs);
+  }
+
+  /** The jobs this process started runs of lately, as read: a start of one of them reads nothing before its write. */
+  private readonly known: KnownJobs;
 
   async startJob(jobId: string, options: StartOptions, audit: AuditContext): Promise<Execution> {
-    const { job, schedule } = await requireLiveJobWithSchedule(this.jobs, jobId);
+    // The job as this process knows it first; when it changed since, as read again (a read the change may beat too).
+    for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+      const started = await this.startAsRead(await this.known.find(jobId, { fresh: attempt > 1 }), options, audit);
+      if (started) return started;
+    }
+    throw new JobChangedError(jobId);
+  }
+
+  /** Starts a run of the job as read; undefined when the job or its schedule is no longer as read (nothing stored). */
+  private async startAsRead(asRead: JobWithSchedule, options: StartOptions, audit: AuditContext): Promise<Execution | undefined> {
+    const { job, schedule } = asRead;
     const restore = await this.restores.forStart(job, options);
     const now = this.clock.now();
     const created = newExecution({
       id: this.ids.newId(),
-      jobId,
+      jobId: job.id,
       trigger: 'manual',
       scheduledFor: options.scheduledFor ?? now,
       restoredFrom: restore?.restoredFrom ?? null,
@@ -55,14 +74,15 @@ export class ExecutionService implements JobExecutions {
     });
     const launch = await this.readyLaunch(created, job, schedule);
     const execution = launch ? this.launcher.readied(created, launch.ready, launch.run) : created;
+    let stored = false;
     try {
       // The run, its event and the audit row in one statement: no transaction's round trips before the run call.
       const exclusive = isExclusive(schedule);
-      await this.changes.aboutJobInOneWrite(audit, job, (row) => this.executions.insert(execution, { exclusive, audit: row }));
-    } catch (error) {
-      if (launch) this.launcher.release(launch.ready);
-      throw error;
+      stored = await this.changes.aboutJobInOneWrite(audit, job, (row) => this.executions.insert(execution, { exclusive, audit: row, asRead }));
+    } finally {
+      if (launch && !stored) this.launcher.release(launch.ready);
     }
+    if (!stored) return undefined;
     this.launcher.start(execution.id, { execution, job, ...launch });
     return execution;
   }

@@ -7,6 +7,7 @@ import type {
   ExecutionSummary,
   HeldExecution,
 } from '../../../domain/ports/output/execution-repository.js';
+import type { JobRepository, JobWithSchedule } from '../../../domain/ports/output/job-repository.js';
 import type { ScheduleRepository } from '../../../domain/ports/output/schedule-repository.js';
 import { heldExecutionOf } from '../../../domain/services/executions/lease-round.js';
 
@@ -21,8 +22,11 @@ export class InMemoryExecutionRepository implements ExecutionRepository {
   readonly audited: AuditEvent[] = [];
   /** The schedules whose failure streaks a save may end: the InMemoryScheduleRepository made with this one. */
   schedules?: Pick<ScheduleRepository, 'endFailureStreak'>;
+  /** Where an insert `asRead` finds its job and schedule as they are now: the job repository of a test that starts runs. */
+  definitions?: Pick<JobRepository, 'findWithSchedule'>;
 
-  async insert(execution: Execution, options: { exclusive: boolean; audit?: AuditEvent }): Promise<void> {
+  async insert(execution: Execution, options: { exclusive: boolean; audit?: AuditEvent; asRead?: JobWithSchedule }): Promise<boolean> {
+    if (options.asRead && !(await this.stillAsRead(options.asRead))) return false;
     this.checkRoomFor({ ...execution, exclusive: options.exclusive });
     if (execution.retryOf) {
       const retry = [...this.rows.values()].find((row) => row.retryOf === execution.retryOf);
@@ -30,6 +34,16 @@ export class InMemoryExecutionRepository implements ExecutionRepository {
     }
     this.rows.set(execution.id, { ...structuredClone(execution), exclusive: options.exclusive });
     if (options.audit) this.audited.push(structuredClone(options.audit));
+    return true;
+  }
+
+  private async stillAsRead({ job, schedule }: JobWithSchedule): Promise<boolean> {
+    if (!this.definitions) throw new Error('an insert asRead was made, but this test gave the execution repository no definitions');
+    const now = await this.definitions.findWithSchedule(job.id);
+    if (!now || now.job.version !== job.version) return false;
+    return now.schedule === null || schedule === null
+      ? now.schedule === schedule
+      : now.schedule.version === schedule.version && now.schedule.createdAt.getTime() === schedule.createdAt.getTime();
   }
 
   async save(execution: Execution, options: { endFailureStreak?: boolean } = {}): Promise<Execution | undefined> {

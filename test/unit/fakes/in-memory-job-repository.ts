@@ -1,7 +1,6 @@
 import type { Job } from '../../../domain/entities/job.js';
 import { JobNameTakenError } from '../../../domain/errors.js';
-import type { Schedule } from '../../../domain/entities/schedule.js';
-import type { JobQuery, JobRepository } from '../../../domain/ports/output/job-repository.js';
+import type { JobQuery, JobRepository, JobWithSchedule } from '../../../domain/ports/output/job-repository.js';
 import type { ScheduleRepository } from '../../../domain/ports/output/schedule-repository.js';
 
 /** The JobRepository contract in memory, for domain tests. Byte-order names, like the real one. */
@@ -34,7 +33,7 @@ export class InMemoryJobRepository implements JobRepository {
     return found;
   }
 
-  async findWithSchedule(id: string): Promise<{ job: Job; schedule: Schedule | null } | undefined> {
+  async findWithSchedule(id: string): Promise<JobWithSchedule | undefined> {
     if (!this.schedules) throw new Error('findWithSchedule was called, but this test gave the job repository no schedules');
     const job = await this.findById(id);
     return job && { job, schedule: (await this.schedules.find(id)) ?? null };

@@ -75,6 +75,14 @@ export const JOB_ALREADY_RUNNING_PROBLEM = problemDocument(
   `${JOB_RUNS}/start`,
 );
 
+export const JOB_CHANGED_PROBLEM = problemDocument(
+  domainProblem(
+    'JOB_CHANGED',
+    `Job '${EXAMPLE_IDS.job}' or its schedule changed while the run was being started; no run was started, try again`,
+  ),
+  `${JOB_RUNS}/start`,
+);
+
 export const NO_SAVEPOINT_PROBLEM = problemDocument(
   domainProblem('NO_SAVEPOINT', `No run of job '${EXAMPLE_IDS.job}' has taken a savepoint to restore from`),
   `${JOB_RUNS}/start`,

@@ -9,6 +9,7 @@ import {
   EXECUTION_NOT_FAILED_PROBLEM,
   EXECUTION_NOT_FOUND_PROBLEM,
   JOB_ALREADY_RUNNING_PROBLEM,
+  JOB_CHANGED_PROBLEM,
   JOB_NOT_RUNNING_PROBLEM,
   NO_SAVEPOINT_PROBLEM,
   SAVEPOINT_DIR_NOT_CONFIGURED_PROBLEM,
@@ -31,9 +32,11 @@ export const startJob = createRoute({
     400: problemDoc('Invalid body'),
     404: problemDoc('JOB_NOT_FOUND', JOB_NOT_FOUND_PROBLEM),
     409: problemDoc(
-      'JOB_ALREADY_RUNNING (names the active execution) or NO_SAVEPOINT',
+      'JOB_ALREADY_RUNNING (names the active execution), NO_SAVEPOINT, or JOB_CHANGED (the job or its schedule ' +
+        'kept changing while the start stored its run: nothing was started, and trying again is safe)',
       JOB_ALREADY_RUNNING_PROBLEM,
       NO_SAVEPOINT_PROBLEM,
+      JOB_CHANGED_PROBLEM,
     ),
     ...bodyProblems,
   },
