@@ -91,7 +91,7 @@ try {
     // Each history entry is stamped as the run reaches it; RUNNING the moment Flink's run call returned.
     const at = (status: string) => Date.parse(ended.history.find((entry: { status: string }) => entry.status === status).at);
     const steps = {
-      'request -> PENDING stamped (reads before the run is stored)': at('PENDING') - started,
+      'request -> PENDING stamped (the request; a job not known yet is read)': at('PENDING') - started,
       'PENDING -> SUBMITTING stamped (JAR lookup, arguments; one write)': at('SUBMITTING') - at('PENDING'),
       'SUBMITTING -> RUNNING (the write, then the run call)': at('RUNNING') - at('SUBMITTING'),
     };
@@ -144,7 +144,7 @@ try {
     console.log(`| added: each run minus its bare call   | ${round(added.median)} | ${round(added.p90)} | ${round(added.min)} | ${round(added.max)} |`);
     console.log('\nWhere the service time goes (median ms, from the run history):');
     for (const step of Object.keys(measured[0]!.steps)) {
-      console.log(`  ${step.padEnd(62)} ${stats(measured.map((pair) => pair.steps[step]!)).median.toFixed(1)}`);
+      console.log(`  ${step.padEnd(72)} ${stats(measured.map((pair) => pair.steps[step]!)).median.toFixed(1)}`);
     }
     console.log(`\nGoal: at most 5 ms added. Medians: ${verdict(ours.median - bare.median)}; pairs (median): ${verdict(added.median)}`);
   };
