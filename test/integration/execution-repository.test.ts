@@ -13,7 +13,7 @@ import { walkedTo } from '../../domain/services/executions/launch-path.js';
 import { FixedClock } from '../unit/fakes/fixed-clock.js';
 import { waitFor } from '../support/wait.js';
 import { createJob, replaceJob, type Job } from '../../domain/entities/job.js';
-import { createSchedule } from '../../domain/entities/schedule.js';
+import { createSchedule, pauseSchedule } from '../../domain/entities/schedule.js';
 import type { JobWithSchedule } from '../../domain/ports/output/job-repository.js';
 import { JobAlreadyRunningError } from '../../domain/errors.js';
 import type { OpenedDatabase } from '../../infrastructure/database.js';
@@ -128,7 +128,7 @@ describe.each(backends)('execution persistence on $name', (backend) => {
     await expect(stored(3)).resolves.toBeDefined();
   });
 
-  it('stores a run asRead only while its job and schedule are as read, and tells that apart from an active run', async () => {
+  it('stores a run asRead only while its job and what a start takes from its schedule are as read, not beside an active run', async () => {
     const schedules = new DrizzleScheduleRepository(database.db, { owner: 'test-instance', ttlMs: 60_000, clock: systemClock });
     const attempt = async (asRead: JobWithSchedule) => {
       const execution = newExecution({ id: newId(), jobId: job.id, trigger: 'manual', now: at(0) });
@@ -148,23 +148,27 @@ describe.each(backends)('execution persistence on $name', (backend) => {
     expect((await attempt(unscheduled)).stored).toBe(false);
     const scheduled = (await jobRepository.findWithSchedule(job.id))!;
     expect((await attempt(scheduled)).stored).toBe(true);
-    await finish((await executions.findById((await executions.findActiveForJob(job.id))[0]!.id))!);
+    const active = async () => (await executions.findActiveForJob(job.id))[0]!;
+    await finish(await active());
 
-    // The schedule removed and made again starts at version 1 again: its creation time tells it apart.
+    // Paused: a new version of the schedule, but what a start takes from it is the same.
+    await schedules.save(pauseSchedule(schedule, 'maintenance', at(15)), null);
+    expect((await attempt(scheduled)).stored).toBe(true);
+    await finish(await active());
+    // Made again with overlaps allowed: the runs are not exclusive any more, so what was read no longer holds.
     await schedules.remove(job.id);
-    await schedules.save(createSchedule(new CronerCalculator(), job.id, aScheduleDefinition(), at(20)), at(60));
+    await schedules.save(createSchedule(new CronerCalculator(), job.id, aScheduleDefinition({ overlapPolicy: 'allow' }), at(20)), at(60));
     expect((await attempt(scheduled)).stored).toBe(false);
     const remade = (await jobRepository.findWithSchedule(job.id))!;
-    expect(remade.schedule?.version).toBe(scheduled.schedule?.version);
 
     // A replaced job, then a deleted one.
     const replaced = await jobRepository.update(job.id, (current) => replaceJob(current, aJobDefinition({ name: current.name }), at(30)));
     expect((await attempt(remade)).stored).toBe(false);
     await jobRepository.remove(job.id, at(40));
     expect((await attempt({ job: replaced!, schedule: null })).stored).toBe(false);
-    expect(await count()).toBe(2);
+    expect(await count()).toBe(3);
     const runEvents = await database.db.select().from(events).where(eq(events.type, 'run.queued'));
-    expect(runEvents.filter((event) => event.subject === job.id)).toHaveLength(2);
+    expect(runEvents.filter((event) => event.subject === job.id)).toHaveLength(3);
   });
 
   it('lets exactly one of concurrent exclusive starts in', async () => {

@@ -104,19 +104,20 @@ function guardedInsertSql(columns: string[]): SQL {
 }
 
 /**
- * Whether the job of placeholder `jobId` is live at version `readJobVersion` and its schedule is the one read:
- * none when `readScheduleVersion` is null, else the schedule made at `readScheduleCreatedAt` (a schedule removed and
- * made again starts over at version 1), at that version.
+ * Whether the job of placeholder `jobId` is live at version `readJobVersion`, and its schedule gives a start what it
+ * gave when read: none when `readCron` is null, else that cron, time zone and overlap policy (the run's exclusivity
+ * and its placeholders' data interval come from them; its counters, pause and tick times do not matter to a start).
  */
 export const asReadSql = sql`exists (
     select 1 from ${jobs} where ${jobs.id} = cast(${value('jobId')} as uuid)
       and ${jobs.version} = cast(${value('readJobVersion')} as integer) and ${jobs.deletedAt} is null
-  ) and case when cast(${value('readScheduleVersion')} as integer) is null
+  ) and case when cast(${value('readCron')} as text) is null
     then not exists (select 1 from ${jobSchedules} where ${jobSchedules.jobId} = cast(${value('jobId')} as uuid))
     else exists (
       select 1 from ${jobSchedules} where ${jobSchedules.jobId} = cast(${value('jobId')} as uuid)
-        and ${jobSchedules.version} = cast(${value('readScheduleVersion')} as integer)
-        and ${jobSchedules.createdAt} = cast(${value('readScheduleCreatedAt')} as timestamptz)
+        and ${jobSchedules.cron} = cast(${value('readCron')} as text)
+        and ${jobSchedules.timezone} = cast(${value('readTimezone')} as text)
+        and ${jobSchedules.overlapPolicy} = cast(${value('readOverlapPolicy')} as text)
     ) end`;
 
 /** The values of `asReadSql`'s placeholders for a job and schedule as read. */
@@ -124,8 +125,9 @@ export function asReadValues({ job, schedule }: JobWithSchedule): Record<string,
   return {
     jobId: job.id,
     readJobVersion: job.version,
-    readScheduleVersion: schedule?.version ?? null,
-    readScheduleCreatedAt: schedule?.createdAt.toISOString() ?? null,
+    readCron: schedule?.cron ?? null,
+    readTimezone: schedule?.timezone ?? null,
+    readOverlapPolicy: schedule?.overlapPolicy ?? null,
   };
 }
 

@@ -39,8 +39,9 @@ export interface ExecutionRepository {
    * concurrent starts cannot both win. Throws ExecutionAlreadyRetriedError when the run it retries already has a
    * retry. With `audit`, the audit row of the request that asked for the run is stored with it, by the same write:
    * both or neither (a refused run stores no audit row), with no transaction needed around it. With `asRead`, the
-   * run is stored only if its job is still live at the version read and its schedule is the one read (the same
-   * schedule at the same version, or still none): false when not, with nothing stored; true when stored.
+   * run is stored only if its job is still live at the version read and its schedule still gives a start what it did
+   * (the same cron, time zone and overlap policy, or still no schedule): false when not, with nothing stored; true
+   * when stored.
    */
   insert(execution: Execution, options: { exclusive: boolean; audit?: AuditEvent; asRead?: JobWithSchedule }): Promise<boolean>;
   /**

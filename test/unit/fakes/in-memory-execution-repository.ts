@@ -41,9 +41,8 @@ export class InMemoryExecutionRepository implements ExecutionRepository {
     if (!this.definitions) throw new Error('an insert asRead was made, but this test gave the execution repository no definitions');
     const now = await this.definitions.findWithSchedule(job.id);
     if (!now || now.job.version !== job.version) return false;
-    return now.schedule === null || schedule === null
-      ? now.schedule === schedule
-      : now.schedule.version === schedule.version && now.schedule.createdAt.getTime() === schedule.createdAt.getTime();
+    const startTakes = (from: JobWithSchedule['schedule']) => from && [from.cron, from.timezone, from.overlapPolicy].join(' ');
+    return startTakes(now.schedule) === startTakes(schedule);
   }
 
   async save(execution: Execution, options: { endFailureStreak?: boolean } = {}): Promise<Execution | undefined> {
